@@ -1,0 +1,89 @@
+//! Builds the actix-web application and server from a [`Config`].
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+use newsdesk_persistence::{Database, DatabaseUrl};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::extract::MAX_BODY_BYTES;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{articles, auth, bootstrap, health, middleware, terms, users};
+
+/// Every route. Kept in one place so it can be read against the OpenAPI document.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
+        .service(web::resource("/v1/articles/{slug}").route(web::get().to(articles::public::get)))
+        .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
+        .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
+        .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
+        .service(web::resource("/v1/me").route(web::get().to(auth::handlers::me)))
+        .service(
+            web::resource("/v1/admin/articles")
+                .route(web::get().to(articles::admin::list))
+                .route(web::post().to(articles::admin::create)),
+        )
+        .service(
+            web::resource("/v1/admin/articles/{id}")
+                .route(web::get().to(articles::admin::get))
+                .route(web::patch().to(articles::admin::update))
+                .route(web::delete().to(articles::admin::delete)),
+        )
+        .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::admin::publish)))
+        .service(web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::admin::unpublish)))
+        .service(web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
+        .service(web::resource("/v1/admin/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
+        .configure(terms::authors::configure)
+        .configure(terms::sources::configure)
+        .configure(terms::sections::configure)
+        .configure(terms::tags::configure);
+}
+
+/// Opens storage, prepares the first admin and demo content, and binds the server.
+/// Returns the server (not yet awaited) and the port it listens on.
+pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> {
+    let secret = config.resolve_jwt_secret()?;
+    let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;
+    let url = DatabaseUrl::parse(&config.database_url);
+    let pool_size = config.db_pool_size;
+    let db = web::block(move || Database::open(&url, pool_size))
+        .await?
+        .with_context(|| format!("opening the database {:?}", DatabaseUrl::parse(&config.database_url)))?;
+    bootstrap::first_admin(&db, &config).await?;
+    if demo {
+        bootstrap::demo_content(&db).await?;
+    }
+    let state = web::Data::new(AppState { db, tokens });
+    let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+    let port = listener.local_addr()?.port();
+    let openapi = ApiDoc::openapi();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
+            .wrap(Compress::default())
+            .wrap(from_fn(middleware::request_context))
+            .configure(routes)
+            .service(web::resource("/docs").route(web::get().to(|| async {
+                HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()
+            })))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    tracing::info!(port, "listening");
+    Ok((server.run(), port))
+}

@@ -1,0 +1,200 @@
+//! The editorial article API. Every status is visible here, subject to the caller's role.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use newsdesk_domain::{Action, ArticleStatus};
+use newsdesk_persistence::articles as store;
+
+use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
+use super::query::{ArticleListQuery, StatusQuery};
+use super::view::{self, Shape};
+use super::write;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{if_match, JsonBody, Paging, QueryParams};
+use crate::respond::{private_json, versioned_json, ListResponse};
+use crate::state::{AppState, WriteError};
+
+/// Renders one article in full inside the same transaction that wrote it.
+fn full(conn: &mut newsdesk_persistence::DbConn, row: store::ArticleRow) -> Result<ArticleOut, WriteError> {
+    let rendered = view::render_all(conn, vec![row], Shape::full_admin())?;
+    rendered.into_iter().next().ok_or_else(|| ApiError::not_found("article").into())
+}
+
+fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
+    versioned_json(req, status, article, article.version)
+}
+
+/// List articles in every status. Contributors and authors see only their own.
+#[utoipa::path(get, path = "/v1/admin/articles", tag = "admin-articles", security(("bearer" = [])),
+    params(StatusQuery, ArticleListQuery, Paging),
+    responses(
+        (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    status: QueryParams<StatusQuery>,
+    query: QueryParams<ArticleListQuery>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let mut filter = query.0.filter()?;
+    if let Some(status) = &status.0.status {
+        let status = ArticleStatus::parse(status).map_err(|m| ApiError::invalid("status", m))?;
+        filter.statuses = Some(vec![status.as_str().into()]);
+    }
+    if user.require(Action::ReadOthersArticles).is_err() {
+        filter.created_by = Some(user.id.clone());
+    }
+    let sort = query.0.sort()?;
+    let shape = query.0.shape(false)?;
+    let (data, total) = state
+        .read(move |conn| {
+            let found = store::list(conn, &filter, sort, request)?;
+            Ok((view::render_all(conn, found.items, shape)?, found.total))
+        })
+        .await?;
+    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, total, limit, page)))
+}
+
+/// Create a draft with its byline, tags, section, source and related links.
+#[utoipa::path(post, path = "/v1/admin/articles", tag = "admin-articles", security(("bearer" = [])), request_body = ArticleCreate,
+    responses(
+        (status = 201, description = "Created as a draft; `ETag` is its version", body = ArticleOut),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<ArticleCreate>) -> ApiResult<HttpResponse> {
+    user.require(Action::CreateArticle)?;
+    let input = body.0;
+    let article = state
+        .write(move |conn| {
+            let row = write::create(conn, input, Some(&user), ArticleStatus::Draft, None)?;
+            full(conn, row)
+        })
+        .await?;
+    let mut response = respond(&req, StatusCode::CREATED, &article)?;
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/v1/admin/articles/{}", article.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Get any article by id, in every status, with its body in all formats.
+#[utoipa::path(get, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article; `ETag` is its version", body = ArticleOut),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (or not yours to see)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let article = state
+        .read(move |conn| {
+            let row = store::find(conn, &id)?;
+            let visible = row.created_by.as_deref() == Some(user.id.as_str()) || user.require(Action::ReadOthersArticles).is_ok();
+            if !visible {
+                return Ok(None);
+            }
+            Ok(view::render_all(conn, vec![row], Shape::full_admin())?.pop())
+        })
+        .await
+        .map_err(|e| crate::users::not_found_as(e, "article"))?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    respond(&req, StatusCode::OK, &article)
+}
+
+/// Change an article. Send `If-Match` (or `version`) to be sure you don't overwrite someone else.
+#[utoipa::path(patch, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])), request_body = ArticlePatch,
+    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Updated", body = ArticleOut),
+        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<ArticlePatch>) -> ApiResult<HttpResponse> {
+    let expected = if_match(&req)?;
+    let patch = body.0;
+    let article = state
+        .write(move |conn| {
+            let row = write::update(conn, &id, expected, patch, &user)?;
+            full(conn, row)
+        })
+        .await?;
+    respond(&req, StatusCode::OK, &article)
+}
+
+/// Delete an article for good.
+#[utoipa::path(delete, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not delete this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let expected = if_match(&req)?;
+    state.write(move |conn| write::delete(conn, &id, expected, &user)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn set_published(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: String, publish: bool) -> ApiResult<HttpResponse> {
+    let expected = if_match(&req)?;
+    let article = state
+        .write(move |conn| {
+            let row = write::set_published(conn, &id, expected, publish, &user)?;
+            full(conn, row)
+        })
+        .await?;
+    respond(&req, StatusCode::OK, &article)
+}
+
+/// Publish an article now. Authors may publish their own; contributors may not publish.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Published", body = ArticleOut),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn publish(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_published(req, state, user, id.into_inner(), true).await
+}
+
+/// Take an article down: it goes back to being a draft.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Back to draft", body = ArticleOut),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not unpublish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unpublish(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_published(req, state, user, id.into_inner(), false).await
+}

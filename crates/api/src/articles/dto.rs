@@ -1,0 +1,195 @@
+//! Article request and response bodies.
+
+use chrono::{DateTime, Utc};
+use newsdesk_domain::ArticleStatus;
+use serde::{Deserialize, Serialize};
+use serde_with::rust::double_option;
+use utoipa::ToSchema;
+
+/// An article. Lists carry relations only when `include` asks for them, and no body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleOut {
+    pub id: String,
+    #[schema(example = "delta-towns-vote-on-shared-water-board")]
+    pub slug: String,
+    #[schema(example = "Delta towns vote on a shared water board")]
+    pub title: String,
+    /// The dek or teaser shown under the headline and in cards.
+    pub summary: Option<String>,
+    pub status: ArticleStatus,
+    /// Present when loaded (single articles, or `include=section`); null when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<LabelRef>)]
+    pub section: Option<Option<LabelRef>>,
+    /// Present when loaded (single articles, or `include=source`); null when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<SourceRef>)]
+    pub source: Option<Option<SourceRef>>,
+    /// The canonical URL of this story at its source.
+    pub source_url: Option<String>,
+    #[schema(example = "en")]
+    pub language: String,
+    pub featured_image: Option<FeaturedImage>,
+    /// The byline, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authors: Option<Vec<AuthorRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<LabelRef>>,
+    /// Editor-chosen related links, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Vec<RelatedOut>>,
+    /// The body in the requested formats; single articles only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodyOut>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Goes up by one on every change; the admin `ETag`.
+    pub version: i64,
+}
+
+/// The body in each format asked for: Markdown as written, sanitized HTML, plain text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BodyOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuthorRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub avatar_url: Option<String>,
+}
+
+/// A section or tag as it appears on an article.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LabelRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SourceRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturedImage {
+    #[schema(example = "https://example.org/images/delta.jpg")]
+    pub url: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Another article, as a card.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleCard {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub featured_image_url: Option<String>,
+}
+
+/// A related link: another article, or a page elsewhere.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RelatedOut {
+    Article { article: ArticleCard },
+    External { url: String, title: Option<String>, source: Option<String> },
+}
+
+/// A related link to set: `{"article": "<slug>"}` or `{"url": "...", "title": "...", "source_name": "..."}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedIn {
+    /// The slug of another article.
+    pub article: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub source_name: Option<String>,
+}
+
+/// A new article; it starts as a draft. Relations are given by slug.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Delta towns vote on a shared water board",
+    "summary": "Three river towns agree to pool their water rights for the first time.",
+    "body": "The councils met on Tuesday.\n\nThey voted **7 to 2**.",
+    "section": "news",
+    "source": "meridian-press",
+    "authors": ["mira-okafor"],
+    "tags": ["water", "local-government"],
+    "related": [{"url": "https://example.net/background", "title": "Background: the delta compact"}]
+}))]
+pub struct ArticleCreate {
+    pub title: String,
+    /// Derived from the title when left out.
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    /// A section slug.
+    pub section: Option<String>,
+    /// A source slug.
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    /// Defaults to `en`.
+    pub language: Option<String>,
+    pub featured_image: Option<FeaturedImage>,
+    /// Author slugs, in byline order.
+    pub authors: Option<Vec<String>>,
+    /// Tag slugs.
+    pub tags: Option<Vec<String>>,
+    pub related: Option<Vec<RelatedIn>>,
+}
+
+/// Changes to an article. Fields left out stay as they are; `null` clears a nullable field;
+/// lists (authors, tags, related) replace the whole list.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Delta towns agree a shared water board", "tags": ["water"]}))]
+pub struct ArticlePatch {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub summary: Option<Option<String>>,
+    pub body: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub section: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub source_url: Option<Option<String>>,
+    pub language: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<FeaturedImage>)]
+    pub featured_image: Option<Option<FeaturedImage>>,
+    pub authors: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub related: Option<Vec<RelatedIn>>,
+    /// The version you read, as an alternative to `If-Match`.
+    pub version: Option<i64>,
+}

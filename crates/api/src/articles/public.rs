@@ -1,0 +1,71 @@
+//! The public article API: published articles only, the same for every caller, cacheable.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use newsdesk_domain::ArticleStatus;
+use newsdesk_persistence::articles as store;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::dto::ArticleOut;
+use super::query::ArticleListQuery;
+use super::view::{self, Shape};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{Paging, QueryParams};
+use crate::respond::{public_json, ListResponse};
+use crate::state::AppState;
+use crate::users::not_found_as;
+
+/// List published articles.
+#[utoipa::path(get, path = "/v1/articles", tag = "articles", params(ArticleListQuery, Paging),
+    responses(
+        (status = 200, description = "A page of published articles as cards", body = ListResponse<ArticleOut>),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, query: QueryParams<ArticleListQuery>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let mut filter = query.0.filter()?;
+    filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
+    let sort = query.0.sort()?;
+    let shape = query.0.shape(true)?;
+    let (data, total) = state
+        .read(move |conn| {
+            let found = store::list(conn, &filter, sort, request)?;
+            Ok((view::render_all(conn, found.items, shape)?, found.total))
+        })
+        .await?;
+    public_json(&req, &ListResponse::new(&req, data, total, limit, page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatsQuery {
+    /// Body formats, comma-separated: `html` (default), `markdown`, `text`.
+    pub formats: Option<String>,
+}
+
+/// Get one published article with its byline, tags, section, source and related links.
+#[utoipa::path(get, path = "/v1/articles/{slug}", tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
+    responses(
+        (status = 200, description = "The article", body = ArticleOut),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>, query: QueryParams<FormatsQuery>) -> ApiResult<HttpResponse> {
+    let mut shape = Shape { authors: true, tags: true, section: true, source: true, related: true, public: true, ..Shape::default() };
+    shape.apply_formats(query.0.formats.as_deref(), true)?;
+    let article = state
+        .read(move |conn| {
+            let row = store::find_published_by_slug(conn, &slug)?;
+            Ok(view::render_all(conn, vec![row], shape)?.pop())
+        })
+        .await
+        .map_err(|e| not_found_as(e, "article"))?;
+    match article {
+        Some(article) => public_json(&req, &article),
+        None => Err(crate::error::ApiError::not_found("article")),
+    }
+}

@@ -1,0 +1,122 @@
+//! Query parameters for article lists: filters, order, `include` and `formats`.
+
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles::{ArticleFilter, ArticleSort};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::view::Shape;
+use crate::error::ApiError;
+use crate::time::naive;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListQuery {
+    /// Only articles in this section (slug).
+    pub section: Option<String>,
+    /// Only articles with this tag (slug).
+    pub tag: Option<String>,
+    /// Only articles by this author (slug).
+    pub author: Option<String>,
+    /// Only articles from this source (slug).
+    pub source: Option<String>,
+    /// Only articles published after this instant (RFC 3339).
+    pub published_after: Option<DateTime<Utc>>,
+    /// Only articles published before this instant (RFC 3339).
+    pub published_before: Option<DateTime<Utc>>,
+    /// `-published_at` (default, newest first), `published_at`, `-updated_at`, `title` or `-title`.
+    #[param(example = "-published_at")]
+    pub sort: Option<String>,
+    /// Relations to embed, comma-separated: `authors,tags,source,section,related`.
+    #[param(example = "authors,tags,source,section")]
+    pub include: Option<String>,
+    /// Body formats to embed, comma-separated: `html,markdown,text`. Lists carry no body unless asked.
+    pub formats: Option<String>,
+}
+
+/// `status` filter, admin API only.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatusQuery {
+    /// Only articles in this status: `draft`, `scheduled`, `published` or `archived`.
+    pub status: Option<String>,
+}
+
+impl ArticleListQuery {
+    pub fn filter(&self) -> Result<ArticleFilter, ApiError> {
+        if let (Some(after), Some(before)) = (self.published_after, self.published_before) {
+            if after >= before {
+                return Err(ApiError::invalid("published_after", "must be earlier than published_before"));
+            }
+        }
+        Ok(ArticleFilter {
+            section: self.section.clone(),
+            tag: self.tag.clone(),
+            author: self.author.clone(),
+            source: self.source.clone(),
+            published_after: self.published_after.map(naive),
+            published_before: self.published_before.map(naive),
+            ..ArticleFilter::default()
+        })
+    }
+
+    pub fn sort(&self) -> Result<ArticleSort, ApiError> {
+        Ok(match self.sort.as_deref() {
+            None | Some("-published_at") => ArticleSort::NewestPublished,
+            Some("published_at") => ArticleSort::OldestPublished,
+            Some("-updated_at") => ArticleSort::RecentlyUpdated,
+            Some("title") => ArticleSort::TitleAsc,
+            Some("-title") => ArticleSort::TitleDesc,
+            Some(_) => {
+                return Err(ApiError::invalid("sort", "must be one of -published_at, published_at, -updated_at, title, -title"))
+            }
+        })
+    }
+
+    /// The response shape asked for; `public` hides unpublished related articles.
+    pub fn shape(&self, public: bool) -> Result<Shape, ApiError> {
+        let mut shape = Shape { public, ..Shape::default() };
+        shape.apply_include(self.include.as_deref())?;
+        shape.apply_formats(self.formats.as_deref(), false)?;
+        Ok(shape)
+    }
+}
+
+fn items(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Shape {
+    pub fn apply_include(&mut self, include: Option<&str>) -> Result<(), ApiError> {
+        for item in items(include.unwrap_or_default()) {
+            match item {
+                "authors" => self.authors = true,
+                "tags" => self.tags = true,
+                "source" => self.source = true,
+                "section" => self.section = true,
+                "related" => self.related = true,
+                other => {
+                    return Err(ApiError::invalid("include", format!("unknown relation `{other}`; use authors, tags, source, section, related")))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the body formats; with none given, `html` when `default_html`.
+    pub fn apply_formats(&mut self, formats: Option<&str>, default_html: bool) -> Result<(), ApiError> {
+        let Some(formats) = formats else {
+            self.html = default_html;
+            return Ok(());
+        };
+        for item in items(formats) {
+            match item {
+                "html" => self.html = true,
+                "markdown" => self.markdown = true,
+                "text" => self.text = true,
+                other => return Err(ApiError::invalid("formats", format!("unknown format `{other}`; use html, markdown, text"))),
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,172 @@
+//! Builds article responses from rows, loading relations for a whole page at once.
+
+use std::collections::HashMap;
+
+use newsdesk_domain::ArticleStatus;
+use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
+use newsdesk_persistence::articles::ArticleRow;
+use newsdesk_persistence::sections::SectionRow;
+use newsdesk_persistence::sources::SourceRow;
+use newsdesk_persistence::{sections, sources, DbConn, StoreResult};
+
+use super::dto::{ArticleCard, ArticleOut, AuthorRef, BodyOut, FeaturedImage, LabelRef, RelatedOut, SourceRef};
+use crate::time::utc;
+
+/// Which relations and body formats a response carries.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    pub authors: bool,
+    pub tags: bool,
+    pub section: bool,
+    pub source: bool,
+    pub related: bool,
+    pub html: bool,
+    pub markdown: bool,
+    pub text: bool,
+    /// Hide unpublished articles among related links.
+    pub public: bool,
+}
+
+impl Shape {
+    /// Everything: a single article in the admin API.
+    pub fn full_admin() -> Self {
+        Self { authors: true, tags: true, section: true, source: true, related: true, html: true, markdown: true, text: true, public: false }
+    }
+
+    fn has_body(&self) -> bool {
+        self.html || self.markdown || self.text
+    }
+}
+
+/// Everything loaded for a batch of articles.
+pub struct Loaded {
+    relations: relations::Relations,
+    sections: HashMap<String, SectionRow>,
+    sources: HashMap<String, SourceRow>,
+}
+
+/// Loads what `shape` asks for in a fixed number of statements, however many rows.
+pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult<Loaded> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let include = Include { authors: shape.authors, tags: shape.tags, links: shape.related, published_links_only: shape.public };
+    let relations = relations::load(conn, &ids, include)?;
+    let wanted = |pick: fn(&ArticleRow) -> &Option<String>| -> Vec<String> {
+        let mut ids: Vec<String> = rows.iter().filter_map(|r| pick(r).clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let sections = if shape.section {
+        sections::find_many(conn, &wanted(|r| &r.section_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
+    } else {
+        HashMap::new()
+    };
+    let sources = if shape.source {
+        sources::find_many(conn, &wanted(|r| &r.source_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(Loaded { relations, sections, sources })
+}
+
+fn status(value: &str) -> ArticleStatus {
+    ArticleStatus::parse(value).unwrap_or(ArticleStatus::Draft)
+}
+
+/// Turns one row into its response, taking its relations out of `loaded`.
+pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut {
+    let authors = shape.authors.then(|| {
+        loaded
+            .relations
+            .authors
+            .remove(&row.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| AuthorRef { id: a.id, slug: a.slug, name: a.name, avatar_url: a.avatar_url })
+            .collect()
+    });
+    let tags = shape.tags.then(|| {
+        loaded
+            .relations
+            .tags
+            .remove(&row.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| LabelRef { id: t.id, slug: t.slug, name: t.name })
+            .collect()
+    });
+    let related = shape.related.then(|| {
+        loaded.relations.links.remove(&row.id).unwrap_or_default().into_iter().map(related_out).collect()
+    });
+    let section = shape.section.then(|| {
+        row.section_id
+            .as_ref()
+            .and_then(|id| loaded.sections.get(id))
+            .map(|s| LabelRef { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
+    });
+    let source = shape.source.then(|| {
+        row.source_id.as_ref().and_then(|id| loaded.sources.get(id)).map(|s| SourceRef {
+            id: s.id.clone(),
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            short_name: s.short_name.clone(),
+            homepage_url: s.homepage_url.clone(),
+        })
+    });
+    let body = shape.has_body().then(|| BodyOut {
+        html: shape.html.then(|| row.body_html.clone()),
+        markdown: shape.markdown.then(|| row.body_markdown.clone()),
+        text: shape.text.then(|| row.body_text.clone()),
+    });
+    let featured_image = row.featured_image_url.clone().map(|url| FeaturedImage {
+        url,
+        alt: row.featured_image_alt.clone(),
+        caption: row.featured_image_caption.clone(),
+        credit: row.featured_image_credit.clone(),
+    });
+    ArticleOut {
+        status: status(&row.status),
+        id: row.id,
+        slug: row.slug,
+        title: row.title,
+        summary: row.summary,
+        section,
+        source,
+        source_url: row.source_url,
+        language: row.language,
+        featured_image,
+        authors,
+        tags,
+        related,
+        body,
+        word_count: row.word_count,
+        reading_time_minutes: row.reading_time_minutes,
+        published_at: row.published_at.map(utc),
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+        version: row.version,
+    }
+}
+
+fn related_out(link: LoadedLink) -> RelatedOut {
+    match link {
+        LoadedLink::Article(card) => RelatedOut::Article {
+            article: ArticleCard {
+                status: status(&card.status),
+                id: card.id,
+                slug: card.slug,
+                title: card.title,
+                summary: card.summary,
+                published_at: card.published_at.map(utc),
+                featured_image_url: card.featured_image_url,
+            },
+        },
+        LoadedLink::External { url, title, source_name } => RelatedOut::External { url, title, source: source_name },
+    }
+}
+
+/// Loads and renders a batch of rows in order.
+pub fn render_all(conn: &mut DbConn, rows: Vec<ArticleRow>, shape: Shape) -> StoreResult<Vec<ArticleOut>> {
+    let mut loaded = load(conn, &rows, shape)?;
+    Ok(rows.into_iter().map(|row| render(row, &mut loaded, shape)).collect())
+}

@@ -1,0 +1,295 @@
+//! Validating and writing articles. Everything runs inside the caller's transaction, so a
+//! rejected reference (an unknown author slug, say) leaves nothing half-written.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use newsdesk_domain::article::{self as rules, MAX_BODY, MAX_LINKS, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
+use newsdesk_domain::validation::{bounded_text, http_url, required_text};
+use newsdesk_domain::{body, Action, ArticleStatus, Slug, Violations};
+use newsdesk_persistence::articles::relations::{self, LinkTarget};
+use newsdesk_persistence::articles::{self as store, ArticleChanges, ArticleRow, NewArticle};
+use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
+
+use super::dto::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::WriteError;
+
+/// Resolves a list of slugs to ids, in order, reporting unknown and repeated ones by index.
+fn resolve_slugs(
+    v: &mut Violations,
+    field: &str,
+    slugs: &[String],
+    lookup: impl FnOnce(&[String]) -> StoreResult<HashMap<String, String>>,
+) -> StoreResult<Vec<String>> {
+    if slugs.len() > MAX_LINKS {
+        v.add(field, format!("must list at most {MAX_LINKS} entries"));
+        return Ok(Vec::new());
+    }
+    let found = lookup(slugs)?;
+    let mut seen = HashSet::new();
+    let mut ids = Vec::with_capacity(slugs.len());
+    for (i, slug) in slugs.iter().enumerate() {
+        match found.get(slug) {
+            Some(_) if !seen.insert(slug) => v.add(format!("{field}[{i}]"), "is listed twice"),
+            Some(id) => ids.push(id.clone()),
+            None => v.add(format!("{field}[{i}]"), format!("no {} with slug `{slug}`", field.trim_end_matches('s'))),
+        }
+    }
+    Ok(ids)
+}
+
+/// Resolves one optional slug (section or source) to an id.
+fn resolve_one(
+    v: &mut Violations,
+    field: &str,
+    slug: &str,
+    lookup: impl FnOnce(&[String]) -> StoreResult<HashMap<String, String>>,
+) -> StoreResult<Option<String>> {
+    let found = lookup(&[slug.to_owned()])?;
+    let id = found.get(slug).cloned();
+    if id.is_none() {
+        v.add(field, format!("no {field} with slug `{slug}`"));
+    }
+    Ok(id)
+}
+
+fn resolve_related(conn: &mut DbConn, v: &mut Violations, related: &[RelatedIn], own_id: Option<&str>) -> StoreResult<Vec<LinkTarget>> {
+    if related.len() > MAX_LINKS {
+        v.add("related", format!("must list at most {MAX_LINKS} entries"));
+        return Ok(Vec::new());
+    }
+    let slugs: Vec<String> = related.iter().filter_map(|r| r.article.clone()).collect();
+    let ids = store::ids_by_slug(conn, &slugs)?;
+    let mut links = Vec::with_capacity(related.len());
+    for (i, entry) in related.iter().enumerate() {
+        let field = format!("related[{i}]");
+        match (&entry.article, &entry.url) {
+            (Some(slug), None) if entry.title.is_none() && entry.source_name.is_none() => match ids.get(slug) {
+                Some(id) if Some(id.as_str()) == own_id => v.add(format!("{field}.article"), "an article cannot be related to itself"),
+                Some(id) => links.push(LinkTarget::Article { id: id.clone() }),
+                None => v.add(format!("{field}.article"), format!("no article with slug `{slug}`")),
+            },
+            (None, Some(url)) => {
+                let url = v.check(&format!("{field}.url"), http_url(url));
+                let title = entry.title.as_deref().and_then(|t| v.check(&format!("{field}.title"), required_text(t, MAX_TITLE)));
+                let source_name = entry
+                    .source_name
+                    .as_deref()
+                    .and_then(|s| v.check(&format!("{field}.source_name"), required_text(s, 200)));
+                if let Some(url) = url {
+                    links.push(LinkTarget::External { url, title, source_name });
+                }
+            }
+            (Some(_), None) => v.add(&field, "an article link takes only `article`; title and source come from that article"),
+            _ => v.add(&field, "give exactly one of `article` (a slug) or `url`"),
+        }
+    }
+    Ok(links)
+}
+
+/// The featured image's four columns, validated.
+fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
+    let Some(image) = image else { return [None, None, None, None] };
+    let text = |v: &mut Violations, field: &str, value: &Option<String>| {
+        value.as_deref().and_then(|t| v.check(field, bounded_text(t, MAX_SHORT_TEXT))).filter(|t| !t.is_empty())
+    };
+    [
+        v.check("featured_image.url", http_url(&image.url)),
+        text(v, "featured_image.alt", &image.alt),
+        text(v, "featured_image.caption", &image.caption),
+        text(v, "featured_image.credit", &image.credit),
+    ]
+}
+
+fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
+    if markdown.chars().count() > MAX_BODY {
+        v.add("body", format!("must be at most {MAX_BODY} characters"));
+        return None;
+    }
+    Some(markdown.to_owned())
+}
+
+/// Creates a draft (or, for demo content and imports, an article with a given status and date).
+pub fn create(
+    conn: &mut DbConn,
+    input: ArticleCreate,
+    user: Option<&AuthUser>,
+    status: ArticleStatus,
+    published_at: Option<NaiveDateTime>,
+) -> Result<ArticleRow, WriteError> {
+    let mut v = Violations::new();
+    let title = v.check("title", required_text(&input.title, MAX_TITLE));
+    let slug = match &input.slug {
+        Some(slug) => v.check("slug", Slug::parse(slug)),
+        None => title.as_deref().and_then(|t| v.check("slug", Slug::from_title(t))),
+    };
+    let summary = input.summary.as_deref().and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY))).filter(|s| !s.is_empty());
+    let markdown = body_text(&mut v, input.body.as_deref().unwrap_or_default());
+    let source_url = input.source_url.as_deref().and_then(|u| v.check("source_url", http_url(u)));
+    let language = v.check("language", rules::language(input.language.as_deref().unwrap_or("en")));
+    let [image_url, image_alt, image_caption, image_credit] = featured_image(&mut v, input.featured_image.as_ref());
+    let section_id = match &input.section {
+        Some(slug) => resolve_one(&mut v, "section", slug, |s| sections::ids_by_slug(conn, s))?,
+        None => None,
+    };
+    let source_id = match &input.source {
+        Some(slug) => resolve_one(&mut v, "source", slug, |s| sources::ids_by_slug(conn, s))?,
+        None => None,
+    };
+    let author_ids = resolve_slugs(&mut v, "authors", input.authors.as_deref().unwrap_or_default(), |s| authors::ids_by_slug(conn, s))?;
+    let tag_ids = resolve_slugs(&mut v, "tags", input.tags.as_deref().unwrap_or_default(), |s| tags::ids_by_slug(conn, s))?;
+    let links = resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None)?;
+    v.into_result()?;
+    let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
+        return Err(ApiError::Internal("validated article fields missing".into()).into());
+    };
+    let rendered = body::render(&markdown);
+    let at = now();
+    let row = store::insert(
+        conn,
+        &NewArticle {
+            id: new_id(),
+            slug: slug.into_inner(),
+            title,
+            summary,
+            body_markdown: markdown,
+            body_html: rendered.html,
+            body_text: rendered.text,
+            status: status.as_str().into(),
+            section_id,
+            source_id,
+            source_url,
+            language,
+            featured_image_url: image_url,
+            featured_image_alt: image_alt,
+            featured_image_caption: image_caption,
+            featured_image_credit: image_credit,
+            word_count: rendered.word_count,
+            reading_time_minutes: rendered.reading_time_minutes,
+            created_by: user.map(|u| u.id.clone()),
+            published_at: published_at.or_else(|| (status == ArticleStatus::Published).then_some(at)),
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    relations::set_authors(conn, &row.id, &author_ids)?;
+    relations::set_tags(conn, &row.id, &tag_ids)?;
+    relations::set_links(conn, &row.id, &links)?;
+    Ok(row)
+}
+
+/// Loads an article and checks the user may edit it.
+pub fn editable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = store::find(conn, id).map_err(|e| match e {
+        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
+        other => other.into(),
+    })?;
+    let own = row.created_by.as_deref() == Some(user.id.as_str());
+    if !own {
+        user.require(Action::ReadOthersArticles).map_err(|_| ApiError::not_found("article"))?;
+    }
+    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft.as_str() })?;
+    Ok(row)
+}
+
+/// Applies a PATCH: columns and whole-list relations, one new version.
+pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, patch: ArticlePatch, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let current = editable(conn, id, user)?;
+    let expected = expected.or(patch.version);
+    let mut v = Violations::new();
+    let mut changes = ArticleChanges {
+        title: patch.title.as_deref().and_then(|t| v.check("title", required_text(t, MAX_TITLE))),
+        slug: patch.slug.as_deref().and_then(|s| v.check("slug", Slug::parse(s))).map(Slug::into_inner),
+        summary: patch.summary.map(|s| s.and_then(|s| v.check("summary", bounded_text(&s, MAX_SUMMARY))).filter(|s| !s.is_empty())),
+        language: patch.language.as_deref().and_then(|l| v.check("language", rules::language(l))),
+        source_url: patch.source_url.map(|u| u.and_then(|u| v.check("source_url", http_url(&u)))),
+        ..ArticleChanges::default()
+    };
+    if let Some(markdown) = patch.body.as_deref().and_then(|b| body_text(&mut v, b)) {
+        let rendered = body::render(&markdown);
+        changes.body_markdown = Some(markdown);
+        changes.body_html = Some(rendered.html);
+        changes.body_text = Some(rendered.text);
+        changes.word_count = Some(rendered.word_count);
+        changes.reading_time_minutes = Some(rendered.reading_time_minutes);
+    }
+    if let Some(image) = &patch.featured_image {
+        let [url, alt, caption, credit] = featured_image(&mut v, image.as_ref());
+        (changes.featured_image_url, changes.featured_image_alt) = (Some(url), Some(alt));
+        (changes.featured_image_caption, changes.featured_image_credit) = (Some(caption), Some(credit));
+    }
+    if let Some(section) = &patch.section {
+        changes.section_id = Some(match section {
+            Some(slug) => resolve_one(&mut v, "section", slug, |s| sections::ids_by_slug(conn, s))?,
+            None => None,
+        });
+    }
+    if let Some(source) = &patch.source {
+        changes.source_id = Some(match source {
+            Some(slug) => resolve_one(&mut v, "source", slug, |s| sources::ids_by_slug(conn, s))?,
+            None => None,
+        });
+    }
+    let author_ids = match &patch.authors {
+        Some(slugs) => Some(resolve_slugs(&mut v, "authors", slugs, |s| authors::ids_by_slug(conn, s))?),
+        None => None,
+    };
+    let tag_ids = match &patch.tags {
+        Some(slugs) => Some(resolve_slugs(&mut v, "tags", slugs, |s| tags::ids_by_slug(conn, s))?),
+        None => None,
+    };
+    let links = match &patch.related {
+        Some(related) => Some(resolve_related(conn, &mut v, related, Some(&current.id))?),
+        None => None,
+    };
+    v.into_result()?;
+    let row = store::update(conn, id, expected, &changes)?;
+    if let Some(ids) = author_ids {
+        relations::set_authors(conn, id, &ids)?;
+    }
+    if let Some(ids) = tag_ids {
+        relations::set_tags(conn, id, &ids)?;
+    }
+    if let Some(links) = links {
+        relations::set_links(conn, id, &links)?;
+    }
+    Ok(row)
+}
+
+/// Publishes now (keeping the first publication date on a re-publish) or unpublishes to a draft.
+pub fn set_published(conn: &mut DbConn, id: &str, expected: Option<i64>, publish: bool, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = store::find(conn, id).map_err(|e| match e {
+        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
+        other => other.into(),
+    })?;
+    let own = row.created_by.as_deref() == Some(user.id.as_str());
+    if !own {
+        user.require(Action::ReadOthersArticles).map_err(|_| ApiError::not_found("article"))?;
+    }
+    user.require(Action::PublishArticle { own })?;
+    let status = ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft);
+    let changes = if publish {
+        if !status.can_publish() {
+            return Err(ApiError::InvalidState("the article is already published".into()).into());
+        }
+        ArticleChanges {
+            status: Some(ArticleStatus::Published.as_str().into()),
+            published_at: Some(Some(row.published_at.unwrap_or_else(now))),
+            ..ArticleChanges::default()
+        }
+    } else {
+        if !status.can_unpublish() {
+            return Err(ApiError::InvalidState("the article is not published".into()).into());
+        }
+        ArticleChanges { status: Some(ArticleStatus::Draft.as_str().into()), ..ArticleChanges::default() }
+    };
+    Ok(store::update(conn, id, expected, &changes)?)
+}
+
+/// Deletes an article the user may edit.
+pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<(), WriteError> {
+    editable(conn, id, user)?;
+    Ok(store::delete(conn, id, expected)?)
+}

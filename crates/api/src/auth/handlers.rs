@@ -1,0 +1,144 @@
+//! `/v1/auth/*` and `/v1/me`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Duration;
+use newsdesk_persistence::{now, tokens, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{password, tokens as keys, AuthUser};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
+use crate::respond::private_json;
+use crate::state::{AppState, WriteError};
+use crate::users::UserOut;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "editor@example.org", "password": "correct horse battery"}))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "q3Jc0m9yZ1lQ0xT9m4p6cW1hY2tlcm5ld3NkZXNr"}))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// A JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// An opaque token for `POST /v1/auth/refresh`; each one works once.
+    pub refresh_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+}
+
+/// Creates a token pair for a user inside the caller's transaction.
+fn issue_pair(state: &AppState, conn: &mut newsdesk_persistence::DbConn, user: &users::UserRow) -> Result<TokenPair, WriteError> {
+    let access_token = state.tokens.issue_access(&user.id, &user.role)?;
+    let refresh_token = keys::new_refresh_token();
+    let issued = now();
+    tokens::insert(
+        conn,
+        &tokens::NewRefreshToken {
+            token_hash: keys::hash_refresh_token(&refresh_token),
+            user_id: user.id.clone(),
+            expires_at: issued + Duration::seconds(state.tokens.refresh_ttl_secs),
+            created_at: issued,
+        },
+    )?;
+    Ok(TokenPair { access_token, refresh_token, token_type: "Bearer".into(), expires_in: state.tokens.access_ttl_secs })
+}
+
+const BAD_LOGIN: &str = "the e-mail or password is wrong";
+
+/// Log in with e-mail and password.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
+    let LoginRequest { email, password: given } = body.0;
+    if given.len() > newsdesk_domain::user::MAX_PASSWORD_LEN * 4 {
+        return Err(ApiError::Unauthorized(BAD_LOGIN.into()));
+    }
+    let email = email.trim().to_lowercase();
+    let user = state.read(move |conn| users::find_by_email(conn, &email)).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let valid = web::block(move || password::verify(&given, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user = match user {
+        Some(user) if valid && !user.disabled => user,
+        _ => {
+            tracing::info!("login failed");
+            return Err(ApiError::Unauthorized(BAD_LOGIN.into()));
+        }
+    };
+    let state2 = state.clone();
+    let pair = state.write(move |conn| issue_pair(&state2, conn, &user)).await?;
+    Ok(private_json(StatusCode::OK, &pair))
+}
+
+/// Trade a refresh token for a new pair. The old refresh token stops working.
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenPair),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let hash = keys::hash_refresh_token(&body.0.refresh_token);
+    let state2 = state.clone();
+    let pair = state
+        .write(move |conn| {
+            let invalid = || WriteError::Api(ApiError::Unauthorized("the refresh token is invalid or has been used".into()));
+            let user_id = tokens::consume(conn, &hash, now())?.ok_or_else(invalid)?;
+            let user = users::find(conn, &user_id)?;
+            if user.disabled {
+                return Err(invalid());
+            }
+            issue_pair(&state2, conn, &user)
+        })
+        .await?;
+    Ok(private_json(StatusCode::OK, &pair))
+}
+
+/// Revoke a refresh token. Access tokens already issued run out on their own.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Revoked (also when it was already invalid)"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let hash = keys::hash_refresh_token(&body.0.refresh_token);
+    state.write(move |conn| Ok(tokens::consume(conn, &hash, now())?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = UserOut),
+        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let row = state.read(move |conn| users::find(conn, &user.id)).await?;
+    Ok(private_json(StatusCode::OK, &UserOut::from(row)))
+}

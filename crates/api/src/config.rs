@@ -1,0 +1,103 @@
+//! Settings, from flags and `NEWSDESK_*` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::auth::tokens::MIN_SECRET_BYTES;
+
+/// Everything `newsdesk serve` needs. Secrets are skipped by `Debug`.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// `sqlite://path`, a bare SQLite path, or `postgres://user@host/db`.
+    #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = "./data/newsdesk.db")]
+    pub database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "NEWSDESK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Secret for signing access tokens, at least 32 bytes. Required unless `--dev`.
+    #[arg(long, env = "NEWSDESK_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Development mode: generates and keeps a JWT secret and a first admin if none are given.
+    #[arg(long, env = "NEWSDESK_DEV", default_value_t = false)]
+    pub dev: bool,
+    /// E-mail of the admin created on a start with no users.
+    #[arg(long, env = "NEWSDESK_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// Password of the admin created on a start with no users.
+    #[arg(long, env = "NEWSDESK_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, env = "NEWSDESK_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: i64,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "NEWSDESK_WORKERS")]
+    pub workers: Option<usize>,
+    /// Database connections in the pool.
+    #[arg(long, env = "NEWSDESK_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: u32,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &newsdesk_persistence::DatabaseUrl::parse(&self.database_url))
+            .field("bind", &self.bind)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<redacted>"))
+            .field("dev", &self.dev)
+            .field("admin_email", &self.admin_email)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Where dev-mode files live: beside the SQLite file, or `./data`.
+    pub fn data_dir(&self) -> PathBuf {
+        let url = newsdesk_persistence::DatabaseUrl::parse(&self.database_url);
+        url.sqlite_path()
+            .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("./data"))
+    }
+
+    /// The signing secret: given, or in dev mode kept in a 0600 file. Refuses to start otherwise.
+    pub fn resolve_jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < MIN_SECRET_BYTES {
+                bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len());
+            }
+            return Ok(secret.as_bytes().to_vec());
+        }
+        if !self.dev {
+            bail!("NEWSDESK_JWT_SECRET is not set. Set it to a random string of at least {MIN_SECRET_BYTES} bytes, or run with --dev");
+        }
+        let path = self.data_dir().join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            if existing.trim().len() >= MIN_SECRET_BYTES {
+                return Ok(existing.trim().as_bytes().to_vec());
+            }
+        }
+        std::fs::create_dir_all(self.data_dir()).context("creating the data directory")?;
+        let secret = crate::auth::tokens::new_refresh_token() + &crate::auth::tokens::new_refresh_token();
+        write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+        tracing::info!(path = %path.display(), "generated a development JWT secret");
+        Ok(secret.into_bytes())
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+        file.write_all(contents.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::write(path, contents)
+    }
+}

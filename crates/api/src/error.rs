@@ -1,0 +1,200 @@
+//! The one error type of the API, rendered as RFC 9457 `application/problem+json`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use newsdesk_domain::FieldError;
+use newsdesk_persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:newsdesk:problem:validation-failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "errors": [{"field": "title", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The fields at fault, for invalid input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// The resource's current version, on a 412.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("conflict")]
+    Conflict(Vec<FieldError>),
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("the resource has changed")]
+    PreconditionFailed { current: i64 },
+    #[error("body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("service unavailable")]
+    Unavailable(String),
+    /// Anything unexpected. The cause is logged; the client sees only that it happened.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound(format!("{what} not found"))
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad-request",
+            Self::Invalid(_) => "validation-failed",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict(_) => "conflict",
+            Self::InvalidState(_) => "invalid-state",
+            Self::PreconditionFailed { .. } => "precondition-failed",
+            Self::PayloadTooLarge { .. } => "payload-too-large",
+            Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::Unavailable(_) => "service-unavailable",
+            Self::Internal(_) => "internal-error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Invalid(errors) if errors.len() == 1 => {
+                format!("`{}` {}", errors[0].field, errors[0].message)
+            }
+            Self::Invalid(errors) => format!("{} fields are invalid", errors.len()),
+            Self::Conflict(errors) => errors
+                .iter()
+                .map(|e| format!("`{}` {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::PreconditionFailed { current } => {
+                format!("the resource has changed; its current version is {current}. Fetch it again and retry with `If-Match: \"{current}\"`")
+            }
+            Self::PayloadTooLarge { limit } => format!("the request body is larger than the limit of {limit} bytes"),
+            Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
+            Self::Unavailable(_) => "the database cannot be reached right now; retry shortly".into(),
+            Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
+            Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::InvalidState(m) => m.clone(),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status_code();
+        Problem {
+            kind: format!("urn:newsdesk:problem:{}", self.kind()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                Self::Invalid(errors) | Self::Conflict(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            current_version: match self {
+                Self::PreconditionFailed { current } => Some(*current),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) | Self::InvalidState(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) => tracing::error!(%cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_JSON).insert_header((header::CACHE_CONTROL, "no-store"));
+        if matches!(self, Self::Unauthorized(_)) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"newsdesk\""));
+        }
+        if matches!(self, Self::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.json(self.to_problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound("not found".into()),
+            StoreError::Conflict { field } => Self::Conflict(vec![FieldError {
+                field: field.into(),
+                message: "is already taken".into(),
+            }]),
+            StoreError::VersionConflict { current } => Self::PreconditionFailed { current },
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            StoreError::Database(cause) => Self::Internal(cause.to_string()),
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// A problem for a bare status the router produced (404, 405) or a body actix rejected.
+pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
+    Problem {
+        kind: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: detail.to_owned(),
+        errors: None,
+        current_version: None,
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,159 @@
+//! Request extractors that turn every kind of bad input into a precise problem.
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use newsdesk_domain::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest JSON body we read.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A JSON body, checked for content type, size, syntax, types and unknown fields.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON)));
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES },
+                _ => ApiError::BadRequest(format!("could not read the request body: {e}")),
+            })?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// Deserializes JSON, naming where it broke (syntax) or which field is wrong (types, unknown
+/// or missing fields).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
+            _ => ApiError::BadRequest(format!("malformed JSON: {inner}")),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Turns serde's message into a field error whose `field` is the full path, e.g. `authors[0]`.
+fn data_error(path: &str, message: &str) -> ApiError {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    for prefix in ["unknown field `", "missing field `"] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let name = rest.split('`').next().unwrap_or_default();
+            // serde_path_to_error already ends the path with an unknown field's name.
+            let field = if path == "." {
+                name.to_owned()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                path.to_owned()
+            } else {
+                format!("{path}.{name}")
+            };
+            let why = if prefix.starts_with("unknown") { "is not a known field" } else { "is required" };
+            return ApiError::Invalid(vec![FieldError { field, message: why.into() }]);
+        }
+    }
+    let field = if path == "." { "body".to_owned() } else { path.to_owned() };
+    ApiError::Invalid(vec![FieldError { field, message: message.to_owned() }])
+}
+
+/// Query parameters, with the offending parameter named when one has the wrong type.
+/// Unknown parameters are ignored so cache-busting and tracking parameters do no harm.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = serde_urlencoded::Deserializer::new(form_urlencoded(req.query_string()));
+        std::future::ready(
+            serde_path_to_error::deserialize(parsed)
+                .map(QueryParams)
+                .map_err(|e| {
+                    let field = e.path().to_string();
+                    ApiError::Invalid(vec![FieldError { field, message: e.into_inner().to_string() }])
+                }),
+        )
+    }
+}
+
+fn form_urlencoded(query: &str) -> url::form_urlencoded::Parse<'_> {
+    url::form_urlencoded::parse(query.as_bytes())
+}
+
+/// The version a write expects, from `If-Match: "<version>"` (a `*` means any version).
+pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest("`If-Match` must be the ETag of the resource, such as \"3\"".into()))
+}
+
+/// Pagination parameters shared by every list.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// Page number, from 1.
+    #[param(minimum = 1, default = 1)]
+    pub page: Option<i64>,
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: i64 = 20;
+    pub const MAX_LIMIT: i64 = 100;
+    /// Deepest offset page-based paging will compute; keeps a single request cheap.
+    const MAX_PAGE: i64 = 100_000;
+
+    pub fn resolve(self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid("limit", "must be between 1 and 100"));
+        }
+        let page = self.page.unwrap_or(1);
+        if !(1..=Self::MAX_PAGE).contains(&page) {
+            return Err(ApiError::invalid("page", "must be between 1 and 100000"));
+        }
+        Ok((limit, page))
+    }
+
+    pub fn request(self) -> Result<newsdesk_persistence::PageRequest, ApiError> {
+        let (limit, page) = self.resolve()?;
+        Ok(newsdesk_persistence::PageRequest { limit, offset: (page - 1) * limit })
+    }
+}

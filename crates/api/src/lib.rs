@@ -1,0 +1,20 @@
+//! Newsdesk's HTTP API: routes, authentication, errors and the OpenAPI document.
+
+pub mod app;
+pub mod articles;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod respond;
+pub mod state;
+pub mod terms;
+pub mod time;
+pub mod users;
+
+pub use app::build;
+pub use config::Config;

@@ -1,0 +1,63 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{articles, auth, health, terms, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Newsdesk API",
+        description = "A headless CMS for news and commentary. The public API (`/v1/articles`, `/v1/authors`, …) serves published content only and is the same for every caller, so a CDN can cache it. The editorial API (`/v1/admin/…`) needs `Authorization: Bearer <access token>` from `/v1/auth/login`. Every error is `application/problem+json` (RFC 9457).",
+        license(name = "MIT")
+    ),
+    paths(
+        articles::public::list, articles::public::get,
+        terms::authors::public_list, terms::authors::public_get,
+        terms::sources::public_list, terms::sources::public_get,
+        terms::sections::public_list, terms::sections::public_get,
+        terms::tags::public_list, terms::tags::public_get,
+        auth::handlers::login, auth::handlers::refresh, auth::handlers::logout, auth::handlers::me,
+        articles::admin::list, articles::admin::create, articles::admin::get, articles::admin::update,
+        articles::admin::delete, articles::admin::publish, articles::admin::unpublish,
+        terms::authors::admin_list, terms::authors::admin_create, terms::authors::admin_get, terms::authors::admin_update, terms::authors::admin_delete,
+        terms::sources::admin_list, terms::sources::admin_create, terms::sources::admin_get, terms::sources::admin_update, terms::sources::admin_delete,
+        terms::sections::admin_list, terms::sections::admin_create, terms::sections::admin_get, terms::sections::admin_update, terms::sections::admin_delete,
+        terms::tags::admin_list, terms::tags::admin_create, terms::tags::admin_get, terms::tags::admin_update, terms::tags::admin_delete,
+        users::list, users::create, users::get, users::update,
+        health::healthz, health::readyz,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "articles", description = "Published articles"),
+        (name = "authors", description = "Bylines"),
+        (name = "sources", description = "Wire services and outlets"),
+        (name = "sections", description = "Sections such as View, News, Analysis"),
+        (name = "tags", description = "Topics"),
+        (name = "auth", description = "Logging in and tokens"),
+        (name = "admin-articles", description = "Writing and publishing"),
+        (name = "users", description = "Accounts and roles (admins only)"),
+        (name = "operations", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

@@ -1,0 +1,118 @@
+//! Response helpers: JSON with an ETag, conditional GETs, cache headers and list envelopes.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+
+/// How long shared caches may keep public responses.
+pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// A public response: a strong ETag over the exact bytes, 304 when the client has them.
+pub fn public_json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
+    Ok(conditional(req, StatusCode::OK, body, &etag, PUBLIC_CACHE_CONTROL))
+}
+
+/// An admin response for one resource: the ETag is its version, which `If-Match` echoes back.
+pub fn versioned_json<T: Serialize>(req: &HttpRequest, status: StatusCode, value: &T, version: i64) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(conditional(req, status, body, &format!("\"{version}\""), "no-store"))
+}
+
+/// An admin response with no single version (lists, tokens).
+pub fn private_json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(value)
+}
+
+fn conditional(req: &HttpRequest, status: StatusCode, body: Vec<u8>, etag: &str, cache_control: &str) -> HttpResponse {
+    let fresh = status == StatusCode::OK
+        && req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag));
+    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::build(status) };
+    response
+        .insert_header((header::ETAG, etag.to_owned()))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_owned()));
+    if fresh {
+        response.finish()
+    } else {
+        response.content_type(mime::APPLICATION_JSON).body(body)
+    }
+}
+
+/// A page of a list and how to get the others.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListResponse<T: ToSchema> {
+    pub data: Vec<T>,
+    pub meta: ListMeta,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListMeta {
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pagination {
+    #[schema(example = 1)]
+    pub page: i64,
+    #[schema(example = 20)]
+    pub limit: i64,
+    /// Items matching the filters, across all pages.
+    #[schema(example = 42)]
+    pub total: i64,
+    #[schema(example = 3)]
+    pub pages: i64,
+    /// The next page's number, or null on the last page.
+    pub next: Option<i64>,
+    pub prev: Option<i64>,
+    /// The next page's URL (path and query), or null on the last page.
+    #[schema(example = "/v1/articles?page=2&limit=20")]
+    pub next_url: Option<String>,
+    pub prev_url: Option<String>,
+}
+
+impl<T: ToSchema> ListResponse<T> {
+    pub fn new(req: &HttpRequest, data: Vec<T>, total: i64, limit: i64, page: i64) -> Self {
+        let pages = if total == 0 { 0 } else { (total + limit - 1) / limit };
+        let next = (page < pages).then_some(page + 1);
+        let prev = (page > 1).then_some(page - 1);
+        let url = |p: i64| page_url(req, p, limit);
+        Self {
+            data,
+            meta: ListMeta {
+                pagination: Pagination {
+                    page,
+                    limit,
+                    total,
+                    pages,
+                    next,
+                    prev,
+                    next_url: next.map(url),
+                    prev_url: prev.map(url),
+                },
+            },
+        }
+    }
+}
+
+/// The request's own URL with `page` and `limit` replaced.
+fn page_url(req: &HttpRequest, page: i64, limit: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+        if key != "page" && key != "limit" {
+            query.append_pair(&key, &value);
+        }
+    }
+    query.append_pair("page", &page.to_string());
+    query.append_pair("limit", &limit.to_string());
+    format!("{}?{}", req.path(), query.finish())
+}

@@ -1,0 +1,86 @@
+//! What every handler shares: storage, token keys and settings.
+
+use actix_web::web;
+use newsdesk_persistence::{Database, DbConn, StoreResult};
+
+use crate::auth::tokens::TokenKeys;
+use crate::error::{ApiError, ApiResult};
+
+pub struct AppState {
+    pub db: Database,
+    pub tokens: TokenKeys,
+}
+
+impl AppState {
+    /// Runs a read on the blocking pool, never on an async worker.
+    pub async fn read<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || db.read(work))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(ApiError::from)
+    }
+
+    /// Runs a write in one transaction on the blocking pool.
+    pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        let outcome = web::block(move || {
+            let mut rejected = None;
+            let result = db.write(|conn| {
+                work(conn).map_err(|e| match e {
+                    WriteError::Store(s) => s,
+                    WriteError::Api(api) => {
+                        rejected = Some(api);
+                        newsdesk_persistence::StoreError::Database(diesel_rollback())
+                    }
+                })
+            });
+            match (result, rejected) {
+                (_, Some(api)) => Err(api),
+                (Ok(value), None) => Ok(value),
+                (Err(store), None) => Err(ApiError::from(store)),
+            }
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        outcome
+    }
+}
+
+/// A write can fail in storage or on a rule checked halfway (an unknown slug, say);
+/// either way the transaction rolls back.
+#[derive(Debug)]
+pub enum WriteError {
+    Store(newsdesk_persistence::StoreError),
+    Api(ApiError),
+}
+
+impl From<newsdesk_persistence::StoreError> for WriteError {
+    fn from(e: newsdesk_persistence::StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<ApiError> for WriteError {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+impl From<Vec<newsdesk_domain::FieldError>> for WriteError {
+    fn from(e: Vec<newsdesk_domain::FieldError>) -> Self {
+        Self::Api(ApiError::Invalid(e))
+    }
+}
+
+fn diesel_rollback() -> newsdesk_persistence::error::DieselError {
+    newsdesk_persistence::error::DieselError::RollbackTransaction
+}

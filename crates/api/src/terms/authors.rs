@@ -1,0 +1,165 @@
+//! Authors: `/v1/authors` and `/v1/admin/authors`.
+
+use chrono::{DateTime, Utc};
+use newsdesk_domain::{user as user_rules, FieldError, Violations};
+use newsdesk_persistence::authors::{AuthorChanges, AuthorRow, NewAuthor};
+use newsdesk_persistence::{authors as store, new_id, now, DbConn, Page, PageRequest, StoreResult};
+use serde::{Deserialize, Serialize};
+use serde_with::rust::double_option;
+use utoipa::ToSchema;
+
+use super::{delegate_store, name, optional_text, optional_url, require_any, slug_or_from, Term};
+use crate::time::utc;
+
+/// A person in bylines.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorOut {
+    pub id: String,
+    #[schema(example = "mira-okafor")]
+    pub slug: String,
+    #[schema(example = "Mira Okafor")]
+    pub name: String,
+    /// Admin API only: the public never sees it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub website: Option<String>,
+    /// Public API only: how many published articles carry this byline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_count: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Mira Okafor", "bio": "Covers water and climate policy.", "email": "mira@example.org"}))]
+pub struct AuthorCreate {
+    /// Derived from the name when left out.
+    pub slug: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"bio": "Senior correspondent for water and climate policy."}))]
+pub struct AuthorPatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub bio: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub avatar_url: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub website: Option<Option<String>>,
+}
+
+pub struct Authors;
+
+fn view(row: AuthorRow, email: Option<String>, article_count: Option<i64>) -> AuthorOut {
+    AuthorOut {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        email,
+        bio: row.bio,
+        avatar_url: row.avatar_url,
+        website: row.website,
+        article_count,
+        version: row.version,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    }
+}
+
+impl Term for Authors {
+    const NAME: &'static str = "author";
+    type Row = AuthorRow;
+    type New = NewAuthor;
+    type Changes = AuthorChanges;
+    type Create = AuthorCreate;
+    type Patch = AuthorPatch;
+    type Out = AuthorOut;
+
+    delegate_store!(store);
+
+    fn validate_create(input: AuthorCreate) -> Result<NewAuthor, Vec<FieldError>> {
+        let mut v = Violations::new();
+        let slug = slug_or_from(&mut v, input.slug.as_deref(), &input.name);
+        let name = name(&mut v, &input.name);
+        let email = input.email.as_deref().and_then(|e| v.check("email", user_rules::email(e)));
+        let bio = optional_text(&mut v, "bio", Some(input.bio), 5_000).flatten();
+        let avatar_url = optional_url(&mut v, "avatar_url", Some(input.avatar_url)).flatten();
+        let website = optional_url(&mut v, "website", Some(input.website)).flatten();
+        v.into_result()?;
+        let at = now();
+        Ok(NewAuthor {
+            id: new_id(),
+            slug: slug.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            email,
+            bio,
+            avatar_url,
+            website,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    fn validate_patch(input: AuthorPatch) -> Result<AuthorChanges, Vec<FieldError>> {
+        let mut v = Violations::new();
+        let changes = AuthorChanges {
+            slug: input.slug.as_deref().and_then(|s| slug_or_from(&mut v, Some(s), "")),
+            name: input.name.as_deref().and_then(|n| name(&mut v, n)),
+            email: match input.email {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(e)) => v.check("email", user_rules::email(&e)).map(Some),
+            },
+            bio: optional_text(&mut v, "bio", input.bio, 5_000),
+            avatar_url: optional_url(&mut v, "avatar_url", input.avatar_url),
+            website: optional_url(&mut v, "website", input.website),
+        };
+        v.into_result()?;
+        let present = changes.slug.is_some()
+            || changes.name.is_some()
+            || changes.email.is_some()
+            || changes.bio.is_some()
+            || changes.avatar_url.is_some()
+            || changes.website.is_some();
+        require_any(present, changes)
+    }
+
+    fn admin_view(row: AuthorRow) -> AuthorOut {
+        let email = row.email.clone();
+        view(row, email, None)
+    }
+
+    fn public_view(row: AuthorRow, published: i64) -> AuthorOut {
+        view(row, None, Some(published))
+    }
+}
+
+super::term_routes!(
+    Authors,
+    "authors",
+    "/v1/admin/authors",
+    "/v1/admin/authors/{id}",
+    "/v1/authors",
+    "/v1/authors/{slug}",
+    AuthorCreate,
+    AuthorPatch,
+    AuthorOut
+);

@@ -1,0 +1,136 @@
+//! Sources (wire services and outlets): `/v1/sources` and `/v1/admin/sources`.
+
+use chrono::{DateTime, Utc};
+use newsdesk_domain::{FieldError, Violations};
+use newsdesk_persistence::sources::{NewSource, SourceChanges, SourceRow};
+use newsdesk_persistence::{new_id, now, sources as store, DbConn, Page, PageRequest, StoreResult};
+use serde::{Deserialize, Serialize};
+use serde_with::rust::double_option;
+use utoipa::ToSchema;
+
+use super::{delegate_store, name, optional_text, optional_url, require_any, slug_or_from, Term};
+use crate::time::utc;
+
+/// A wire service or outlet an article comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceOut {
+    pub id: String,
+    #[schema(example = "meridian-press")]
+    pub slug: String,
+    #[schema(example = "Meridian Press Agency")]
+    pub name: String,
+    #[schema(example = "MPA")]
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+    /// Public API only: how many published articles come from this source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_count: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Meridian Press Agency", "short_name": "MPA", "homepage_url": "https://example.org/mpa"}))]
+pub struct SourceCreate {
+    /// Derived from the name when left out.
+    pub slug: Option<String>,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"short_name": "MPA"}))]
+pub struct SourcePatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub short_name: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub homepage_url: Option<Option<String>>,
+}
+
+pub struct Sources;
+
+fn view(row: SourceRow, article_count: Option<i64>) -> SourceOut {
+    SourceOut {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        short_name: row.short_name,
+        homepage_url: row.homepage_url,
+        article_count,
+        version: row.version,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    }
+}
+
+impl Term for Sources {
+    const NAME: &'static str = "source";
+    type Row = SourceRow;
+    type New = NewSource;
+    type Changes = SourceChanges;
+    type Create = SourceCreate;
+    type Patch = SourcePatch;
+    type Out = SourceOut;
+
+    delegate_store!(store);
+
+    fn validate_create(input: SourceCreate) -> Result<NewSource, Vec<FieldError>> {
+        let mut v = Violations::new();
+        let slug = slug_or_from(&mut v, input.slug.as_deref(), &input.name);
+        let name = name(&mut v, &input.name);
+        let short_name = optional_text(&mut v, "short_name", Some(input.short_name), 50).flatten();
+        let homepage_url = optional_url(&mut v, "homepage_url", Some(input.homepage_url)).flatten();
+        v.into_result()?;
+        let at = now();
+        Ok(NewSource {
+            id: new_id(),
+            slug: slug.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            short_name,
+            homepage_url,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    fn validate_patch(input: SourcePatch) -> Result<SourceChanges, Vec<FieldError>> {
+        let mut v = Violations::new();
+        let changes = SourceChanges {
+            slug: input.slug.as_deref().and_then(|s| slug_or_from(&mut v, Some(s), "")),
+            name: input.name.as_deref().and_then(|n| name(&mut v, n)),
+            short_name: optional_text(&mut v, "short_name", input.short_name, 50),
+            homepage_url: optional_url(&mut v, "homepage_url", input.homepage_url),
+        };
+        v.into_result()?;
+        let present = changes.slug.is_some() || changes.name.is_some() || changes.short_name.is_some() || changes.homepage_url.is_some();
+        require_any(present, changes)
+    }
+
+    fn admin_view(row: SourceRow) -> SourceOut {
+        view(row, None)
+    }
+
+    fn public_view(row: SourceRow, published: i64) -> SourceOut {
+        view(row, Some(published))
+    }
+}
+
+super::term_routes!(
+    Sources,
+    "sources",
+    "/v1/admin/sources",
+    "/v1/admin/sources/{id}",
+    "/v1/sources",
+    "/v1/sources/{slug}",
+    SourceCreate,
+    SourcePatch,
+    SourceOut
+);

@@ -1,0 +1,16 @@
+//! Newsdesk's content model and the rules that keep it valid.
+//!
+//! Nothing here does I/O or knows about HTTP or SQL: the persistence and api crates build on
+//! these types, so a rule lives in exactly one place.
+
+pub mod article;
+pub mod body;
+pub mod permissions;
+pub mod slug;
+pub mod user;
+pub mod validation;
+
+pub use article::ArticleStatus;
+pub use permissions::{Action, Role};
+pub use slug::Slug;
+pub use validation::{FieldError, Violations};

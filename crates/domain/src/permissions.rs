@@ -1,0 +1,99 @@
+//! Who may do what: the one table every editorial route consults.
+
+use serde::{Deserialize, Serialize};
+
+/// A user's role, from most to least powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Editor,
+    Author,
+    Contributor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Self::Admin, Self::Editor, Self::Author, Self::Contributor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Editor => "editor",
+            Self::Author => "author",
+            Self::Contributor => "contributor",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value)
+            .ok_or_else(|| "must be one of admin, editor, author, contributor".to_owned())
+    }
+}
+
+/// Something a user asks to do. Article actions say whose article and in what state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List and read articles other users created.
+    ReadOthersArticles,
+    /// Create a new draft.
+    CreateArticle,
+    /// Edit or delete an article; `own` when the user created it, `published` when it is public.
+    EditArticle { own: bool, published: bool },
+    /// Publish, schedule or unpublish an article.
+    PublishArticle { own: bool },
+    /// Create, edit or delete authors, sources, sections and tags.
+    ManageTaxonomy,
+    /// Create, change and disable users.
+    ManageUsers,
+}
+
+/// The permission table. Contributors write their own drafts; authors also publish their own
+/// articles; editors handle all content; admins also manage users.
+pub fn can(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match (role, action) {
+        (Admin, _) => true,
+        (Editor, ManageUsers) => false,
+        (Editor, _) => true,
+        (Author | Contributor, ReadOthersArticles | ManageTaxonomy | ManageUsers) => false,
+        (Author | Contributor, CreateArticle) => true,
+        (Author, EditArticle { own, .. } | PublishArticle { own }) => own,
+        (Contributor, EditArticle { own, published }) => own && !published,
+        (Contributor, PublishArticle { .. }) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+
+    #[test]
+    fn contributors_keep_to_their_own_drafts() {
+        let r = Role::Contributor;
+        assert!(can(r, CreateArticle));
+        assert!(can(r, EditArticle { own: true, published: false }));
+        assert!(!can(r, EditArticle { own: true, published: true }));
+        assert!(!can(r, EditArticle { own: false, published: false }));
+        assert!(!can(r, PublishArticle { own: true }));
+    }
+
+    #[test]
+    fn authors_publish_only_their_own() {
+        assert!(can(Role::Author, PublishArticle { own: true }));
+        assert!(!can(Role::Author, PublishArticle { own: false }));
+        assert!(!can(Role::Author, ManageTaxonomy));
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        assert!(can(Role::Admin, ManageUsers));
+        for r in [Role::Editor, Role::Author, Role::Contributor] {
+            assert!(!can(r, ManageUsers));
+        }
+        assert!(can(Role::Editor, PublishArticle { own: false }));
+    }
+}

@@ -1,0 +1,231 @@
+//! Articles: rows, writes, and the filtered list both APIs page through.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
+use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
+
+pub mod relations;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ArticleRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub status: String,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub created_by: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = articles)]
+pub struct NewArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub status: String,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub created_by: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = articles)]
+pub struct ArticleChanges {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    pub body_text: Option<String>,
+    pub status: Option<String>,
+    pub section_id: Option<Option<String>>,
+    pub source_id: Option<Option<String>>,
+    pub source_url: Option<Option<String>>,
+    pub language: Option<String>,
+    pub featured_image_url: Option<Option<String>>,
+    pub featured_image_alt: Option<Option<String>>,
+    pub featured_image_caption: Option<Option<String>>,
+    pub featured_image_credit: Option<Option<String>>,
+    pub word_count: Option<i32>,
+    pub reading_time_minutes: Option<i32>,
+    pub published_at: Option<Option<NaiveDateTime>>,
+}
+
+/// How a list is ordered. Every order ends on `id` so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArticleSort {
+    #[default]
+    NewestPublished,
+    OldestPublished,
+    RecentlyUpdated,
+    TitleAsc,
+    TitleDesc,
+}
+
+/// What a list keeps. Slug filters that match nothing give an empty list, not an error.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub statuses: Option<Vec<String>>,
+    pub created_by: Option<String>,
+    pub section: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub published_after: Option<NaiveDateTime>,
+    pub published_before: Option<NaiveDateTime>,
+}
+
+type BoxedArticles = articles::BoxedQuery<'static, Db>;
+
+fn filtered(filter: &ArticleFilter) -> BoxedArticles {
+    let mut query = articles::table.into_boxed::<Db>();
+    if let Some(statuses) = &filter.statuses {
+        query = query.filter(articles::status.eq_any(statuses.clone()));
+    }
+    if let Some(user) = &filter.created_by {
+        query = query.filter(articles::created_by.eq(user.clone()));
+    }
+    if let Some(slug) = &filter.section {
+        let ids = sections::table.filter(sections::slug.eq(slug.clone())).select(sections::id.nullable());
+        query = query.filter(articles::section_id.eq_any(ids));
+    }
+    if let Some(slug) = &filter.source {
+        let ids = sources::table.filter(sources::slug.eq(slug.clone())).select(sources::id.nullable());
+        query = query.filter(articles::source_id.eq_any(ids));
+    }
+    if let Some(slug) = &filter.tag {
+        let ids = article_tags::table
+            .inner_join(tags::table)
+            .filter(tags::slug.eq(slug.clone()))
+            .select(article_tags::article_id);
+        query = query.filter(articles::id.eq_any(ids));
+    }
+    if let Some(slug) = &filter.author {
+        let ids = article_authors::table
+            .inner_join(authors::table)
+            .filter(authors::slug.eq(slug.clone()))
+            .select(article_authors::article_id);
+        query = query.filter(articles::id.eq_any(ids));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(articles::published_at.gt(after));
+    }
+    if let Some(before) = filter.published_before {
+        query = query.filter(articles::published_at.lt(before));
+    }
+    query
+}
+
+/// One page of the articles `filter` keeps, plus how many it keeps in all: two statements.
+pub fn list(conn: &mut DbConn, filter: &ArticleFilter, sort: ArticleSort, page: PageRequest) -> StoreResult<Page<ArticleRow>> {
+    let total = filtered(filter).count().get_result::<i64>(conn)?;
+    let query = filtered(filter).limit(page.limit).offset(page.offset);
+    let query = match sort {
+        ArticleSort::NewestPublished => query.order((articles::published_at.desc(), articles::id.desc())),
+        ArticleSort::OldestPublished => query.order((articles::published_at.asc(), articles::id.asc())),
+        ArticleSort::RecentlyUpdated => query.order((articles::updated_at.desc(), articles::id.desc())),
+        ArticleSort::TitleAsc => query.order((articles::title.asc(), articles::id.asc())),
+        ArticleSort::TitleDesc => query.order((articles::title.desc(), articles::id.desc())),
+    };
+    Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ArticleRow> {
+    Ok(articles::table.find(id).first(conn)?)
+}
+
+/// A published article by its slug; drafts and the rest are "not found".
+pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<ArticleRow> {
+    Ok(articles::table
+        .filter(articles::slug.eq(slug))
+        .filter(articles::status.eq("published"))
+        .first(conn)?)
+}
+
+/// Maps each of `slugs` that names an article to its id.
+pub fn ids_by_slug(conn: &mut DbConn, slugs: &[String]) -> StoreResult<std::collections::HashMap<String, String>> {
+    if slugs.is_empty() {
+        return Ok(Default::default());
+    }
+    let pairs = articles::table
+        .filter(articles::slug.eq_any(slugs))
+        .select((articles::slug, articles::id))
+        .load::<(String, String)>(conn)?;
+    Ok(pairs.into_iter().collect())
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewArticle) -> StoreResult<ArticleRow> {
+    Ok(diesel::insert_into(articles::table)
+        .values(row)
+        .returning(articles::all_columns)
+        .get_result(conn)?)
+}
+
+/// Applies `changes` and bumps the version, if the version still is `expected` (when given).
+/// Also bumps the version when only relations changed, so every change is a new version.
+pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &ArticleChanges) -> StoreResult<ArticleRow> {
+    let (low, high) = crate::version_range(expected);
+    let updated = diesel::update(articles::table)
+        .filter(articles::id.eq(id))
+        .filter(articles::version.between(low, high))
+        .set((changes, articles::version.eq(articles::version + 1), articles::updated_at.eq(crate::now())))
+        .returning(articles::all_columns)
+        .get_result::<ArticleRow>(conn)
+        .optional()?;
+    match updated {
+        Some(row) => Ok(row),
+        None => Err(match find(conn, id) {
+            Ok(current) => StoreError::VersionConflict { current: current.version },
+            Err(e) => e,
+        }),
+    }
+}
+
+/// Deletes an article and its links, if the version still is `expected` (when given).
+pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()> {
+    let (low, high) = crate::version_range(expected);
+    let deleted = diesel::delete(articles::table.filter(articles::id.eq(id)).filter(articles::version.between(low, high)))
+        .execute(conn)?;
+    if deleted == 1 {
+        return Ok(());
+    }
+    Err(match find(conn, id) {
+        Ok(current) => StoreError::VersionConflict { current: current.version },
+        Err(e) => e,
+    })
+}

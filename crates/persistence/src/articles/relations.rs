@@ -1,0 +1,196 @@
+//! An article's byline, tags and related links: written whole, loaded for many articles at once.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::authors::AuthorRow;
+use crate::schema::{article_authors, article_links, article_tags, articles, authors, tags};
+use crate::tags::TagRow;
+use crate::{DbConn, StoreResult};
+
+/// One editor-chosen related link as stored: another article, or an external URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    Article { id: String },
+    External { url: String, title: Option<String>, source_name: Option<String> },
+}
+
+/// The few columns a card of another article needs.
+#[derive(Debug, Clone, Queryable)]
+pub struct ArticleCardRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub featured_image_url: Option<String>,
+}
+
+/// A related link as loaded. `Article` carries the card when the target may be shown.
+#[derive(Debug, Clone)]
+pub enum LoadedLink {
+    Article(ArticleCardRow),
+    External { url: String, title: Option<String>, source_name: Option<String> },
+}
+
+/// Relations of a batch of articles, keyed by article id.
+#[derive(Debug, Default)]
+pub struct Relations {
+    pub authors: HashMap<String, Vec<AuthorRow>>,
+    pub tags: HashMap<String, Vec<TagRow>>,
+    pub links: HashMap<String, Vec<LoadedLink>>,
+}
+
+/// Replaces the byline with `author_ids`, in order.
+pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> StoreResult<()> {
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
+    for (author_id, position) in author_ids.iter().zip(0..) {
+        let position: i32 = position;
+        diesel::insert_into(article_authors::table)
+            .values((
+                article_authors::article_id.eq(article_id),
+                article_authors::author_id.eq(author_id),
+                article_authors::position.eq(position),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Replaces the tags with `tag_ids`, in order.
+pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> StoreResult<()> {
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    for (tag_id, position) in tag_ids.iter().zip(0..) {
+        let position: i32 = position;
+        diesel::insert_into(article_tags::table)
+            .values((
+                article_tags::article_id.eq(article_id),
+                article_tags::tag_id.eq(tag_id),
+                article_tags::position.eq(position),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Replaces the related links with `links`, in order.
+pub fn set_links(conn: &mut DbConn, article_id: &str, links: &[LinkTarget]) -> StoreResult<()> {
+    diesel::delete(article_links::table.filter(article_links::article_id.eq(article_id))).execute(conn)?;
+    for (link, position) in links.iter().zip(0..) {
+        let position: i32 = position;
+        let (target, url, title, source_name) = match link {
+            LinkTarget::Article { id } => (Some(id.as_str()), None, None, None),
+            LinkTarget::External { url, title, source_name } => {
+                (None, Some(url.as_str()), title.as_deref(), source_name.as_deref())
+            }
+        };
+        diesel::insert_into(article_links::table)
+            .values((
+                article_links::article_id.eq(article_id),
+                article_links::position.eq(position),
+                article_links::target_article_id.eq(target),
+                article_links::url.eq(url),
+                article_links::title.eq(title),
+                article_links::source_name.eq(source_name),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Which relations to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Include {
+    pub authors: bool,
+    pub tags: bool,
+    pub links: bool,
+    /// Keep only published articles among related links (the public view).
+    pub published_links_only: bool,
+}
+
+/// Loads the chosen relations of `article_ids` in at most four statements, whatever their number.
+pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> StoreResult<Relations> {
+    let mut relations = Relations::default();
+    if article_ids.is_empty() {
+        return Ok(relations);
+    }
+    if include.authors {
+        let rows = article_authors::table
+            .inner_join(authors::table)
+            .filter(article_authors::article_id.eq_any(article_ids))
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, authors::all_columns))
+            .load::<(String, AuthorRow)>(conn)?;
+        for (article_id, author) in rows {
+            relations.authors.entry(article_id).or_default().push(author);
+        }
+    }
+    if include.tags {
+        let rows = article_tags::table
+            .inner_join(tags::table)
+            .filter(article_tags::article_id.eq_any(article_ids))
+            .order((article_tags::article_id, article_tags::position))
+            .select((article_tags::article_id, tags::all_columns))
+            .load::<(String, TagRow)>(conn)?;
+        for (article_id, tag) in rows {
+            relations.tags.entry(article_id).or_default().push(tag);
+        }
+    }
+    if include.links {
+        relations.links = load_links(conn, article_ids, include.published_links_only)?;
+    }
+    Ok(relations)
+}
+
+type LinkColumns = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+
+fn load_links(conn: &mut DbConn, article_ids: &[String], published_only: bool) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
+    let rows = article_links::table
+        .filter(article_links::article_id.eq_any(article_ids))
+        .order((article_links::article_id, article_links::position))
+        .select((
+            article_links::article_id,
+            article_links::target_article_id,
+            article_links::url,
+            article_links::title,
+            article_links::source_name,
+        ))
+        .load::<LinkColumns>(conn)?;
+    let target_ids: Vec<String> = rows.iter().filter_map(|r| r.1.clone()).collect();
+    let mut cards: HashMap<String, ArticleCardRow> = HashMap::new();
+    if !target_ids.is_empty() {
+        let found = articles::table
+            .filter(articles::id.eq_any(&target_ids))
+            .select((
+                articles::id,
+                articles::slug,
+                articles::title,
+                articles::summary,
+                articles::status,
+                articles::published_at,
+                articles::featured_image_url,
+            ))
+            .load::<ArticleCardRow>(conn)?;
+        cards = found
+            .into_iter()
+            .filter(|card| !published_only || card.status == "published")
+            .map(|card| (card.id.clone(), card))
+            .collect();
+    }
+    let mut links: HashMap<String, Vec<LoadedLink>> = HashMap::new();
+    for (article_id, target, url, title, source_name) in rows {
+        let loaded = match (target, url) {
+            (Some(target), _) => match cards.get(&target) {
+                Some(card) => LoadedLink::Article(card.clone()),
+                None => continue,
+            },
+            (None, Some(url)) => LoadedLink::External { url, title, source_name },
+            (None, None) => continue,
+        };
+        links.entry(article_id).or_default().push(loaded);
+    }
+    Ok(links)
+}

@@ -1,0 +1,204 @@
+//! The connection enum over both backends, the r2d2 pool, migrations and the one-writer rule.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{StoreError, StoreResult};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// One connection to whichever backend the URL chose.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The backend type diesel uses for queries built against [`DbConn`].
+pub type Db = <DbConn as Connection>::Backend;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, decided by the URL's scheme: `postgres://` or `postgresql://` is
+/// PostgreSQL; `sqlite://path` or a bare path is an SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    target: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self { backend: Backend::Postgres, target: url.to_owned() }
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Self { backend: Backend::Sqlite, target: path.to_owned() }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file path, if this is SQLite.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        (self.backend == Backend::Sqlite).then_some(self.target.as_str())
+    }
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.target).map(DbConn::Postgres),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)?;
+                // WAL lets readers run beside the single writer; NORMAL is durable enough in WAL.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Keeps passwords in PostgreSQL URLs out of logs.
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.backend {
+            Backend::Sqlite => write!(f, "sqlite://{}", self.target),
+            Backend::Postgres => match self.target.split_once('@') {
+                Some((_, host)) => write!(f, "postgres://***@{host}"),
+                None => f.write_str(&self.target),
+            },
+        }
+    }
+}
+
+pub struct Manager(DatabaseUrl);
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1").map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = PooledConnection<Manager>;
+
+/// The shared handle to storage. Cheap to clone. All methods block: call them off the async
+/// workers (the api crate uses `web::block`).
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<Manager>,
+    url: DatabaseUrl,
+    /// SQLite has one writer; serialising writes here avoids lock-upgrade deadlocks.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Database {
+    /// Opens the pool, failing fast with the real error, and runs pending migrations.
+    pub fn open(url: &DatabaseUrl, max_connections: u32) -> StoreResult<Self> {
+        if let Some(path) = url.sqlite_path() {
+            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        // One direct connection first: r2d2 would only report a timeout.
+        let mut first = url.connect().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(max_connections.max(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(Manager(url.clone()))?;
+        let write_lock = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Self { pool, url: url.clone(), write_lock })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// Runs read-only work on a pooled connection.
+    pub fn read<T>(&self, work: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        work(&mut conn)
+    }
+
+    /// Runs a write in one transaction: all of it lands, or none of it.
+    pub fn write<T>(&self, work: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        let _guard = self
+            .write_lock
+            .as_ref()
+            .map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        conn.transaction(|conn| work(conn))
+    }
+
+    /// Whether the database answers a trivial query.
+    pub fn ping(&self) -> StoreResult<()> {
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::from))
+    }
+}
+
+fn run_migrations(conn: &mut DbConn) -> StoreResult<()> {
+    let outcome = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    outcome.map_err(|e| StoreError::Unavailable(format!("migrations failed: {e}")))
+}
+
+/// Now, truncated to microseconds so both backends store and return the same instant.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// A fresh, time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_picks_the_backend() {
+        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").backend(), Backend::Postgres);
+        assert_eq!(DatabaseUrl::parse("postgresql://u@h/db").backend(), Backend::Postgres);
+        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").sqlite_path(), Some("data/x.db"));
+        assert_eq!(DatabaseUrl::parse("./data/x.db").sqlite_path(), Some("./data/x.db"));
+    }
+
+    #[test]
+    fn debug_hides_credentials() {
+        let shown = format!("{:?}", DatabaseUrl::parse("postgres://user:secret@host/db"));
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}

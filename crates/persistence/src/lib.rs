@@ -1,0 +1,39 @@
+//! Newsdesk storage on SQLite or PostgreSQL through one diesel code path.
+//!
+//! Query functions take `&mut DbConn` so callers can compose several inside one
+//! [`Database::write`] transaction. Nothing here knows about HTTP.
+
+pub mod articles;
+pub mod authors;
+pub mod database;
+pub mod error;
+pub mod schema;
+pub mod sections;
+pub mod sources;
+pub mod tags;
+mod term;
+pub mod tokens;
+pub mod users;
+
+pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn};
+pub use error::{StoreError, StoreResult};
+
+/// A page of rows and how many rows match in all.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// Which slice of a list to load.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The versions a conditional write accepts: exactly `expected`, or any when none is given.
+/// One filter shape for both cases keeps the check and the write in a single statement.
+pub(crate) fn version_range(expected: Option<i64>) -> (i64, i64) {
+    expected.map_or((i64::MIN, i64::MAX), |v| (v, v))
+}

@@ -1,0 +1,50 @@
+//! Sections (View, News, Analysis, …).
+
+use chrono::NaiveDateTime;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SectionRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::schema::sections)]
+pub struct NewSection {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = crate::schema::sections)]
+pub struct SectionChanges {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+}
+
+crate::term::term_queries!(sections, SectionRow, NewSection, SectionChanges);
+
+/// Published articles per section, for the sections given.
+pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {
+    use crate::schema::articles;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let counts = articles::table
+        .filter(articles::section_id.eq_any(ids))
+        .filter(articles::status.eq("published"))
+        .group_by(articles::section_id)
+        .select((articles::section_id.assume_not_null(), diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?;
+    Ok(counts.into_iter().collect())
+}

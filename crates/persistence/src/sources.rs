@@ -1,0 +1,53 @@
+//! Sources: the wire services and outlets articles come from.
+
+use chrono::NaiveDateTime;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SourceRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::schema::sources)]
+pub struct NewSource {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = crate::schema::sources)]
+pub struct SourceChanges {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub short_name: Option<Option<String>>,
+    pub homepage_url: Option<Option<String>>,
+}
+
+crate::term::term_queries!(sources, SourceRow, NewSource, SourceChanges);
+
+/// Published articles per source, for the sources given.
+pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {
+    use crate::schema::articles;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let counts = articles::table
+        .filter(articles::source_id.eq_any(ids))
+        .filter(articles::status.eq("published"))
+        .group_by(articles::source_id)
+        .select((articles::source_id.assume_not_null(), diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?;
+    Ok(counts.into_iter().collect())
+}

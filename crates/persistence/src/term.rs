@@ -1,0 +1,96 @@
+//! Queries every named, slugged resource (authors, sources, sections, tags) shares.
+//!
+//! A macro rather than generics: diesel's table types make generic code far harder to read
+//! than four expansions of the same obvious functions.
+
+macro_rules! term_queries {
+    ($table:ident, $Row:ty, $New:ty, $Changes:ty) => {
+        use diesel::prelude::*;
+
+        use crate::schema::$table;
+        use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
+
+        /// One page, ordered by name.
+        pub fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<$Row>> {
+            let total = $table::table.count().get_result::<i64>(conn)?;
+            let items = $table::table
+                .order(($table::name.asc(), $table::id.asc()))
+                .limit(page.limit)
+                .offset(page.offset)
+                .load::<$Row>(conn)?;
+            Ok(Page { items, total })
+        }
+
+        pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<$Row> {
+            Ok($table::table.find(id).first::<$Row>(conn)?)
+        }
+
+        pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<$Row> {
+            Ok($table::table.filter($table::slug.eq(slug)).first::<$Row>(conn)?)
+        }
+
+        /// The rows with these ids, in no particular order.
+        pub fn find_many(conn: &mut DbConn, ids: &[String]) -> StoreResult<Vec<$Row>> {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            Ok($table::table.filter($table::id.eq_any(ids)).load::<$Row>(conn)?)
+        }
+
+        /// Maps each of `slugs` that exists to its id.
+        pub fn ids_by_slug(conn: &mut DbConn, slugs: &[String]) -> StoreResult<std::collections::HashMap<String, String>> {
+            if slugs.is_empty() {
+                return Ok(Default::default());
+            }
+            let pairs = $table::table
+                .filter($table::slug.eq_any(slugs))
+                .select(($table::slug, $table::id))
+                .load::<(String, String)>(conn)?;
+            Ok(pairs.into_iter().collect())
+        }
+
+        pub fn insert(conn: &mut DbConn, row: &$New) -> StoreResult<$Row> {
+            Ok(diesel::insert_into($table::table)
+                .values(row)
+                .returning($table::all_columns)
+                .get_result::<$Row>(conn)?)
+        }
+
+        /// Applies `changes` and bumps the version, if the version still is `expected` (when given).
+        pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &$Changes) -> StoreResult<$Row> {
+            let (low, high) = crate::version_range(expected);
+            let updated = diesel::update($table::table)
+                .filter($table::id.eq(id))
+                .filter($table::version.between(low, high))
+                .set((changes, $table::version.eq($table::version + 1), $table::updated_at.eq(crate::now())))
+                .returning($table::all_columns)
+                .get_result::<$Row>(conn)
+                .optional()?;
+            match updated {
+                Some(row) => Ok(row),
+                None => Err(match find(conn, id) {
+                    Ok(current) => StoreError::VersionConflict { current: current.version },
+                    Err(e) => e,
+                }),
+            }
+        }
+
+        /// Deletes the row if the version still is `expected` (when given).
+        pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()> {
+            let (low, high) = crate::version_range(expected);
+            let deleted = diesel::delete(
+                $table::table.filter($table::id.eq(id)).filter($table::version.between(low, high)),
+            )
+            .execute(conn)?;
+            if deleted == 1 {
+                return Ok(());
+            }
+            Err(match find(conn, id) {
+                Ok(current) => StoreError::VersionConflict { current: current.version },
+                Err(e) => e,
+            })
+        }
+    };
+}
+
+pub(crate) use term_queries;

@@ -1,0 +1,10 @@
+DROP TABLE article_links;
+DROP TABLE article_tags;
+DROP TABLE article_authors;
+DROP TABLE articles;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE tags;
+DROP TABLE sections;
+DROP TABLE sources;
+DROP TABLE authors;
