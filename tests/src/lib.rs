@@ -1,1 +1,22 @@
-//! Black-box tests live in tests/.
+//! Black-box tests of the whole server over HTTP, each run on SQLite and on PostgreSQL.
+//!
+//! They live in one test binary (modules below) so the suite links once. PostgreSQL tests
+//! need `NEWSDESK_TEST_POSTGRES_URL`; `make test` sets it, and they fail without it.
+
+#[cfg(test)]
+mod common;
+
+#[cfg(test)]
+mod articles;
+#[cfg(test)]
+mod auth;
+#[cfg(test)]
+mod bad_input;
+#[cfg(test)]
+mod drafts;
+#[cfg(test)]
+mod openapi;
+#[cfg(test)]
+mod roles;
+#[cfg(test)]
+mod taxonomy;

@@ -1,0 +1,219 @@
+//! The test harness: a real server on a free port against a fresh database per test.
+
+pub mod database;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub use database::Backend;
+
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+/// Password given to every user a test creates.
+pub const USER_PASSWORD: &str = "a long enough passphrase";
+
+/// Generates a `sqlite` and a `postgres` test from one `async fn(TestApp)` story.
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$story($crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$story($crate::common::TestApp::spawn($crate::common::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends;
+
+/// A running server and a client for it. The database goes when this does.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    /// An access token of the first admin.
+    pub admin: String,
+    handle: actix_web::dev::ServerHandle,
+    _database: database::TestDatabase,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        self
+    }
+
+    /// Asserts an `application/problem+json` error with this status; returns the problem.
+    #[track_caller]
+    pub fn expect_problem(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
+        assert_eq!(self.body["status"], status, "body: {}", self.text);
+        self.body
+    }
+
+    /// The `field` names of a problem's errors.
+    pub fn fields(problem: &Value) -> Vec<String> {
+        problem["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let database = database::TestDatabase::create(backend);
+        let config = newsdesk_api::Config {
+            database_url: database.url.clone(),
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: Some(JWT_SECRET.into()),
+            dev: false,
+            admin_email: Some(ADMIN_EMAIL.into()),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            access_token_ttl: 900,
+            workers: Some(1),
+            db_pool_size: 4,
+        };
+        let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        let mut app = TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            admin: String::new(),
+            handle,
+            _database: database,
+        };
+        app.admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request is sent");
+        read(response).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None, None, &[]).await
+    }
+
+    pub async fn admin_get(&self, path: &str, token: &str) -> Reply {
+        self.send(Method::GET, path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send(Method::PATCH, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.send(Method::DELETE, path, Some(token), None, &[]).await
+    }
+
+    /// Sends raw bytes with a content type (for malformed and oversized bodies).
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        read(request.send().await.expect("request is sent")).await
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let reply = self
+            .send(Method::POST, "/v1/auth/login", None, Some(json!({"email": email, "password": password})), &[])
+            .await
+            .expect(200);
+        reply.body["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    /// Creates a user with `role` and returns `(user id, access token)`.
+    pub async fn user_with_role(&self, role: &str) -> (String, String) {
+        let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
+        let created = self
+            .post("/v1/admin/users", &self.admin, json!({"email": email, "name": role, "role": role, "password": USER_PASSWORD}))
+            .await
+            .expect(201);
+        let id = created.body["id"].as_str().expect("user id").to_owned();
+        (id, self.login(&email, USER_PASSWORD).await)
+    }
+
+    /// Creates an author, a source, a section and two tags with known slugs.
+    pub async fn seed_taxonomy(&self) {
+        let t = &self.admin;
+        self.post("/v1/admin/authors", t, json!({"slug": "ada-byline", "name": "Ada Byline", "email": "ada@example.org"})).await.expect(201);
+        self.post("/v1/admin/authors", t, json!({"slug": "ben-byline", "name": "Ben Byline"})).await.expect(201);
+        self.post("/v1/admin/sources", t, json!({"slug": "wire", "name": "Test Wire", "short_name": "TW", "homepage_url": "https://example.org/wire"}))
+            .await
+            .expect(201);
+        self.post("/v1/admin/sections", t, json!({"slug": "news", "name": "News"})).await.expect(201);
+        self.post("/v1/admin/tags", t, json!({"slug": "water", "name": "Water"})).await.expect(201);
+        self.post("/v1/admin/tags", t, json!({"slug": "coast", "name": "Coast"})).await.expect(201);
+    }
+
+    /// Creates a draft as `token` and returns its JSON.
+    pub async fn draft(&self, token: &str, body: Value) -> Value {
+        self.post("/v1/admin/articles", token, body).await.expect(201).body
+    }
+
+    /// Creates and publishes an article as the admin; returns its JSON after publishing.
+    pub async fn published(&self, body: Value) -> Value {
+        let draft = self.draft(&self.admin, body).await;
+        let id = draft["id"].as_str().expect("id");
+        self.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&self.admin), None, &[])
+            .await
+            .expect(200)
+            .body
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting; the database guard then drops the database.
+        drop(self.handle.stop(false));
+    }
+}
+
+async fn read(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply { status, headers, body, text }
+}
