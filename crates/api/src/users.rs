@@ -116,7 +116,7 @@ fn resolve_author(conn: &mut newsdesk_persistence::DbConn, v: &mut Violations, s
 }
 
 /// List users.
-#[utoipa::path(get, path = "/v1/admin/users", tag = "users", security(("bearer" = [])), params(Paging),
+#[utoipa::path(get, path = "/v1/admin/users", operation_id = "admin_list_users", tag = "users", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -133,7 +133,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, 
 }
 
 /// Create a user with a role and password.
-#[utoipa::path(post, path = "/v1/admin/users", tag = "users", security(("bearer" = [])), request_body = UserCreate,
+#[utoipa::path(post, path = "/v1/admin/users", operation_id = "admin_create_user", tag = "users", security(("bearer" = [])), request_body = UserCreate,
     responses(
         (status = 201, description = "Created", body = UserOut),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -153,7 +153,7 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
 }
 
 /// Get a user.
-#[utoipa::path(get, path = "/v1/admin/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/admin/users/{id}", operation_id = "admin_get_user", tag = "users", security(("bearer" = [])),
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user; `ETag` is its version", body = UserOut),
@@ -174,7 +174,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
 
 /// Change a user's name, role, password, author link, or disable them. Disabling or a new
 /// password signs them out everywhere.
-#[utoipa::path(patch, path = "/v1/admin/users/{id}", tag = "users", security(("bearer" = [])), request_body = UserPatch,
+#[utoipa::path(patch, path = "/v1/admin/users/{id}", operation_id = "admin_update_user", tag = "users", security(("bearer" = [])), request_body = UserPatch,
     params(("id" = String, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
     responses(
         (status = 200, description = "Updated", body = UserOut),

@@ -26,7 +26,7 @@ fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiRe
 }
 
 /// List articles in every status. Contributors and authors see only their own.
-#[utoipa::path(get, path = "/v1/admin/articles", tag = "admin-articles", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/admin/articles", operation_id = "admin_list_articles", tag = "admin-articles", security(("bearer" = [])),
     params(StatusQuery, ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
@@ -63,7 +63,7 @@ pub async fn list(
 }
 
 /// Create a draft with its byline, tags, section, source and related links.
-#[utoipa::path(post, path = "/v1/admin/articles", tag = "admin-articles", security(("bearer" = [])), request_body = ArticleCreate,
+#[utoipa::path(post, path = "/v1/admin/articles", operation_id = "admin_create_article", tag = "admin-articles", security(("bearer" = [])), request_body = ArticleCreate,
     responses(
         (status = 201, description = "Created as a draft; `ETag` is its version", body = ArticleOut),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -90,7 +90,7 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
 }
 
 /// Get any article by id, in every status, with its body in all formats.
-#[utoipa::path(get, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/admin/articles/{id}", operation_id = "admin_get_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id")),
     responses(
         (status = 200, description = "The article; `ETag` is its version", body = ArticleOut),
@@ -115,7 +115,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
 }
 
 /// Change an article. Send `If-Match` (or `version`) to be sure you don't overwrite someone else.
-#[utoipa::path(patch, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])), request_body = ArticlePatch,
+#[utoipa::path(patch, path = "/v1/admin/articles/{id}", operation_id = "admin_update_article", tag = "admin-articles", security(("bearer" = [])), request_body = ArticlePatch,
     params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
     responses(
         (status = 200, description = "Updated", body = ArticleOut),
@@ -142,7 +142,7 @@ pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
 }
 
 /// Delete an article for good.
-#[utoipa::path(delete, path = "/v1/admin/articles/{id}", tag = "admin-articles", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/v1/admin/articles/{id}", operation_id = "admin_delete_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
     responses(
         (status = 204, description = "Deleted"),
@@ -170,7 +170,7 @@ async fn set_published(req: HttpRequest, state: web::Data<AppState>, user: AuthU
 }
 
 /// Publish an article now. Authors may publish their own; contributors may not publish.
-#[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", tag = "admin-articles", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", operation_id = "publish_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
     responses(
         (status = 200, description = "Published", body = ArticleOut),
@@ -185,7 +185,7 @@ pub async fn publish(req: HttpRequest, state: web::Data<AppState>, user: AuthUse
 }
 
 /// Take an article down: it goes back to being a draft.
-#[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", tag = "admin-articles", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),

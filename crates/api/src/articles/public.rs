@@ -16,7 +16,7 @@ use crate::state::AppState;
 use crate::users::not_found_as;
 
 /// List published articles.
-#[utoipa::path(get, path = "/v1/articles", tag = "articles", params(ArticleListQuery, Paging),
+#[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of published articles as cards", body = ListResponse<ArticleOut>),
         (status = 304, description = "Unchanged since the given `If-None-Match`"),
@@ -46,7 +46,7 @@ pub struct FormatsQuery {
 }
 
 /// Get one published article with its byline, tags, section, source and related links.
-#[utoipa::path(get, path = "/v1/articles/{slug}", tag = "articles",
+#[utoipa::path(get, path = "/v1/articles/{slug}", operation_id = "get_article", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
     responses(
         (status = 200, description = "The article", body = ArticleOut),

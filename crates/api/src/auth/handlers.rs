@@ -62,7 +62,7 @@ fn issue_pair(state: &AppState, conn: &mut newsdesk_persistence::DbConn, user: &
 const BAD_LOGIN: &str = "the e-mail or password is wrong";
 
 /// Log in with e-mail and password.
-#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -95,7 +95,7 @@ pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> 
 }
 
 /// Trade a refresh token for a new pair. The old refresh token stops working.
-#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/v1/auth/refresh", operation_id = "refresh_tokens", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
 }
 
 /// Revoke a refresh token. Access tokens already issued run out on their own.
-#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/v1/auth/logout", operation_id = "logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Revoked (also when it was already invalid)"),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -133,7 +133,7 @@ pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) 
 }
 
 /// The logged-in user.
-#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/me", operation_id = "get_me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = UserOut),
         (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),

@@ -185,7 +185,7 @@ macro_rules! term_routes {
         use crate::respond::ListResponse;
         use crate::state::AppState;
 
-        #[utoipa::path(get, path = $admin, tag = $tag, security(("bearer" = [])), params(Paging),
+        #[utoipa::path(get, path = $admin, operation_id = concat!("admin_list_", $tag), tag = $tag, security(("bearer" = [])), params(Paging),
             responses(
                 (status = 200, description = "A page, by name", body = ListResponse<$Out>),
                 (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -195,7 +195,7 @@ macro_rules! term_routes {
             super::admin_list::<$T>(req, state, user, paging).await
         }
 
-        #[utoipa::path(post, path = $admin, tag = $tag, security(("bearer" = [])), request_body = $Create,
+        #[utoipa::path(post, path = $admin, operation_id = concat!("admin_create_", $tag), tag = $tag, security(("bearer" = [])), request_body = $Create,
             responses(
                 (status = 201, description = "Created; `Location` points at it and `ETag` is its version", body = $Out),
                 (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -210,7 +210,7 @@ macro_rules! term_routes {
             super::admin_create::<$T>(req, state, user, body).await
         }
 
-        #[utoipa::path(get, path = $admin_item, tag = $tag, security(("bearer" = [])),
+        #[utoipa::path(get, path = $admin_item, operation_id = concat!("admin_get_", $tag), tag = $tag, security(("bearer" = [])),
             params(("id" = String, Path, description = "Id")),
             responses(
                 (status = 200, description = "Found; `ETag` is its version", body = $Out),
@@ -222,7 +222,7 @@ macro_rules! term_routes {
             super::admin_get::<$T>(req, state, user, id).await
         }
 
-        #[utoipa::path(patch, path = $admin_item, tag = $tag, security(("bearer" = [])), request_body = $Patch,
+        #[utoipa::path(patch, path = $admin_item, operation_id = concat!("admin_update_", $tag), tag = $tag, security(("bearer" = [])), request_body = $Patch,
             params(("id" = String, Path, description = "Id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
             responses(
                 (status = 200, description = "Updated", body = $Out),
@@ -239,7 +239,7 @@ macro_rules! term_routes {
             super::admin_update::<$T>(req, state, user, id, body).await
         }
 
-        #[utoipa::path(delete, path = $admin_item, tag = $tag, security(("bearer" = [])),
+        #[utoipa::path(delete, path = $admin_item, operation_id = concat!("admin_delete_", $tag), tag = $tag, security(("bearer" = [])),
             params(("id" = String, Path, description = "Id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
             responses(
                 (status = 204, description = "Deleted; articles keep everything else"),
@@ -253,7 +253,7 @@ macro_rules! term_routes {
             super::admin_delete::<$T>(req, state, user, id).await
         }
 
-        #[utoipa::path(get, path = $public, tag = $tag, params(Paging),
+        #[utoipa::path(get, path = $public, operation_id = concat!("public_list_", $tag), tag = $tag, params(Paging),
             responses(
                 (status = 200, description = "A page, by name, each with its count of published articles", body = ListResponse<$Out>),
                 (status = 304, description = "Unchanged since the given `If-None-Match`"),
@@ -263,7 +263,7 @@ macro_rules! term_routes {
             super::public_list::<$T>(req, state, paging).await
         }
 
-        #[utoipa::path(get, path = $public_item, tag = $tag,
+        #[utoipa::path(get, path = $public_item, operation_id = concat!("public_get_", $tag), tag = $tag,
             params(("slug" = String, Path, description = "Slug")),
             responses(
                 (status = 200, description = "Found, with its count of published articles", body = $Out),

@@ -1,0 +1,48 @@
+# Newsdesk: `make run` starts a demo server; `make test` runs the whole suite on both databases.
+
+CARGO ?= cargo
+PYTHON ?= python3
+VENV := .venv
+
+# The PostgreSQL half of the suite is mandatory: tests fail when this server is unreachable.
+NEWSDESK_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export NEWSDESK_TEST_POSTGRES_URL
+
+# Demo credentials for `make run` (dev mode); override them on the command line.
+DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
+DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
+
+.PHONY: run test lint fmt openapi openapi-validate build
+
+## Build and start the server on ./data/newsdesk.db with demo content, in dev mode.
+run:
+	NEWSDESK_ADMIN_EMAIL="$${NEWSDESK_ADMIN_EMAIL:-$(DEMO_ADMIN_EMAIL)}" \
+	NEWSDESK_ADMIN_PASSWORD="$${NEWSDESK_ADMIN_PASSWORD:-$(DEMO_ADMIN_PASSWORD)}" \
+	$(CARGO) run --bin newsdesk -- serve --dev --demo
+
+build:
+	$(CARGO) build --workspace --all-targets
+
+## Every test: unit tests and the black-box HTTP suite on SQLite and PostgreSQL.
+test:
+	$(CARGO) test --workspace
+
+## Formatting, clippy with warnings as errors, and a validator run over the OpenAPI document.
+lint: openapi-validate
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## Regenerate openapi/openapi.json from the code.
+openapi:
+	$(CARGO) run --quiet --bin newsdesk -- openapi openapi/openapi.json
+
+$(VENV)/bin/openapi-spec-validator:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator==0.9.0
+
+## Check the committed document is valid OpenAPI 3.1.
+openapi-validate: $(VENV)/bin/openapi-spec-validator
+	$(VENV)/bin/openapi-spec-validator openapi/openapi.json
