@@ -54,8 +54,8 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
     let secret = config.resolve_jwt_secret()?;
     let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;
     let url = DatabaseUrl::parse(&config.database_url);
-    let pool_size = config.db_pool_size;
-    let db = web::block(move || Database::open(&url, pool_size))
+    let (pool_size, timeout) = (config.db_pool_size, std::time::Duration::from_secs(config.db_timeout.max(1)));
+    let db = web::block(move || Database::open(&url, pool_size, timeout))
         .await?
         .with_context(|| format!("opening the database {:?}", DatabaseUrl::parse(&config.database_url)))?;
     bootstrap::first_admin(&db, &config).await?;

@@ -37,6 +37,9 @@ pub struct Config {
     /// Database connections in the pool.
     #[arg(long, env = "NEWSDESK_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: u32,
+    /// Seconds a request waits for a database connection before answering 503.
+    #[arg(long, env = "NEWSDESK_DB_TIMEOUT", default_value_t = 5)]
+    pub db_timeout: u64,
 }
 
 impl std::fmt::Debug for Config {

@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("stopped");
         }
         Command::Migrate { database_url } => {
-            Database::open(&DatabaseUrl::parse(&database_url), 1)?;
+            Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             println!("migrations applied");
         }
         Command::Openapi { output } => {
@@ -96,7 +96,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
             let password = read_password()?;
-            let db = Database::open(&DatabaseUrl::parse(&database_url), 1)?;
+            let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };
             let input = users::UserCreate { email, name, role, password, author: None };
             let mut rejected = None;

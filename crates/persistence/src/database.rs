@@ -119,7 +119,8 @@ pub struct Database {
 
 impl Database {
     /// Opens the pool, failing fast with the real error, and runs pending migrations.
-    pub fn open(url: &DatabaseUrl, max_connections: u32) -> StoreResult<Self> {
+    /// `connect_timeout` bounds how long a request waits for a connection before a 503.
+    pub fn open(url: &DatabaseUrl, max_connections: u32, connect_timeout: Duration) -> StoreResult<Self> {
         if let Some(path) = url.sqlite_path() {
             if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
@@ -132,7 +133,7 @@ impl Database {
         drop(first);
         let pool = Pool::builder()
             .max_size(max_connections.max(1))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(connect_timeout)
             .build(Manager(url.clone()))?;
         let write_lock = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
         Ok(Self { pool, url: url.clone(), write_lock })

@@ -58,13 +58,20 @@ impl TestDatabase {
     }
 }
 
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
+impl TestDatabase {
+    /// Drops a PostgreSQL database at once, closing every connection to it.
+    pub fn drop_now(&self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
             if let Ok(mut conn) = PgConnection::establish(admin_url) {
                 let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        self.drop_now();
     }
 }
 

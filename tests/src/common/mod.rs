@@ -94,6 +94,7 @@ impl TestApp {
             access_token_ttl: 900,
             workers: Some(1),
             db_pool_size: 4,
+            db_timeout: 1,
         };
         let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
         let handle = server.handle();
@@ -200,6 +201,13 @@ impl TestApp {
             .await
             .expect(200)
             .body
+    }
+}
+
+impl TestApp {
+    /// Drops the PostgreSQL database under the running server, as an outage would.
+    pub fn lose_database(&self) {
+        self._database.drop_now();
     }
 }
 
