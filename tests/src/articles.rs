@@ -29,7 +29,10 @@ async fn an_editor_publishes_a_draft_and_the_public_sees_it(app: TestApp) {
     assert_eq!(draft["slug"], "delta-towns-vote-on-a-shared-water-board");
     assert_eq!(draft["version"], 1);
     assert_eq!(draft["word_count"], 10);
-    assert_eq!(draft["body"]["html"], "<p>The councils met on <strong>Tuesday</strong>.</p>\n<p>They voted 7 to 2.</p>\n");
+    assert_eq!(
+        draft["body"]["html"],
+        "<p>The councils met on <strong>Tuesday</strong>.</p>\n<p>They voted 7 to 2.</p>\n"
+    );
     let byline: Vec<_> = draft["authors"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
     assert_eq!(byline, ["ben-byline", "ada-byline"], "the byline keeps its order");
 
@@ -38,7 +41,8 @@ async fn an_editor_publishes_a_draft_and_the_public_sees_it(app: TestApp) {
     assert_eq!(app.get("/v1/articles").await.expect(200).body["meta"]["pagination"]["total"], 0);
 
     let id = draft["id"].as_str().unwrap();
-    let published = app.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&editor), None, &[]).await.expect(200);
+    let published =
+        app.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&editor), None, &[]).await.expect(200);
     assert_eq!(published.body["status"], "published");
     assert!(published.body["published_at"].is_string());
 
@@ -67,7 +71,8 @@ async fn list_filters_sort_and_page(app: TestApp) {
     }
     let by_tag = app.get("/v1/articles?tag=water").await.expect(200);
     assert_eq!(by_tag.body["meta"]["pagination"]["total"], 2);
-    let newest: Vec<_> = app.get("/v1/articles").await.body["data"].as_array().unwrap().iter().map(|a| a["title"].clone()).collect();
+    let newest: Vec<_> =
+        app.get("/v1/articles").await.body["data"].as_array().unwrap().iter().map(|a| a["title"].clone()).collect();
     assert_eq!(newest, ["Story 2", "Story 1", "Story 0"]);
     let paged = app.get("/v1/articles?limit=2&page=2").await.expect(200);
     assert_eq!(paged.body["data"].as_array().unwrap().len(), 1);

@@ -1,1 +1,207 @@
-//! (being written)
+//! Drafts never reach the public: not in lists, filters, related links or article counts; and
+//! an unpublished article goes back to being invisible until it is published again.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{on_both_backends, TestApp};
+
+const DRAFT: &str = "the-unfinished-draft";
+const PUBLISHED: &str = "the-published-story";
+
+/// Every public list that could leak an article, and the taxonomy views that count them.
+const PUBLIC_LISTS: [&str; 9] = [
+    "/v1/articles",
+    "/v1/articles?tag=water",
+    "/v1/articles?author=ada-byline",
+    "/v1/articles?section=news",
+    "/v1/articles?source=wire",
+    "/v1/articles?tag=coast",
+    "/v1/articles?author=ben-byline",
+    "/v1/articles?include=authors,tags,source,section,related&formats=html,markdown,text",
+    "/v1/articles?sort=-updated_at",
+];
+
+/// Taxonomy both articles carry (`ada-byline`, `water`, `news`, `wire`): counts must say 1.
+const SHARED_TERMS: [&str; 4] = ["/v1/authors/ada-byline", "/v1/tags/water", "/v1/sections/news", "/v1/sources/wire"];
+
+/// Slugs of a public article list.
+fn listed(list: &Value) -> Vec<String> {
+    list["data"].as_array().expect("a list").iter().map(|a| a["slug"].as_str().expect("slug").to_owned()).collect()
+}
+
+/// `article_count` of the entry with `slug` in a public taxonomy list.
+fn count_in(list: &Value, slug: &str) -> Value {
+    list["data"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|e| e["slug"] == slug)
+        .unwrap_or_else(|| panic!("{slug} is listed"))["article_count"]
+        .clone()
+}
+
+/// Asserts what the public sees: only `visible` articles, and counts of `count` for the shared terms.
+async fn public_sees(app: &TestApp, visible: &[&str], count: i64) {
+    for path in PUBLIC_LISTS {
+        let list = app.get(path).await.expect(200);
+        let slugs = listed(&list.body);
+        assert!(!slugs.iter().any(|s| s == DRAFT), "{path} leaks the draft: {}", list.text);
+        let expected: Vec<&str> =
+            if path.contains("coast") || path.contains("ben-byline") { vec![] } else { visible.to_vec() };
+        assert_eq!(slugs, expected, "{path}");
+        assert_eq!(
+            list.body["meta"]["pagination"]["total"],
+            expected.len(),
+            "{path}: the total counts only what is shown"
+        );
+        assert!(!list.text.contains(DRAFT), "{path} mentions the draft: {}", list.text);
+    }
+    app.get(&format!("/v1/articles/{DRAFT}")).await.expect_problem(404);
+    app.get(&format!("/v1/articles/{DRAFT}?formats=markdown")).await.expect_problem(404);
+    for path in SHARED_TERMS {
+        assert_eq!(app.get(path).await.expect(200).body["article_count"], count, "{path}");
+    }
+    // Only the draft carries ben-byline and coast.
+    assert_eq!(app.get("/v1/authors/ben-byline").await.expect(200).body["article_count"], 0);
+    assert_eq!(app.get("/v1/tags/coast").await.expect(200).body["article_count"], 0);
+    for (kind, slug) in [("authors", "ada-byline"), ("tags", "water"), ("sections", "news"), ("sources", "wire")] {
+        let list = app.get(&format!("/v1/{kind}")).await.expect(200);
+        assert_eq!(count_in(&list.body, slug), count, "/v1/{kind} count for {slug}");
+    }
+    let authors = app.get("/v1/authors").await.expect(200);
+    assert_eq!(count_in(&authors.body, "ben-byline"), 0, "/v1/authors count for the draft-only author");
+    let tags = app.get("/v1/tags").await.expect(200);
+    assert_eq!(count_in(&tags.body, "coast"), 0, "/v1/tags count for the draft-only tag");
+}
+
+/// A draft with every relation, and a published article that links to it. Returns their ids.
+async fn a_draft_and_a_story_that_links_to_it(app: &TestApp) -> (String, String) {
+    app.seed_taxonomy().await;
+    let draft = app
+        .draft(
+            &app.admin,
+            json!({
+                "title": "The unfinished draft",
+                "summary": "Not ready yet.",
+                "body": "Embargoed until Friday.",
+                "authors": ["ada-byline", "ben-byline"],
+                "tags": ["water", "coast"],
+                "section": "news",
+                "source": "wire",
+                "source_url": "https://example.org/wire/unfinished"
+            }),
+        )
+        .await;
+    assert_eq!(draft["slug"], DRAFT);
+    assert_eq!(draft["status"], "draft");
+    let story = app
+        .published(json!({
+            "title": "The published story",
+            "authors": ["ada-byline"],
+            "tags": ["water"],
+            "section": "news",
+            "source": "wire"
+        }))
+        .await;
+    assert_eq!(story["slug"], PUBLISHED);
+    let story_id = story["id"].as_str().unwrap().to_owned();
+    let linked = app
+        .patch(
+            &format!("/v1/admin/articles/{story_id}"),
+            &app.admin,
+            json!({"related": [{"article": DRAFT}, {"url": "https://example.net/background", "title": "Background"}]}),
+        )
+        .await
+        .expect(200);
+    // The editors see the link, so hiding it publicly is a choice, not a lost write.
+    assert_eq!(linked.body["related"][0]["type"], "article", "{}", linked.text);
+    assert_eq!(linked.body["related"][0]["article"]["slug"], DRAFT);
+    assert_eq!(linked.body["related"][0]["article"]["status"], "draft");
+    (draft["id"].as_str().unwrap().to_owned(), story_id)
+}
+
+async fn a_draft_is_invisible_to_the_public(app: TestApp) {
+    let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
+
+    // The draft exists: editors list and read it.
+    let drafts = app.admin_get("/v1/admin/articles?status=draft", &app.admin).await.expect(200);
+    assert_eq!(listed(&drafts.body), [DRAFT]);
+    app.admin_get(&format!("/v1/admin/articles/{draft_id}"), &app.admin).await.expect(200);
+
+    public_sees(&app, &[PUBLISHED], 1).await;
+
+    // The published story's related links skip the draft but keep the rest.
+    let story = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
+    let related = story.body["related"].as_array().expect("related links");
+    assert_eq!(related.len(), 1, "only the external link is public: {}", story.text);
+    assert_eq!(related[0]["type"], "external");
+    assert_eq!(related[0]["url"], "https://example.net/background");
+    assert!(!story.text.contains(DRAFT), "the story mentions the draft: {}", story.text);
+    let cards = app.get("/v1/articles?include=related").await.expect(200);
+    assert_eq!(cards.body["data"][0]["related"].as_array().map(Vec::len), Some(1), "{}", cards.text);
+}
+
+async fn a_published_draft_appears_and_is_counted(app: TestApp) {
+    let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
+    app.send(Method::POST, &format!("/v1/admin/articles/{draft_id}/publish"), Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    app.get(&format!("/v1/articles/{DRAFT}")).await.expect(200);
+    for path in SHARED_TERMS {
+        assert_eq!(app.get(path).await.expect(200).body["article_count"], 2, "{path}");
+    }
+    assert_eq!(app.get("/v1/tags/coast").await.expect(200).body["article_count"], 1);
+    let story = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
+    assert_eq!(story.body["related"][0]["article"]["slug"], DRAFT, "now public, the link shows: {}", story.text);
+    assert_eq!(story.body["related"].as_array().map(Vec::len), Some(2));
+}
+
+async fn an_unpublished_article_disappears_until_published_again(app: TestApp) {
+    let (_, story_id) = a_draft_and_a_story_that_links_to_it(&app).await;
+    let first = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
+    let published_at = first.body["published_at"].as_str().expect("published_at").to_owned();
+    public_sees(&app, &[PUBLISHED], 1).await;
+
+    let down = app
+        .send(Method::POST, &format!("/v1/admin/articles/{story_id}/unpublish"), Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    assert_eq!(down.body["status"], "draft");
+    public_sees(&app, &[], 0).await;
+    app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect_problem(404);
+    // Unpublishing twice is a state error, not a silent success.
+    app.send(Method::POST, &format!("/v1/admin/articles/{story_id}/unpublish"), Some(&app.admin), None, &[])
+        .await
+        .expect_problem(409);
+
+    // Wait so a fresh timestamp would differ from the first one.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let up = app
+        .send(Method::POST, &format!("/v1/admin/articles/{story_id}/publish"), Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    assert_eq!(up.body["status"], "published");
+    assert_eq!(up.body["published_at"], published_at.as_str(), "a re-publish keeps the first publication date");
+    public_sees(&app, &[PUBLISHED], 1).await;
+    let again = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
+    assert_eq!(again.body["published_at"], published_at.as_str());
+    app.send(Method::POST, &format!("/v1/admin/articles/{story_id}/publish"), Some(&app.admin), None, &[])
+        .await
+        .expect_problem(409);
+}
+
+async fn a_draft_of_another_user_is_hidden_from_lower_roles_too(app: TestApp) {
+    let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
+    let (_, contributor) = app.user_with_role("contributor").await;
+    app.admin_get(&format!("/v1/admin/articles/{draft_id}"), &contributor).await.expect_problem(404);
+    let own = app.admin_get("/v1/admin/articles", &contributor).await.expect(200);
+    assert_eq!(own.body["meta"]["pagination"]["total"], 0, "a contributor lists only their own: {}", own.text);
+}
+
+on_both_backends!(
+    a_draft_is_invisible_to_the_public,
+    a_published_draft_appears_and_is_counted,
+    an_unpublished_article_disappears_until_published_again,
+    a_draft_of_another_user_is_hidden_from_lower_roles_too,
+);

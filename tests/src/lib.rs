@@ -17,6 +17,8 @@ mod drafts;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
+mod operations;
+#[cfg(test)]
 mod roles;
 #[cfg(test)]
 mod taxonomy;

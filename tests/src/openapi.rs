@@ -29,7 +29,8 @@ async fn every_documented_path_is_routed(app: TestApp) {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let reply = app.send(method.clone(), &concrete, None, None, &[]).await;
             assert_ne!(reply.status.as_u16(), 405, "{method} {path} is documented but not routed");
-            let routed_404 = reply.status.as_u16() == 404 && reply.body["detail"].as_str().is_some_and(|d| d.contains("no such route"));
+            let routed_404 = reply.status.as_u16() == 404
+                && reply.body["detail"].as_str().is_some_and(|d| d.contains("no such route"));
             assert!(!routed_404, "{method} {path} is documented but not routed");
         }
     }

@@ -40,8 +40,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::admin::publish)))
         .service(web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::admin::unpublish)))
-        .service(web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
-        .service(web::resource("/v1/admin/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
+        .service(
+            web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)),
+        )
+        .service(
+            web::resource("/v1/admin/users/{id}")
+                .route(web::get().to(users::get))
+                .route(web::patch().to(users::update)),
+        )
         .configure(terms::authors::configure)
         .configure(terms::sources::configure)
         .configure(terms::sections::configure)
@@ -66,21 +72,24 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
-            .wrap(Compress::default())
-            .wrap(from_fn(middleware::request_context))
-            .configure(routes)
-            .service(web::resource("/docs").route(web::get().to(|| async {
-                HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()
-            })))
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
-    })
-    .shutdown_timeout(10)
-    .listen(listener)?;
+    let mut server =
+        HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
+                .wrap(Compress::default())
+                .wrap(from_fn(middleware::request_context))
+                .configure(routes)
+                .service(web::resource("/docs").route(
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()
+                    }),
+                ))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+        })
+        .shutdown_timeout(10)
+        .listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }

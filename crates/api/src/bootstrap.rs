@@ -25,7 +25,13 @@ pub async fn first_admin(db: &Database, config: &Config) -> anyhow::Result<()> {
         _ => (String::new(), String::new(), false),
     };
     let db = db.clone();
-    let input = UserCreate { email: email.clone(), name: "Administrator".into(), role: "admin".into(), password: password.clone(), author: None };
+    let input = UserCreate {
+        email: email.clone(),
+        name: "Administrator".into(),
+        role: newsdesk_domain::Role::Admin,
+        password: password.clone(),
+        author: None,
+    };
     let created = web::block(move || {
         db.write(|conn| {
             if users::count(conn)? > 0 || input.email.is_empty() {
@@ -64,7 +70,8 @@ struct DemoArticle {
 
 /// Loads the project's demo content into a database with no articles; leaves others alone.
 pub async fn demo_content(db: &Database) -> anyhow::Result<()> {
-    let content: DemoContent = serde_json::from_str(include_str!("demo/content.json")).context("parsing demo content")?;
+    let content: DemoContent =
+        serde_json::from_str(include_str!("demo/content.json")).context("parsing demo content")?;
     let db = db.clone();
     let loaded = web::block(move || {
         let mut rejected = None;
@@ -92,7 +99,12 @@ fn diesel_rollback() -> newsdesk_persistence::error::DieselError {
 }
 
 fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
-    let any = articles::list(conn, &Default::default(), Default::default(), newsdesk_persistence::PageRequest { limit: 1, offset: 0 })?;
+    let any = articles::list(
+        conn,
+        &Default::default(),
+        Default::default(),
+        newsdesk_persistence::PageRequest { limit: 1, offset: 0 },
+    )?;
     if any.total > 0 {
         return Ok(false);
     }
@@ -111,20 +123,22 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
     // Related links may point forward, so they are set once every article exists.
     let mut pending: Vec<(String, Vec<RelatedIn>)> = Vec::new();
     for value in content.articles {
-        let meta: DemoArticle = serde_json::from_value(value.clone()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let meta: DemoArticle =
+            serde_json::from_value(value.clone()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let mut fields = value;
         if let Some(map) = fields.as_object_mut() {
             map.remove("status");
             map.remove("published_at");
         }
-        let mut input: ArticleCreate = serde_json::from_value(fields).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let mut input: ArticleCreate =
+            serde_json::from_value(fields).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let related = input.related.take().unwrap_or_default();
         let row = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive))?;
         pending.push((row.id, related));
     }
     for (id, related) in pending {
         let slugs: Vec<String> = related.iter().filter_map(|r| r.article.clone()).collect();
-        let ids = articles::ids_by_slug(conn, &slugs)?;
+        let ids = articles::ids_by_slug(conn, &slugs, None)?;
         let links: Vec<LinkTarget> = related
             .into_iter()
             .filter_map(|r| match (r.article, r.url) {

@@ -94,11 +94,9 @@ impl ApiError {
                 format!("`{}` {}", errors[0].field, errors[0].message)
             }
             Self::Invalid(errors) => format!("{} fields are invalid", errors.len()),
-            Self::Conflict(errors) => errors
-                .iter()
-                .map(|e| format!("`{}` {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
+            Self::Conflict(errors) => {
+                errors.iter().map(|e| format!("`{}` {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            }
             Self::PreconditionFailed { current } => {
                 format!("the resource has changed; its current version is {current}. Fetch it again and retry with `If-Match: \"{current}\"`")
             }
@@ -106,7 +104,11 @@ impl ApiError {
             Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
             Self::Unavailable(_) => "the database cannot be reached right now; retry shortly".into(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
-            Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::InvalidState(m) => m.clone(),
+            Self::BadRequest(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::NotFound(m)
+            | Self::InvalidState(m) => m.clone(),
         }
     }
 
@@ -168,10 +170,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound("not found".into()),
-            StoreError::Conflict { field } => Self::Conflict(vec![FieldError {
-                field: field.into(),
-                message: "is already taken".into(),
-            }]),
+            StoreError::Conflict { field } => {
+                Self::Conflict(vec![FieldError { field: field.into(), message: "is already taken".into() }])
+            }
             StoreError::VersionConflict { current } => Self::PreconditionFailed { current },
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             StoreError::Database(cause) => Self::Internal(cause.to_string()),

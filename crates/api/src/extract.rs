@@ -26,7 +26,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON)));
+            .is_some_and(|m| {
+                m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+            });
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -41,28 +43,53 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-/// Deserializes JSON, naming where it broke (syntax) or which field is wrong (types, unknown
-/// or missing fields).
+/// Deserializes JSON, naming where it broke (syntax) or which field is wrong (types, unknown,
+/// missing or repeated fields, NUL characters).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // A first pass as plain JSON separates broken syntax (400) from bad data (422).
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+    if let Some(field) = nul_path(&value, String::new()) {
+        return Err(ApiError::invalid(&field, "must not contain NUL characters"));
+    }
+    // The typed pass reads the bytes, not the value, so repeated keys are still caught.
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
-            _ => ApiError::BadRequest(format!("malformed JSON: {inner}")),
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(typed) => Ok(typed),
+        Err(error) if error.inner().classify() == serde_json::error::Category::Data => {
+            Err(data_error(&error.path().to_string(), &error.inner().to_string()))
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
+        // serde_json reports some type errors (a number where an enum goes) as syntax; the
+        // already-parsed value gives them a path and a type message.
+        Err(_) => serde_path_to_error::deserialize::<_, T>(value)
+            .map_err(|e| data_error(&e.path().to_string(), &e.inner().to_string())),
+    }
+}
+
+/// The path of the first string (or key) holding a NUL character, which no database column
+/// can store.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let here = || if path.is_empty() { "body".to_owned() } else { path.clone() };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(here()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| nul_path(v, format!("{}[{i}]", here()))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            if k.contains('\0') {
+                Some(child)
+            } else {
+                nul_path(v, child)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Turns serde's message into a field error whose `field` is the full path, e.g. `authors[0]`.
 fn data_error(path: &str, message: &str) -> ApiError {
     let message = message.split(" at line ").next().unwrap_or(message);
-    for prefix in ["unknown field `", "missing field `"] {
+    for prefix in ["unknown field `", "missing field `", "duplicate field `"] {
         if let Some(rest) = message.strip_prefix(prefix) {
             let name = rest.split('`').next().unwrap_or_default();
             // serde_path_to_error already ends the path with an unknown field's name.
@@ -73,7 +100,11 @@ fn data_error(path: &str, message: &str) -> ApiError {
             } else {
                 format!("{path}.{name}")
             };
-            let why = if prefix.starts_with("unknown") { "is not a known field" } else { "is required" };
+            let why = match prefix {
+                "unknown field `" => "is not a known field",
+                "missing field `" => "is required",
+                _ => "is given more than once",
+            };
             return ApiError::Invalid(vec![FieldError { field, message: why.into() }]);
         }
     }
@@ -90,15 +121,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for QueryParams<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((key, _)) = form_urlencoded(req.query_string()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return std::future::ready(Err(ApiError::invalid(
+                &key.replace('\0', ""),
+                "must not contain NUL characters",
+            )));
+        }
         let parsed = serde_urlencoded::Deserializer::new(form_urlencoded(req.query_string()));
-        std::future::ready(
-            serde_path_to_error::deserialize(parsed)
-                .map(QueryParams)
-                .map_err(|e| {
-                    let field = e.path().to_string();
-                    ApiError::Invalid(vec![FieldError { field, message: e.into_inner().to_string() }])
-                }),
-        )
+        std::future::ready(serde_path_to_error::deserialize(parsed).map(QueryParams).map_err(|e| {
+            let field = e.path().to_string();
+            ApiError::Invalid(vec![FieldError { field, message: e.into_inner().to_string() }])
+        }))
     }
 }
 
@@ -122,6 +156,15 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
         .map_err(|_| ApiError::BadRequest("`If-Match` must be the ETag of the resource, such as \"3\"".into()))
 }
 
+/// The `If-Match` header a write may carry, documented once for every write.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The `ETag` you read (its version, e.g. `"3"`), or `*`; 412 if the resource changed since.
+    #[param(rename = "If-Match", pattern = r#"^(\*|(W/)?"[0-9]{1,18}")$"#, example = "\"1\"")]
+    pub if_match: Option<String>,
+}
+
 /// Pagination parameters shared by every list.
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -129,8 +172,8 @@ pub struct Paging {
     /// Items per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// Page number, from 1.
-    #[param(minimum = 1, default = 1)]
+    /// Page number, from 1. Deep pages cost more; narrow the filters instead.
+    #[param(minimum = 1, maximum = 100000, default = 1)]
     pub page: Option<i64>,
 }
 

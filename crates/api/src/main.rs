@@ -95,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
+            let role = newsdesk_domain::Role::parse(&role).map_err(|m| anyhow::anyhow!("--role {m}"))?;
             let password = read_password()?;
             let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };
@@ -121,7 +122,9 @@ fn describe(error: newsdesk_api::state::WriteError) -> String {
         newsdesk_api::state::WriteError::Api(api) => {
             let problem = api.to_problem();
             match problem.errors {
-                Some(errors) => errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+                Some(errors) => {
+                    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+                }
                 None => problem.detail,
             }
         }

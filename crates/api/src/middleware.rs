@@ -14,7 +14,10 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Takes `X-Request-Id` from the client when it is sane, or makes one; echoes it back and logs
 /// method, path, status and latency. The query string is not logged.
-pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let given = req
         .headers()
         .get(&REQUEST_ID)
@@ -24,8 +27,16 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
     let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let method = req.method().clone();
     let path = req.path().to_owned();
+    // No id or slug can hold a NUL; answering here keeps it away from the database.
     let started = Instant::now();
-    let mut response = next.call(req).await?;
+    let mut response = if path.to_ascii_lowercase().contains("%00") {
+        let not_found = HttpResponse::NotFound()
+            .content_type(PROBLEM_JSON)
+            .json(problem_for_status(actix_web::http::StatusCode::NOT_FOUND, "no such resource"));
+        req.into_response(not_found).map_into_right_body()
+    } else {
+        next.call(req).await?.map_into_left_body()
+    };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
@@ -42,10 +53,8 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
 
 /// Gives router and framework errors (404, 405, …) a problem body like every other error.
 pub fn problem_body<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -62,7 +71,8 @@ pub fn problem_body<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_
             replacement.append_header((name.clone(), value.clone()));
         }
     }
-    let replacement: HttpResponse<BoxBody> = replacement.content_type(PROBLEM_JSON).json(problem_for_status(status, &detail));
+    let replacement: HttpResponse<BoxBody> =
+        replacement.content_type(PROBLEM_JSON).json(problem_for_status(status, &detail));
     let response: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, replacement).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(response))
 }

@@ -28,6 +28,7 @@ use crate::{articles, auth, health, terms, users};
         users::list, users::create, users::get, users::update,
         health::healthz, health::readyz,
     ),
+    components(schemas(articles::query::SortParam)),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "Published articles"),

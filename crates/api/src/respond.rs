@@ -18,16 +18,19 @@ pub fn public_json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<Http
 }
 
 /// An admin response for one resource: the ETag is its version, which `If-Match` echoes back.
-pub fn versioned_json<T: Serialize>(req: &HttpRequest, status: StatusCode, value: &T, version: i64) -> ApiResult<HttpResponse> {
+pub fn versioned_json<T: Serialize>(
+    req: &HttpRequest,
+    status: StatusCode,
+    value: &T,
+    version: i64,
+) -> ApiResult<HttpResponse> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(conditional(req, status, body, &format!("\"{version}\""), "no-store"))
 }
 
 /// An admin response with no single version (lists, tokens).
 pub fn private_json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(value)
+    HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(value)
 }
 
 fn conditional(req: &HttpRequest, status: StatusCode, body: Vec<u8>, etag: &str, cache_control: &str) -> HttpResponse {

@@ -19,10 +19,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
         let db = self.db.clone();
-        web::block(move || db.read(work))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(ApiError::from)
+        web::block(move || db.read(work)).await.map_err(|e| ApiError::Internal(e.to_string()))?.map_err(ApiError::from)
     }
 
     /// Runs a write in one transaction on the blocking pool.

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{password, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{if_match, JsonBody, Paging, QueryParams};
+use crate::extract::{if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::{AppState, WriteError};
 use crate::time::utc;
@@ -51,12 +51,19 @@ impl From<users::UserRow> for UserOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "reporter@example.org", "name": "Ana Reporter", "role": "author", "password": "a long enough passphrase"}))]
 pub struct UserCreate {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: String,
-    pub role: String,
+    pub role: Role,
     /// At least 12 characters.
+    #[schema(max_length = 256, min_length = 12)]
     pub password: String,
     /// Link to an author profile by its slug.
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub author: Option<String>,
 }
 
@@ -64,13 +71,18 @@ pub struct UserCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"role": "editor", "disabled": false}))]
 pub struct UserPatch {
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
+    #[schema(max_length = 256, min_length = 12)]
     pub password: Option<String>,
     pub disabled: Option<bool>,
     /// An author profile slug, or null to unlink.
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120, value_type = Option<String>)]
     pub author: Option<Option<String>>,
 }
 
@@ -79,7 +91,7 @@ pub fn create_user(conn: &mut newsdesk_persistence::DbConn, input: &UserCreate) 
     let mut v = Violations::new();
     let email = v.check("email", rules::email(&input.email));
     let name = v.check("name", newsdesk_domain::validation::required_text(&input.name, 200));
-    let role = v.check("role", Role::parse(&input.role));
+    let role = Some(input.role);
     v.check("password", rules::new_password(&input.password));
     let author_id = resolve_author(conn, &mut v, input.author.as_deref())?;
     v.into_result()?;
@@ -103,7 +115,11 @@ pub fn create_user(conn: &mut newsdesk_persistence::DbConn, input: &UserCreate) 
     )?)
 }
 
-fn resolve_author(conn: &mut newsdesk_persistence::DbConn, v: &mut Violations, slug: Option<&str>) -> Result<Option<String>, WriteError> {
+fn resolve_author(
+    conn: &mut newsdesk_persistence::DbConn,
+    v: &mut Violations,
+    slug: Option<&str>,
+) -> Result<Option<String>, WriteError> {
     let Some(slug) = slug else { return Ok(None) };
     match authors::find_by_slug(conn, slug) {
         Ok(author) => Ok(Some(author.id)),
@@ -123,7 +139,12 @@ fn resolve_author(conn: &mut newsdesk_persistence::DbConn, v: &mut Violations, s
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
@@ -144,7 +165,12 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, 
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<UserCreate>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let input = body.0;
     let row = state.write(move |conn| create_user(conn, &input)).await?;
@@ -162,12 +188,14 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let row = state
-        .read(move |conn| users::find(conn, &id))
-        .await
-        .map_err(|e| not_found_as(e, "user"))?;
+    let row = state.read(move |conn| users::find(conn, &id)).await.map_err(|e| not_found_as(e, "user"))?;
     let version = row.version;
     versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
 }
@@ -175,7 +203,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
 /// Change a user's name, role, password, author link, or disable them. Disabling or a new
 /// password signs them out everywhere.
 #[utoipa::path(patch, path = "/v1/admin/users/{id}", operation_id = "admin_update_user", tag = "users", security(("bearer" = [])), request_body = UserPatch,
-    params(("id" = String, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    params(("id" = String, Path, description = "User id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = UserOut),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
@@ -187,12 +215,18 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<UserPatch>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: JsonBody<UserPatch>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let expected = if_match(&req)?;
     let patch = body.0;
     let id = id.into_inner();
-    if id == user.id && (patch.disabled == Some(true) || patch.role.as_deref().is_some_and(|r| r != "admin")) {
+    if id == user.id && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != Role::Admin)) {
         return Err(ApiError::InvalidState("you cannot demote or disable your own account".into()));
     }
     let row = state
@@ -202,9 +236,7 @@ pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
             if let Some(name) = &patch.name {
                 changes.name = v.check("name", newsdesk_domain::validation::required_text(name, 200));
             }
-            if let Some(role) = &patch.role {
-                changes.role = v.check("role", Role::parse(role)).map(|r| r.as_str().to_owned());
-            }
+            changes.role = patch.role.map(|r| r.as_str().to_owned());
             if let Some(new_password) = &patch.password {
                 if v.check("password", rules::new_password(new_password)).is_some() {
                     changes.password_hash = Some(password::hash(new_password)?);

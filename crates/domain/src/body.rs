@@ -25,10 +25,7 @@ fn markdown_options() -> Options {
 pub fn render(markdown: &str) -> RenderedBody {
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw_html, Parser::new_ext(markdown, markdown_options()));
-    let html = ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&raw_html)
-        .to_string();
+    let html = ammonia::Builder::default().link_rel(Some("noopener noreferrer")).clean(&raw_html).to_string();
     let text = plain_text(markdown);
     let word_count = text.split_whitespace().count();
     let reading_time = if word_count == 0 { 0 } else { word_count.div_ceil(WORDS_PER_MINUTE) };

@@ -24,10 +24,7 @@ impl Violations {
     }
 
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
     /// Records a failed parse (`Err(message)`) under `field` and passes a success through.
@@ -55,11 +52,14 @@ impl Violations {
     }
 }
 
-/// A trimmed, non-empty text of at most `max` characters.
+/// A trimmed, non-empty, single-line text of at most `max` characters (titles, names).
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err("must not be empty".into());
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err("must be a single line without control characters".into());
     }
     bounded_text(trimmed, max)
 }

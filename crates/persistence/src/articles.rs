@@ -152,7 +152,12 @@ fn filtered(filter: &ArticleFilter) -> BoxedArticles {
 }
 
 /// One page of the articles `filter` keeps, plus how many it keeps in all: two statements.
-pub fn list(conn: &mut DbConn, filter: &ArticleFilter, sort: ArticleSort, page: PageRequest) -> StoreResult<Page<ArticleRow>> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    sort: ArticleSort,
+    page: PageRequest,
+) -> StoreResult<Page<ArticleRow>> {
     let total = filtered(filter).count().get_result::<i64>(conn)?;
     let query = filtered(filter).limit(page.limit).offset(page.offset);
     let query = match sort {
@@ -171,29 +176,29 @@ pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ArticleRow> {
 
 /// A published article by its slug; drafts and the rest are "not found".
 pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<ArticleRow> {
-    Ok(articles::table
-        .filter(articles::slug.eq(slug))
-        .filter(articles::status.eq("published"))
-        .first(conn)?)
+    Ok(articles::table.filter(articles::slug.eq(slug)).filter(articles::status.eq("published")).first(conn)?)
 }
 
-/// Maps each of `slugs` that names an article to its id.
-pub fn ids_by_slug(conn: &mut DbConn, slugs: &[String]) -> StoreResult<std::collections::HashMap<String, String>> {
+/// Maps each of `slugs` that names an article to its id. With `only_visible_to`, keeps only
+/// articles that user may see: published ones and their own.
+pub fn ids_by_slug(
+    conn: &mut DbConn,
+    slugs: &[String],
+    only_visible_to: Option<&str>,
+) -> StoreResult<std::collections::HashMap<String, String>> {
     if slugs.is_empty() {
         return Ok(Default::default());
     }
-    let pairs = articles::table
-        .filter(articles::slug.eq_any(slugs))
-        .select((articles::slug, articles::id))
-        .load::<(String, String)>(conn)?;
-    Ok(pairs.into_iter().collect())
+    let mut query =
+        articles::table.filter(articles::slug.eq_any(slugs)).select((articles::slug, articles::id)).into_boxed::<Db>();
+    if let Some(user) = only_visible_to {
+        query = query.filter(articles::status.eq("published").or(articles::created_by.eq(user.to_owned())));
+    }
+    Ok(query.load::<(String, String)>(conn)?.into_iter().collect())
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewArticle) -> StoreResult<ArticleRow> {
-    Ok(diesel::insert_into(articles::table)
-        .values(row)
-        .returning(articles::all_columns)
-        .get_result(conn)?)
+    Ok(diesel::insert_into(articles::table).values(row).returning(articles::all_columns).get_result(conn)?)
 }
 
 /// Applies `changes` and bumps the version, if the version still is `expected` (when given).
@@ -219,8 +224,9 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &Arti
 /// Deletes an article and its links, if the version still is `expected` (when given).
 pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()> {
     let (low, high) = crate::version_range(expected);
-    let deleted = diesel::delete(articles::table.filter(articles::id.eq(id)).filter(articles::version.between(low, high)))
-        .execute(conn)?;
+    let deleted =
+        diesel::delete(articles::table.filter(articles::id.eq(id)).filter(articles::version.between(low, high)))
+            .execute(conn)?;
     if deleted == 1 {
         return Ok(());
     }

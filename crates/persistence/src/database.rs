@@ -152,10 +152,8 @@ impl Database {
     /// Runs a write in one transaction: all of it lands, or none of it.
     pub fn write<T>(&self, work: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.pool.get()?;
-        let _guard = self
-            .write_lock
-            .as_ref()
-            .map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let _guard =
+            self.write_lock.as_ref().map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         conn.transaction(|conn| work(conn))
     }
 

@@ -1,7 +1,7 @@
 //! Storage errors, in terms the API can turn into HTTP statuses without knowing SQL.
 
-pub use diesel::result::Error as DieselError;
 use diesel::result::DatabaseErrorKind;
+pub use diesel::result::Error as DieselError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -26,13 +26,12 @@ impl From<DieselError> for StoreError {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info) => {
                 let described = format!("{} {}", info.message(), info.constraint_name().unwrap_or_default());
-                Self::Conflict {
-                    field: conflicting_field(&described),
-                }
+                Self::Conflict { field: conflicting_field(&described) }
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, ref info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                ref info,
+            ) => Self::Unavailable(info.message().to_owned()),
             other => Self::Database(other),
         }
     }

@@ -38,14 +38,18 @@ macro_rules! term_queries {
         }
 
         /// Maps each of `slugs` that exists to its id.
-        pub fn ids_by_slug(conn: &mut DbConn, slugs: &[String]) -> StoreResult<std::collections::HashMap<String, String>> {
+        pub fn ids_by_slug(
+            conn: &mut DbConn,
+            slugs: &[String],
+        ) -> StoreResult<std::collections::HashMap<String, String>> {
             if slugs.is_empty() {
                 return Ok(Default::default());
             }
-            let pairs = $table::table
-                .filter($table::slug.eq_any(slugs))
-                .select(($table::slug, $table::id))
-                .load::<(String, String)>(conn)?;
+            let pairs =
+                $table::table
+                    .filter($table::slug.eq_any(slugs))
+                    .select(($table::slug, $table::id))
+                    .load::<(String, String)>(conn)?;
             Ok(pairs.into_iter().collect())
         }
 
@@ -78,10 +82,9 @@ macro_rules! term_queries {
         /// Deletes the row if the version still is `expected` (when given).
         pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()> {
             let (low, high) = crate::version_range(expected);
-            let deleted = diesel::delete(
-                $table::table.filter($table::id.eq(id)).filter($table::version.between(low, high)),
-            )
-            .execute(conn)?;
+            let deleted =
+                diesel::delete($table::table.filter($table::id.eq(id)).filter($table::version.between(low, high)))
+                    .execute(conn)?;
             if deleted == 1 {
                 return Ok(());
             }

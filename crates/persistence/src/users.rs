@@ -68,10 +68,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<UserR
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewUser) -> StoreResult<UserRow> {
-    Ok(diesel::insert_into(users::table)
-        .values(row)
-        .returning(users::all_columns)
-        .get_result(conn)?)
+    Ok(diesel::insert_into(users::table).values(row).returning(users::all_columns).get_result(conn)?)
 }
 
 /// Applies `changes` and bumps the version, if the version still is `expected` (when given).

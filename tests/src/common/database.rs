@@ -50,7 +50,8 @@ impl TestDatabase {
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
                 let name = format!("newsdesk_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = PgConnection::establish(&admin_url).expect("PostgreSQL is reachable at NEWSDESK_TEST_POSTGRES_URL");
+                let mut conn =
+                    PgConnection::establish(&admin_url).expect("PostgreSQL is reachable at NEWSDESK_TEST_POSTGRES_URL");
                 conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
                 Self { url: with_database(&admin_url, &name), cleanup: Cleanup::Postgres { admin_url, name } }
             }

@@ -39,6 +39,7 @@ pub struct TestApp {
     /// An access token of the first admin.
     pub admin: String,
     handle: actix_web::dev::ServerHandle,
+    server_thread: Option<std::thread::JoinHandle<()>>,
     _database: database::TestDatabase,
 }
 
@@ -96,14 +97,23 @@ impl TestApp {
             db_pool_size: 4,
             db_timeout: 1,
         };
-        let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        // The server runs on its own thread and actix system, so a test can stop it and wait
+        // for it: nothing of it is left running when the process exits.
+        let (started, ready) = std::sync::mpsc::channel();
+        let server_thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
+                let _ = started.send((server.handle(), port));
+                let _ = server.await;
+            })
+        });
+        let (handle, port) = ready.recv().expect("server starts (see the panic above)");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             admin: String::new(),
             handle,
+            server_thread: Some(server_thread),
             _database: database,
         };
         app.admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -111,7 +121,14 @@ impl TestApp {
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -147,8 +164,16 @@ impl TestApp {
     }
 
     /// Sends raw bytes with a content type (for malformed and oversized bodies).
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request =
+            self.client.request(method, format!("{}{path}", self.base)).header("content-type", content_type).body(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -168,7 +193,11 @@ impl TestApp {
     pub async fn user_with_role(&self, role: &str) -> (String, String) {
         let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
         let created = self
-            .post("/v1/admin/users", &self.admin, json!({"email": email, "name": role, "role": role, "password": USER_PASSWORD}))
+            .post(
+                "/v1/admin/users",
+                &self.admin,
+                json!({"email": email, "name": role, "role": role, "password": USER_PASSWORD}),
+            )
             .await
             .expect(201);
         let id = created.body["id"].as_str().expect("user id").to_owned();
@@ -178,7 +207,13 @@ impl TestApp {
     /// Creates an author, a source, a section and two tags with known slugs.
     pub async fn seed_taxonomy(&self) {
         let t = &self.admin;
-        self.post("/v1/admin/authors", t, json!({"slug": "ada-byline", "name": "Ada Byline", "email": "ada@example.org"})).await.expect(201);
+        self.post(
+            "/v1/admin/authors",
+            t,
+            json!({"slug": "ada-byline", "name": "Ada Byline", "email": "ada@example.org"}),
+        )
+        .await
+        .expect(201);
         self.post("/v1/admin/authors", t, json!({"slug": "ben-byline", "name": "Ben Byline"})).await.expect(201);
         self.post("/v1/admin/sources", t, json!({"slug": "wire", "name": "Test Wire", "short_name": "TW", "homepage_url": "https://example.org/wire"}))
             .await
@@ -213,8 +248,11 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Stop accepting; the database guard then drops the database.
-        drop(self.handle.stop(false));
+        // Stop the server and wait for its thread; the database guard then drops the database.
+        futures::executor::block_on(self.handle.stop(false));
+        if let Some(thread) = self.server_thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

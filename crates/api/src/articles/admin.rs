@@ -11,13 +11,23 @@ use super::view::{self, Shape};
 use super::write;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{if_match, JsonBody, Paging, QueryParams};
+use crate::extract::{if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::{AppState, WriteError};
 
+/// Everything about one article, as `user` may see it: authors and contributors see related
+/// links to others' unpublished articles left out, as in the public view.
+fn full_shape(user: &AuthUser) -> Shape {
+    Shape { public: user.require(Action::ReadOthersArticles).is_err(), ..Shape::full_admin() }
+}
+
 /// Renders one article in full inside the same transaction that wrote it.
-fn full(conn: &mut newsdesk_persistence::DbConn, row: store::ArticleRow) -> Result<ArticleOut, WriteError> {
-    let rendered = view::render_all(conn, vec![row], Shape::full_admin())?;
+fn full(
+    conn: &mut newsdesk_persistence::DbConn,
+    row: store::ArticleRow,
+    user: &AuthUser,
+) -> Result<ArticleOut, WriteError> {
+    let rendered = view::render_all(conn, vec![row], full_shape(user))?;
     rendered.into_iter().next().ok_or_else(|| ApiError::not_found("article").into())
 }
 
@@ -43,16 +53,15 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
-    let mut filter = query.0.filter()?;
-    if let Some(status) = &status.0.status {
-        let status = ArticleStatus::parse(status).map_err(|m| ApiError::invalid("status", m))?;
+    let mut filter = query.0.filter();
+    if let Some(status) = status.0.status {
         filter.statuses = Some(vec![status.as_str().into()]);
     }
     if user.require(Action::ReadOthersArticles).is_err() {
         filter.created_by = Some(user.id.clone());
     }
-    let sort = query.0.sort()?;
-    let shape = query.0.shape(false)?;
+    let sort = query.0.sort();
+    let shape = query.0.shape(user.require(Action::ReadOthersArticles).is_err())?;
     let (data, total) = state
         .read(move |conn| {
             let found = store::list(conn, &filter, sort, request)?;
@@ -73,13 +82,18 @@ pub async fn list(
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<ArticleCreate>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<ArticleCreate>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::CreateArticle)?;
     let input = body.0;
     let article = state
         .write(move |conn| {
             let row = write::create(conn, input, Some(&user), ArticleStatus::Draft, None)?;
-            full(conn, row)
+            full(conn, row, &user)
         })
         .await?;
     let mut response = respond(&req, StatusCode::CREATED, &article)?;
@@ -98,15 +112,21 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article (or not yours to see)", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let article = state
         .read(move |conn| {
             let row = store::find(conn, &id)?;
-            let visible = row.created_by.as_deref() == Some(user.id.as_str()) || user.require(Action::ReadOthersArticles).is_ok();
+            let visible =
+                row.created_by.as_deref() == Some(user.id.as_str()) || user.require(Action::ReadOthersArticles).is_ok();
             if !visible {
                 return Ok(None);
             }
-            Ok(view::render_all(conn, vec![row], Shape::full_admin())?.pop())
+            Ok(view::render_all(conn, vec![row], full_shape(&user))?.pop())
         })
         .await
         .map_err(|e| crate::users::not_found_as(e, "article"))?
@@ -116,7 +136,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
 
 /// Change an article. Send `If-Match` (or `version`) to be sure you don't overwrite someone else.
 #[utoipa::path(patch, path = "/v1/admin/articles/{id}", operation_id = "admin_update_article", tag = "admin-articles", security(("bearer" = [])), request_body = ArticlePatch,
-    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = ArticleOut),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
@@ -129,13 +149,19 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, i
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<ArticlePatch>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: JsonBody<ArticlePatch>,
+) -> ApiResult<HttpResponse> {
     let expected = if_match(&req)?;
     let patch = body.0;
     let article = state
         .write(move |conn| {
             let row = write::update(conn, &id, expected, patch, &user)?;
-            full(conn, row)
+            full(conn, row, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
@@ -143,7 +169,7 @@ pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
 
 /// Delete an article for good.
 #[utoipa::path(delete, path = "/v1/admin/articles/{id}", operation_id = "admin_delete_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
@@ -152,18 +178,29 @@ pub async fn update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn delete(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let expected = if_match(&req)?;
     state.write(move |conn| write::delete(conn, &id, expected, &user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn set_published(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: String, publish: bool) -> ApiResult<HttpResponse> {
+async fn set_published(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: String,
+    publish: bool,
+) -> ApiResult<HttpResponse> {
     let expected = if_match(&req)?;
     let article = state
         .write(move |conn| {
             let row = write::set_published(conn, &id, expected, publish, &user)?;
-            full(conn, row)
+            full(conn, row, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
@@ -171,30 +208,42 @@ async fn set_published(req: HttpRequest, state: web::Data<AppState>, user: AuthU
 
 /// Publish an article now. Authors may publish their own; contributors may not publish.
 #[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", operation_id = "publish_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Published", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn publish(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn publish(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     set_published(req, state, user, id.into_inner(), true).await
 }
 
 /// Take an article down: it goes back to being a draft.
 #[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Your role may not unpublish this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn unpublish(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn unpublish(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     set_published(req, state, user, id.into_inner(), false).await
 }

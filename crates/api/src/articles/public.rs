@@ -22,12 +22,17 @@ use crate::users::not_found_as;
         (status = 304, description = "Unchanged since the given `If-None-Match`"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, query: QueryParams<ArticleListQuery>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<ArticleListQuery>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
-    let mut filter = query.0.filter()?;
+    let mut filter = query.0.filter();
     filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
-    let sort = query.0.sort()?;
+    let sort = query.0.sort();
     let shape = query.0.shape(true)?;
     let (data, total) = state
         .read(move |conn| {
@@ -42,6 +47,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, query: QueryPara
 #[into_params(parameter_in = Query)]
 pub struct FormatsQuery {
     /// Body formats, comma-separated: `html` (default), `markdown`, `text`.
+    #[param(pattern = r"^((html|markdown|text)(,(html|markdown|text))*)?$")]
     pub formats: Option<String>,
 }
 
@@ -54,8 +60,21 @@ pub struct FormatsQuery {
         (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>, query: QueryParams<FormatsQuery>) -> ApiResult<HttpResponse> {
-    let mut shape = Shape { authors: true, tags: true, section: true, source: true, related: true, public: true, ..Shape::default() };
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: QueryParams<FormatsQuery>,
+) -> ApiResult<HttpResponse> {
+    let mut shape = Shape {
+        authors: true,
+        tags: true,
+        section: true,
+        source: true,
+        related: true,
+        public: true,
+        ..Shape::default()
+    };
     shape.apply_formats(query.0.formats.as_deref(), true)?;
     let article = state
         .read(move |conn| {

@@ -24,32 +24,47 @@ pub struct ArticleListQuery {
     pub published_after: Option<DateTime<Utc>>,
     /// Only articles published before this instant (RFC 3339).
     pub published_before: Option<DateTime<Utc>>,
-    /// `-published_at` (default, newest first), `published_at`, `-updated_at`, `title` or `-title`.
-    #[param(example = "-published_at")]
-    pub sort: Option<String>,
+    /// Order: newest first by default.
+    pub sort: Option<SortParam>,
     /// Relations to embed, comma-separated: `authors,tags,source,section,related`.
-    #[param(example = "authors,tags,source,section")]
+    #[param(
+        example = "authors,tags,source,section",
+        pattern = r"^((authors|tags|source|section|related)(,(authors|tags|source|section|related))*)?$"
+    )]
     pub include: Option<String>,
     /// Body formats to embed, comma-separated: `html,markdown,text`. Lists carry no body unless asked.
+    #[param(pattern = r"^((html|markdown|text)(,(html|markdown|text))*)?$")]
     pub formats: Option<String>,
+}
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+pub enum SortParam {
+    /// Newest published first.
+    #[default]
+    #[serde(rename = "-published_at")]
+    NewestPublished,
+    #[serde(rename = "published_at")]
+    OldestPublished,
+    #[serde(rename = "-updated_at")]
+    RecentlyUpdated,
+    #[serde(rename = "title")]
+    TitleAsc,
+    #[serde(rename = "-title")]
+    TitleDesc,
 }
 
 /// `status` filter, admin API only.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusQuery {
-    /// Only articles in this status: `draft`, `scheduled`, `published` or `archived`.
-    pub status: Option<String>,
+    /// Only articles in this status.
+    pub status: Option<newsdesk_domain::ArticleStatus>,
 }
 
 impl ArticleListQuery {
-    pub fn filter(&self) -> Result<ArticleFilter, ApiError> {
-        if let (Some(after), Some(before)) = (self.published_after, self.published_before) {
-            if after >= before {
-                return Err(ApiError::invalid("published_after", "must be earlier than published_before"));
-            }
-        }
-        Ok(ArticleFilter {
+    pub fn filter(&self) -> ArticleFilter {
+        ArticleFilter {
             section: self.section.clone(),
             tag: self.tag.clone(),
             author: self.author.clone(),
@@ -57,20 +72,17 @@ impl ArticleListQuery {
             published_after: self.published_after.map(naive),
             published_before: self.published_before.map(naive),
             ..ArticleFilter::default()
-        })
+        }
     }
 
-    pub fn sort(&self) -> Result<ArticleSort, ApiError> {
-        Ok(match self.sort.as_deref() {
-            None | Some("-published_at") => ArticleSort::NewestPublished,
-            Some("published_at") => ArticleSort::OldestPublished,
-            Some("-updated_at") => ArticleSort::RecentlyUpdated,
-            Some("title") => ArticleSort::TitleAsc,
-            Some("-title") => ArticleSort::TitleDesc,
-            Some(_) => {
-                return Err(ApiError::invalid("sort", "must be one of -published_at, published_at, -updated_at, title, -title"))
-            }
-        })
+    pub fn sort(&self) -> ArticleSort {
+        match self.sort.unwrap_or_default() {
+            SortParam::NewestPublished => ArticleSort::NewestPublished,
+            SortParam::OldestPublished => ArticleSort::OldestPublished,
+            SortParam::RecentlyUpdated => ArticleSort::RecentlyUpdated,
+            SortParam::TitleAsc => ArticleSort::TitleAsc,
+            SortParam::TitleDesc => ArticleSort::TitleDesc,
+        }
     }
 
     /// The response shape asked for; `public` hides unpublished related articles.
@@ -96,7 +108,10 @@ impl Shape {
                 "section" => self.section = true,
                 "related" => self.related = true,
                 other => {
-                    return Err(ApiError::invalid("include", format!("unknown relation `{other}`; use authors, tags, source, section, related")))
+                    return Err(ApiError::invalid(
+                        "include",
+                        format!("unknown relation `{other}`; use authors, tags, source, section, related"),
+                    ))
                 }
             }
         }
@@ -114,7 +129,12 @@ impl Shape {
                 "html" => self.html = true,
                 "markdown" => self.markdown = true,
                 "text" => self.text = true,
-                other => return Err(ApiError::invalid("formats", format!("unknown format `{other}`; use html, markdown, text"))),
+                other => {
+                    return Err(ApiError::invalid(
+                        "formats",
+                        format!("unknown format `{other}`; use html, markdown, text"),
+                    ))
+                }
             }
         }
         Ok(())

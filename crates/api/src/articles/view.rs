@@ -30,7 +30,17 @@ pub struct Shape {
 impl Shape {
     /// Everything: a single article in the admin API.
     pub fn full_admin() -> Self {
-        Self { authors: true, tags: true, section: true, source: true, related: true, html: true, markdown: true, text: true, public: false }
+        Self {
+            authors: true,
+            tags: true,
+            section: true,
+            source: true,
+            related: true,
+            html: true,
+            markdown: true,
+            text: true,
+            public: false,
+        }
     }
 
     fn has_body(&self) -> bool {
@@ -48,7 +58,8 @@ pub struct Loaded {
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
 pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult<Loaded> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let include = Include { authors: shape.authors, tags: shape.tags, links: shape.related, published_links_only: shape.public };
+    let include =
+        Include { authors: shape.authors, tags: shape.tags, links: shape.related, published_links_only: shape.public };
     let relations = relations::load(conn, &ids, include)?;
     let wanted = |pick: fn(&ArticleRow) -> &Option<String>| -> Vec<String> {
         let mut ids: Vec<String> = rows.iter().filter_map(|r| pick(r).clone()).collect();
@@ -95,14 +106,15 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
             .map(|t| LabelRef { id: t.id, slug: t.slug, name: t.name })
             .collect()
     });
-    let related = shape.related.then(|| {
-        loaded.relations.links.remove(&row.id).unwrap_or_default().into_iter().map(related_out).collect()
-    });
+    let related = shape
+        .related
+        .then(|| loaded.relations.links.remove(&row.id).unwrap_or_default().into_iter().map(related_out).collect());
     let section = shape.section.then(|| {
-        row.section_id
-            .as_ref()
-            .and_then(|id| loaded.sections.get(id))
-            .map(|s| LabelRef { id: s.id.clone(), slug: s.slug.clone(), name: s.name.clone() })
+        row.section_id.as_ref().and_then(|id| loaded.sections.get(id)).map(|s| LabelRef {
+            id: s.id.clone(),
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+        })
     });
     let source = shape.source.then(|| {
         row.source_id.as_ref().and_then(|id| loaded.sources.get(id)).map(|s| SourceRef {

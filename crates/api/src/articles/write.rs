@@ -55,25 +55,42 @@ fn resolve_one(
     Ok(id)
 }
 
-fn resolve_related(conn: &mut DbConn, v: &mut Violations, related: &[RelatedIn], own_id: Option<&str>) -> StoreResult<Vec<LinkTarget>> {
+/// The user whose view limits which articles may be linked: authors and contributors may
+/// link only published articles and their own, so a link never reveals someone else's draft.
+fn restricted_viewer(user: Option<&AuthUser>) -> Option<&str> {
+    user.filter(|u| u.require(Action::ReadOthersArticles).is_err()).map(|u| u.id.as_str())
+}
+
+fn resolve_related(
+    conn: &mut DbConn,
+    v: &mut Violations,
+    related: &[RelatedIn],
+    own_id: Option<&str>,
+    viewer: Option<&str>,
+) -> StoreResult<Vec<LinkTarget>> {
     if related.len() > MAX_LINKS {
         v.add("related", format!("must list at most {MAX_LINKS} entries"));
         return Ok(Vec::new());
     }
     let slugs: Vec<String> = related.iter().filter_map(|r| r.article.clone()).collect();
-    let ids = store::ids_by_slug(conn, &slugs)?;
+    let ids = store::ids_by_slug(conn, &slugs, viewer)?;
     let mut links = Vec::with_capacity(related.len());
     for (i, entry) in related.iter().enumerate() {
         let field = format!("related[{i}]");
         match (&entry.article, &entry.url) {
             (Some(slug), None) if entry.title.is_none() && entry.source_name.is_none() => match ids.get(slug) {
-                Some(id) if Some(id.as_str()) == own_id => v.add(format!("{field}.article"), "an article cannot be related to itself"),
+                Some(id) if Some(id.as_str()) == own_id => {
+                    v.add(format!("{field}.article"), "an article cannot be related to itself")
+                }
                 Some(id) => links.push(LinkTarget::Article { id: id.clone() }),
                 None => v.add(format!("{field}.article"), format!("no article with slug `{slug}`")),
             },
             (None, Some(url)) => {
                 let url = v.check(&format!("{field}.url"), http_url(url));
-                let title = entry.title.as_deref().and_then(|t| v.check(&format!("{field}.title"), required_text(t, MAX_TITLE)));
+                let title = entry
+                    .title
+                    .as_deref()
+                    .and_then(|t| v.check(&format!("{field}.title"), required_text(t, MAX_TITLE)));
                 let source_name = entry
                     .source_name
                     .as_deref()
@@ -82,7 +99,9 @@ fn resolve_related(conn: &mut DbConn, v: &mut Violations, related: &[RelatedIn],
                     links.push(LinkTarget::External { url, title, source_name });
                 }
             }
-            (Some(_), None) => v.add(&field, "an article link takes only `article`; title and source come from that article"),
+            (Some(_), None) => {
+                v.add(&field, "an article link takes only `article`; title and source come from that article")
+            }
             _ => v.add(&field, "give exactly one of `article` (a slug) or `url`"),
         }
     }
@@ -125,7 +144,11 @@ pub fn create(
         Some(slug) => v.check("slug", Slug::parse(slug)),
         None => title.as_deref().and_then(|t| v.check("slug", Slug::from_title(t))),
     };
-    let summary = input.summary.as_deref().and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY))).filter(|s| !s.is_empty());
+    let summary = input
+        .summary
+        .as_deref()
+        .and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY)))
+        .filter(|s| !s.is_empty());
     let markdown = body_text(&mut v, input.body.as_deref().unwrap_or_default());
     let source_url = input.source_url.as_deref().and_then(|u| v.check("source_url", http_url(u)));
     let language = v.check("language", rules::language(input.language.as_deref().unwrap_or("en")));
@@ -138,9 +161,13 @@ pub fn create(
         Some(slug) => resolve_one(&mut v, "source", slug, |s| sources::ids_by_slug(conn, s))?,
         None => None,
     };
-    let author_ids = resolve_slugs(&mut v, "authors", input.authors.as_deref().unwrap_or_default(), |s| authors::ids_by_slug(conn, s))?;
-    let tag_ids = resolve_slugs(&mut v, "tags", input.tags.as_deref().unwrap_or_default(), |s| tags::ids_by_slug(conn, s))?;
-    let links = resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None)?;
+    let author_ids = resolve_slugs(&mut v, "authors", input.authors.as_deref().unwrap_or_default(), |s| {
+        authors::ids_by_slug(conn, s)
+    })?;
+    let tag_ids =
+        resolve_slugs(&mut v, "tags", input.tags.as_deref().unwrap_or_default(), |s| tags::ids_by_slug(conn, s))?;
+    let links =
+        resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None, restricted_viewer(user))?;
     v.into_result()?;
     let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
         return Err(ApiError::Internal("validated article fields missing".into()).into());
@@ -195,14 +222,22 @@ pub fn editable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleR
 }
 
 /// Applies a PATCH: columns and whole-list relations, one new version.
-pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, patch: ArticlePatch, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected: Option<i64>,
+    patch: ArticlePatch,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
     let current = editable(conn, id, user)?;
     let expected = expected.or(patch.version);
     let mut v = Violations::new();
     let mut changes = ArticleChanges {
         title: patch.title.as_deref().and_then(|t| v.check("title", required_text(t, MAX_TITLE))),
         slug: patch.slug.as_deref().and_then(|s| v.check("slug", Slug::parse(s))).map(Slug::into_inner),
-        summary: patch.summary.map(|s| s.and_then(|s| v.check("summary", bounded_text(&s, MAX_SUMMARY))).filter(|s| !s.is_empty())),
+        summary: patch
+            .summary
+            .map(|s| s.and_then(|s| v.check("summary", bounded_text(&s, MAX_SUMMARY))).filter(|s| !s.is_empty())),
         language: patch.language.as_deref().and_then(|l| v.check("language", rules::language(l))),
         source_url: patch.source_url.map(|u| u.and_then(|u| v.check("source_url", http_url(&u)))),
         ..ArticleChanges::default()
@@ -241,7 +276,9 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, patch: Article
         None => None,
     };
     let links = match &patch.related {
-        Some(related) => Some(resolve_related(conn, &mut v, related, Some(&current.id))?),
+        Some(related) => {
+            Some(resolve_related(conn, &mut v, related, Some(&current.id), restricted_viewer(Some(user)))?)
+        }
         None => None,
     };
     v.into_result()?;
@@ -259,7 +296,13 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, patch: Article
 }
 
 /// Publishes now (keeping the first publication date on a re-publish) or unpublishes to a draft.
-pub fn set_published(conn: &mut DbConn, id: &str, expected: Option<i64>, publish: bool, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn set_published(
+    conn: &mut DbConn,
+    id: &str,
+    expected: Option<i64>,
+    publish: bool,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
     let row = store::find(conn, id).map_err(|e| match e {
         newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
         other => other.into(),

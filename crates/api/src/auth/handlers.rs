@@ -43,7 +43,11 @@ pub struct TokenPair {
 }
 
 /// Creates a token pair for a user inside the caller's transaction.
-fn issue_pair(state: &AppState, conn: &mut newsdesk_persistence::DbConn, user: &users::UserRow) -> Result<TokenPair, WriteError> {
+fn issue_pair(
+    state: &AppState,
+    conn: &mut newsdesk_persistence::DbConn,
+    user: &users::UserRow,
+) -> Result<TokenPair, WriteError> {
     let access_token = state.tokens.issue_access(&user.id, &user.role)?;
     let refresh_token = keys::new_refresh_token();
     let issued = now();
@@ -100,6 +104,8 @@ pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> 
         (status = 200, description = "New tokens", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
@@ -107,7 +113,8 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     let state2 = state.clone();
     let pair = state
         .write(move |conn| {
-            let invalid = || WriteError::Api(ApiError::Unauthorized("the refresh token is invalid or has been used".into()));
+            let invalid =
+                || WriteError::Api(ApiError::Unauthorized("the refresh token is invalid or has been used".into()));
             let user_id = tokens::consume(conn, &hash, now())?.ok_or_else(invalid)?;
             let user = users::find(conn, &user_id)?;
             if user.disabled {
@@ -124,6 +131,8 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     responses(
         (status = 204, description = "Revoked (also when it was already invalid)"),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {

@@ -67,15 +67,13 @@ impl TokenKeys {
 
     /// Checks signature, algorithm, expiry, issuer and audience.
     pub fn verify_access(&self, token: &str) -> Result<Claims, ApiError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| {
-                let why = match e.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the access token has expired; refresh it",
-                    _ => "the access token is invalid",
-                };
-                ApiError::Unauthorized(why.into())
-            })
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
+            let why = match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the access token has expired; refresh it",
+                _ => "the access token is invalid",
+            };
+            ApiError::Unauthorized(why.into())
+        })
     }
 }
 

@@ -38,11 +38,26 @@ pub struct AuthorOut {
 #[schema(example = json!({"name": "Mira Okafor", "bio": "Covers water and climate policy.", "email": "mira@example.org"}))]
 pub struct AuthorCreate {
     /// Derived from the name when left out.
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: String,
+    #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 5000)]
     pub bio: Option<String>,
+    #[schema(
+        pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$",
+        max_length = 2048
+    )]
     pub avatar_url: Option<String>,
+    #[schema(
+        pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$",
+        max_length = 2048
+    )]
     pub website: Option<String>,
 }
 
@@ -50,19 +65,24 @@ pub struct AuthorCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"bio": "Senior correspondent for water and climate policy."}))]
 pub struct AuthorPatch {
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: Option<String>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = "email", max_length = 254, value_type = Option<String>)]
     pub email: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 5000, value_type = Option<String>)]
     pub bio: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$", max_length = 2048, value_type = Option<String>)]
     pub avatar_url: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$", max_length = 2048, value_type = Option<String>)]
     pub website: Option<Option<String>>,
 }
 

@@ -28,8 +28,14 @@ pub struct LabelOut {
 #[schema(example = json!({"name": "Analysis", "description": "Context and explanation."}))]
 pub struct LabelCreate {
     /// Derived from the name when left out.
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: String,
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -37,10 +43,15 @@ pub struct LabelCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"description": "Deep dives and explainers."}))]
 pub struct LabelPatch {
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: Option<String>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 2000, value_type = Option<String>)]
     pub description: Option<Option<String>>,
 }
 
@@ -49,7 +60,7 @@ macro_rules! label_term {
     ($Name:ident, $singular:literal, $store:ident, $Row:ident, $New:ident, $Changes:ident) => {
         use newsdesk_domain::{FieldError, Violations};
         use newsdesk_persistence::$store::{$Changes, $New, $Row};
-        use newsdesk_persistence::{$store as store, new_id, now, DbConn, Page, PageRequest, StoreResult};
+        use newsdesk_persistence::{new_id, now, $store as store, DbConn, Page, PageRequest, StoreResult};
 
         use super::labels::{LabelCreate, LabelOut, LabelPatch};
         use super::{delegate_store, name, optional_text, require_any, slug_or_from, Term};

@@ -69,7 +69,12 @@ macro_rules! delegate_store {
         fn insert(conn: &mut DbConn, row: &Self::New) -> StoreResult<Self::Row> {
             $store::insert(conn, row)
         }
-        fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &Self::Changes) -> StoreResult<Self::Row> {
+        fn update(
+            conn: &mut DbConn,
+            id: &str,
+            expected: Option<i64>,
+            changes: &Self::Changes,
+        ) -> StoreResult<Self::Row> {
             $store::update(conn, id, expected, changes)
         }
         fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()> {
@@ -88,7 +93,12 @@ macro_rules! delegate_store {
 }
 pub(crate) use delegate_store;
 
-pub async fn admin_list<T: Term>(req: HttpRequest, state: web::Data<AppState>, _user: AuthUser, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+pub async fn admin_list<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
     let found = state.read(move |conn| T::list(conn, request)).await?;
@@ -96,7 +106,12 @@ pub async fn admin_list<T: Term>(req: HttpRequest, state: web::Data<AppState>, _
     Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
 }
 
-pub async fn admin_create<T: Term>(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<T::Create>) -> ApiResult<HttpResponse> {
+pub async fn admin_create<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<T::Create>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
     let new = T::validate_create(body.0)?;
     let row = state.write(move |conn| Ok(T::insert(conn, &new)?)).await?;
@@ -109,16 +124,24 @@ pub async fn admin_create<T: Term>(req: HttpRequest, state: web::Data<AppState>,
     Ok(response)
 }
 
-pub async fn admin_get<T: Term>(req: HttpRequest, state: web::Data<AppState>, _user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let row = state
-        .read(move |conn| T::find(conn, &id))
-        .await
-        .map_err(|e| not_found_as(e, T::NAME))?;
+pub async fn admin_get<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let row = state.read(move |conn| T::find(conn, &id)).await.map_err(|e| not_found_as(e, T::NAME))?;
     let version = T::version(&row);
     versioned_json(&req, StatusCode::OK, &T::admin_view(row), version)
 }
 
-pub async fn admin_update<T: Term>(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<T::Patch>) -> ApiResult<HttpResponse> {
+pub async fn admin_update<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: JsonBody<T::Patch>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
     let expected = if_match(&req)?;
     let changes = T::validate_patch(body.0)?;
@@ -130,17 +153,23 @@ pub async fn admin_update<T: Term>(req: HttpRequest, state: web::Data<AppState>,
     versioned_json(&req, StatusCode::OK, &T::admin_view(row), version)
 }
 
-pub async fn admin_delete<T: Term>(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn admin_delete<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
     let expected = if_match(&req)?;
-    state
-        .write(move |conn| Ok(T::delete(conn, &id, expected)?))
-        .await
-        .map_err(|e| not_found_as(e, T::NAME))?;
+    state.write(move |conn| Ok(T::delete(conn, &id, expected)?)).await.map_err(|e| not_found_as(e, T::NAME))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub async fn public_list<T: Term>(req: HttpRequest, state: web::Data<AppState>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+pub async fn public_list<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
     let (found, counts) = state
@@ -162,7 +191,11 @@ pub async fn public_list<T: Term>(req: HttpRequest, state: web::Data<AppState>, 
     public_json(&req, &ListResponse::new(&req, data, found.total, limit, page))
 }
 
-pub async fn public_get<T: Term>(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn public_get<T: Term>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let (row, count) = state
         .read(move |conn| {
             let row = T::find_by_slug(conn, &slug)?;
@@ -181,7 +214,7 @@ macro_rules! term_routes {
 
         use crate::auth::AuthUser;
         use crate::error::{ApiResult, Problem};
-        use crate::extract::{JsonBody, Paging, QueryParams};
+        use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
         use crate::respond::ListResponse;
         use crate::state::AppState;
 
@@ -223,7 +256,7 @@ macro_rules! term_routes {
         }
 
         #[utoipa::path(patch, path = $admin_item, operation_id = concat!("admin_update_", $tag), tag = $tag, security(("bearer" = [])), request_body = $Patch,
-            params(("id" = String, Path, description = "Id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+            params(("id" = String, Path, description = "Id"), IfMatch),
             responses(
                 (status = 200, description = "Updated", body = $Out),
                 (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
@@ -240,7 +273,7 @@ macro_rules! term_routes {
         }
 
         #[utoipa::path(delete, path = $admin_item, operation_id = concat!("admin_delete_", $tag), tag = $tag, security(("bearer" = [])),
-            params(("id" = String, Path, description = "Id"), ("If-Match" = Option<String>, Header, description = "The ETag you read; 412 if it changed since")),
+            params(("id" = String, Path, description = "Id"), IfMatch),
             responses(
                 (status = 204, description = "Deleted; articles keep everything else"),
                 (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
@@ -302,7 +335,12 @@ pub fn slug_or_from(v: &mut newsdesk_domain::Violations, slug: Option<&str>, nam
 }
 
 /// Validates an optional, nullable text field of a PATCH.
-pub fn optional_text(v: &mut newsdesk_domain::Violations, field: &str, value: Option<Option<String>>, max: usize) -> Option<Option<String>> {
+pub fn optional_text(
+    v: &mut newsdesk_domain::Violations,
+    field: &str,
+    value: Option<Option<String>>,
+    max: usize,
+) -> Option<Option<String>> {
     use newsdesk_domain::validation::bounded_text;
     match value {
         None => None,
@@ -312,7 +350,11 @@ pub fn optional_text(v: &mut newsdesk_domain::Violations, field: &str, value: Op
 }
 
 /// Validates an optional, nullable URL field of a PATCH.
-pub fn optional_url(v: &mut newsdesk_domain::Violations, field: &str, value: Option<Option<String>>) -> Option<Option<String>> {
+pub fn optional_url(
+    v: &mut newsdesk_domain::Violations,
+    field: &str,
+    value: Option<Option<String>>,
+) -> Option<Option<String>> {
     match value {
         None => None,
         Some(None) => Some(None),
@@ -333,4 +375,3 @@ pub fn require_any<T>(present: bool, value: T) -> Result<T, Vec<FieldError>> {
         Err(vec![FieldError { field: "body".into(), message: "send at least one field to change".into() }])
     }
 }
-

@@ -35,9 +35,19 @@ pub struct SourceOut {
 #[schema(example = json!({"name": "Meridian Press Agency", "short_name": "MPA", "homepage_url": "https://example.org/mpa"}))]
 pub struct SourceCreate {
     /// Derived from the name when left out.
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: String,
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 50)]
     pub short_name: Option<String>,
+    #[schema(
+        pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$",
+        max_length = 2048
+    )]
     pub homepage_url: Option<String>,
 }
 
@@ -45,13 +55,18 @@ pub struct SourceCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"short_name": "MPA"}))]
 pub struct SourcePatch {
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        max_length = 200
+    )]
     pub name: Option<String>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 50, value_type = Option<String>)]
     pub short_name: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$", max_length = 2048, value_type = Option<String>)]
     pub homepage_url: Option<Option<String>>,
 }
 
@@ -110,7 +125,10 @@ impl Term for Sources {
             homepage_url: optional_url(&mut v, "homepage_url", input.homepage_url),
         };
         v.into_result()?;
-        let present = changes.slug.is_some() || changes.name.is_some() || changes.short_name.is_some() || changes.homepage_url.is_some();
+        let present = changes.slug.is_some()
+            || changes.name.is_some()
+            || changes.short_name.is_some()
+            || changes.homepage_url.is_some();
         require_any(present, changes)
     }
 

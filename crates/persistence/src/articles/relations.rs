@@ -147,7 +147,11 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
 
 type LinkColumns = (String, Option<String>, Option<String>, Option<String>, Option<String>);
 
-fn load_links(conn: &mut DbConn, article_ids: &[String], published_only: bool) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
+fn load_links(
+    conn: &mut DbConn,
+    article_ids: &[String],
+    published_only: bool,
+) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
     let rows = article_links::table
         .filter(article_links::article_id.eq_any(article_ids))
         .order((article_links::article_id, article_links::position))
