@@ -12,7 +12,7 @@ export NEWSDESK_TEST_POSTGRES_URL
 DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
 DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
 
-.PHONY: run test lint fmt openapi openapi-validate build
+.PHONY: run test lint fmt openapi openapi-validate build fuzz
 
 ## Build and start the server on ./data/newsdesk.db with demo content, in dev mode.
 run:
@@ -46,3 +46,8 @@ $(VENV)/bin/openapi-spec-validator:
 ## Check the committed document is valid OpenAPI 3.1.
 openapi-validate: $(VENV)/bin/openapi-spec-validator
 	$(VENV)/bin/openapi-spec-validator openapi/openapi.json
+
+## Fuzz every operation with schemathesis (admin token) against a fresh demo server; fails on
+## any 5xx or any response that contradicts the OpenAPI document.
+fuzz:
+	VENV=$(VENV) scripts/fuzz.sh
