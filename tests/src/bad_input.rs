@@ -44,7 +44,12 @@ async fn raw_with(app: &TestApp, method: Method, path: &str, headers: &[(&str, &
     Reply { status, headers, body, text }
 }
 
+/// Sends a JSON body as the admin. A PATCH carries the resource's current ETag in `If-Match`,
+/// as every PATCH must, so what is refused is the body; the precondition has its own tests.
 async fn json_request(app: &TestApp, method: &Method, path: &str, body: Value) -> Reply {
+    if *method == Method::PATCH {
+        return app.patch(path, &app.admin, body).await;
+    }
     app.send(method.clone(), path, Some(&app.admin), Some(body), &[]).await
 }
 
@@ -186,15 +191,16 @@ async fn a_body_that_is_not_json_is_a_415(app: TestApp) {
         .await;
     reply.expect(201);
     let (_, tag) = &t.terms[3];
-    let reply = app
-        .raw(
-            Method::PATCH,
-            &format!("/v1/admin/tags/{tag}"),
-            Some(&app.admin),
-            "application/merge-patch+json",
-            br#"{"description": "Merged"}"#.to_vec(),
-        )
-        .await;
+    let item = format!("/v1/admin/tags/{tag}");
+    let etag = app.admin_get(&item, &app.admin).await.expect(200).header("etag").expect("an ETag").to_owned();
+    let reply = raw_with(
+        &app,
+        Method::PATCH,
+        &item,
+        &[("content-type", "application/merge-patch+json"), ("if-match", &etag)],
+        br#"{"description": "Merged"}"#.to_vec(),
+    )
+    .await;
     assert_eq!(reply.expect(200).body["description"], "Merged");
 }
 
@@ -855,6 +861,14 @@ fn case(
     Case { method, path: path.into(), body: body.map(str::to_owned), headers: Vec::new(), statuses, field }
 }
 
+impl Case {
+    /// Sends `If-Match: *`, which a PATCH or DELETE now needs to get past 428.
+    fn if_match_any(mut self) -> Self {
+        self.headers.push(("if-match", "*"));
+        self
+    }
+}
+
 /// Sends every case and fails once, listing each one that was a 500 or otherwise wrong.
 async fn run_table(app: &TestApp, cases: Vec<Case>) {
     let mut failures = Vec::new();
@@ -940,14 +954,18 @@ async fn no_bad_input_is_a_500(app: TestApp) {
             Some(r#"{"related": [{"article": "target-article"}]}"#),
             &[422],
             Some("related[0].article"),
-        ),
+        )
+        .if_match_any(),
+        // Without If-Match (or a body `version`) a valid PATCH is refused before it writes.
+        case(M::PATCH, article.clone(), Some(r#"{"title": "Unguarded"}"#), &[428], None),
         case(
             M::PATCH,
             article.clone(),
             Some(r#"{"section": null, "source": null, "featured_image": null, "summary": null}"#),
             &[200],
             None,
-        ),
+        )
+        .if_match_any(),
         case(M::POST, "/v1/admin/tags", Some(r#"{"name": "\ud800"}"#), &[400], None),
         case(M::POST, "/v1/admin/tags", Some(r#"{"name": "Tab\tbed"}"#), &[422], Some("name")),
         case(M::POST, "/v1/auth/login", Some(&long_password), &[401], None),
@@ -955,14 +973,17 @@ async fn no_bad_input_is_a_500(app: TestApp) {
         case(M::POST, "/v1/auth/refresh", Some(r#"{"refresh_token": ""}"#), &[401], None),
         case(M::POST, "/v1/auth/logout", Some(r#"{"refresh_token": "never issued"}"#), &[204], None),
         case(M::PATCH, format!("/v1/admin/users/{}", t.user), Some(r#"{"role": "overlord"}"#), &[422], Some("role")),
-        case(M::PATCH, format!("/v1/admin/users/{}", t.user), Some(r#"{"author": "nobody"}"#), &[422], Some("author")),
+        case(M::PATCH, format!("/v1/admin/users/{}", t.user), Some(r#"{"author": "nobody"}"#), &[422], Some("author"))
+            .if_match_any(),
         case(
             M::PATCH,
             format!("/v1/admin/users/{}", t.user),
             Some(r#"{"password": "short"}"#),
             &[422],
             Some("password"),
-        ),
+        )
+        .if_match_any(),
+        case(M::PATCH, format!("/v1/admin/users/{}", t.user), Some(r#"{"name": "Unguarded"}"#), &[428], None),
         case(M::GET, "/v1/authors/%F0%9F%8C%8A", None, &[404], None),
         case(M::GET, long_slug, None, &[404], None),
         case(M::GET, "/v1/admin/articles/%FF%FE", None, &[404], None),
@@ -975,6 +996,7 @@ async fn no_bad_input_is_a_500(app: TestApp) {
     let mut guarded = case(M::PATCH, tag.clone(), Some(r#"{"name": "x"}"#), &[400], None);
     guarded.headers.push(("if-match", "\"99999999999999999999\""));
     cases.push(guarded);
+    cases.push(case(M::DELETE, tag.clone(), None, &[428], None));
     let mut guarded = case(M::DELETE, tag, None, &[400], None);
     guarded.headers.push(("if-match", "abc"));
     cases.push(guarded);

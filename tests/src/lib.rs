@@ -7,7 +7,11 @@
 mod common;
 
 #[cfg(test)]
+mod api_keys;
+#[cfg(test)]
 mod articles;
+#[cfg(test)]
+mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
@@ -19,6 +23,12 @@ mod openapi;
 #[cfg(test)]
 mod operations;
 #[cfg(test)]
+mod previews;
+#[cfg(test)]
 mod roles;
 #[cfg(test)]
+mod scheduling;
+#[cfg(test)]
 mod taxonomy;
+#[cfg(test)]
+mod workflow;

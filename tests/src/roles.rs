@@ -162,7 +162,27 @@ async fn unpublish(app: &TestApp, token: &str, id: &str) -> Reply {
     app.send(Method::POST, &format!("/v1/admin/articles/{id}/unpublish"), Some(token), None, &[]).await
 }
 
-/// An article as the admin sees it; `"gone"` once deleted.
+/// Where a deleted article is, as the admin sees it: `"in the trash"` when DELETE moved it
+/// there (it is then flagged `trashed_at` and listed in the admin's trash), else its status,
+/// `"gone"` once purged.
+async fn trashed_or_status(app: &TestApp, id: &str) -> Value {
+    let reply = app.admin_get(&format!("/v1/admin/articles/{id}"), &app.admin).await;
+    match reply.status.as_u16() {
+        200 => {
+            let trash = app.admin_get("/v1/admin/trash?limit=100", &app.admin).await.expect(200);
+            let listed = trash.body["data"].as_array().expect("a trash list").iter().any(|a| a["id"] == id);
+            match (reply.body["trashed_at"].is_string(), listed) {
+                (true, true) => json!("in the trash"),
+                (false, false) => reply.body["status"].clone(),
+                (flagged, listed) => json!(format!("trashed_at set: {flagged}, in the trash list: {listed}")),
+            }
+        }
+        404 => json!("gone"),
+        other => json!(format!("HTTP {other}")),
+    }
+}
+
+/// An article as the admin sees it; `"gone"` when there is none.
 async fn seen_by_admin(app: &TestApp, id: &str, field: &str) -> Value {
     let reply = app.admin_get(&format!("/v1/admin/articles/{id}"), &app.admin).await;
     match reply.status.as_u16() {
@@ -271,12 +291,15 @@ async fn each_role_gets_exactly_its_article_permissions(app: TestApp) {
         m.state(r, "unpublish own article", "the status", &status, "draft", "published");
         let status = seen_by_admin(&app, &others_published, "status").await;
         m.state(r, "unpublish someone else's article", "the status", &status, "draft", "published");
-        let status = seen_by_admin(&app, &own_to_delete, "status").await;
-        m.state(r, "delete own draft", "the article", &status, "gone", "draft");
-        let status = seen_by_admin(&app, &own_published_to_delete, "status").await;
-        m.state(r, "delete own published article", "the article", &status, "gone", "published");
-        let status = seen_by_admin(&app, &others_to_delete, "status").await;
-        m.state(r, "delete someone else's draft", "the article", &status, "gone", "draft");
+        // DELETE moves an article to the trash; a refused one stays where it was.
+        let status = trashed_or_status(&app, &own_to_delete).await;
+        m.state(r, "delete own draft", "the article", &status, "in the trash", "draft");
+        let status = trashed_or_status(&app, &own_published_to_delete).await;
+        m.state(r, "delete own published article", "the article", &status, "in the trash", "published");
+        let public = app.get(&format!("/v1/articles/{role}-own-published-to-delete")).await.status.as_u16();
+        m.state(r, "delete own published article", "the public page", &code(public), "404", "200");
+        let status = trashed_or_status(&app, &others_to_delete).await;
+        m.state(r, "delete someone else's draft", "the article", &status, "in the trash", "draft");
     }
     m.finish();
 }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{articles, auth, bootstrap, health, middleware, terms, users};
+use crate::{api_keys, articles, audit, auth, bootstrap, health, middleware, scheduler, terms, users};
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -32,14 +32,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(articles::admin::list))
                 .route(web::post().to(articles::admin::create)),
         )
+        // Before `{id}`, which would otherwise match "bulk".
+        .service(web::resource("/v1/admin/articles/bulk").route(web::post().to(articles::bulk::bulk)))
         .service(
             web::resource("/v1/admin/articles/{id}")
                 .route(web::get().to(articles::admin::get))
                 .route(web::patch().to(articles::admin::update))
                 .route(web::delete().to(articles::admin::delete)),
         )
-        .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::admin::publish)))
-        .service(web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::admin::unpublish)))
+        .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::workflow::publish)))
+        .service(
+            web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::workflow::unpublish)),
+        )
+        .service(web::resource("/v1/admin/articles/{id}/schedule").route(web::post().to(articles::workflow::schedule)))
+        .service(
+            web::resource("/v1/admin/articles/{id}/unschedule").route(web::post().to(articles::workflow::unschedule)),
+        )
+        .service(web::resource("/v1/admin/articles/{id}/restore").route(web::post().to(articles::workflow::restore)))
+        .service(web::resource("/v1/admin/articles/{id}/preview").route(web::post().to(articles::preview::create)))
+        .service(web::resource("/v1/admin/articles/{id}/revisions").route(web::get().to(articles::revisions::list)))
+        .service(
+            web::resource("/v1/admin/articles/{id}/revisions/{rev}").route(web::get().to(articles::revisions::get)),
+        )
+        .service(
+            web::resource("/v1/admin/articles/{id}/revisions/{rev}/restore")
+                .route(web::post().to(articles::revisions::restore)),
+        )
+        .service(web::resource("/v1/admin/trash").route(web::get().to(articles::workflow::trash_list)))
+        .service(web::resource("/v1/admin/trash/{id}").route(web::delete().to(articles::workflow::purge)))
+        .service(web::resource("/v1/preview/{token}").route(web::get().to(articles::preview::show)))
+        .service(
+            web::resource("/v1/admin/api-keys")
+                .route(web::get().to(api_keys::list))
+                .route(web::post().to(api_keys::create)),
+        )
+        .service(web::resource("/v1/admin/api-keys/{id}").route(web::delete().to(api_keys::revoke)))
+        .service(web::resource("/v1/admin/audit-log").route(web::get().to(audit::list)))
         .service(
             web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)),
         )
@@ -68,7 +96,13 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
     if demo {
         bootstrap::demo_content(&db).await?;
     }
-    let state = web::Data::new(AppState { db, tokens });
+    let state = web::Data::new(AppState {
+        db,
+        tokens,
+        login_limits: crate::auth::limits::LoginLimits::default(),
+        preview_ttl_secs: config.preview_ttl,
+    });
+    actix_web::rt::spawn(scheduler::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();

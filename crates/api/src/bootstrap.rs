@@ -133,7 +133,8 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
         let mut input: ArticleCreate =
             serde_json::from_value(fields).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let related = input.related.take().unwrap_or_default();
-        let row = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive))?;
+        let actor = crate::audit::Actor::system("demo content");
+        let row = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive), &actor)?;
         pending.push((row.id, related));
     }
     for (id, related) in pending {

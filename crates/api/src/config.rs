@@ -40,6 +40,9 @@ pub struct Config {
     /// Seconds a request waits for a database connection before answering 503.
     #[arg(long, env = "NEWSDESK_DB_TIMEOUT", default_value_t = 5)]
     pub db_timeout: u64,
+    /// Lifetime of draft preview links, in seconds.
+    #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
+    pub preview_ttl: i64,
 }
 
 impl std::fmt::Debug for Config {

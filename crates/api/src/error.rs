@@ -55,6 +55,10 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error("service unavailable")]
     Unavailable(String),
     /// Anything unexpected. The cause is logged; the client sees only that it happened.
@@ -83,6 +87,8 @@ impl ApiError {
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::PayloadTooLarge { .. } => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::PreconditionRequired => "precondition-required",
+            Self::TooManyRequests { .. } => "too-many-requests",
             Self::Unavailable(_) => "service-unavailable",
             Self::Internal(_) => "internal-error",
         }
@@ -102,6 +108,10 @@ impl ApiError {
             }
             Self::PayloadTooLarge { limit } => format!("the request body is larger than the limit of {limit} bytes"),
             Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
+            Self::PreconditionRequired => {
+                "send `If-Match` with the ETag you read (e.g. `If-Match: \"3\"`), so you cannot overwrite someone else's change".into()
+            }
+            Self::TooManyRequests { retry_after } => format!("too many attempts; retry in {retry_after} s"),
             Self::Unavailable(_) => "the database cannot be reached right now; retry shortly".into(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
             Self::BadRequest(m)
@@ -143,6 +153,8 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -161,6 +173,9 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.to_problem())
     }

@@ -1,7 +1,9 @@
 //! Newsdesk's HTTP API: routes, authentication, errors and the OpenAPI document.
 
+pub mod api_keys;
 pub mod app;
 pub mod articles;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
@@ -11,6 +13,7 @@ pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod respond;
+pub mod scheduler;
 pub mod state;
 pub mod terms;
 pub mod time;

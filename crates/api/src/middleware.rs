@@ -12,6 +12,10 @@ use crate::error::{problem_for_status, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The request's id, kept in its extensions for the audit log.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 /// Takes `X-Request-Id` from the client when it is sane, or makes one; echoes it back and logs
 /// method, path, status and latency. The query string is not logged.
 pub async fn request_context(
@@ -27,6 +31,10 @@ pub async fn request_context(
     let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let method = req.method().clone();
     let path = req.path().to_owned();
+    {
+        use actix_web::HttpMessage;
+        req.extensions_mut().insert(RequestId(id.clone()));
+    }
     // No id or slug can hold a NUL; answering here keeps it away from the database.
     let started = Instant::now();
     let mut response = if path.to_ascii_lowercase().contains("%00") {

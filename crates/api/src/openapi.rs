@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{articles, auth, health, terms, users};
+use crate::{api_keys, articles, audit, auth, health, terms, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,7 +20,13 @@ use crate::{articles, auth, health, terms, users};
         terms::tags::public_list, terms::tags::public_get,
         auth::handlers::login, auth::handlers::refresh, auth::handlers::logout, auth::handlers::me,
         articles::admin::list, articles::admin::create, articles::admin::get, articles::admin::update,
-        articles::admin::delete, articles::admin::publish, articles::admin::unpublish,
+        articles::admin::delete, articles::workflow::publish, articles::workflow::unpublish,
+        articles::workflow::schedule, articles::workflow::unschedule, articles::bulk::bulk,
+        articles::revisions::list, articles::revisions::get, articles::revisions::restore,
+        articles::workflow::trash_list, articles::workflow::restore, articles::workflow::purge,
+        articles::preview::create, articles::preview::show,
+        api_keys::list, api_keys::create, api_keys::revoke,
+        audit::list,
         terms::authors::admin_list, terms::authors::admin_create, terms::authors::admin_get, terms::authors::admin_update, terms::authors::admin_delete,
         terms::sources::admin_list, terms::sources::admin_create, terms::sources::admin_get, terms::sources::admin_update, terms::sources::admin_delete,
         terms::sections::admin_list, terms::sections::admin_create, terms::sections::admin_get, terms::sections::admin_update, terms::sections::admin_delete,
@@ -38,7 +44,12 @@ use crate::{articles, auth, health, terms, users};
         (name = "tags", description = "Topics"),
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
+        (name = "revisions", description = "Every change to an article, and restoring one"),
+        (name = "trash", description = "Deleted articles, until restored or purged"),
+        (name = "previews", description = "Signed links to drafts for frontends"),
         (name = "users", description = "Accounts and roles (admins only)"),
+        (name = "api-keys", description = "Keys for integrations (admins only)"),
+        (name = "audit", description = "Who did what (admins only)"),
         (name = "operations", description = "Health checks"),
     )
 )]

@@ -9,6 +9,9 @@ use crate::error::{ApiError, ApiResult};
 pub struct AppState {
     pub db: Database,
     pub tokens: TokenKeys,
+    pub login_limits: crate::auth::limits::LoginLimits,
+    /// Lifetime of draft preview links.
+    pub preview_ttl_secs: i64,
 }
 
 impl AppState {

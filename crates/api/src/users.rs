@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{password, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{if_match, IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{IfMatch, JsonBody, Paging, Precondition, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::{AppState, WriteError};
 use crate::time::utc;
@@ -173,7 +173,20 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let input = body.0;
-    let row = state.write(move |conn| create_user(conn, &input)).await?;
+    let actor = user.actor();
+    let row = state
+        .write(move |conn| {
+            let row = create_user(conn, &input)?;
+            crate::audit::record(
+                conn,
+                &actor,
+                "user.create",
+                Some(("user", &row.id)),
+                Some(serde_json::json!({"email": row.email, "role": row.role})),
+            )?;
+            Ok(row)
+        })
+        .await?;
     let version = row.version;
     versioned_json(&req, StatusCode::CREATED, &UserOut::from(row), version)
 }
@@ -214,6 +227,7 @@ pub async fn get(
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     req: HttpRequest,
@@ -223,14 +237,17 @@ pub async fn update(
     body: JsonBody<UserPatch>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let expected = if_match(&req)?;
+    let precondition = Precondition::read(&req)?;
     let patch = body.0;
     let id = id.into_inner();
     if id == user.id && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != Role::Admin)) {
         return Err(ApiError::InvalidState("you cannot demote or disable your own account".into()));
     }
+    let actor = user.actor();
     let row = state
         .write(move |conn| {
+            users::find(conn, &id)?;
+            let expected = precondition.required(None)?;
             let mut v = Violations::new();
             let mut changes = users::UserChanges::default();
             if let Some(name) = &patch.name {
@@ -248,6 +265,8 @@ pub async fn update(
             changes.disabled = patch.disabled;
             v.into_result()?;
             let row = users::update(conn, &id, expected, &changes)?;
+            let detail = serde_json::json!({"role": changes.role, "disabled": changes.disabled, "password_changed": changes.password_hash.is_some()});
+            crate::audit::record(conn, &actor, "user.update", Some(("user", &row.id)), Some(detail))?;
             if patch.disabled == Some(true) || changes.password_hash.is_some() {
                 tokens::revoke_all_for_user(conn, &id, now())?;
             }

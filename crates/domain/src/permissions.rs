@@ -47,6 +47,12 @@ pub enum Action {
     ManageTaxonomy,
     /// Create, change and disable users.
     ManageUsers,
+    /// Create and revoke API keys.
+    ManageApiKeys,
+    /// Read the audit log.
+    ReadAuditLog,
+    /// Delete a trashed article for good.
+    PurgeArticle,
 }
 
 /// The permission table. Contributors write their own drafts; authors also publish their own
@@ -56,9 +62,12 @@ pub fn can(role: Role, action: Action) -> bool {
     use Role::*;
     match (role, action) {
         (Admin, _) => true,
-        (Editor, ManageUsers) => false,
+        (Editor, ManageUsers | ManageApiKeys | ReadAuditLog | PurgeArticle) => false,
         (Editor, _) => true,
-        (Author | Contributor, ReadOthersArticles | ManageTaxonomy | ManageUsers) => false,
+        (Author | Contributor, ReadOthersArticles | ManageTaxonomy | ManageUsers | ManageApiKeys | ReadAuditLog) => {
+            false
+        }
+        (Author | Contributor, PurgeArticle) => false,
         (Author | Contributor, CreateArticle) => true,
         (Author, EditArticle { own, .. } | PublishArticle { own }) => own,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -89,10 +98,12 @@ mod tests {
     }
 
     #[test]
-    fn only_admins_manage_users() {
-        assert!(can(Role::Admin, ManageUsers));
-        for r in [Role::Editor, Role::Author, Role::Contributor] {
-            assert!(!can(r, ManageUsers));
+    fn only_admins_manage_users_keys_audit_and_purge() {
+        for action in [ManageUsers, ManageApiKeys, ReadAuditLog, PurgeArticle] {
+            assert!(can(Role::Admin, action));
+            for r in [Role::Editor, Role::Author, Role::Contributor] {
+                assert!(!can(r, action), "{r:?} {action:?}");
+            }
         }
         assert!(can(Role::Editor, PublishArticle { own: false }));
     }

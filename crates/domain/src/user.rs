@@ -24,7 +24,8 @@ pub fn email(value: &str) -> Result<String, String> {
     }
 }
 
-/// Checks a new password against the rules before it is hashed.
+/// Checks a new password against the rules before it is hashed: long enough, and not one of
+/// the common or easily guessed passwords zxcvbn's dictionaries know.
 pub fn new_password(value: &str) -> Result<(), String> {
     let len = value.chars().count();
     if len < MIN_PASSWORD_LEN {
@@ -32,6 +33,9 @@ pub fn new_password(value: &str) -> Result<(), String> {
     }
     if len > MAX_PASSWORD_LEN {
         return Err(format!("must be at most {MAX_PASSWORD_LEN} characters"));
+    }
+    if zxcvbn::zxcvbn(value, &[]).score() < zxcvbn::Score::Three {
+        return Err("is too common or too easy to guess; use a longer phrase of unrelated words".into());
     }
     Ok(())
 }
@@ -51,6 +55,9 @@ mod tests {
     #[test]
     fn passwords_have_a_floor() {
         assert!(new_password("short").is_err());
-        assert!(new_password("long enough password").is_ok());
+        assert!(new_password("a long enough passphrase").is_ok());
+        for common in ["password1234", "123456789012", "qwertyuiopasdf", "aaaaaaaaaaaaaaa"] {
+            assert!(new_password(common).is_err(), "{common}");
+        }
     }
 }

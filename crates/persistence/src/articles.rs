@@ -7,6 +7,8 @@ use crate::schema::{article_authors, article_tags, articles, authors, sections, 
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
 pub mod relations;
+pub mod revisions;
+pub mod slugs;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ArticleRow {
@@ -33,6 +35,8 @@ pub struct ArticleRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set while the article is in the trash.
+    pub trashed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -84,6 +88,7 @@ pub struct ArticleChanges {
     pub word_count: Option<i32>,
     pub reading_time_minutes: Option<i32>,
     pub published_at: Option<Option<NaiveDateTime>>,
+    pub trashed_at: Option<Option<NaiveDateTime>>,
 }
 
 /// How a list is ordered. Every order ends on `id` so pages never overlap.
@@ -101,6 +106,8 @@ pub enum ArticleSort {
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
     pub statuses: Option<Vec<String>>,
+    /// Keep only trashed articles (true) or only those not in the trash (false, the default).
+    pub trashed: bool,
     pub created_by: Option<String>,
     pub section: Option<String>,
     pub tag: Option<String>,
@@ -114,6 +121,11 @@ type BoxedArticles = articles::BoxedQuery<'static, Db>;
 
 fn filtered(filter: &ArticleFilter) -> BoxedArticles {
     let mut query = articles::table.into_boxed::<Db>();
+    query = if filter.trashed {
+        query.filter(articles::trashed_at.is_not_null())
+    } else {
+        query.filter(articles::trashed_at.is_null())
+    };
     if let Some(statuses) = &filter.statuses {
         query = query.filter(articles::status.eq_any(statuses.clone()));
     }
@@ -234,4 +246,76 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult
         Ok(current) => StoreError::VersionConflict { current: current.version },
         Err(e) => e,
     })
+}
+
+/// Publishes every scheduled article that is due, in one statement, and returns them. With
+/// several processes on one database each article is claimed by exactly one of them.
+pub fn publish_due(conn: &mut DbConn, now: NaiveDateTime) -> StoreResult<Vec<ArticleRow>> {
+    Ok(diesel::update(articles::table)
+        .filter(articles::status.eq("scheduled"))
+        .filter(articles::published_at.le(now))
+        .filter(articles::trashed_at.is_null())
+        .set((
+            articles::status.eq("published"),
+            articles::version.eq(articles::version + 1),
+            articles::updated_at.eq(now),
+        ))
+        .returning(articles::all_columns)
+        .get_results(conn)?)
+}
+
+/// Deletes an article for good (from the trash).
+pub fn purge(conn: &mut DbConn, id: &str) -> StoreResult<()> {
+    let deleted = diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn)?;
+    if deleted == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Which of `ids` name an existing article.
+pub fn existing_ids(conn: &mut DbConn, ids: &[String]) -> StoreResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(articles::table.filter(articles::id.eq_any(ids)).select(articles::id).load(conn)?)
+}
+
+/// Published articles sharing the most tags with `article_id`, newest first among equals,
+/// leaving out `exclude`: three statements.
+pub fn related_by_tags(
+    conn: &mut DbConn,
+    article_id: &str,
+    exclude: &[String],
+    limit: i64,
+) -> StoreResult<Vec<ArticleRow>> {
+    use crate::schema::article_tags;
+    if limit <= 0 {
+        return Ok(Vec::new());
+    }
+    let own_tags: Vec<String> =
+        article_tags::table.filter(article_tags::article_id.eq(article_id)).select(article_tags::tag_id).load(conn)?;
+    if own_tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ranked: Vec<(String, i64)> = article_tags::table
+        .inner_join(articles::table)
+        .filter(article_tags::tag_id.eq_any(&own_tags))
+        .filter(article_tags::article_id.ne(article_id))
+        .filter(article_tags::article_id.ne_all(exclude))
+        .filter(articles::status.eq("published"))
+        .group_by((article_tags::article_id, articles::published_at))
+        .select((article_tags::article_id, diesel::dsl::count_star()))
+        .order((diesel::dsl::count_star().desc(), articles::published_at.desc(), article_tags::article_id.desc()))
+        .limit(limit)
+        .load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .load::<ArticleRow>(conn)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }

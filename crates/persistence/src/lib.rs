@@ -3,7 +3,9 @@
 //! Query functions take `&mut DbConn` so callers can compose several inside one
 //! [`Database::write`] transaction. Nothing here knows about HTTP.
 
+pub mod api_keys;
 pub mod articles;
+pub mod audit;
 pub mod authors;
 pub mod database;
 pub mod error;
@@ -14,6 +16,7 @@ pub mod tags;
 mod term;
 pub mod tokens;
 pub mod users;
+pub mod views;
 
 pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn};
 pub use error::{StoreError, StoreResult};

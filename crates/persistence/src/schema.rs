@@ -102,6 +102,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        trashed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -132,7 +133,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_revisions (id) {
+        id -> Text,
+        article_id -> Text,
+        version -> BigInt,
+        action -> Text,
+        changed_fields -> Text,
+        snapshot -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_slug_history (slug) {
+        slug -> Text,
+        article_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        created_by -> Text,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_type -> Text,
+        actor_id -> Nullable<Text>,
+        actor_label -> Nullable<Text>,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    article_views (article_id, day) {
+        article_id -> Text,
+        day -> Timestamp,
+        views -> BigInt,
+    }
+}
+
 diesel::joinable!(article_authors -> articles (article_id));
+diesel::joinable!(article_views -> articles (article_id));
+diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
@@ -150,4 +215,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_tags,
     article_links,
+    article_revisions,
+    article_slug_history,
+    api_keys,
+    audit_log,
+    article_views,
 );
+
+// Related-by-topic groups tag matches by article and orders by publication date.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(article_tags::article_id, articles::published_at);

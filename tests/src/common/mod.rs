@@ -32,7 +32,8 @@ macro_rules! on_both_backends {
 }
 pub(crate) use on_both_backends;
 
-/// A running server and a client for it. The database goes when this does.
+/// A running server and a client for it. The database goes when this app and every sibling
+/// started from it ([`TestApp::spawn_sibling`]) have gone.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
@@ -40,7 +41,7 @@ pub struct TestApp {
     pub admin: String,
     handle: actix_web::dev::ServerHandle,
     server_thread: Option<std::thread::JoinHandle<()>>,
-    _database: database::TestDatabase,
+    _database: std::sync::Arc<database::TestDatabase>,
 }
 
 /// A response, read whole.
@@ -84,7 +85,17 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
-        let database = database::TestDatabase::create(backend);
+        Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
+    }
+
+    /// Starts a second server process (own thread, actix system, pool and scheduler) against
+    /// this app's database, as a second replica behind a load balancer would run. The database
+    /// is dropped only when both apps have gone. Its `admin` token is its own login.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        Self::start(std::sync::Arc::clone(&self._database)).await
+    }
+
+    async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
         let config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),
@@ -96,6 +107,7 @@ impl TestApp {
             workers: Some(1),
             db_pool_size: 4,
             db_timeout: 1,
+            preview_ttl: 86_400,
         };
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
@@ -155,12 +167,25 @@ impl TestApp {
         self.send(Method::POST, path, Some(token), Some(body), &[]).await
     }
 
+    /// PATCH with `If-Match` set to the version the caller can read now (`*` when it cannot
+    /// read it), as a careful client would. Tests of the precondition itself use `send`.
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.send(Method::PATCH, path, Some(token), Some(body), &[]).await
+        let tag = self.current_etag(path, token).await;
+        self.send(Method::PATCH, path, Some(token), Some(body), &[("if-match", &tag)]).await
     }
 
+    /// DELETE with `If-Match`, like [`TestApp::patch`].
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
-        self.send(Method::DELETE, path, Some(token), None, &[]).await
+        let tag = self.current_etag(path, token).await;
+        self.send(Method::DELETE, path, Some(token), None, &[("if-match", &tag)]).await
+    }
+
+    async fn current_etag(&self, path: &str, token: &str) -> String {
+        let read = self.send(Method::GET, path, Some(token), None, &[]).await;
+        match read.header("etag") {
+            Some(tag) if read.status.is_success() => tag.to_owned(),
+            _ => "*".to_owned(),
+        }
     }
 
     /// Sends raw bytes with a content type (for malformed and oversized bodies).
@@ -244,11 +269,57 @@ impl TestApp {
     pub fn lose_database(&self) {
         self._database.drop_now();
     }
+
+    /// Stops this server and waits for it, keeping the database (and any sibling) for a later
+    /// [`Stopped::start`]: a deploy, or a crash and restart.
+    pub fn stop(self) -> Stopped {
+        Stopped(std::sync::Arc::clone(&self._database))
+    }
+
+    /// The admin's view of the audit log with a `query` such as `action=auth.login`, newest
+    /// first (one page of up to 100 entries; fails if there are more).
+    pub async fn audit_log(&self, query: &str) -> Vec<Value> {
+        let reply = self.admin_get(&format!("/v1/admin/audit-log?limit=100&{query}"), &self.admin).await.expect(200);
+        let total = reply.body["meta"]["pagination"]["total"].as_u64().expect("a total");
+        assert!(total <= 100, "the audit log holds {total} entries for `{query}`; this helper reads one page");
+        reply.body["data"].as_array().expect("a list of entries").clone()
+    }
+}
+
+/// A stopped server's database, kept for a restart.
+pub struct Stopped(std::sync::Arc<database::TestDatabase>);
+
+impl Stopped {
+    /// Starts a fresh server (new process state, scheduler and login) on the kept database.
+    pub async fn start(self) -> TestApp {
+        TestApp::start(self.0).await
+    }
+}
+
+/// How long [`wait_until`] waits before failing the test.
+pub const WAIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `probe` every 100 ms until it returns `Some`, and returns that; fails the test, naming
+/// `what`, when [`WAIT_DEADLINE`] passes first. For outcomes that come on their own (the
+/// scheduler, an expiry), so no test sleeps for a fixed time and hopes.
+pub async fn wait_until<T, Fut>(what: &str, mut probe: impl FnMut() -> Fut) -> T
+where
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(started.elapsed() < WAIT_DEADLINE, "gave up after {WAIT_DEADLINE:?} waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Stop the server and wait for its thread; the database guard then drops the database.
+        // Stop the server and wait for its thread; the database guard then drops the database
+        // (once no sibling or `Stopped` holds it any more).
         futures::executor::block_on(self.handle.stop(false));
         if let Some(thread) = self.server_thread.take() {
             let _ = thread.join();

@@ -8,21 +8,21 @@ use newsdesk_persistence::articles as store;
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
-use super::write;
+use super::{lifecycle, write};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{if_match, IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{IfMatch, JsonBody, Paging, Precondition, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::{AppState, WriteError};
 
 /// Everything about one article, as `user` may see it: authors and contributors see related
 /// links to others' unpublished articles left out, as in the public view.
-fn full_shape(user: &AuthUser) -> Shape {
-    Shape { public: user.require(Action::ReadOthersArticles).is_err(), ..Shape::full_admin() }
+pub(super) fn full_shape(user: &AuthUser) -> Shape {
+    Shape { public: !user.sees_all_articles(), ..Shape::full_admin() }
 }
 
 /// Renders one article in full inside the same transaction that wrote it.
-fn full(
+pub(super) fn full(
     conn: &mut newsdesk_persistence::DbConn,
     row: store::ArticleRow,
     user: &AuthUser,
@@ -31,7 +31,7 @@ fn full(
     rendered.into_iter().next().ok_or_else(|| ApiError::not_found("article").into())
 }
 
-fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
+pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
     versioned_json(req, status, article, article.version)
 }
 
@@ -57,11 +57,11 @@ pub async fn list(
     if let Some(status) = status.0.status {
         filter.statuses = Some(vec![status.as_str().into()]);
     }
-    if user.require(Action::ReadOthersArticles).is_err() {
+    if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
     }
     let sort = query.0.sort();
-    let shape = query.0.shape(user.require(Action::ReadOthersArticles).is_err())?;
+    let shape = query.0.shape(!user.sees_all_articles())?;
     let (data, total) = state
         .read(move |conn| {
             let found = store::list(conn, &filter, sort, request)?;
@@ -92,7 +92,7 @@ pub async fn create(
     let input = body.0;
     let article = state
         .write(move |conn| {
-            let row = write::create(conn, input, Some(&user), ArticleStatus::Draft, None)?;
+            let row = write::create(conn, input, Some(&user), ArticleStatus::Draft, None, &user.actor())?;
             full(conn, row, &user)
         })
         .await?;
@@ -121,9 +121,7 @@ pub async fn get(
     let article = state
         .read(move |conn| {
             let row = store::find(conn, &id)?;
-            let visible =
-                row.created_by.as_deref() == Some(user.id.as_str()) || user.require(Action::ReadOthersArticles).is_ok();
-            if !visible {
+            if write::check_visible(&row, &user).is_err() {
                 return Ok(None);
             }
             Ok(view::render_all(conn, vec![row], full_shape(&user))?.pop())
@@ -143,11 +141,12 @@ pub async fn get(
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken (or still redirecting), or the article is in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Neither If-Match nor version sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     req: HttpRequest,
@@ -156,27 +155,30 @@ pub async fn update(
     id: web::Path<String>,
     body: JsonBody<ArticlePatch>,
 ) -> ApiResult<HttpResponse> {
-    let expected = if_match(&req)?;
     let patch = body.0;
+    let precondition = Precondition::read(&req)?;
     let article = state
         .write(move |conn| {
-            let row = write::update(conn, &id, expected, patch, &user)?;
+            let row = write::update(conn, &id, precondition, patch, &user)?;
             full(conn, row, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
 }
 
-/// Delete an article for good.
-#[utoipa::path(delete, path = "/v1/admin/articles/{id}", operation_id = "admin_delete_article", tag = "admin-articles", security(("bearer" = [])),
+/// Move an article to the trash. It leaves every public endpoint at once; editors can
+/// restore it, admins can purge it.
+#[utoipa::path(delete, path = "/v1/admin/articles/{id}", operation_id = "admin_trash_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 204, description = "In the trash"),
         (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Your role may not delete this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     req: HttpRequest,
@@ -184,66 +186,12 @@ pub async fn delete(
     user: AuthUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let expected = if_match(&req)?;
-    state.write(move |conn| write::delete(conn, &id, expected, &user)).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-async fn set_published(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: String,
-    publish: bool,
-) -> ApiResult<HttpResponse> {
-    let expected = if_match(&req)?;
-    let article = state
+    let precondition = Precondition::read(&req)?;
+    state
         .write(move |conn| {
-            let row = write::set_published(conn, &id, expected, publish, &user)?;
-            full(conn, row, &user)
+            write::editable(conn, &id, &user)?;
+            lifecycle::trash(conn, &id, precondition.required(None)?, &user).map(|_| ())
         })
         .await?;
-    respond(&req, StatusCode::OK, &article)
-}
-
-/// Publish an article now. Authors may publish their own; contributors may not publish.
-#[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", operation_id = "publish_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), IfMatch),
-    responses(
-        (status = 200, description = "Published", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    set_published(req, state, user, id.into_inner(), true).await
-}
-
-/// Take an article down: it goes back to being a draft.
-#[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), IfMatch),
-    responses(
-        (status = 200, description = "Back to draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not unpublish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn unpublish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    set_published(req, state, user, id.into_inner(), false).await
+    Ok(HttpResponse::NoContent().finish())
 }

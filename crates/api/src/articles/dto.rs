@@ -48,6 +48,9 @@ pub struct ArticleOut {
     pub updated_at: DateTime<Utc>,
     /// Goes up by one on every change; the admin `ETag`.
     pub version: i64,
+    /// Set while the article is in the trash (admin API only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<DateTime<Utc>>,
 }
 
 /// The body in each format asked for: Markdown as written, sanitized HTML, plain text.

@@ -1,8 +1,14 @@
 //! Articles: the editorial API (`/v1/admin/articles`) and the public one (`/v1/articles`).
 
 pub mod admin;
+pub mod bulk;
 pub mod dto;
+pub mod history;
+pub mod lifecycle;
+pub mod preview;
 pub mod public;
 pub mod query;
+pub mod revisions;
 pub mod view;
+pub mod workflow;
 pub mod write;

@@ -13,7 +13,6 @@ use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{public_json, ListResponse};
 use crate::state::AppState;
-use crate::users::not_found_as;
 
 /// List published articles.
 #[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging),
@@ -56,6 +55,7 @@ pub struct FormatsQuery {
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
     responses(
         (status = 200, description = "The article", body = ArticleOut),
+        (status = 301, description = "An old slug: `Location` gives the article's current URL"),
         (status = 304, description = "Unchanged since the given `If-None-Match`"),
         (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
@@ -76,15 +76,31 @@ pub async fn get(
         ..Shape::default()
     };
     shape.apply_formats(query.0.formats.as_deref(), true)?;
-    let article = state
-        .read(move |conn| {
-            let row = store::find_published_by_slug(conn, &slug)?;
-            Ok(view::render_all(conn, vec![row], shape)?.pop())
+    enum Found {
+        Article(Box<ArticleOut>),
+        MovedTo(String),
+        Nothing,
+    }
+    let found = state
+        .read(move |conn| match store::find_published_by_slug(conn, &slug) {
+            Ok(row) => Ok(view::render_all(conn, vec![row], shape)?
+                .pop()
+                .map_or(Found::Nothing, |a| Found::Article(Box::new(a)))),
+            Err(newsdesk_persistence::StoreError::NotFound) => {
+                Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
+            }
+            Err(e) => Err(e),
         })
-        .await
-        .map_err(|e| not_found_as(e, "article"))?;
-    match article {
-        Some(article) => public_json(&req, &article),
-        None => Err(crate::error::ApiError::not_found("article")),
+        .await?;
+    match found {
+        Found::Article(article) => public_json(&req, &article),
+        Found::MovedTo(current) => {
+            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
+            Ok(HttpResponse::MovedPermanently()
+                .insert_header((actix_web::http::header::LOCATION, format!("/v1/articles/{current}{query}")))
+                .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::PUBLIC_CACHE_CONTROL))
+                .finish())
+        }
+        Found::Nothing => Err(crate::error::ApiError::not_found("article")),
     }
 }

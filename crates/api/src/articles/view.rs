@@ -157,10 +157,11 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         version: row.version,
+        trashed_at: row.trashed_at.map(utc),
     }
 }
 
-fn related_out(link: LoadedLink) -> RelatedOut {
+pub fn related_out(link: LoadedLink) -> RelatedOut {
     match link {
         LoadedLink::Article(card) => RelatedOut::Article {
             article: ArticleCard {
@@ -181,4 +182,17 @@ fn related_out(link: LoadedLink) -> RelatedOut {
 pub fn render_all(conn: &mut DbConn, rows: Vec<ArticleRow>, shape: Shape) -> StoreResult<Vec<ArticleOut>> {
     let mut loaded = load(conn, &rows, shape)?;
     Ok(rows.into_iter().map(|row| render(row, &mut loaded, shape)).collect())
+}
+
+/// The card form of a rendered article, as related links show it.
+pub fn card_of(article: ArticleOut) -> ArticleCard {
+    ArticleCard {
+        id: article.id,
+        slug: article.slug,
+        title: article.title,
+        summary: article.summary,
+        status: article.status,
+        published_at: article.published_at,
+        featured_image_url: article.featured_image.map(|i| i.url),
+    }
 }

@@ -8,10 +8,12 @@ use newsdesk_domain::article::{self as rules, MAX_BODY, MAX_LINKS, MAX_SHORT_TEX
 use newsdesk_domain::validation::{bounded_text, http_url, required_text};
 use newsdesk_domain::{body, Action, ArticleStatus, Slug, Violations};
 use newsdesk_persistence::articles::relations::{self, LinkTarget};
-use newsdesk_persistence::articles::{self as store, ArticleChanges, ArticleRow, NewArticle};
+use newsdesk_persistence::articles::{self as store, slugs, ArticleChanges, ArticleRow, NewArticle};
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
 
 use super::dto::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
+use super::history::after_change;
+use crate::audit::Actor;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::state::WriteError;
@@ -130,6 +132,41 @@ fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
     Some(markdown.to_owned())
 }
 
+/// 409 when `slug` still redirects to another article: old links must keep working.
+fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> Result<(), WriteError> {
+    match slugs::owner_of(conn, slug)? {
+        Some(owner) if Some(owner.as_str()) != article_id => {
+            Err(ApiError::Conflict(vec![newsdesk_domain::FieldError {
+                field: "slug".into(),
+                message: "is taken: it still redirects to another article".into(),
+            }])
+            .into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Moves an article to a new slug; a published article keeps its old one as a redirect.
+pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> Result<(), WriteError> {
+    if current.slug == new_slug {
+        return Ok(());
+    }
+    check_slug_free(conn, new_slug, Some(&current.id))?;
+    slugs::reclaim(conn, &current.id, new_slug)?;
+    if current.status == ArticleStatus::Published.as_str() {
+        slugs::remember(conn, &current.id, &current.slug)?;
+    }
+    Ok(())
+}
+
+/// 409 unless the article is out of the trash.
+pub fn not_trashed(row: &ArticleRow) -> Result<(), WriteError> {
+    if row.trashed_at.is_some() {
+        return Err(ApiError::InvalidState("the article is in the trash; restore it first".into()).into());
+    }
+    Ok(())
+}
+
 /// Creates a draft (or, for demo content and imports, an article with a given status and date).
 pub fn create(
     conn: &mut DbConn,
@@ -137,6 +174,7 @@ pub fn create(
     user: Option<&AuthUser>,
     status: ArticleStatus,
     published_at: Option<NaiveDateTime>,
+    actor: &Actor,
 ) -> Result<ArticleRow, WriteError> {
     let mut v = Violations::new();
     let title = v.check("title", required_text(&input.title, MAX_TITLE));
@@ -172,6 +210,7 @@ pub fn create(
     let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
         return Err(ApiError::Internal("validated article fields missing".into()).into());
     };
+    check_slug_free(conn, slug.as_str(), None)?;
     let rendered = body::render(&markdown);
     let at = now();
     let row = store::insert(
@@ -204,20 +243,34 @@ pub fn create(
     relations::set_authors(conn, &row.id, &author_ids)?;
     relations::set_tags(conn, &row.id, &tag_ids)?;
     relations::set_links(conn, &row.id, &links)?;
+    after_change(conn, &row, "create", actor)?;
     Ok(row)
 }
 
 /// Loads an article and checks the user may edit it.
 pub fn editable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = visible(conn, id, user)?;
+    let own = row.created_by.as_deref() == Some(user.id.as_str());
+    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft.as_str() })?;
+    Ok(row)
+}
+
+/// 404 unless the user may see the article (their own, or any for editors and admins); others'
+/// articles are not even confirmed to exist.
+pub fn check_visible(row: &ArticleRow, user: &AuthUser) -> Result<(), ApiError> {
+    if row.created_by.as_deref() != Some(user.id.as_str()) && !user.sees_all_articles() {
+        return Err(ApiError::not_found("article"));
+    }
+    Ok(())
+}
+
+/// Loads an article the user may see.
+pub fn visible(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
     let row = store::find(conn, id).map_err(|e| match e {
         newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
         other => other.into(),
     })?;
-    let own = row.created_by.as_deref() == Some(user.id.as_str());
-    if !own {
-        user.require(Action::ReadOthersArticles).map_err(|_| ApiError::not_found("article"))?;
-    }
-    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft.as_str() })?;
+    check_visible(&row, user)?;
     Ok(row)
 }
 
@@ -225,12 +278,17 @@ pub fn editable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleR
 pub fn update(
     conn: &mut DbConn,
     id: &str,
-    expected: Option<i64>,
+    precondition: crate::extract::Precondition,
     patch: ArticlePatch,
     user: &AuthUser,
 ) -> Result<ArticleRow, WriteError> {
     let current = editable(conn, id, user)?;
-    let expected = expected.or(patch.version);
+    let expected = precondition.required(patch.version)?;
+    // A `version` in the body must match too, whatever the header says.
+    if patch.version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed { current: current.version }.into());
+    }
+    not_trashed(&current)?;
     let mut v = Violations::new();
     let mut changes = ArticleChanges {
         title: patch.title.as_deref().and_then(|t| v.check("title", required_text(t, MAX_TITLE))),
@@ -282,6 +340,9 @@ pub fn update(
         None => None,
     };
     v.into_result()?;
+    if let Some(slug) = &changes.slug {
+        change_slug(conn, &current, slug)?;
+    }
     let row = store::update(conn, id, expected, &changes)?;
     if let Some(ids) = author_ids {
         relations::set_authors(conn, id, &ids)?;
@@ -292,47 +353,6 @@ pub fn update(
     if let Some(links) = links {
         relations::set_links(conn, id, &links)?;
     }
+    after_change(conn, &row, "update", &user.actor())?;
     Ok(row)
-}
-
-/// Publishes now (keeping the first publication date on a re-publish) or unpublishes to a draft.
-pub fn set_published(
-    conn: &mut DbConn,
-    id: &str,
-    expected: Option<i64>,
-    publish: bool,
-    user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
-    let row = store::find(conn, id).map_err(|e| match e {
-        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
-        other => other.into(),
-    })?;
-    let own = row.created_by.as_deref() == Some(user.id.as_str());
-    if !own {
-        user.require(Action::ReadOthersArticles).map_err(|_| ApiError::not_found("article"))?;
-    }
-    user.require(Action::PublishArticle { own })?;
-    let status = ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft);
-    let changes = if publish {
-        if !status.can_publish() {
-            return Err(ApiError::InvalidState("the article is already published".into()).into());
-        }
-        ArticleChanges {
-            status: Some(ArticleStatus::Published.as_str().into()),
-            published_at: Some(Some(row.published_at.unwrap_or_else(now))),
-            ..ArticleChanges::default()
-        }
-    } else {
-        if !status.can_unpublish() {
-            return Err(ApiError::InvalidState("the article is not published".into()).into());
-        }
-        ArticleChanges { status: Some(ArticleStatus::Draft.as_str().into()), ..ArticleChanges::default() }
-    };
-    Ok(store::update(conn, id, expected, &changes)?)
-}
-
-/// Deletes an article the user may edit.
-pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<(), WriteError> {
-    editable(conn, id, user)?;
-    Ok(store::delete(conn, id, expected)?)
 }

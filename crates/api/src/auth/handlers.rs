@@ -1,13 +1,14 @@
 //! `/v1/auth/*` and `/v1/me`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use newsdesk_persistence::{now, tokens, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{password, tokens as keys, AuthUser};
+use crate::audit::{origin, record, Actor};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
@@ -74,28 +75,55 @@ const BAD_LOGIN: &str = "the e-mail or password is wrong";
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password: given } = body.0;
-    if given.len() > newsdesk_domain::user::MAX_PASSWORD_LEN * 4 {
-        return Err(ApiError::Unauthorized(BAD_LOGIN.into()));
-    }
     let email = email.trim().to_lowercase();
-    let user = state.read(move |conn| users::find_by_email(conn, &email)).await?;
+    let (request_id, client_ip) = origin(&req);
+    let address = client_ip.clone().unwrap_or_default();
+    if let Err(retry_after) = state.login_limits.attempt(&email, &address) {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+    let lookup = email.clone();
+    let user = if given.len() > newsdesk_domain::user::MAX_PASSWORD_LEN * 4 {
+        None
+    } else {
+        state.read(move |conn| users::find_by_email(conn, &lookup)).await?
+    };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let valid = web::block(move || password::verify(&given, stored.as_deref()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let user = match user {
-        Some(user) if valid && !user.disabled => user,
-        _ => {
-            tracing::info!("login failed");
-            return Err(ApiError::Unauthorized(BAD_LOGIN.into()));
-        }
-    };
     let state2 = state.clone();
-    let pair = state.write(move |conn| issue_pair(&state2, conn, &user)).await?;
-    Ok(private_json(StatusCode::OK, &pair))
+    let outcome = state
+        .write(move |conn| match user {
+            Some(user) if valid && !user.disabled => {
+                let actor = Actor {
+                    kind: "user",
+                    id: Some(user.id.clone()),
+                    label: Some(user.email.clone()),
+                    request_id,
+                    client_ip,
+                };
+                record(conn, &actor, "auth.login", Some(("user", &user.id)), None)?;
+                issue_pair(&state2, conn, &user).map(Some)
+            }
+            _ => {
+                let actor = Actor { kind: "anonymous", id: None, label: Some(email), request_id, client_ip };
+                record(conn, &actor, "auth.login_failed", None, None)?;
+                Ok(None)
+            }
+        })
+        .await?;
+    match outcome {
+        Some(pair) => Ok(private_json(StatusCode::OK, &pair)),
+        None => Err(ApiError::Unauthorized(BAD_LOGIN.into())),
+    }
 }
 
 /// Trade a refresh token for a new pair. The old refresh token stops working.

@@ -2,6 +2,7 @@
 
 pub mod extractor;
 pub mod handlers;
+pub mod limits;
 pub mod password;
 pub mod tokens;
 

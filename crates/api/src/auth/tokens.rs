@@ -11,6 +11,8 @@ use crate::error::ApiError;
 
 pub const ISSUER: &str = "newsdesk";
 pub const AUDIENCE: &str = "newsdesk-admin";
+/// Preview links are signed for a different audience, so neither token works as the other.
+pub const PREVIEW_AUDIENCE: &str = "newsdesk-preview";
 /// Shortest secret we accept for signing tokens.
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -24,10 +26,21 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// What a preview link's token says: which article, until when.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PreviewClaims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    preview_validation: Validation,
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
 }
@@ -42,10 +55,13 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        let mut preview_validation = validation.clone();
+        preview_validation.set_audience(&[PREVIEW_AUDIENCE]);
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            preview_validation,
             access_ttl_secs,
             refresh_ttl_secs: 30 * 24 * 3600,
         })
@@ -74,6 +90,30 @@ impl TokenKeys {
             };
             ApiError::Unauthorized(why.into())
         })
+    }
+}
+
+impl TokenKeys {
+    /// Signs a preview link for one article, valid for `ttl_secs`.
+    pub fn issue_preview(&self, article_id: &str, ttl_secs: i64) -> Result<(String, i64), ApiError> {
+        let now = Utc::now().timestamp();
+        let claims = PreviewClaims {
+            sub: article_id.to_owned(),
+            iss: ISSUER.into(),
+            aud: PREVIEW_AUDIENCE.into(),
+            iat: now,
+            exp: now + ttl_secs,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map(|token| (token, claims.exp))
+            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))
+    }
+
+    /// The article a preview token is for, if it is genuine and unexpired.
+    pub fn verify_preview(&self, token: &str) -> Result<String, ApiError> {
+        jsonwebtoken::decode::<PreviewClaims>(token, &self.decoding, &self.preview_validation)
+            .map(|data| data.claims.sub)
+            .map_err(|_| ApiError::NotFound("this preview link is invalid or has expired".into()))
     }
 }
 

@@ -12,9 +12,10 @@ use newsdesk_persistence::{DbConn, Page, PageRequest, StoreResult};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
-use crate::extract::{if_match, JsonBody, Paging, QueryParams};
+use crate::extract::{JsonBody, Paging, Precondition, QueryParams};
 use crate::respond::{private_json, public_json, versioned_json, ListResponse};
 use crate::state::AppState;
 use crate::users::not_found_as;
@@ -114,7 +115,14 @@ pub async fn admin_create<T: Term>(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
     let new = T::validate_create(body.0)?;
-    let row = state.write(move |conn| Ok(T::insert(conn, &new)?)).await?;
+    let actor = user.actor();
+    let row = state
+        .write(move |conn| {
+            let row = T::insert(conn, &new)?;
+            record(conn, &actor, &format!("{}.create", T::NAME), Some((T::NAME, T::id(&row))), None)?;
+            Ok(row)
+        })
+        .await?;
     let version = T::version(&row);
     let location = format!("{}/{}", req.path().trim_end_matches('/'), T::id(&row));
     let mut response = versioned_json(&req, StatusCode::CREATED, &T::admin_view(row), version)?;
@@ -143,10 +151,23 @@ pub async fn admin_update<T: Term>(
     body: JsonBody<T::Patch>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
-    let expected = if_match(&req)?;
+    let precondition = Precondition::read(&req)?;
     let changes = T::validate_patch(body.0)?;
+    let actor = user.actor();
     let row = state
-        .write(move |conn| Ok(T::update(conn, &id, expected, &changes)?))
+        .write(move |conn| {
+            T::find(conn, &id)?;
+            let expected = precondition.required(None)?;
+            let row = T::update(conn, &id, expected, &changes)?;
+            record(
+                conn,
+                &actor,
+                &format!("{}.update", T::NAME),
+                Some((T::NAME, T::id(&row))),
+                Some(serde_json::json!({"version": T::version(&row)})),
+            )?;
+            Ok(row)
+        })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
     let version = T::version(&row);
@@ -160,8 +181,16 @@ pub async fn admin_delete<T: Term>(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
-    let expected = if_match(&req)?;
-    state.write(move |conn| Ok(T::delete(conn, &id, expected)?)).await.map_err(|e| not_found_as(e, T::NAME))?;
+    let precondition = Precondition::read(&req)?;
+    let actor = user.actor();
+    state
+        .write(move |conn| {
+            T::find(conn, &id)?;
+            T::delete(conn, &id, precondition.required(None)?)?;
+            Ok(record(conn, &actor, &format!("{}.delete", T::NAME), Some((T::NAME, &id)), None)?)
+        })
+        .await
+        .map_err(|e| not_found_as(e, T::NAME))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -267,6 +296,7 @@ macro_rules! term_routes {
                 (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
                 (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
             ))]
         pub async fn admin_update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<$Patch>) -> ApiResult<HttpResponse> {
             super::admin_update::<$T>(req, state, user, id, body).await
@@ -281,6 +311,7 @@ macro_rules! term_routes {
                 (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
                 (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
             ))]
         pub async fn admin_delete(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
             super::admin_delete::<$T>(req, state, user, id).await

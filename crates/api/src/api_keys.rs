@@ -1,0 +1,233 @@
+//! `/v1/admin/api-keys`: keys for integrations, accepted wherever a Bearer token is.
+//!
+//! A key reads `ndk_<prefix>_<secret>`. The prefix finds the row; only a SHA-256 of the secret
+//! is stored, so the key is shown once, at creation.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use newsdesk_domain::{validation, Action, Role, Violations};
+use newsdesk_persistence::api_keys::{self as store, ApiKeyRow, NewApiKey};
+use newsdesk_persistence::{new_id, now, users};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use utoipa::ToSchema;
+
+use crate::audit::record;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{JsonBody, Paging, QueryParams};
+use crate::respond::{private_json, ListResponse};
+use crate::state::AppState;
+use crate::time::{naive, utc};
+use crate::users::not_found_as;
+
+const KEY_PREFIX: &str = "ndk_";
+
+pub fn looks_like_key(token: &str) -> bool {
+    token.starts_with(KEY_PREFIX)
+}
+
+fn hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn random(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf).replace(['-', '_'], "x")
+}
+
+/// Checks a key and returns the caller it stands for; records its use.
+pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, ApiError> {
+    let invalid = || ApiError::Unauthorized("the API key is invalid, expired or revoked".into());
+    let rest = token.strip_prefix(KEY_PREFIX).ok_or_else(invalid)?;
+    let (prefix, secret) = rest.split_once('_').ok_or_else(invalid)?;
+    let (prefix, secret) = (prefix.to_owned(), secret.to_owned());
+    let found = state
+        .read(move |conn| {
+            let Some(key) = store::find_by_prefix(conn, &prefix)? else { return Ok(None) };
+            let owner = users::find(conn, &key.created_by)?;
+            Ok(Some((key, owner)))
+        })
+        .await?;
+    let (key, owner) = found.ok_or_else(invalid)?;
+    let genuine: bool = hash(&secret).as_bytes().ct_eq(key.secret_hash.as_bytes()).into();
+    // A key stops with its owner: disabling the admin who made it disables their keys too.
+    let live = key.revoked_at.is_none() && key.expires_at.is_none_or(|at| at > now()) && !owner.disabled;
+    if !genuine || !live {
+        return Err(invalid());
+    }
+    let id = key.id.clone();
+    state.write(move |conn| Ok(store::touch(conn, &id, now())?)).await?;
+    Ok(AuthUser {
+        id: owner.id,
+        email: owner.email,
+        name: key.name.clone(),
+        role: Role::parse(&key.role).map_err(ApiError::Internal)?,
+        author_id: owner.author_id,
+        key: Some((key.id, key.name)),
+        request_id: None,
+        client_ip: None,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyOut {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// The public part of the key, to tell keys apart.
+    #[schema(example = "ndk_3f9a1c2b7d4e")]
+    pub prefix: String,
+    pub created_by: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ApiKeyRow> for ApiKeyOut {
+    fn from(row: ApiKeyRow) -> Self {
+        Self {
+            role: Role::parse(&row.role).unwrap_or(Role::Contributor),
+            prefix: format!("{KEY_PREFIX}{}", row.prefix),
+            id: row.id,
+            name: row.name,
+            created_by: row.created_by,
+            expires_at: row.expires_at.map(utc),
+            revoked_at: row.revoked_at.map(utc),
+            last_used_at: row.last_used_at.map(utc),
+            created_at: utc(row.created_at),
+        }
+    }
+}
+
+/// A new key, with its secret: shown this once and never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKeyOut,
+    /// Send as `Authorization: Bearer <secret>`.
+    #[schema(example = "ndk_3f9a1c2b7d4e_Qm9va3NBcmVHcmVhdEJ1dE5ld3NJc0JldHRlcg")]
+    pub secret: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "static site builder", "role": "editor", "expires_at": "2027-06-30T00:00:00Z"}))]
+pub struct ApiKeyCreate {
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
+    pub name: String,
+    /// What the key may do, as a user of this role would.
+    pub role: Role,
+    /// When the key stops working; never, if left out.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// List API keys (never their secrets).
+#[utoipa::path(get, path = "/v1/admin/api-keys", operation_id = "admin_list_api_keys", tag = "api-keys", security(("bearer" = [])),
+    params(Paging),
+    responses(
+        (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    user.require(Action::ManageApiKeys)?;
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let found = state.read(move |conn| store::list(conn, request)).await?;
+    let data = found.items.into_iter().map(ApiKeyOut::from).collect();
+    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+}
+
+/// Create a key. The response carries the secret; store it, it is not shown again.
+#[utoipa::path(post, path = "/v1/admin/api-keys", operation_id = "admin_create_api_key", tag = "api-keys", security(("bearer" = [])),
+    request_body = ApiKeyCreate,
+    responses(
+        (status = 201, description = "Created, with its secret", body = CreatedApiKey),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<ApiKeyCreate>,
+) -> ApiResult<HttpResponse> {
+    user.require(Action::ManageApiKeys)?;
+    let input = body.0;
+    let mut v = Violations::new();
+    let name = v.check("name", validation::required_text(&input.name, 200));
+    if input.expires_at.is_some_and(|at| at <= Utc::now()) {
+        v.add("expires_at", "must be in the future");
+    }
+    v.into_result()?;
+    let prefix = random(9).to_lowercase();
+    let secret = random(32);
+    let row = NewApiKey {
+        id: new_id(),
+        name: name.unwrap_or_default(),
+        role: input.role.as_str().into(),
+        prefix: prefix.clone(),
+        secret_hash: hash(&secret),
+        created_by: user.id.clone(),
+        expires_at: input.expires_at.map(naive),
+        created_at: now(),
+    };
+    let actor = user.actor();
+    let created = state
+        .write(move |conn| {
+            let created = store::insert(conn, &row)?;
+            record(
+                conn,
+                &actor,
+                "api_key.create",
+                Some(("api_key", &created.id)),
+                Some(serde_json::json!({"name": created.name, "role": created.role})),
+            )?;
+            Ok(created)
+        })
+        .await?;
+    let secret = format!("{KEY_PREFIX}{prefix}_{secret}");
+    Ok(private_json(StatusCode::CREATED, &CreatedApiKey { key: ApiKeyOut::from(created), secret }))
+}
+
+/// Revoke a key: it stops working at once.
+#[utoipa::path(delete, path = "/v1/admin/api-keys/{id}", operation_id = "admin_revoke_api_key", tag = "api-keys", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Key id")),
+    responses(
+        (status = 204, description = "Revoked (also when it already was)"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    user.require(Action::ManageApiKeys)?;
+    let actor = user.actor();
+    state
+        .write(move |conn| {
+            let key = store::revoke(conn, &id, now())?;
+            record(conn, &actor, "api_key.revoke", Some(("api_key", &key.id)), None)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| not_found_as(e, "API key"))?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,126 @@
+//! `POST /v1/admin/articles/bulk`: one transaction publishes, unpublishes, tags, untags or
+//! trashes many articles. All or nothing; the answer reports every item.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use newsdesk_domain::FieldError;
+use newsdesk_persistence::tags;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::lifecycle;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
+use crate::respond::private_json;
+use crate::state::{AppState, WriteError};
+
+/// Most articles one bulk request may touch.
+const MAX_BULK: usize = 100;
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    Publish,
+    Unpublish,
+    Tag,
+    Untag,
+    Trash,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"action": "tag", "ids": ["01a2249b-5012-72e6-9430-3cc1b3a38376"], "tag": "water"}))]
+pub struct BulkRequest {
+    pub action: BulkAction,
+    /// Article ids, 1 to 100, each at most once.
+    #[schema(min_items = 1, max_items = 100)]
+    pub ids: Vec<String>,
+    /// The tag slug, for `tag` and `untag`.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkItem {
+    pub id: String,
+    /// The article's version after the action.
+    pub version: i64,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResult {
+    pub action: BulkAction,
+    pub results: Vec<BulkItem>,
+}
+
+fn item_error(index: usize, error: WriteError) -> Result<FieldError, WriteError> {
+    let message = match error {
+        WriteError::Api(api) => api.to_problem().detail,
+        // A storage failure is not the item's fault: abort the whole request.
+        WriteError::Store(store) => return Err(WriteError::Store(store)),
+    };
+    Ok(FieldError { field: format!("ids[{index}]"), message })
+}
+
+/// Apply one action to many articles, all or nothing.
+#[utoipa::path(post, path = "/v1/admin/articles/bulk", operation_id = "admin_bulk_articles", tag = "admin-articles", security(("bearer" = [])),
+    request_body = BulkRequest,
+    responses(
+        (status = 200, description = "Every item succeeded", body = BulkResult),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing was changed: `errors` names each item that failed (`ids[i]`) and why", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<BulkRequest>) -> ApiResult<HttpResponse> {
+    let BulkRequest { action, ids, tag } = body.0;
+    if ids.is_empty() || ids.len() > MAX_BULK {
+        return Err(ApiError::invalid("ids", format!("must list 1 to {MAX_BULK} article ids")));
+    }
+    if let Some(i) = ids.iter().enumerate().position(|(i, id)| ids[..i].contains(id)) {
+        return Err(ApiError::invalid(&format!("ids[{i}]"), "is listed twice"));
+    }
+    let needs_tag = matches!(action, BulkAction::Tag | BulkAction::Untag);
+    match (&tag, needs_tag) {
+        (None, true) => return Err(ApiError::invalid("tag", "is required for tag and untag")),
+        (Some(_), false) => return Err(ApiError::invalid("tag", "is only for tag and untag")),
+        _ => {}
+    }
+    let results = state
+        .write(move |conn| {
+            let tag_id = match &tag {
+                Some(slug) => Some(tags::find_by_slug(conn, slug).map(|t| t.id).map_err(|e| match e {
+                    newsdesk_persistence::StoreError::NotFound => {
+                        WriteError::Api(ApiError::invalid("tag", format!("no tag with slug `{slug}`")))
+                    }
+                    other => other.into(),
+                })?),
+                None => None,
+            };
+            let mut done = Vec::with_capacity(ids.len());
+            let mut failed = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                let outcome = match (action, &tag_id) {
+                    (BulkAction::Publish, _) => lifecycle::publish(conn, id, None, &user),
+                    (BulkAction::Unpublish, _) => lifecycle::unpublish(conn, id, None, &user),
+                    (BulkAction::Trash, _) => lifecycle::trash(conn, id, None, &user),
+                    (BulkAction::Tag, Some(tag)) => lifecycle::retag(conn, id, tag, true, &user),
+                    (BulkAction::Untag, Some(tag)) => lifecycle::retag(conn, id, tag, false, &user),
+                    (BulkAction::Tag | BulkAction::Untag, None) => Err(ApiError::invalid("tag", "is required").into()),
+                };
+                match outcome {
+                    Ok(row) => done.push(BulkItem { id: row.id, version: row.version, status: row.status }),
+                    Err(error) => failed.push(item_error(index, error)?),
+                }
+            }
+            if failed.is_empty() {
+                Ok(done)
+            } else {
+                Err(WriteError::Api(ApiError::Invalid(failed)))
+            }
+        })
+        .await?;
+    Ok(private_json(StatusCode::OK, &BulkResult { action, results }))
+}

@@ -1,0 +1,154 @@
+//! What every article change leaves behind: a revision (full snapshot, who, which fields) and
+//! an audit entry, written in the same transaction as the change.
+
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles::relations::{self, Include, LinkTarget, LoadedLink};
+use newsdesk_persistence::articles::revisions::{self, NewRevision};
+use newsdesk_persistence::articles::ArticleRow;
+use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::audit::{record, Actor};
+use crate::time::utc;
+
+/// An article as it stood after one change: its columns and its relations (by id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Snapshot {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: String,
+    pub status: String,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub trashed: bool,
+    pub author_ids: Vec<String>,
+    pub tag_ids: Vec<String>,
+    pub related: Vec<SnapshotLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SnapshotLink {
+    Article { id: String },
+    External { url: String, title: Option<String>, source_name: Option<String> },
+}
+
+impl SnapshotLink {
+    pub fn target(&self) -> LinkTarget {
+        match self {
+            Self::Article { id } => LinkTarget::Article { id: id.clone() },
+            Self::External { url, title, source_name } => {
+                LinkTarget::External { url: url.clone(), title: title.clone(), source_name: source_name.clone() }
+            }
+        }
+    }
+}
+
+/// Reads the article's current state, relations included.
+pub fn snapshot(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<Snapshot> {
+    let ids = [row.id.clone()];
+    let include = Include { authors: true, tags: true, links: true, published_links_only: false };
+    let mut loaded = relations::load(conn, &ids, include)?;
+    let author_ids = loaded.authors.remove(&row.id).unwrap_or_default().into_iter().map(|a| a.id).collect();
+    let tag_ids = loaded.tags.remove(&row.id).unwrap_or_default().into_iter().map(|t| t.id).collect();
+    let related = loaded
+        .links
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|link| match link {
+            LoadedLink::Article(card) => SnapshotLink::Article { id: card.id },
+            LoadedLink::External { url, title, source_name } => SnapshotLink::External { url, title, source_name },
+        })
+        .collect();
+    Ok(Snapshot {
+        slug: row.slug.clone(),
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        body: row.body_markdown.clone(),
+        status: row.status.clone(),
+        section_id: row.section_id.clone(),
+        source_id: row.source_id.clone(),
+        source_url: row.source_url.clone(),
+        language: row.language.clone(),
+        featured_image_url: row.featured_image_url.clone(),
+        featured_image_alt: row.featured_image_alt.clone(),
+        featured_image_caption: row.featured_image_caption.clone(),
+        featured_image_credit: row.featured_image_credit.clone(),
+        published_at: row.published_at.map(utc),
+        trashed: row.trashed_at.is_some(),
+        author_ids,
+        tag_ids,
+        related,
+    })
+}
+
+/// The fields that differ between two snapshots (all of them for the first revision).
+fn changed_fields(before: Option<&serde_json::Value>, after: &serde_json::Value) -> Vec<String> {
+    let (Some(after), before) = (after.as_object(), before.and_then(|b| b.as_object())) else {
+        return Vec::new();
+    };
+    after
+        .iter()
+        .filter(|(key, value)| before.is_none_or(|b| b.get(*key) != Some(*value)))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Records a revision and an audit entry for a change `action` (e.g. `update`, `publish`).
+pub fn after_change(conn: &mut DbConn, row: &ArticleRow, action: &str, actor: &Actor) -> StoreResult<()> {
+    let current = serde_json::to_value(snapshot(conn, row)?).unwrap_or_default();
+    let previous =
+        revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok());
+    let changed = changed_fields(previous.as_ref(), &current);
+    revisions::insert(
+        conn,
+        &NewRevision {
+            id: new_id(),
+            article_id: row.id.clone(),
+            version: row.version,
+            action: action.to_owned(),
+            changed_fields: serde_json::to_string(&changed).unwrap_or_else(|_| "[]".into()),
+            snapshot: current.to_string(),
+            actor_id: actor.id.clone(),
+            actor_name: actor.label.clone(),
+            created_at: now(),
+        },
+    )?;
+    let detail = serde_json::json!({"version": row.version, "slug": row.slug, "changed": changed});
+    record(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail))
+}
+
+/// Records only an audit entry about an article (no new revision), e.g. a purge.
+pub fn audit_only(
+    conn: &mut DbConn,
+    id: &str,
+    action: &str,
+    actor: &Actor,
+    detail: serde_json::Value,
+) -> StoreResult<()> {
+    record(conn, actor, &format!("article.{action}"), Some(("article", id)), Some(detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_what_changed() {
+        let before = serde_json::json!({"title": "a", "slug": "a", "tag_ids": ["1"]});
+        let after = serde_json::json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"]});
+        assert_eq!(changed_fields(Some(&before), &after), ["tag_ids", "title"]);
+        assert_eq!(changed_fields(None, &after).len(), 3);
+    }
+}

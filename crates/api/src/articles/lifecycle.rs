@@ -1,0 +1,267 @@
+//! Moving an article through its life: publish, schedule, unpublish, trash, restore, purge,
+//! restore a revision, and the tag changes bulk actions make. Each leaves a revision and an
+//! audit entry in the same transaction.
+
+use chrono::{DateTime, Utc};
+use newsdesk_domain::{body, Action, ArticleStatus};
+use newsdesk_persistence::articles::revisions;
+use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
+use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
+
+use super::history::{after_change, audit_only, Snapshot};
+use super::write::{change_slug, editable, not_trashed, visible};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::WriteError;
+use crate::time::naive;
+
+fn status_of(row: &ArticleRow) -> ArticleStatus {
+    ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft)
+}
+
+/// A scheduled article leaving the schedule was never published: its planned date goes too,
+/// so a later publish is dated when it really goes out.
+fn never_published_date(row: &ArticleRow) -> Option<Option<chrono::NaiveDateTime>> {
+    (row.status == ArticleStatus::Scheduled.as_str()).then_some(None)
+}
+
+/// Loads an article the user may publish, schedule or unpublish.
+fn publishable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = visible(conn, id, user)?;
+    let own = row.created_by.as_deref() == Some(user.id.as_str());
+    user.require(Action::PublishArticle { own })?;
+    not_trashed(&row)?;
+    Ok(row)
+}
+
+fn save(
+    conn: &mut DbConn,
+    row: &ArticleRow,
+    expected: Option<i64>,
+    changes: &ArticleChanges,
+    action: &str,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
+    let saved = store::update(conn, &row.id, expected, changes)?;
+    after_change(conn, &saved, action, &user.actor())?;
+    Ok(saved)
+}
+
+/// Publishes now, keeping the first publication date on a re-publish.
+pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = publishable(conn, id, user)?;
+    if !status_of(&row).can_publish() {
+        return Err(ApiError::InvalidState("the article is already published".into()).into());
+    }
+    // A scheduled article published early goes out now, not at its planned time.
+    let first = if row.status == ArticleStatus::Scheduled.as_str() { None } else { row.published_at };
+    let changes = ArticleChanges {
+        status: Some(ArticleStatus::Published.as_str().into()),
+        published_at: Some(Some(first.unwrap_or_else(now))),
+        ..ArticleChanges::default()
+    };
+    save(conn, &row, expected, &changes, "publish", user)
+}
+
+/// Takes a published (or scheduled) article back to draft.
+pub fn unpublish(
+    conn: &mut DbConn,
+    id: &str,
+    expected: Option<i64>,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
+    let row = publishable(conn, id, user)?;
+    if !status_of(&row).can_unpublish() {
+        return Err(ApiError::InvalidState("the article is not published".into()).into());
+    }
+    let changes = ArticleChanges {
+        status: Some(ArticleStatus::Draft.as_str().into()),
+        published_at: never_published_date(&row),
+        ..ArticleChanges::default()
+    };
+    save(conn, &row, expected, &changes, "unpublish", user)
+}
+
+/// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
+pub fn schedule(
+    conn: &mut DbConn,
+    id: &str,
+    expected: Option<i64>,
+    publish_at: DateTime<Utc>,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
+    let row = publishable(conn, id, user)?;
+    if row.status == ArticleStatus::Published.as_str() {
+        return Err(ApiError::InvalidState("the article is already published; unpublish it first".into()).into());
+    }
+    if publish_at <= Utc::now() {
+        return Err(ApiError::invalid("publish_at", "must be in the future; to publish now, use /publish").into());
+    }
+    let changes = ArticleChanges {
+        status: Some(ArticleStatus::Scheduled.as_str().into()),
+        published_at: Some(Some(naive(publish_at))),
+        ..ArticleChanges::default()
+    };
+    save(conn, &row, expected, &changes, "schedule", user)
+}
+
+/// Cancels a schedule: back to draft with no publication date.
+pub fn unschedule(
+    conn: &mut DbConn,
+    id: &str,
+    expected: Option<i64>,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
+    let row = publishable(conn, id, user)?;
+    if row.status != ArticleStatus::Scheduled.as_str() {
+        return Err(ApiError::InvalidState("the article is not scheduled".into()).into());
+    }
+    let changes = ArticleChanges {
+        status: Some(ArticleStatus::Draft.as_str().into()),
+        published_at: Some(None),
+        ..ArticleChanges::default()
+    };
+    save(conn, &row, expected, &changes, "unschedule", user)
+}
+
+/// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
+pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = editable(conn, id, user)?;
+    not_trashed(&row)?;
+    let changes = ArticleChanges {
+        status: Some(ArticleStatus::Draft.as_str().into()),
+        published_at: never_published_date(&row),
+        trashed_at: Some(Some(now())),
+        ..ArticleChanges::default()
+    };
+    save(conn, &row, expected, &changes, "trash", user)
+}
+
+/// Takes an article out of the trash, as a draft.
+pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = editable(conn, id, user)?;
+    if row.trashed_at.is_none() {
+        return Err(ApiError::InvalidState("the article is not in the trash".into()).into());
+    }
+    let changes = ArticleChanges { trashed_at: Some(None), ..ArticleChanges::default() };
+    save(conn, &row, expected, &changes, "restore", user)
+}
+
+/// Deletes a trashed article for good (admins only).
+pub fn purge(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<(), WriteError> {
+    user.require(Action::PurgeArticle)?;
+    let row = visible(conn, id, user)?;
+    if row.trashed_at.is_none() {
+        return Err(
+            ApiError::InvalidState("only trashed articles can be purged; move it to the trash first".into()).into()
+        );
+    }
+    store::purge(conn, id)?;
+    audit_only(conn, id, "purge", &user.actor(), serde_json::json!({"slug": row.slug, "title": row.title}))?;
+    Ok(())
+}
+
+/// Brings back an earlier revision's content and metadata. Status and dates stay as they are;
+/// relations that no longer exist are left out.
+pub fn restore_revision(
+    conn: &mut DbConn,
+    id: &str,
+    revision_id: &str,
+    expected: Option<i64>,
+    user: &AuthUser,
+) -> Result<ArticleRow, WriteError> {
+    let row = editable(conn, id, user)?;
+    not_trashed(&row)?;
+    let revision = revisions::find(conn, id, revision_id).map_err(|e| match e {
+        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("revision")),
+        other => other.into(),
+    })?;
+    let old: Snapshot = serde_json::from_str(&revision.snapshot)
+        .map_err(|e| ApiError::Internal(format!("revision {revision_id} is unreadable: {e}")))?;
+    let exists = |found: Vec<String>, id: &Option<String>| id.clone().filter(|id| found.contains(id));
+    let section = exists(
+        sections::find_many(conn, &old.section_id.iter().cloned().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+        &old.section_id,
+    );
+    let source = exists(
+        sources::find_many(conn, &old.source_id.iter().cloned().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+        &old.source_id,
+    );
+    let live_authors: Vec<String> = authors::find_many(conn, &old.author_ids)?.into_iter().map(|a| a.id).collect();
+    let live_tags: Vec<String> = tags::find_many(conn, &old.tag_ids)?.into_iter().map(|t| t.id).collect();
+    let author_ids: Vec<String> = old.author_ids.iter().filter(|a| live_authors.contains(a)).cloned().collect();
+    let tag_ids: Vec<String> = old.tag_ids.iter().filter(|t| live_tags.contains(t)).cloned().collect();
+    let rendered = body::render(&old.body);
+    change_slug(conn, &row, &old.slug)?;
+    let changes = ArticleChanges {
+        slug: Some(old.slug.clone()),
+        title: Some(old.title.clone()),
+        summary: Some(old.summary.clone()),
+        body_markdown: Some(old.body.clone()),
+        body_html: Some(rendered.html),
+        body_text: Some(rendered.text),
+        word_count: Some(rendered.word_count),
+        reading_time_minutes: Some(rendered.reading_time_minutes),
+        section_id: Some(section),
+        source_id: Some(source),
+        source_url: Some(old.source_url.clone()),
+        language: Some(old.language.clone()),
+        featured_image_url: Some(old.featured_image_url.clone()),
+        featured_image_alt: Some(old.featured_image_alt.clone()),
+        featured_image_caption: Some(old.featured_image_caption.clone()),
+        featured_image_credit: Some(old.featured_image_credit.clone()),
+        ..ArticleChanges::default()
+    };
+    let saved = store::update(conn, id, expected, &changes)?;
+    relations::set_authors(conn, id, &author_ids)?;
+    relations::set_tags(conn, id, &tag_ids)?;
+    let links: Vec<_> = old.related.iter().map(|l| l.target()).collect();
+    // A related article deleted since then would break the insert; keep only live targets.
+    let live_links = live_link_targets(conn, links)?;
+    relations::set_links(conn, id, &live_links)?;
+    after_change(conn, &saved, &format!("restore_revision:{revision_id}"), &user.actor())?;
+    Ok(saved)
+}
+
+fn live_link_targets(
+    conn: &mut DbConn,
+    links: Vec<relations::LinkTarget>,
+) -> Result<Vec<relations::LinkTarget>, WriteError> {
+    let ids: Vec<String> = links
+        .iter()
+        .filter_map(|l| match l {
+            relations::LinkTarget::Article { id } => Some(id.clone()),
+            relations::LinkTarget::External { .. } => None,
+        })
+        .collect();
+    let live = store::existing_ids(conn, &ids)?;
+    Ok(links
+        .into_iter()
+        .filter(|l| match l {
+            relations::LinkTarget::Article { id } => live.contains(id),
+            relations::LinkTarget::External { .. } => true,
+        })
+        .collect())
+}
+
+/// Adds or removes one tag (bulk actions); a new version either way.
+pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+    let row = editable(conn, id, user)?;
+    not_trashed(&row)?;
+    let snapshot = super::history::snapshot(conn, &row)?;
+    let mut tag_ids = snapshot.tag_ids;
+    let present = tag_ids.iter().any(|t| t == tag_id);
+    match (add, present) {
+        (true, false) => tag_ids.push(tag_id.to_owned()),
+        (false, true) => tag_ids.retain(|t| t != tag_id),
+        _ => return Ok(row),
+    }
+    relations::set_tags(conn, id, &tag_ids)?;
+    save(conn, &row, None, &ArticleChanges::default(), if add { "tag" } else { "untag" }, user)
+}

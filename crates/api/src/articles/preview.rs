@@ -1,0 +1,95 @@
+//! Draft previews: a signed, expiring link to one article as it now stands, for a frontend
+//! with no editor credentials. Never cached, never listed.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles as store;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::dto::ArticleOut;
+use super::public::FormatsQuery;
+use super::view::{self, Shape};
+use super::write;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::QueryParams;
+use crate::respond::private_json;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewLink {
+    /// The signed token.
+    pub token: String,
+    /// Where a frontend fetches the preview (path on this server).
+    #[schema(example = "/v1/preview/eyJ0eXAiOiJKV1Qi...")]
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Mint a preview link for one article (default lifetime 24 h).
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/preview", operation_id = "admin_create_preview_link", tag = "previews", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id")),
+    responses(
+        (status = 201, description = "A preview link", body = PreviewLink),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let ttl = state.preview_ttl_secs;
+    let actor = user.actor();
+    let article_id = state
+        .write(move |conn| {
+            let row = write::visible(conn, &id, &user)?;
+            crate::audit::record(conn, &actor, "article.preview_link", Some(("article", &row.id)), None)?;
+            Ok(row.id)
+        })
+        .await?;
+    let (token, expires) = state.tokens.issue_preview(&article_id, ttl)?;
+    let expires_at = DateTime::from_timestamp(expires, 0).unwrap_or_else(Utc::now);
+    let link = PreviewLink { url: format!("/v1/preview/{token}"), token, expires_at };
+    Ok(private_json(StatusCode::CREATED, &link))
+}
+
+/// Fetch an article through a preview link, drafts included.
+#[utoipa::path(get, path = "/v1/preview/{token}", operation_id = "get_preview", tag = "previews",
+    params(("token" = String, Path, description = "The preview token"), FormatsQuery),
+    responses(
+        (status = 200, description = "The article as it now stands (`Cache-Control: no-store`)", body = ArticleOut),
+        (status = 404, description = "Invalid or expired link, or the article is gone", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    query: QueryParams<FormatsQuery>,
+) -> ApiResult<HttpResponse> {
+    let article_id = state.tokens.verify_preview(&token)?;
+    let mut shape = Shape {
+        authors: true,
+        tags: true,
+        section: true,
+        source: true,
+        related: true,
+        public: true,
+        ..Shape::default()
+    };
+    shape.apply_formats(query.0.formats.as_deref(), true)?;
+    let article: Option<ArticleOut> = state
+        .read(move |conn| {
+            let row = match store::find(conn, &article_id) {
+                Ok(row) if row.trashed_at.is_none() => row,
+                Ok(_) | Err(newsdesk_persistence::StoreError::NotFound) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            Ok(view::render_all(conn, vec![row], shape)?.pop())
+        })
+        .await?;
+    let article = article.ok_or_else(|| ApiError::NotFound("the previewed article no longer exists".into()))?;
+    let mut response = private_json(StatusCode::OK, &article);
+    response
+        .headers_mut()
+        .insert(header::HeaderName::from_static("x-robots-tag"), header::HeaderValue::from_static("noindex"));
+    Ok(response)
+}

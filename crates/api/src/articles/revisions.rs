@@ -1,0 +1,138 @@
+//! `/v1/admin/articles/{id}/revisions`: every change, and restoring an earlier one.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles::revisions::{self as store, RevisionRow};
+use newsdesk_persistence::articles::{self as articles};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::admin::{full, respond};
+use super::dto::ArticleOut;
+use super::history::Snapshot;
+use super::{lifecycle, write};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
+use crate::respond::{private_json, ListResponse};
+use crate::state::AppState;
+use crate::time::utc;
+use crate::users::not_found_as;
+
+/// One change to an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionOut {
+    pub id: String,
+    pub article_id: String,
+    /// The article's version after this change.
+    pub version: i64,
+    /// `create`, `update`, `publish`, `schedule`, `publish_scheduled`, `trash`, `restore_revision:<id>`, …
+    pub action: String,
+    /// Which fields this change touched.
+    pub changed_fields: Vec<String>,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The article as it stood after the change (single revisions only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+}
+
+fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
+    RevisionOut {
+        snapshot: if with_snapshot { serde_json::from_str(&row.snapshot).ok() } else { None },
+        changed_fields: serde_json::from_str(&row.changed_fields).unwrap_or_default(),
+        id: row.id,
+        article_id: row.article_id,
+        version: row.version,
+        action: row.action,
+        actor_id: row.actor_id,
+        actor_name: row.actor_name,
+        created_at: utc(row.created_at),
+    }
+}
+
+/// List an article's revisions, newest first.
+#[utoipa::path(get, path = "/v1/admin/articles/{id}/revisions", operation_id = "admin_list_revisions", tag = "revisions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), Paging),
+    responses(
+        (status = 200, description = "A page of revisions", body = ListResponse<RevisionOut>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let (article, found) = state
+        .read(move |conn| {
+            let article = articles::find(conn, &id)?;
+            let found = store::list(conn, &id, request)?;
+            Ok((article, found))
+        })
+        .await
+        .map_err(|e| not_found_as(e, "article"))?;
+    write::check_visible(&article, &user)?;
+    let data = found.items.into_iter().map(|r| view(r, false)).collect();
+    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+}
+
+/// One revision, with the full snapshot.
+#[utoipa::path(get, path = "/v1/admin/articles/{id}/revisions/{rev}", operation_id = "admin_get_revision", tag = "revisions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("rev" = String, Path, description = "Revision id")),
+    responses(
+        (status = 200, description = "The revision", body = RevisionOut),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article or revision", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, rev) = path.into_inner();
+    let (article, row) = state
+        .read(move |conn| Ok((articles::find(conn, &id)?, store::find(conn, &id, &rev).ok())))
+        .await
+        .map_err(|e| not_found_as(e, "article"))?;
+    write::check_visible(&article, &user)?;
+    let row = row.ok_or_else(|| ApiError::not_found("revision"))?;
+    Ok(private_json(StatusCode::OK, &view(row, true)))
+}
+
+/// Restore an earlier revision's content and metadata; recorded as a new revision. Status and
+/// publication date stay as they are.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/revisions/{rev}/restore", operation_id = "admin_restore_revision", tag = "revisions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), ("rev" = String, Path, description = "Revision id"), IfMatch),
+    responses(
+        (status = 200, description = "Restored", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article or revision", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn restore(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, rev) = path.into_inner();
+    let expected = optional_if_match(&req)?;
+    let article = state
+        .write(move |conn| {
+            let row = lifecycle::restore_revision(conn, &id, &rev, expected, &user)?;
+            full(conn, row, &user)
+        })
+        .await?;
+    respond(&req, StatusCode::OK, &article)
+}

@@ -1,0 +1,212 @@
+//! Publishing, scheduling and the trash: `/v1/admin/articles/{id}/{publish,unpublish,schedule,
+//! unschedule,restore}` and `/v1/admin/trash`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles as store;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::admin::{full, full_shape, respond};
+use super::dto::ArticleOut;
+use super::lifecycle;
+use super::view;
+use crate::auth::AuthUser;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
+use crate::respond::{private_json, ListResponse};
+use crate::state::{AppState, WriteError};
+
+type Transition =
+    fn(&mut newsdesk_persistence::DbConn, &str, Option<i64>, &AuthUser) -> Result<store::ArticleRow, WriteError>;
+
+/// Runs one state transition and answers with the article as it now stands.
+async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: String,
+    step: Transition,
+) -> ApiResult<HttpResponse> {
+    let expected = optional_if_match(&req)?;
+    let article = state
+        .write(move |conn| {
+            let row = step(conn, &id, expected, &user)?;
+            full(conn, row, &user)
+        })
+        .await?;
+    respond(&req, StatusCode::OK, &article)
+}
+
+/// Publish an article now. Authors may publish their own; contributors may not publish.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", operation_id = "publish_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "Published", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn publish(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    transition(req, state, user, id.into_inner(), lifecycle::publish).await
+}
+
+/// Take an article down: it goes back to being a draft.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "Back to draft", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not unpublish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unpublish(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    transition(req, state, user, id.into_inner(), lifecycle::unpublish).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"publish_at": "2026-12-01T06:00:00Z"}))]
+pub struct ScheduleRequest {
+    /// When to publish, in the future (RFC 3339).
+    pub publish_at: DateTime<Utc>,
+}
+
+/// Schedule publication. The server publishes it within a second of `publish_at`, with no cron,
+/// and catches up on anything due while it was down.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/schedule", operation_id = "schedule_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch), request_body = ScheduleRequest,
+    responses(
+        (status = 200, description = "Scheduled; `published_at` is the planned time", body = ArticleOut),
+        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn schedule(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: JsonBody<ScheduleRequest>,
+) -> ApiResult<HttpResponse> {
+    let expected = optional_if_match(&req)?;
+    let publish_at = body.0.publish_at;
+    let article = state
+        .write(move |conn| {
+            let row = lifecycle::schedule(conn, &id, expected, publish_at, &user)?;
+            full(conn, row, &user)
+        })
+        .await?;
+    respond(&req, StatusCode::OK, &article)
+}
+
+/// Cancel a schedule: back to draft.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/unschedule", operation_id = "unschedule_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "Back to draft", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unschedule(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    transition(req, state, user, id.into_inner(), lifecycle::unschedule).await
+}
+
+/// Take an article out of the trash, as a draft.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/restore", operation_id = "restore_article", tag = "trash", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "Restored as a draft", body = ArticleOut),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn restore(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    transition(req, state, user, id.into_inner(), lifecycle::restore).await
+}
+
+/// List the trash, most recently changed first. Authors and contributors see their own.
+#[utoipa::path(get, path = "/v1/admin/trash", operation_id = "admin_list_trash", tag = "trash", security(("bearer" = [])),
+    params(Paging),
+    responses(
+        (status = 200, description = "A page of trashed articles", body = ListResponse<ArticleOut>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn trash_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let mut filter = store::ArticleFilter { trashed: true, ..Default::default() };
+    if !user.sees_all_articles() {
+        filter.created_by = Some(user.id.clone());
+    }
+    let shape = full_shape(&user);
+    let shape = view::Shape { html: false, markdown: false, text: false, related: false, ..shape };
+    let (data, total) = state
+        .read(move |conn| {
+            let found = store::list(conn, &filter, store::ArticleSort::RecentlyUpdated, request)?;
+            Ok((view::render_all(conn, found.items, shape)?, found.total))
+        })
+        .await?;
+    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, total, limit, page)))
+}
+
+/// Delete a trashed article for good (admins only).
+#[utoipa::path(delete, path = "/v1/admin/trash/{id}", operation_id = "admin_purge_article", tag = "trash", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id")),
+    responses(
+        (status = 204, description = "Gone for good"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    state.write(move |conn| lifecycle::purge(conn, &id, &user)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,159 @@
+//! The audit log: every editorial write, publish, login and key change, and who did it.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_domain::Action;
+use newsdesk_persistence::audit::{self as store, AuditFilter, AuditRow, NewAuditRow};
+use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{Paging, QueryParams};
+use crate::middleware::RequestId;
+use crate::respond::{private_json, ListResponse};
+use crate::state::AppState;
+use crate::time::{naive, utc};
+
+/// Who did something, and from where.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// `user`, `api_key`, `system` (the scheduler) or `anonymous` (a failed login).
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub label: Option<String>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+impl Actor {
+    /// Someone not logged in, e.g. a login attempt.
+    pub fn anonymous(req: &HttpRequest, label: Option<String>) -> Self {
+        let (request_id, client_ip) = origin(req);
+        Self { kind: "anonymous", id: None, label, request_id, client_ip }
+    }
+
+    /// The server itself, e.g. the scheduler.
+    pub fn system(label: &str) -> Self {
+        Self { kind: "system", label: Some(label.to_owned()), ..Self::default() }
+    }
+}
+
+/// The request id and the client's address (the socket peer; proxies are not trusted).
+pub fn origin(req: &HttpRequest) -> (Option<String>, Option<String>) {
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    (request_id, client_ip)
+}
+
+/// Records one action inside the caller's transaction, so the log and the change land together.
+pub fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    target: Option<(&str, &str)>,
+    detail: Option<serde_json::Value>,
+) -> StoreResult<()> {
+    store::insert(
+        conn,
+        &NewAuditRow {
+            id: new_id(),
+            at: now(),
+            actor_type: actor.kind.to_owned(),
+            actor_id: actor.id.clone(),
+            actor_label: actor.label.clone(),
+            action: action.to_owned(),
+            target_type: target.map(|(kind, _)| kind.to_owned()),
+            target_id: target.map(|(_, id)| id.to_owned()),
+            request_id: actor.request_id.clone(),
+            client_ip: actor.client_ip.clone(),
+            detail: detail.map(|d| d.to_string()),
+        },
+    )
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// `user`, `api_key`, `system` or `anonymous`.
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    /// The user's e-mail, the key's name, or what a failed login tried.
+    pub actor_label: Option<String>,
+    #[schema(example = "article.publish")]
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub detail: Option<serde_json::Value>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        Self {
+            id: row.id,
+            at: utc(row.at),
+            actor_type: row.actor_type,
+            actor_id: row.actor_id,
+            actor_label: row.actor_label,
+            action: row.action,
+            target_type: row.target_type,
+            target_id: row.target_id,
+            request_id: row.request_id,
+            client_ip: row.client_ip,
+            detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only entries by this user or key id.
+    pub actor: Option<String>,
+    /// Only this action, e.g. `article.publish`, `auth.login_failed`, `api_key.revoke`.
+    pub action: Option<String>,
+    /// Only entries about this resource id.
+    pub target: Option<String>,
+    /// Only entries at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this instant.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The audit log, newest first (admins only).
+#[utoipa::path(get, path = "/v1/admin/audit-log", operation_id = "admin_list_audit_log", tag = "audit", security(("bearer" = [])),
+    params(AuditQuery, Paging),
+    responses(
+        (status = 200, description = "A page of entries", body = ListResponse<AuditEntry>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: QueryParams<AuditQuery>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    user.require(Action::ReadAuditLog)?;
+    let (limit, page) = paging.0.resolve()?;
+    let request = paging.0.request()?;
+    let q = query.0;
+    let filter = AuditFilter {
+        actor: q.actor,
+        action: q.action,
+        target: q.target,
+        since: q.since.map(naive),
+        until: q.until.map(naive),
+    };
+    let found = state.read(move |conn| store::list(conn, &filter, request)).await?;
+    let data = found.items.into_iter().map(AuditEntry::from).collect();
+    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+}

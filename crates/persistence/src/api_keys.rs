@@ -1,0 +1,79 @@
+//! API keys for integrations: stored as a lookup prefix and a hash of the secret.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::api_keys;
+use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub prefix: String,
+    pub secret_hash: String,
+    pub created_by: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct NewApiKey {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub prefix: String,
+    pub secret_hash: String,
+    pub created_by: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewApiKey) -> StoreResult<ApiKeyRow> {
+    Ok(diesel::insert_into(api_keys::table).values(row).returning(api_keys::all_columns).get_result(conn)?)
+}
+
+pub fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<ApiKeyRow>> {
+    let total = api_keys::table.count().get_result::<i64>(conn)?;
+    let items = api_keys::table
+        .order((api_keys::created_at.desc(), api_keys::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset)
+        .load(conn)?;
+    Ok(Page { items, total })
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ApiKeyRow> {
+    Ok(api_keys::table.find(id).first(conn)?)
+}
+
+pub fn find_by_prefix(conn: &mut DbConn, prefix: &str) -> StoreResult<Option<ApiKeyRow>> {
+    Ok(api_keys::table.filter(api_keys::prefix.eq(prefix)).first(conn).optional()?)
+}
+
+/// Revokes a key; revoking twice is harmless.
+pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<ApiKeyRow> {
+    let row = find(conn, id)?;
+    if row.revoked_at.is_some() {
+        return Ok(row);
+    }
+    diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
+        .set(api_keys::revoked_at.eq(at))
+        .returning(api_keys::all_columns)
+        .get_result(conn)
+        .map_err(StoreError::from)
+}
+
+/// Records use, at most once a minute per key so busy integrations do not write on every call.
+pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<()> {
+    let stale = at - chrono::Duration::seconds(60);
+    diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
+        .filter(api_keys::last_used_at.is_null().or(api_keys::last_used_at.lt(stale)))
+        .set(api_keys::last_used_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! View counts per article per day, written in batches from the in-memory beacon buffer.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use diesel::upsert::excluded;
+
+use crate::articles::ArticleRow;
+use crate::schema::{article_tags, article_views, articles, sections, tags};
+use crate::{DbConn, StoreResult};
+
+/// Adds counted views: one upsert per (article, day) in the batch, all in the caller's transaction.
+pub fn add(conn: &mut DbConn, batch: &[(String, NaiveDateTime, i64)]) -> StoreResult<()> {
+    // diesel's upsert is backend-specific, so it is spelled once and run on the concrete connection.
+    macro_rules! upsert {
+        ($conn:expr) => {
+            for (article_id, day, views) in batch {
+                diesel::insert_into(article_views::table)
+                    .values((
+                        article_views::article_id.eq(article_id),
+                        article_views::day.eq(day),
+                        article_views::views.eq(views),
+                    ))
+                    .on_conflict((article_views::article_id, article_views::day))
+                    .do_update()
+                    .set(article_views::views.eq(article_views::views + excluded(article_views::views)))
+                    .execute($conn)?;
+            }
+        };
+    }
+    match conn {
+        DbConn::Sqlite(c) => upsert!(c),
+        DbConn::Postgres(c) => upsert!(c),
+    }
+    Ok(())
+}
+
+/// `SUM` of a BIGINT is NUMERIC on PostgreSQL; cast it back so both backends return a BigInt.
+fn total_views() -> diesel::expression::SqlLiteral<BigInt> {
+    diesel::dsl::sql::<BigInt>("CAST(SUM(article_views.views) AS BIGINT)")
+}
+
+/// Published articles ranked by views since `since` (all time when `None`), optionally in one
+/// section or with one tag: two statements whatever the limit.
+pub fn most_viewed(
+    conn: &mut DbConn,
+    since: Option<NaiveDateTime>,
+    section: Option<&str>,
+    tag: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<(ArticleRow, i64)>> {
+    let mut ranked = article_views::table
+        .inner_join(articles::table)
+        .filter(articles::status.eq("published"))
+        .group_by(article_views::article_id)
+        .select((article_views::article_id, total_views()))
+        .order((total_views().desc(), article_views::article_id.desc()))
+        .limit(limit)
+        .into_boxed::<crate::Db>();
+    if let Some(since) = since {
+        ranked = ranked.filter(article_views::day.ge(since));
+    }
+    if let Some(slug) = section {
+        let ids = sections::table.filter(sections::slug.eq(slug.to_owned())).select(sections::id.nullable());
+        ranked = ranked.filter(articles::section_id.eq_any(ids));
+    }
+    if let Some(slug) = tag {
+        let ids = article_tags::table
+            .inner_join(tags::table)
+            .filter(tags::slug.eq(slug.to_owned()))
+            .select(article_tags::article_id);
+        ranked = ranked.filter(articles::id.eq_any(ids));
+    }
+    let ranked: Vec<(String, i64)> = ranked.load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .load::<ArticleRow>(conn)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    Ok(ranked.into_iter().filter_map(|(id, views)| rows.remove(&id).map(|row| (row, views))).collect())
+}
