@@ -15,14 +15,18 @@ use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{api_keys, articles, audit, auth, bootstrap, health, middleware, scheduler, terms, users};
+use crate::{api_keys, articles, audit, auth, bootstrap, health, middleware, scheduler, terms, users, views};
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
+        // Before `{slug}`, which would otherwise match "most-viewed".
+        .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
         .service(web::resource("/v1/articles/{slug}").route(web::get().to(articles::public::get)))
+        .service(web::resource("/v1/articles/{slug}/related").route(web::get().to(articles::related::related)))
+        .service(web::resource("/v1/articles/{slug}/views").route(web::post().to(views::beacon)))
         .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
         .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
         .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
@@ -101,8 +105,10 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         tokens,
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
+        views: Default::default(),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
+    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();

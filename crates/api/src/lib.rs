@@ -18,6 +18,7 @@ pub mod state;
 pub mod terms;
 pub mod time;
 pub mod users;
+pub mod views;
 
 pub use app::build;
 pub use config::Config;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api_keys, articles, audit, auth, health, terms, users};
+use crate::{api_keys, articles, audit, auth, health, terms, users, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,7 +13,8 @@ use crate::{api_keys, articles, audit, auth, health, terms, users};
         license(name = "MIT")
     ),
     paths(
-        articles::public::list, articles::public::get,
+        articles::public::list, articles::public::get, articles::related::related,
+        views::most_viewed, views::beacon,
         terms::authors::public_list, terms::authors::public_get,
         terms::sources::public_list, terms::sources::public_get,
         terms::sections::public_list, terms::sections::public_get,

@@ -100,6 +100,8 @@ pub enum ArticleSort {
     RecentlyUpdated,
     TitleAsc,
     TitleDesc,
+    /// Best match first; needs a search query.
+    Relevance,
 }
 
 /// What a list keeps. Slug filters that match nothing give an empty list, not an error.
@@ -115,11 +117,13 @@ pub struct ArticleFilter {
     pub source: Option<String>,
     pub published_after: Option<NaiveDateTime>,
     pub published_before: Option<NaiveDateTime>,
+    /// Full-text search over title, summary and body.
+    pub q: Option<String>,
 }
 
 type BoxedArticles = articles::BoxedQuery<'static, Db>;
 
-fn filtered(filter: &ArticleFilter) -> BoxedArticles {
+fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     let mut query = articles::table.into_boxed::<Db>();
     query = if filter.trashed {
         query.filter(articles::trashed_at.is_not_null())
@@ -160,6 +164,9 @@ fn filtered(filter: &ArticleFilter) -> BoxedArticles {
     if let Some(before) = filter.published_before {
         query = query.filter(articles::published_at.lt(before));
     }
+    if let Some(q) = &filter.q {
+        query = query.filter(crate::search::matches(conn, q));
+    }
     query
 }
 
@@ -170,14 +177,22 @@ pub fn list(
     sort: ArticleSort,
     page: PageRequest,
 ) -> StoreResult<Page<ArticleRow>> {
-    let total = filtered(filter).count().get_result::<i64>(conn)?;
-    let query = filtered(filter).limit(page.limit).offset(page.offset);
+    let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
+    let query = filtered(conn, filter).limit(page.limit).offset(page.offset);
     let query = match sort {
         ArticleSort::NewestPublished => query.order((articles::published_at.desc(), articles::id.desc())),
         ArticleSort::OldestPublished => query.order((articles::published_at.asc(), articles::id.asc())),
         ArticleSort::RecentlyUpdated => query.order((articles::updated_at.desc(), articles::id.desc())),
         ArticleSort::TitleAsc => query.order((articles::title.asc(), articles::id.asc())),
         ArticleSort::TitleDesc => query.order((articles::title.desc(), articles::id.desc())),
+        ArticleSort::Relevance => match &filter.q {
+            Some(q) => query.order((
+                crate::search::relevance(conn, q).desc(),
+                articles::published_at.desc(),
+                articles::id.desc(),
+            )),
+            None => query.order((articles::published_at.desc(), articles::id.desc())),
+        },
     };
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
 }

@@ -53,7 +53,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
-    let mut filter = query.0.filter();
+    let mut filter = query.0.filter()?;
     if let Some(status) = status.0.status {
         filter.statuses = Some(vec![status.as_str().into()]);
     }
@@ -65,7 +65,13 @@ pub async fn list(
     let (data, total) = state
         .read(move |conn| {
             let found = store::list(conn, &filter, sort, request)?;
-            Ok((view::render_all(conn, found.items, shape)?, found.total))
+            let snippets = match &filter.q {
+                Some(q) => view::snippets(conn, q, &found.items)?,
+                None => Default::default(),
+            };
+            let mut data = view::render_all(conn, found.items, shape)?;
+            view::attach_snippets(&mut data, snippets);
+            Ok((data, found.total))
         })
         .await?;
     Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, total, limit, page)))

@@ -51,6 +51,10 @@ pub struct ArticleOut {
     /// Set while the article is in the trash (admin API only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trashed_at: Option<DateTime<Utc>>,
+    /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "…the <mark>water</mark> board met on Tuesday…")]
+    pub snippet: Option<String>,
 }
 
 /// The body in each format asked for: Markdown as written, sanitized HTML, plain text.

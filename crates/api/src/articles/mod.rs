@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod preview;
 pub mod public;
 pub mod query;
+pub mod related;
 pub mod revisions;
 pub mod view;
 pub mod workflow;

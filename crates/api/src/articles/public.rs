@@ -29,14 +29,20 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
-    let mut filter = query.0.filter();
+    let mut filter = query.0.filter()?;
     filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
     let sort = query.0.sort();
     let shape = query.0.shape(true)?;
     let (data, total) = state
         .read(move |conn| {
             let found = store::list(conn, &filter, sort, request)?;
-            Ok((view::render_all(conn, found.items, shape)?, found.total))
+            let snippets = match &filter.q {
+                Some(q) => view::snippets(conn, q, &found.items)?,
+                None => Default::default(),
+            };
+            let mut data = view::render_all(conn, found.items, shape)?;
+            view::attach_snippets(&mut data, snippets);
+            Ok((data, found.total))
         })
         .await?;
     public_json(&req, &ListResponse::new(&req, data, total, limit, page))

@@ -12,6 +12,10 @@ use crate::time::naive;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleListQuery {
+    /// Full-text search over title, summary and body (at most 200 characters). Results are
+    /// ranked by relevance unless `sort` says otherwise, and each carries a `snippet`.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
     /// Only articles in this section (slug).
     pub section: Option<String>,
     /// Only articles with this tag (slug).
@@ -52,6 +56,9 @@ pub enum SortParam {
     TitleAsc,
     #[serde(rename = "-title")]
     TitleDesc,
+    /// Best match first (the default with `q`).
+    #[serde(rename = "relevance")]
+    Relevance,
 }
 
 /// `status` filter, admin API only.
@@ -63,8 +70,21 @@ pub struct StatusQuery {
 }
 
 impl ArticleListQuery {
-    pub fn filter(&self) -> ArticleFilter {
-        ArticleFilter {
+    /// The search text, trimmed; 422 when it is too long or has nothing to search for.
+    pub fn search(&self) -> Result<Option<String>, ApiError> {
+        let Some(q) = self.q.as_deref().map(str::trim) else { return Ok(None) };
+        if q.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "must be at most 200 characters"));
+        }
+        if !q.chars().any(char::is_alphanumeric) {
+            return Err(ApiError::invalid("q", "must contain a word to search for"));
+        }
+        Ok(Some(q.to_owned()))
+    }
+
+    pub fn filter(&self) -> Result<ArticleFilter, ApiError> {
+        Ok(ArticleFilter {
+            q: self.search()?,
             section: self.section.clone(),
             tag: self.tag.clone(),
             author: self.author.clone(),
@@ -72,16 +92,18 @@ impl ArticleListQuery {
             published_after: self.published_after.map(naive),
             published_before: self.published_before.map(naive),
             ..ArticleFilter::default()
-        }
+        })
     }
 
     pub fn sort(&self) -> ArticleSort {
-        match self.sort.unwrap_or_default() {
+        let default = if self.q.is_some() { SortParam::Relevance } else { SortParam::NewestPublished };
+        match self.sort.unwrap_or(default) {
             SortParam::NewestPublished => ArticleSort::NewestPublished,
             SortParam::OldestPublished => ArticleSort::OldestPublished,
             SortParam::RecentlyUpdated => ArticleSort::RecentlyUpdated,
             SortParam::TitleAsc => ArticleSort::TitleAsc,
             SortParam::TitleDesc => ArticleSort::TitleDesc,
+            SortParam::Relevance => ArticleSort::Relevance,
         }
     }
 

@@ -158,6 +158,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         updated_at: utc(row.updated_at),
         version: row.version,
         trashed_at: row.trashed_at.map(utc),
+        snippet: None,
     }
 }
 
@@ -194,5 +195,22 @@ pub fn card_of(article: ArticleOut) -> ArticleCard {
         status: article.status,
         published_at: article.published_at,
         featured_image_url: article.featured_image.map(|i| i.url),
+    }
+}
+
+/// Search snippets for a page of results, keyed by article id.
+pub fn snippets(conn: &mut DbConn, q: &str, rows: &[ArticleRow]) -> StoreResult<HashMap<String, String>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    newsdesk_persistence::search::snippets(conn, q, &ids)
+}
+
+/// Puts each article's snippet on it: the text HTML-escaped, the matches in `<mark>`.
+pub fn attach_snippets(articles: &mut [ArticleOut], mut snippets: HashMap<String, String>) {
+    use newsdesk_persistence::search::{MARK_END, MARK_START};
+    for article in articles {
+        if let Some(raw) = snippets.remove(&article.id) {
+            let escaped = raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+            article.snippet = Some(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"));
+        }
     }
 }

@@ -132,6 +132,15 @@ fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
     Some(markdown.to_owned())
 }
 
+/// Slugs the public article routes use for themselves.
+const RESERVED_SLUGS: [&str; 1] = ["most-viewed"];
+
+fn not_reserved(v: &mut Violations, slug: Option<&str>) {
+    if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
+        v.add("slug", "is reserved for the API's own routes");
+    }
+}
+
 /// 409 when `slug` still redirects to another article: old links must keep working.
 fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> Result<(), WriteError> {
     match slugs::owner_of(conn, slug)? {
@@ -300,6 +309,7 @@ pub fn update(
         source_url: patch.source_url.map(|u| u.and_then(|u| v.check("source_url", http_url(&u)))),
         ..ArticleChanges::default()
     };
+    not_reserved(&mut v, changes.slug.as_deref());
     if let Some(markdown) = patch.body.as_deref().and_then(|b| body_text(&mut v, b)) {
         let rendered = body::render(&markdown);
         changes.body_markdown = Some(markdown);

@@ -1,0 +1,99 @@
+//! `GET /v1/articles/{slug}/related`: the editors' picks first, then published articles that
+//! share the most topics, newest first among equals.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use newsdesk_persistence::articles as store;
+use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::RelatedOut;
+use super::view::{self, Shape};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::QueryParams;
+use crate::respond::public_json;
+use crate::state::AppState;
+use crate::users::not_found_as;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RelatedQuery {
+    /// How many, 1 to 20 (default 5).
+    #[param(minimum = 1, maximum = 20)]
+    pub limit: Option<i64>,
+}
+
+/// Why an item is in the list.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Chosen by an editor, in their order.
+    Editor,
+    /// Shares topics (tags) with the article.
+    Topics,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedItem {
+    pub origin: Origin,
+    pub link: RelatedOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedList {
+    pub data: Vec<RelatedItem>,
+}
+
+/// Related reading for a published article.
+#[utoipa::path(get, path = "/v1/articles/{slug}/related", operation_id = "list_related", tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
+    responses(
+        (status = 200, description = "Editor picks, then topic matches; never the article itself or an unpublished one", body = RelatedList),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn related(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: QueryParams<RelatedQuery>,
+) -> ApiResult<HttpResponse> {
+    let limit = query.0.limit.unwrap_or(5);
+    if !(1..=20).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 20"));
+    }
+    let data = state
+        .read(move |conn| {
+            let article = store::find_published_by_slug(conn, &slug)?;
+            let include = Include { links: true, published_links_only: true, ..Include::default() };
+            let mut picks = relations::load(conn, std::slice::from_ref(&article.id), include)?
+                .links
+                .remove(&article.id)
+                .unwrap_or_default();
+            picks.truncate(usize::try_from(limit).unwrap_or(0));
+            let mut exclude: Vec<String> = picks
+                .iter()
+                .filter_map(|link| match link {
+                    LoadedLink::Article(card) => Some(card.id.clone()),
+                    LoadedLink::External { .. } => None,
+                })
+                .collect();
+            exclude.push(article.id.clone());
+            let room = limit - i64::try_from(picks.len()).unwrap_or(limit);
+            let matches = store::related_by_tags(conn, &article.id, &exclude, room)?;
+            let mut items: Vec<RelatedItem> = picks
+                .into_iter()
+                .map(|link| RelatedItem { origin: Origin::Editor, link: view::related_out(link) })
+                .collect();
+            let cards = view::render_all(conn, matches, Shape { public: true, ..Shape::default() })?;
+            items.extend(cards.into_iter().map(|card| RelatedItem {
+                origin: Origin::Topics,
+                link: RelatedOut::Article { article: view::card_of(card) },
+            }));
+            Ok(items)
+        })
+        .await
+        .map_err(|e| not_found_as(e, "article"))?;
+    public_json(&req, &RelatedList { data })
+}

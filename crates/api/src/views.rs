@@ -1,0 +1,222 @@
+//! Most viewed: a cheap view beacon, counted in memory and written in batches.
+//!
+//! `POST /v1/articles/{slug}/views` only touches memory (a slug cache and a counter map), so a
+//! burst of beacons never takes a write lock per view. A task flushes the counts every second,
+//! and once more when the server stops.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDateTime, Utc};
+use moka::sync::Cache;
+use newsdesk_persistence::{articles, views, Database};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::articles::dto::ArticleOut;
+use crate::articles::view::{self as render, Shape};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::QueryParams;
+use crate::respond::public_json;
+use crate::state::AppState;
+
+/// Repeated views of one article from one client within this window count once.
+const REPEAT_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// Views waiting to be written, keyed by article and day.
+type Pending = HashMap<(String, NaiveDateTime), i64>;
+
+pub struct ViewCounter {
+    pending: Mutex<Pending>,
+    /// Clients that recently viewed an article (a hash of address, agent and article).
+    recent: Cache<u64, ()>,
+    /// Slug -> id of published articles, so a beacon rarely reads the database.
+    published: Cache<String, Option<String>>,
+}
+
+impl Default for ViewCounter {
+    fn default() -> Self {
+        Self {
+            pending: Mutex::new(HashMap::new()),
+            recent: Cache::builder().max_capacity(1_000_000).time_to_live(REPEAT_WINDOW).build(),
+            published: Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(5)).build(),
+        }
+    }
+}
+
+impl ViewCounter {
+    /// Counts a view unless this client already viewed this article recently.
+    fn count(&self, article_id: &str, client: u64) {
+        if self.recent.contains_key(&client) {
+            return;
+        }
+        self.recent.insert(client, ());
+        let day = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+        let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *pending.entry((article_id.to_owned(), day)).or_insert(0) += 1;
+    }
+
+    fn take(&self) -> Vec<(String, NaiveDateTime, i64)> {
+        let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::mem::take(&mut *pending).into_iter().map(|((id, day), n)| (id, day, n)).collect()
+    }
+
+    /// Writes what is pending in one transaction. Blocking: call off the async workers.
+    pub fn flush(&self, db: &Database) -> usize {
+        let batch = self.take();
+        if batch.is_empty() {
+            return 0;
+        }
+        match db.write(|conn| views::add(conn, &batch)) {
+            Ok(()) => batch.len(),
+            Err(error) => {
+                // Keep the counts for the next flush rather than lose them.
+                tracing::warn!(%error, "could not write view counts; will retry");
+                let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                for (id, day, n) in batch {
+                    *pending.entry((id, day)).or_insert(0) += n;
+                }
+                0
+            }
+        }
+    }
+}
+
+/// Flushes once more when the flusher task is dropped, i.e. when the server stops.
+struct FlushOnStop(Arc<ViewCounter>, Database);
+
+impl Drop for FlushOnStop {
+    fn drop(&mut self) {
+        self.0.flush(&self.1);
+    }
+}
+
+/// Writes buffered views every second until the server stops.
+pub async fn flusher(counter: Arc<ViewCounter>, db: Database) {
+    let guard = FlushOnStop(counter, db);
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        ticker.tick().await;
+        let (counter, db) = (guard.0.clone(), guard.1.clone());
+        let _ = web::block(move || counter.flush(&db)).await;
+    }
+}
+
+fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    req.peer_addr().map(|a| a.ip()).hash(&mut hasher);
+    req.headers().get(header::USER_AGENT).map(|v| v.as_bytes()).hash(&mut hasher);
+    article_id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Count a view of a published article. Cheap and asynchronous: counts appear in the
+/// most-viewed list within about a second.
+#[utoipa::path(post, path = "/v1/articles/{slug}/views", operation_id = "record_view", tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses(
+        (status = 202, description = "Counted (repeat views from one client within 30 minutes count once)"),
+        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+    let slug = slug.into_inner();
+    let article_id = match state.views.published.get(&slug) {
+        Some(found) => found,
+        None => {
+            let lookup = slug.clone();
+            let found = state
+                .read(move |conn| match articles::find_published_by_slug(conn, &lookup) {
+                    Ok(row) => Ok(Some(row.id)),
+                    Err(newsdesk_persistence::StoreError::NotFound) => Ok(None),
+                    Err(e) => Err(e),
+                })
+                .await?;
+            state.views.published.insert(slug, found.clone());
+            found
+        }
+    };
+    let article_id = article_id.ok_or_else(|| ApiError::not_found("article"))?;
+    state.views.count(&article_id, client_key(&req, &article_id));
+    Ok(HttpResponse::build(StatusCode::ACCEPTED).insert_header((header::CACHE_CONTROL, "no-store")).finish())
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Window {
+    Day,
+    #[default]
+    Week,
+    Month,
+    All,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MostViewedQuery {
+    /// Count views over the last day, week (default), month, or all time.
+    pub window: Option<Window>,
+    /// How many, 1 to 50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
+    pub limit: Option<i64>,
+    /// Only articles in this section (slug).
+    pub section: Option<String>,
+    /// Only articles with this tag (slug).
+    pub tag: Option<String>,
+}
+
+/// A card in the most-viewed list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MostViewedItem {
+    pub views: i64,
+    pub article: ArticleOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MostViewed {
+    pub data: Vec<MostViewedItem>,
+}
+
+/// Published articles ranked by views in a window.
+#[utoipa::path(get, path = "/v1/articles/most-viewed", operation_id = "list_most_viewed", tag = "articles",
+    params(MostViewedQuery),
+    responses(
+        (status = 200, description = "Most viewed first, as cards with their section", body = MostViewed),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn most_viewed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<MostViewedQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.0;
+    let limit = q.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 50"));
+    }
+    let today = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let since = match q.window.unwrap_or_default() {
+        Window::Day => Some(today),
+        Window::Week => Some(today - chrono::Duration::days(6)),
+        Window::Month => Some(today - chrono::Duration::days(29)),
+        Window::All => None,
+    };
+    let shape = Shape { section: true, public: true, ..Shape::default() };
+    let data = state
+        .read(move |conn| {
+            let ranked = views::most_viewed(conn, since, q.section.as_deref(), q.tag.as_deref(), limit)?;
+            let (rows, counts): (Vec<_>, Vec<_>) = ranked.into_iter().unzip();
+            let cards = render::render_all(conn, rows, shape)?;
+            Ok(cards
+                .into_iter()
+                .zip(counts)
+                .map(|(article, views)| MostViewedItem { views, article })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    public_json(&req, &MostViewed { data })
+}

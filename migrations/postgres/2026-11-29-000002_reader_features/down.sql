@@ -1,0 +1,3 @@
+DROP INDEX articles_search;
+ALTER TABLE articles DROP COLUMN search;
+DROP TABLE article_views;
