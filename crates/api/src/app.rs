@@ -106,6 +106,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        cursors: crate::cursor::CursorCodec::new(&secret),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
     actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));

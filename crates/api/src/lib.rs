@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod cursor;
 pub mod error;
 pub mod extract;
 pub mod health;

@@ -65,8 +65,9 @@ pub struct ListMeta {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pagination {
+    /// The page number when paging by `page`; null when paging by cursor.
     #[schema(example = 1)]
-    pub page: i64,
+    pub page: Option<i64>,
     #[schema(example = 20)]
     pub limit: i64,
     /// Items matching the filters, across all pages.
@@ -81,6 +82,10 @@ pub struct Pagination {
     #[schema(example = "/v1/articles?page=2&limit=20")]
     pub next_url: Option<String>,
     pub prev_url: Option<String>,
+    /// Opaque cursor of the next page (send as `cursor`); null on the last page.
+    pub next_cursor: Option<String>,
+    /// Opaque cursor of the previous page; null on the first.
+    pub prev_cursor: Option<String>,
 }
 
 impl<T: ToSchema> ListResponse<T> {
@@ -93,7 +98,7 @@ impl<T: ToSchema> ListResponse<T> {
             data,
             meta: ListMeta {
                 pagination: Pagination {
-                    page,
+                    page: Some(page),
                     limit,
                     total,
                     pages,
@@ -101,21 +106,57 @@ impl<T: ToSchema> ListResponse<T> {
                     prev,
                     next_url: next.map(url),
                     prev_url: prev.map(url),
+                    next_cursor: None,
+                    prev_cursor: None,
                 },
             },
         }
     }
 }
 
-/// The request's own URL with `page` and `limit` replaced.
-fn page_url(req: &HttpRequest, page: i64, limit: i64) -> String {
+impl<T: ToSchema> ListResponse<T> {
+    /// Adds cursors. With `cursor_links` the next and previous links use them too; `page` is
+    /// the page number, if the page has one.
+    pub fn with_cursors(
+        mut self,
+        req: &HttpRequest,
+        page: Option<i64>,
+        cursor_links: bool,
+        next: Option<String>,
+        prev: Option<String>,
+    ) -> Self {
+        let p = &mut self.meta.pagination;
+        p.page = page;
+        if cursor_links {
+            p.next = None;
+            p.prev = None;
+            p.next_url = next.as_deref().map(|c| cursor_url(req, c, p.limit));
+            p.prev_url = prev.as_deref().map(|c| cursor_url(req, c, p.limit));
+        }
+        p.next_cursor = next;
+        p.prev_cursor = prev;
+        self
+    }
+}
+
+/// The request's own URL with its paging parameters replaced by `extra`.
+fn replace_paging(req: &HttpRequest, extra: &[(&str, String)]) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
-        if key != "page" && key != "limit" {
+        if key != "page" && key != "limit" && key != "cursor" {
             query.append_pair(&key, &value);
         }
     }
-    query.append_pair("page", &page.to_string());
-    query.append_pair("limit", &limit.to_string());
+    for (key, value) in extra {
+        query.append_pair(key, value);
+    }
     format!("{}?{}", req.path(), query.finish())
+}
+
+fn page_url(req: &HttpRequest, page: i64, limit: i64) -> String {
+    replace_paging(req, &[("page", page.to_string()), ("limit", limit.to_string())])
+}
+
+fn cursor_url(req: &HttpRequest, cursor: &str, limit: i64) -> String {
+    replace_paging(req, &[("cursor", cursor.to_owned()), ("limit", limit.to_string())])
 }

@@ -12,6 +12,8 @@ pub struct AppState {
     pub login_limits: crate::auth::limits::LoginLimits,
     /// Lifetime of draft preview links.
     pub preview_ttl_secs: i64,
+    /// Signs and checks pagination cursors.
+    pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.
     pub views: std::sync::Arc<crate::views::ViewCounter>,
 }

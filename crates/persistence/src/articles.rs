@@ -178,23 +178,124 @@ pub fn list(
     page: PageRequest,
 ) -> StoreResult<Page<ArticleRow>> {
     let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
-    let query = filtered(conn, filter).limit(page.limit).offset(page.offset);
-    let query = match sort {
-        ArticleSort::NewestPublished => query.order((articles::published_at.desc(), articles::id.desc())),
-        ArticleSort::OldestPublished => query.order((articles::published_at.asc(), articles::id.asc())),
-        ArticleSort::RecentlyUpdated => query.order((articles::updated_at.desc(), articles::id.desc())),
-        ArticleSort::TitleAsc => query.order((articles::title.asc(), articles::id.asc())),
-        ArticleSort::TitleDesc => query.order((articles::title.desc(), articles::id.desc())),
-        ArticleSort::Relevance => match &filter.q {
-            Some(q) => query.order((
-                crate::search::relevance(conn, q).desc(),
-                articles::published_at.desc(),
-                articles::id.desc(),
-            )),
-            None => query.order((articles::published_at.desc(), articles::id.desc())),
-        },
-    };
+    let query = order(conn, filtered(conn, filter), filter, sort, false).limit(page.limit).offset(page.offset);
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
+}
+
+/// A position in a sorted list: the sort value and id of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Time(NaiveDateTime),
+    Text(String),
+}
+
+/// Where a keyset page starts: just after (or, `backwards`, just before) this row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyset {
+    pub key: SortKey,
+    pub id: String,
+    pub backwards: bool,
+}
+
+impl ArticleSort {
+    /// The SQL of the value the list is sorted on (for keyset comparisons), and whether it
+    /// runs high to low. Drafts have no publication date, so they sort by creation.
+    fn key_sql(self) -> (&'static str, bool) {
+        match self {
+            Self::NewestPublished | Self::Relevance => ("COALESCE(articles.published_at, articles.created_at)", true),
+            Self::OldestPublished => ("COALESCE(articles.published_at, articles.created_at)", false),
+            Self::RecentlyUpdated => ("articles.updated_at", true),
+            Self::TitleAsc => ("articles.title", false),
+            Self::TitleDesc => ("articles.title", true),
+        }
+    }
+
+    /// The position of `row` in a list in this order.
+    pub fn key_of(self, row: &ArticleRow) -> SortKey {
+        match self {
+            Self::NewestPublished | Self::OldestPublished | Self::Relevance => {
+                SortKey::Time(row.published_at.unwrap_or(row.created_at))
+            }
+            Self::RecentlyUpdated => SortKey::Time(row.updated_at),
+            Self::TitleAsc | Self::TitleDesc => SortKey::Text(row.title.clone()),
+        }
+    }
+}
+
+fn order(
+    conn: &DbConn,
+    query: BoxedArticles,
+    filter: &ArticleFilter,
+    sort: ArticleSort,
+    reverse: bool,
+) -> BoxedArticles {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    if let (ArticleSort::Relevance, Some(q)) = (sort, &filter.q) {
+        return query.order((
+            crate::search::relevance(conn, q).desc(),
+            articles::published_at.desc(),
+            articles::id.desc(),
+        ));
+    }
+    let (key, descending) = sort.key_sql();
+    if descending != reverse {
+        query.order((sql::<Text>(key).desc(), articles::id.desc()))
+    } else {
+        query.order((sql::<Text>(key).asc(), articles::id.asc()))
+    }
+}
+
+/// A page that starts after (or before) `from`, in the list's order, plus whether more rows
+/// lie beyond it in that direction. Stable while articles are published: no row repeats or
+/// goes missing across pages. Not for relevance order, which pages by offset.
+pub fn list_keyset(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    sort: ArticleSort,
+    limit: i64,
+    from: Option<&Keyset>,
+) -> StoreResult<(Page<ArticleRow>, bool)> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text, Timestamp};
+    let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
+    let backwards = from.is_some_and(|f| f.backwards);
+    let mut query = order(conn, filtered(conn, filter), filter, sort, backwards);
+    if let Some(from) = from {
+        let (key, descending) = sort.key_sql();
+        let cmp = if descending != from.backwards { "<" } else { ">" };
+        let head = format!("(({key} {cmp} ");
+        let middle = format!(") OR ({key} = ");
+        let tail = format!(" AND articles.id {cmp} ");
+        let condition: Box<dyn BoxableExpression<articles::table, Db, SqlType = Bool>> = match &from.key {
+            SortKey::Time(t) => Box::new(
+                sql::<Bool>(&head)
+                    .bind::<Timestamp, _>(*t)
+                    .sql(&middle)
+                    .bind::<Timestamp, _>(*t)
+                    .sql(&tail)
+                    .bind::<Text, _>(from.id.clone())
+                    .sql("))"),
+            ),
+            SortKey::Text(t) => Box::new(
+                sql::<Bool>(&head)
+                    .bind::<Text, _>(t.clone())
+                    .sql(&middle)
+                    .bind::<Text, _>(t.clone())
+                    .sql(&tail)
+                    .bind::<Text, _>(from.id.clone())
+                    .sql("))"),
+            ),
+        };
+        query = query.filter(condition);
+    }
+    let mut items = query.limit(limit + 1).load::<ArticleRow>(conn)?;
+    let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    if backwards {
+        items.reverse();
+    }
+    Ok((Page { items, total }, more))
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ArticleRow> {

@@ -6,7 +6,8 @@ use newsdesk_domain::{Action, ArticleStatus};
 use newsdesk_persistence::articles as store;
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
-use super::query::{ArticleListQuery, StatusQuery};
+use super::listing;
+use super::query::{ArticleListQuery, CursorQuery, StatusQuery};
 use super::view::{self, Shape};
 use super::{lifecycle, write};
 use crate::auth::AuthUser;
@@ -37,9 +38,10 @@ pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOu
 
 /// List articles in every status. Contributors and authors see only their own.
 #[utoipa::path(get, path = "/v1/admin/articles", operation_id = "admin_list_articles", tag = "admin-articles", security(("bearer" = [])),
-    params(StatusQuery, ArticleListQuery, Paging),
+    params(StatusQuery, ArticleListQuery, Paging, CursorQuery),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -50,9 +52,8 @@ pub async fn list(
     status: QueryParams<StatusQuery>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
+    cursor: QueryParams<CursorQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
     let mut filter = query.0.filter()?;
     if let Some(status) = status.0.status {
         filter.statuses = Some(vec![status.as_str().into()]);
@@ -62,19 +63,15 @@ pub async fn list(
     }
     let sort = query.0.sort();
     let shape = query.0.shape(!user.sees_all_articles())?;
-    let (data, total) = state
-        .read(move |conn| {
-            let found = store::list(conn, &filter, sort, request)?;
-            let snippets = match &filter.q {
-                Some(q) => view::snippets(conn, q, &found.items)?,
-                None => Default::default(),
-            };
-            let mut data = view::render_all(conn, found.items, shape)?;
-            view::attach_snippets(&mut data, snippets);
-            Ok((data, found.total))
-        })
-        .await?;
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, total, limit, page)))
+    let list = listing::page_of(
+        &req,
+        &state,
+        listing::ListSpec { endpoint: "admin", filter, sort, shape },
+        paging.0,
+        cursor.0.cursor,
+    )
+    .await?;
+    Ok(private_json(StatusCode::OK, &list))
 }
 
 /// Create a draft with its byline, tags, section, source and related links.

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod dto;
 pub mod history;
 pub mod lifecycle;
+pub mod listing;
 pub mod preview;
 pub mod public;
 pub mod query;

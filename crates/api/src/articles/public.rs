@@ -7,7 +7,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::dto::ArticleOut;
-use super::query::ArticleListQuery;
+use super::listing;
+use super::query::{ArticleListQuery, CursorQuery};
 use super::view::{self, Shape};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
@@ -15,10 +16,11 @@ use crate::respond::{public_json, ListResponse};
 use crate::state::AppState;
 
 /// List published articles.
-#[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging),
+#[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging, CursorQuery),
     responses(
         (status = 200, description = "A page of published articles as cards", body = ListResponse<ArticleOut>),
         (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
@@ -26,26 +28,21 @@ pub async fn list(
     state: web::Data<AppState>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
+    cursor: QueryParams<CursorQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
     let mut filter = query.0.filter()?;
     filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
     let sort = query.0.sort();
     let shape = query.0.shape(true)?;
-    let (data, total) = state
-        .read(move |conn| {
-            let found = store::list(conn, &filter, sort, request)?;
-            let snippets = match &filter.q {
-                Some(q) => view::snippets(conn, q, &found.items)?,
-                None => Default::default(),
-            };
-            let mut data = view::render_all(conn, found.items, shape)?;
-            view::attach_snippets(&mut data, snippets);
-            Ok((data, found.total))
-        })
-        .await?;
-    public_json(&req, &ListResponse::new(&req, data, total, limit, page))
+    let list = listing::page_of(
+        &req,
+        &state,
+        listing::ListSpec { endpoint: "public", filter, sort, shape },
+        paging.0,
+        cursor.0.cursor,
+    )
+    .await?;
+    public_json(&req, &list)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -162,3 +162,19 @@ impl Shape {
         Ok(())
     }
 }
+
+/// The opaque cursor of a page, from `next_cursor` or `prev_cursor` of another.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CursorQuery {
+    /// Continue a list from here. Cursors stay correct while articles are being published;
+    /// prefer them to `page` beyond the first few pages.
+    #[param(max_length = 1000)]
+    pub cursor: Option<String>,
+}
+
+/// Names one list (endpoint, filters and order) so a cursor cannot be reused on another.
+pub fn list_fingerprint(endpoint: &str, filter: &ArticleFilter, sort: ArticleSort) -> String {
+    let canonical = format!("{filter:?}|{sort:?}");
+    format!("{endpoint}:{:016x}", xxhash_rust::xxh3::xxh3_64(canonical.as_bytes()))
+}
