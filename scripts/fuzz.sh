@@ -11,7 +11,8 @@ PORT=${FUZZ_PORT:-18765}
 
 cargo build --quiet --bin newsdesk
 dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+# On failure, show the end of the server log: a crash leaves its reason there.
+trap 'status=$?; kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; [ "$status" = 0 ] || tail -n 40 "$dir/server.log"; rm -rf "$dir"' EXIT
 NEWSDESK_DATABASE_URL="$dir/fuzz.db" NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_LOG=warn \
   NEWSDESK_JWT_SECRET="fuzzing-secret-fuzzing-secret-fuzzing-secret" \
   NEWSDESK_ADMIN_EMAIL=fuzz@example.org NEWSDESK_ADMIN_PASSWORD="fuzzing password 123" \

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{api_keys, articles, audit, auth, bootstrap, health, middleware, scheduler, terms, users, views};
+use crate::{api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, scheduler, terms, users, views};
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -27,6 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/v1/articles/{slug}").route(web::get().to(articles::public::get)))
         .service(web::resource("/v1/articles/{slug}/related").route(web::get().to(articles::related::related)))
         .service(web::resource("/v1/articles/{slug}/views").route(web::post().to(views::beacon)))
+        .service(web::resource("/v1/feed.rss").route(web::get().to(feeds::rss_feed)))
+        .service(web::resource("/v1/feed.atom").route(web::get().to(feeds::atom_feed)))
+        .service(web::resource("/v1/feed.json").route(web::get().to(feeds::json_feed)))
+        .service(web::resource("/sitemap.xml").route(web::get().to(feeds::sitemap)))
         .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
         .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
         .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
@@ -100,13 +104,19 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
     if demo {
         bootstrap::demo_content(&db).await?;
     }
+    let public_url = config.resolve_public_url()?;
     let state = web::Data::new(AppState {
+        public_url,
         db,
         tokens,
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
         cursors: crate::cursor::CursorCodec::new(&secret),
+        public_cache_control: format!(
+            "public, max-age={}, stale-while-revalidate={}",
+            config.cache_max_age, config.cache_stale_while_revalidate
+        ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
     actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));

@@ -40,6 +40,16 @@ pub struct Config {
     /// Seconds a request waits for a database connection before answering 503.
     #[arg(long, env = "NEWSDESK_DB_TIMEOUT", default_value_t = 5)]
     pub db_timeout: u64,
+    /// The public base URL (scheme and host, no trailing slash) used for absolute links in feeds
+    /// and the sitemap. Default: `http://` + the bind address.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How long shared caches (CDNs) may serve public responses, in seconds.
+    #[arg(long, env = "NEWSDESK_CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u32,
+    /// How long past that a cache may serve a stale copy while it revalidates, in seconds.
+    #[arg(long, env = "NEWSDESK_CACHE_STALE_WHILE_REVALIDATE", default_value_t = 300)]
+    pub cache_stale_while_revalidate: u32,
     /// Lifetime of draft preview links, in seconds.
     #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
     pub preview_ttl: i64,
@@ -59,6 +69,14 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
+    /// The public base URL, checked to be an absolute http(s) URL.
+    pub fn resolve_public_url(&self) -> anyhow::Result<String> {
+        let given = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind));
+        let url =
+            newsdesk_domain::validation::http_url(&given).map_err(|m| anyhow::anyhow!("NEWSDESK_PUBLIC_URL {m}"))?;
+        Ok(url.trim_end_matches('/').to_owned())
+    }
+
     /// Where dev-mode files live: beside the SQLite file, or `./data`.
     pub fn data_dir(&self) -> PathBuf {
         let url = newsdesk_persistence::DatabaseUrl::parse(&self.database_url);

@@ -10,6 +10,7 @@ pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod health;
 pub mod middleware;
 pub mod openapi;

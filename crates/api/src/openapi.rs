@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api_keys, articles, audit, auth, health, terms, users, views};
+use crate::{api_keys, articles, audit, auth, feeds, health, terms, users, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,6 +15,7 @@ use crate::{api_keys, articles, audit, auth, health, terms, users, views};
     paths(
         articles::public::list, articles::public::get, articles::related::related,
         views::most_viewed, views::beacon,
+        feeds::rss_feed, feeds::atom_feed, feeds::json_feed, feeds::sitemap,
         terms::authors::public_list, terms::authors::public_get,
         terms::sources::public_list, terms::sources::public_get,
         terms::sections::public_list, terms::sections::public_get,
@@ -35,7 +36,7 @@ use crate::{api_keys, articles, audit, auth, health, terms, users, views};
         users::list, users::create, users::get, users::update,
         health::healthz, health::readyz,
     ),
-    components(schemas(articles::query::SortParam)),
+    components(schemas(articles::query::SortParam, views::Window)),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "Published articles"),
@@ -43,6 +44,7 @@ use crate::{api_keys, articles, audit, auth, health, terms, users, views};
         (name = "sources", description = "Wire services and outlets"),
         (name = "sections", description = "Sections such as View, News, Analysis"),
         (name = "tags", description = "Topics"),
+        (name = "feeds", description = "RSS, Atom, JSON Feed and the sitemap"),
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
         (name = "revisions", description = "Every change to an article, and restoring one"),

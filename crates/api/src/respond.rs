@@ -7,14 +7,64 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
 
-/// How long shared caches may keep public responses.
-pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
+/// `Cache-Control` for public responses (configurable; see `NEWSDESK_CACHE_MAX_AGE`).
+pub fn public_cache_control(req: &HttpRequest) -> String {
+    req.app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.public_cache_control.clone())
+        .unwrap_or_else(|| "public, max-age=60, stale-while-revalidate=300".to_owned())
+}
 
-/// A public response: a strong ETag over the exact bytes, 304 when the client has them.
-pub fn public_json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+/// A public response: a strong ETag over the exact bytes and, when known, `Last-Modified`;
+/// 304 when the client already has it (`If-None-Match` first, else `If-Modified-Since`).
+pub fn public_json_at<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    last_modified: Option<chrono::NaiveDateTime>,
+) -> ApiResult<HttpResponse> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
-    Ok(conditional(req, StatusCode::OK, body, &etag, PUBLIC_CACHE_CONTROL))
+    let mut response = conditional(req, StatusCode::OK, body, &etag, &public_cache_control(req));
+    if let Some(at) = last_modified {
+        let at = at.and_utc();
+        let stamp = header::HttpDate::from(std::time::SystemTime::from(at));
+        response.headers_mut().insert(
+            header::LAST_MODIFIED,
+            header::HeaderValue::from_str(&stamp.to_string()).unwrap_or(header::HeaderValue::from_static("")),
+        );
+        if response.status() == StatusCode::OK && not_modified_since(req, at) {
+            let mut not_modified = HttpResponse::NotModified();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
+                if let Some(value) = response.headers().get(&name) {
+                    not_modified.insert_header((name.clone(), value.clone()));
+                }
+            }
+            return Ok(not_modified.finish());
+        }
+    }
+    Ok(response)
+}
+
+/// A public response without a known modification time.
+pub fn public_json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+    public_json_at(req, value, None)
+}
+
+/// `If-Modified-Since` says the client's copy is current. Ignored when `If-None-Match` is sent,
+/// as RFC 9110 asks; HTTP dates have whole seconds, so the change time is cut to the second.
+fn not_modified_since(req: &HttpRequest, changed: chrono::DateTime<chrono::Utc>) -> bool {
+    if req.headers().contains_key(header::IF_NONE_MATCH) {
+        return false;
+    }
+    let Some(since) = req
+        .headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<header::HttpDate>().ok())
+    else {
+        return false;
+    };
+    let since = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::from(since));
+    changed.timestamp() <= since.timestamp()
 }
 
 /// An admin response for one resource: the ETag is its version, which `If-Match` echoes back.

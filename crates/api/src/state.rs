@@ -12,6 +12,10 @@ pub struct AppState {
     pub login_limits: crate::auth::limits::LoginLimits,
     /// Lifetime of draft preview links.
     pub preview_ttl_secs: i64,
+    /// Absolute base URL for links in feeds and the sitemap.
+    pub public_url: String,
+    /// `Cache-Control` of public responses.
+    pub public_cache_control: String,
     /// Signs and checks pagination cursors.
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.

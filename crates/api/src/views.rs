@@ -1,7 +1,7 @@
 //! Most viewed: a cheap view beacon, counted in memory and written in batches.
 //!
-//! `POST /v1/articles/{slug}/views` only touches memory (a slug cache and a counter map), so a
-//! burst of beacons never takes a write lock per view. A task flushes the counts every second,
+//! `POST /v1/articles/{slug}/views` reads one indexed row and touches a counter in memory, so
+//! a burst of beacons never takes a write lock per view. A task flushes the counts every second,
 //! and once more when the server stops.
 
 use std::collections::HashMap;
@@ -34,8 +34,6 @@ pub struct ViewCounter {
     pending: Mutex<Pending>,
     /// Clients that recently viewed an article (a hash of address, agent and article).
     recent: Cache<u64, ()>,
-    /// Slug -> id of published articles, so a beacon rarely reads the database.
-    published: Cache<String, Option<String>>,
 }
 
 impl Default for ViewCounter {
@@ -43,7 +41,6 @@ impl Default for ViewCounter {
         Self {
             pending: Mutex::new(HashMap::new()),
             recent: Cache::builder().max_capacity(1_000_000).time_to_live(REPEAT_WINDOW).build(),
-            published: Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(5)).build(),
         }
     }
 }
@@ -123,22 +120,15 @@ fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
         (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
-    let slug = slug.into_inner();
-    let article_id = match state.views.published.get(&slug) {
-        Some(found) => found,
-        None => {
-            let lookup = slug.clone();
-            let found = state
-                .read(move |conn| match articles::find_published_by_slug(conn, &lookup) {
-                    Ok(row) => Ok(Some(row.id)),
-                    Err(newsdesk_persistence::StoreError::NotFound) => Ok(None),
-                    Err(e) => Err(e),
-                })
-                .await?;
-            state.views.published.insert(slug, found.clone());
-            found
-        }
-    };
+    // One indexed read, so a just-published story counts at once and an unpublished one stops
+    // at once. (A per-process cache would need cross-process invalidation to stay correct.)
+    let article_id = state
+        .read(move |conn| match articles::find_published_by_slug(conn, &slug) {
+            Ok(row) => Ok(Some(row.id)),
+            Err(newsdesk_persistence::StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await?;
     let article_id = article_id.ok_or_else(|| ApiError::not_found("article"))?;
     state.views.count(&article_id, client_key(&req, &article_id));
     Ok(HttpResponse::build(StatusCode::ACCEPTED).insert_header((header::CACHE_CONTROL, "no-store")).finish())

@@ -82,3 +82,9 @@ pub fn list(conn: &mut DbConn, filter: &AuditFilter, page: PageRequest) -> Store
         .load(conn)?;
     Ok(Page { items, total })
 }
+
+/// When anything last changed: every write is audited, so the newest entry dates the content
+/// (conservatively: logins count too). Used for `Last-Modified`.
+pub fn last_change(conn: &mut DbConn) -> StoreResult<Option<NaiveDateTime>> {
+    Ok(audit_log::table.select(diesel::dsl::max(audit_log::at)).first(conn)?)
+}

@@ -108,6 +108,9 @@ impl TestApp {
             db_pool_size: 4,
             db_timeout: 1,
             preview_ttl: 86_400,
+            public_url: Some("https://news.example.org".into()),
+            cache_max_age: 60,
+            cache_stale_while_revalidate: 300,
         };
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.

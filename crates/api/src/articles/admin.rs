@@ -71,7 +71,7 @@ pub async fn list(
         cursor.0.cursor,
     )
     .await?;
-    Ok(private_json(StatusCode::OK, &list))
+    Ok(private_json(StatusCode::OK, &list.0))
 }
 
 /// Create a draft with its byline, tags, section, source and related links.

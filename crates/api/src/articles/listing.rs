@@ -103,7 +103,7 @@ pub async fn page_of(
     spec: ListSpec,
     paging: crate::extract::Paging,
     cursor: Option<String>,
-) -> crate::error::ApiResult<crate::respond::ListResponse<super::dto::ArticleOut>> {
+) -> crate::error::ApiResult<(crate::respond::ListResponse<super::dto::ArticleOut>, Option<chrono::NaiveDateTime>)> {
     use super::view;
     let ListSpec { endpoint, filter, sort, shape } = spec;
     let (limit, _) = paging.resolve()?;
@@ -121,17 +121,21 @@ pub async fn page_of(
             let Listed { rows, total, page, next, prev } = listed;
             let mut data = view::render_all(conn, rows, shape)?;
             view::attach_snippets(&mut data, snippets);
-            Ok((data, total, page, next, prev))
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
+            Ok((data, total, page, next, prev, changed))
         })
         .await?;
-    let (data, total, page, next, prev) = listed;
+    let (data, total, page, next, prev, changed) = listed;
     let encode = |p: Position| state.cursors.encode(&list, &p);
     let response = crate::respond::ListResponse::new(req, data, total, limit, page.unwrap_or(1));
-    Ok(response.with_cursors(
-        req,
-        page,
-        cursor_links && (next.is_some() || prev.is_some() || page.is_none()),
-        next.map(encode),
-        prev.map(encode),
+    Ok((
+        response.with_cursors(
+            req,
+            page,
+            cursor_links && (next.is_some() || prev.is_some() || page.is_none()),
+            next.map(encode),
+            prev.map(encode),
+        ),
+        changed,
     ))
 }

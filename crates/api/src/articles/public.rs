@@ -12,7 +12,7 @@ use super::query::{ArticleListQuery, CursorQuery};
 use super::view::{self, Shape};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
-use crate::respond::{public_json, ListResponse};
+use crate::respond::{public_json_at, ListResponse};
 use crate::state::AppState;
 
 /// List published articles.
@@ -42,7 +42,7 @@ pub async fn list(
         cursor.0.cursor,
     )
     .await?;
-    public_json(&req, &list)
+    public_json_at(&req, &list.0, list.1)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -80,15 +80,17 @@ pub async fn get(
     };
     shape.apply_formats(query.0.formats.as_deref(), true)?;
     enum Found {
-        Article(Box<ArticleOut>),
+        Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
         MovedTo(String),
         Nothing,
     }
     let found = state
         .read(move |conn| match store::find_published_by_slug(conn, &slug) {
-            Ok(row) => Ok(view::render_all(conn, vec![row], shape)?
-                .pop()
-                .map_or(Found::Nothing, |a| Found::Article(Box::new(a)))),
+            Ok(row) => {
+                let changed = newsdesk_persistence::audit::last_change(conn)?;
+                let article = view::render_all(conn, vec![row], shape)?.pop();
+                Ok(article.map_or(Found::Nothing, |a| Found::Article(Box::new(a), changed)))
+            }
             Err(newsdesk_persistence::StoreError::NotFound) => {
                 Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
             }
@@ -96,12 +98,12 @@ pub async fn get(
         })
         .await?;
     match found {
-        Found::Article(article) => public_json(&req, &article),
+        Found::Article(article, changed) => public_json_at(&req, &article, changed),
         Found::MovedTo(current) => {
             let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
             Ok(HttpResponse::MovedPermanently()
                 .insert_header((actix_web::http::header::LOCATION, format!("/v1/articles/{current}{query}")))
-                .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::PUBLIC_CACHE_CONTROL))
+                .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(&req)))
                 .finish())
         }
         Found::Nothing => Err(crate::error::ApiError::not_found("article")),

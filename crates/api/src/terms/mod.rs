@@ -16,7 +16,7 @@ use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, Precondition, QueryParams};
-use crate::respond::{private_json, public_json, versioned_json, ListResponse};
+use crate::respond::{private_json, public_json_at, versioned_json, ListResponse};
 use crate::state::AppState;
 use crate::users::not_found_as;
 
@@ -201,12 +201,12 @@ pub async fn public_list<T: Term>(
 ) -> ApiResult<HttpResponse> {
     let (limit, page) = paging.0.resolve()?;
     let request = paging.0.request()?;
-    let (found, counts) = state
+    let (found, counts, changed) = state
         .read(move |conn| {
             let found = T::list(conn, request)?;
             let ids: Vec<String> = found.items.iter().map(|r| T::id(r).to_owned()).collect();
             let counts = T::published_counts(conn, &ids)?;
-            Ok((found, counts))
+            Ok((found, counts, newsdesk_persistence::audit::last_change(conn)?))
         })
         .await?;
     let data: Vec<T::Out> = found
@@ -217,7 +217,7 @@ pub async fn public_list<T: Term>(
             T::public_view(row, count)
         })
         .collect();
-    public_json(&req, &ListResponse::new(&req, data, found.total, limit, page))
+    public_json_at(&req, &ListResponse::new(&req, data, found.total, limit, page), changed)
 }
 
 pub async fn public_get<T: Term>(
@@ -225,15 +225,15 @@ pub async fn public_get<T: Term>(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (row, count) = state
+    let (row, count, changed) = state
         .read(move |conn| {
             let row = T::find_by_slug(conn, &slug)?;
             let count = T::published_counts(conn, &[T::id(&row).to_owned()])?;
-            Ok((row, count.into_values().next().unwrap_or(0)))
+            Ok((row, count.into_values().next().unwrap_or(0), newsdesk_persistence::audit::last_change(conn)?))
         })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
-    public_json(&req, &T::public_view(row, count))
+    public_json_at(&req, &T::public_view(row, count), changed)
 }
 
 /// Declares a resource's seven documented handlers and a `configure` that routes them.

@@ -1,0 +1,337 @@
+//! Feeds and the sitemap: RSS 2.0, Atom and JSON Feed 1.1 of the newest published articles
+//! (everything, or one section, tag, author or source), and `/sitemap.xml`. Built with feed and
+//! XML crates, with absolute URLs from `NEWSDESK_PUBLIC_URL`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_persistence::articles::{self as store, ArticleFilter, ArticleSort};
+use newsdesk_persistence::PageRequest;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use crate::articles::dto::ArticleOut;
+use crate::articles::view::{self, Shape};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::QueryParams;
+use crate::respond::public_cache_control;
+use crate::state::AppState;
+
+/// Most entries in a feed, and in the sitemap.
+const MAX_FEED: i64 = 100;
+const MAX_SITEMAP: i64 = 50_000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Only this section (slug).
+    pub section: Option<String>,
+    /// Only this tag (slug).
+    pub tag: Option<String>,
+    /// Only this author (slug).
+    pub author: Option<String>,
+    /// Only this source (slug).
+    pub source: Option<String>,
+    /// Entries, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// The public address of an article page, for feed readers and search engines.
+pub fn article_url(base: &str, slug: &str) -> String {
+    format!("{base}/articles/{slug}")
+}
+
+struct Feed {
+    title: String,
+    self_url: String,
+    items: Vec<ArticleOut>,
+    updated: DateTime<Utc>,
+}
+
+async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str) -> ApiResult<Feed> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=MAX_FEED).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 100"));
+    }
+    let scope =
+        [("section", &query.section), ("tag", &query.tag), ("author", &query.author), ("source", &query.source)]
+            .iter()
+            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+            .collect::<Vec<_>>();
+    let filter = ArticleFilter {
+        statuses: Some(vec!["published".into()]),
+        section: query.section,
+        tag: query.tag,
+        author: query.author,
+        source: query.source,
+        ..ArticleFilter::default()
+    };
+    let shape = Shape { authors: true, section: true, tags: true, html: true, public: true, ..Shape::default() };
+    let items = state
+        .read(move |conn| {
+            let found = store::list(conn, &filter, ArticleSort::NewestPublished, PageRequest { limit, offset: 0 })?;
+            view::render_all(conn, found.items, shape)
+        })
+        .await?;
+    let base = &state.public_url;
+    let query_string = req.query_string();
+    let self_url =
+        if query_string.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{query_string}") };
+    let title = if scope.is_empty() { "Newsdesk".to_owned() } else { format!("Newsdesk: {}", scope.join(", ")) };
+    let updated = items.iter().map(|a| a.updated_at).max().unwrap_or_else(Utc::now);
+    Ok(Feed { title, self_url, items, updated })
+}
+
+fn respond(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
+    let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, public_cache_control(req)));
+    if fresh {
+        response.finish()
+    } else {
+        response.content_type(content_type).body(body)
+    }
+}
+
+fn authors_of(article: &ArticleOut) -> Vec<String> {
+    article.authors.iter().flatten().map(|a| a.name.clone()).collect()
+}
+
+fn html_of(article: &ArticleOut) -> Option<String> {
+    article.body.as_ref().and_then(|b| b.html.clone())
+}
+
+/// RSS 2.0 feed of the newest published articles.
+#[utoipa::path(get, path = "/v1/feed.rss", operation_id = "feed_rss", tag = "feeds", params(FeedQuery),
+    responses(
+        (status = 200, description = "RSS 2.0", content_type = "application/rss+xml", body = String),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn rss_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    use rss::extension::atom::{AtomExtensionBuilder, Link};
+    let feed = load(&req, &state, query.0, "/v1/feed.rss").await?;
+    let base = &state.public_url;
+    let items: Vec<rss::Item> = feed
+        .items
+        .iter()
+        .map(|a| {
+            let link = article_url(base, &a.slug);
+            rss::ItemBuilder::default()
+                .title(Some(a.title.clone()))
+                .link(Some(link.clone()))
+                .guid(Some(rss::GuidBuilder::default().value(link).permalink(true).build()))
+                .description(a.summary.clone())
+                .content(html_of(a))
+                .author(None)
+                .dublin_core_ext(Some(
+                    rss::extension::dublincore::DublinCoreExtensionBuilder::default().creators(authors_of(a)).build(),
+                ))
+                .categories(
+                    a.tags
+                        .iter()
+                        .flatten()
+                        .map(|t| rss::CategoryBuilder::default().name(t.name.clone()).build())
+                        .collect::<Vec<_>>(),
+                )
+                .pub_date(a.published_at.map(|d| d.to_rfc2822()))
+                .build()
+        })
+        .collect();
+    let mut self_link = Link::default();
+    self_link.set_href(feed.self_url.clone());
+    self_link.set_rel("self");
+    self_link.set_mime_type(Some("application/rss+xml".to_owned()));
+    let channel = rss::ChannelBuilder::default()
+        .title(feed.title)
+        .link(format!("{base}/"))
+        .description("The newest published articles")
+        .language(Some("en".to_owned()))
+        .last_build_date(Some(feed.updated.to_rfc2822()))
+        .atom_ext(Some(AtomExtensionBuilder::default().links(vec![self_link]).build()))
+        .items(items)
+        .build();
+    let mut body = Vec::new();
+    channel.pretty_write_to(&mut body, b' ', 2).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(respond(&req, "application/rss+xml; charset=utf-8", body))
+}
+
+/// Atom feed of the newest published articles.
+#[utoipa::path(get, path = "/v1/feed.atom", operation_id = "feed_atom", tag = "feeds", params(FeedQuery),
+    responses(
+        (status = 200, description = "Atom 1.0", content_type = "application/atom+xml", body = String),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn atom_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    use atom_syndication::{ContentBuilder, EntryBuilder, FeedBuilder, FixedDateTime, LinkBuilder, PersonBuilder};
+    let feed = load(&req, &state, query.0, "/v1/feed.atom").await?;
+    let base = &state.public_url;
+    let date = |d: DateTime<Utc>| FixedDateTime::from(d);
+    let entries: Vec<atom_syndication::Entry> = feed
+        .items
+        .iter()
+        .map(|a| {
+            let link = article_url(base, &a.slug);
+            EntryBuilder::default()
+                .title(a.title.clone())
+                .id(link.clone())
+                .link(LinkBuilder::default().href(link).rel("alternate").build())
+                .updated(date(a.updated_at))
+                .published(a.published_at.map(date))
+                .summary(a.summary.clone().map(Into::into))
+                .content(Some(
+                    ContentBuilder::default().value(html_of(a)).content_type(Some("html".to_owned())).build(),
+                ))
+                .authors(
+                    authors_of(a)
+                        .into_iter()
+                        .map(|name| PersonBuilder::default().name(name).build())
+                        .collect::<Vec<_>>(),
+                )
+                .build()
+        })
+        .collect();
+    let atom = FeedBuilder::default()
+        .title(feed.title)
+        .id(feed.self_url.clone())
+        .updated(date(feed.updated))
+        .links(vec![
+            LinkBuilder::default()
+                .href(feed.self_url)
+                .rel("self")
+                .mime_type(Some("application/atom+xml".to_owned()))
+                .build(),
+            LinkBuilder::default().href(format!("{base}/")).rel("alternate").build(),
+        ])
+        .entries(entries)
+        .build();
+    let mut body = Vec::new();
+    atom.write_to(&mut body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(respond(&req, "application/atom+xml; charset=utf-8", body))
+}
+
+#[derive(Serialize)]
+struct JsonFeed {
+    version: &'static str,
+    title: String,
+    home_page_url: String,
+    feed_url: String,
+    language: &'static str,
+    items: Vec<JsonFeedItem>,
+}
+
+#[derive(Serialize)]
+struct JsonFeedItem {
+    id: String,
+    url: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    content_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    date_modified: String,
+    authors: Vec<JsonFeedAuthor>,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonFeedAuthor {
+    name: String,
+}
+
+/// JSON Feed 1.1 of the newest published articles.
+#[utoipa::path(get, path = "/v1/feed.json", operation_id = "feed_json", tag = "feeds", params(FeedQuery),
+    responses(
+        (status = 200, description = "JSON Feed 1.1", content_type = "application/feed+json", body = Object),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn json_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    let feed = load(&req, &state, query.0, "/v1/feed.json").await?;
+    let base = &state.public_url;
+    let json = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: feed.title,
+        home_page_url: format!("{base}/"),
+        feed_url: feed.self_url,
+        language: "en",
+        items: feed
+            .items
+            .iter()
+            .map(|a| JsonFeedItem {
+                id: article_url(base, &a.slug),
+                url: article_url(base, &a.slug),
+                title: a.title.clone(),
+                summary: a.summary.clone(),
+                content_html: html_of(a).unwrap_or_default(),
+                image: a.featured_image.as_ref().map(|i| i.url.clone()),
+                date_published: a.published_at.map(|d| d.to_rfc3339()),
+                date_modified: a.updated_at.to_rfc3339(),
+                authors: authors_of(a).into_iter().map(|name| JsonFeedAuthor { name }).collect(),
+                tags: a.tags.iter().flatten().map(|t| t.name.clone()).collect(),
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(respond(&req, "application/feed+json", body))
+}
+
+/// Every published article with its last change, for search engines.
+#[utoipa::path(get, path = "/sitemap.xml", operation_id = "sitemap", tag = "feeds",
+    responses(
+        (status = 200, description = "A sitemap (sitemaps.org 0.9)", content_type = "application/xml", body = String),
+        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+    ))]
+pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    use quick_xml::events::{BytesDecl, BytesText, Event};
+    use quick_xml::Writer;
+    let filter = ArticleFilter { statuses: Some(vec!["published".into()]), ..ArticleFilter::default() };
+    let rows = state
+        .read(move |conn| {
+            Ok(store::list(conn, &filter, ArticleSort::NewestPublished, PageRequest { limit: MAX_SITEMAP, offset: 0 })?
+                .items)
+        })
+        .await?;
+    let base = state.public_url.clone();
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let xml_error = |e: std::io::Error| ApiError::Internal(e.to_string());
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(xml_error)?;
+    writer
+        .create_element("urlset")
+        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+        .write_inner_content(|w| {
+            for row in &rows {
+                let lastmod = row.updated_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                w.create_element("url").write_inner_content(|u| {
+                    u.create_element("loc").write_text_content(BytesText::new(&article_url(&base, &row.slug)))?;
+                    u.create_element("lastmod").write_text_content(BytesText::new(&lastmod))?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(xml_error)?;
+    Ok(respond(&req, "application/xml; charset=utf-8", writer.into_inner()))
+}
