@@ -12,7 +12,7 @@ export NEWSDESK_TEST_POSTGRES_URL
 DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
 DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
 
-.PHONY: run test lint fmt openapi openapi-validate build fuzz
+.PHONY: run test lint fmt openapi openapi-validate build fuzz chromium
 
 ## Build and start the server on ./data/newsdesk.db with demo content, in dev mode.
 run:
@@ -23,9 +23,16 @@ run:
 build:
 	$(CARGO) build --workspace --all-targets
 
-## Every test: unit tests and the black-box HTTP suite on SQLite and PostgreSQL.
-test:
+## Every test: unit tests and the black-box HTTP suite on SQLite and PostgreSQL, including the
+## reader page in headless Chromium.
+test: chromium
 	$(CARGO) test --workspace
+
+## Debian's Chromium, for the reader-page test (installed when missing).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the reader-page test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## Formatting, clippy with warnings as errors, and a validator run over the OpenAPI document.
 lint: openapi-validate

@@ -628,7 +628,7 @@ async fn routing_errors_are_problems(app: TestApp) {
     let t = targets(&app).await;
     for (method, path) in [
         (Method::GET, "/v1/nope"),
-        (Method::GET, "/"),
+        (Method::GET, "/nope"),
         (Method::POST, "/v1/nope"),
         (Method::GET, "/v1/admin/nope"),
         (Method::GET, "/v2/articles"),

@@ -25,6 +25,10 @@ mod operations;
 #[cfg(test)]
 mod previews;
 #[cfg(test)]
+mod reader;
+#[cfg(test)]
+mod reader_page;
+#[cfg(test)]
 mod roles;
 #[cfg(test)]
 mod scheduling;

@@ -15,11 +15,17 @@ use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, scheduler, terms, users, views};
+use crate::{
+    api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+};
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
+    cfg.service(web::resource("/").route(web::get().to(reader::page)))
+        .service(web::resource("/articles/{slug}").route(web::get().to(reader::page)))
+        .service(web::resource("/reader.js").route(web::get().to(reader::script)))
+        .service(web::resource("/reader.css").route(web::get().to(reader::style)))
+        .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
         // Before `{slug}`, which would otherwise match "most-viewed".

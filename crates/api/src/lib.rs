@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
+pub mod reader;
 pub mod respond;
 pub mod scheduler;
 pub mod state;

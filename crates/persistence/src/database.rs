@@ -62,8 +62,9 @@ impl DatabaseUrl {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target)?;
                 // WAL lets readers run beside the single writer; NORMAL is durable enough in WAL.
+                // busy_timeout first: the others may need a lock another connection holds.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                      PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;

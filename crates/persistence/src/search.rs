@@ -105,7 +105,8 @@ pub fn snippets(conn: &mut DbConn, q: &str, ids: &[String]) -> StoreResult<std::
             query.load(c)?
         }
         DbConn::Postgres(c) => diesel::sql_query(
-            "SELECT id AS article_id, ts_headline('english', body_text, websearch_to_tsquery('english', $1), \
+            "SELECT id AS article_id, ts_headline('english', \
+             title || ' — ' || COALESCE(summary || ' — ', '') || body_text, websearch_to_tsquery('english', $1), \
              'StartSel=\u{1}, StopSel=\u{2}, MaxWords=35, MinWords=15, MaxFragments=1') AS snippet \
              FROM articles WHERE id = ANY($2)",
         )

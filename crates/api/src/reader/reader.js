@@ -1,0 +1,109 @@
+// A reference reader: everything on this page comes from Newsdesk's public API.
+// Copy freely. It renders an article like a news site's article page, with "New Articles",
+// "Most viewed" and related links, and sends the view beacon.
+"use strict";
+
+const api = (path) => fetch(path, { headers: { accept: "application/json" } }).then((r) => {
+  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  return r.json();
+});
+
+const text = (id, value) => { document.getElementById(id).textContent = value || ""; };
+const articleLink = (slug) => `/articles/${encodeURIComponent(slug)}`;
+
+function card(article, extra) {
+  const li = document.createElement("li");
+  const a = document.createElement("a");
+  a.href = articleLink(article.slug);
+  a.textContent = article.title;
+  li.append(a);
+  if (article.summary) {
+    const p = document.createElement("p");
+    p.textContent = article.summary;
+    li.append(p);
+  }
+  if (extra) {
+    const span = document.createElement("span");
+    span.className = "views";
+    span.textContent = extra;
+    li.append(span);
+  }
+  return li;
+}
+
+function renderArticle(article) {
+  document.title = `${article.title} · Newsdesk`;
+  text("section", article.section && article.section.name);
+  text("headline", article.title);
+  text("summary", article.summary);
+  text("source", article.source && (article.source.short_name || article.source.name));
+  const names = (article.authors || []).map((a) => a.name);
+  text("byline", names.length ? `By ${names.join(", ").replace(/, ([^,]*)$/, " and $1")}` : "");
+  const published = document.getElementById("published");
+  if (article.published_at) {
+    published.dateTime = article.published_at;
+    published.textContent = new Date(article.published_at).toLocaleDateString(undefined, { dateStyle: "long" });
+  }
+  if (article.featured_image) {
+    document.getElementById("figure").hidden = false;
+    const img = document.getElementById("image");
+    img.src = article.featured_image.url;
+    img.alt = article.featured_image.alt || "";
+    text("caption", [article.featured_image.caption, article.featured_image.credit].filter(Boolean).join(" · "));
+  }
+  // The API sanitizes article HTML before it leaves the server.
+  document.getElementById("body").innerHTML = (article.body && article.body.html) || "";
+}
+
+function renderRelated(items) {
+  const list = document.getElementById("related");
+  list.replaceChildren();
+  for (const { link } of items) {
+    if (link.type === "article") {
+      list.append(card(link.article));
+    } else {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = link.url;
+      a.rel = "noopener";
+      a.textContent = link.title || link.url;
+      li.append(a);
+      if (link.source) li.append(` (${link.source})`);
+      list.append(li);
+    }
+  }
+  document.getElementById("related-box").hidden = items.length === 0;
+}
+
+async function main() {
+  const match = location.pathname.match(/^\/articles\/([^/]+)$/);
+  let slug = match && decodeURIComponent(match[1]);
+  const newest = await api("/v1/articles?limit=6&include=section");
+  if (!slug && newest.data.length) slug = newest.data[0].slug;
+  document.getElementById("newest").replaceChildren(
+    ...newest.data.filter((a) => a.slug !== slug).slice(0, 5).map((a) => card(a)),
+  );
+  if (!slug) {
+    text("headline", "No articles yet");
+    return;
+  }
+  const article = await api(`/v1/articles/${encodeURIComponent(slug)}`);
+  renderArticle(article);
+  // The beacon first, then the lists, so this view can count in "Most viewed".
+  await fetch(`/v1/articles/${encodeURIComponent(article.slug)}/views`, { method: "POST" });
+  const [related, mostViewed] = await Promise.all([
+    api(`/v1/articles/${encodeURIComponent(article.slug)}/related?limit=5`),
+    api("/v1/articles/most-viewed?window=week&limit=5"),
+  ]);
+  renderRelated(related.data);
+  document.getElementById("most-viewed").replaceChildren(
+    ...mostViewed.data.map(({ article: a, views }) => card(a, `${views} view${views === 1 ? "" : "s"}`)),
+  );
+  document.body.dataset.ready = "true";
+}
+
+main().catch((error) => {
+  text("headline", "This article could not be loaded");
+  text("summary", String(error));
+  document.body.dataset.ready = "error";
+});
