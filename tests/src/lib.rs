@@ -23,6 +23,8 @@ mod openapi;
 #[cfg(test)]
 mod operations;
 #[cfg(test)]
+mod paging_and_feeds;
+#[cfg(test)]
 mod previews;
 #[cfg(test)]
 mod reader;

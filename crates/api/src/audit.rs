@@ -143,8 +143,8 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ReadAuditLog)?;
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let q = query.0;
     let filter = AuditFilter {
         actor: q.actor,
@@ -155,5 +155,5 @@ pub async fn list(
     };
     let found = state.read(move |conn| store::list(conn, &filter, request)).await?;
     let data = found.items.into_iter().map(AuditEntry::from).collect();
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
 }

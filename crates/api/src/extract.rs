@@ -201,15 +201,66 @@ pub struct IfMatch {
 }
 
 /// Pagination parameters shared by every list.
-#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Items per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// Page number, from 1. Deep pages cost more; narrow the filters instead.
+    /// Page number, from 1. Deep pages cost more and shift as content changes: prefer `cursor`.
     #[param(minimum = 1, maximum = 100000, default = 1)]
     pub page: Option<i64>,
+    /// Continue a list from a `next_cursor` or `prev_cursor` it returned. Opaque and signed:
+    /// a tampered cursor, or one from another list, gets 400.
+    #[param(max_length = 1000)]
+    pub cursor: Option<String>,
+}
+
+/// Which slice of a list (other than articles) to load: by page number or by an offset cursor.
+pub struct OffsetWindow {
+    list: String,
+    limit: i64,
+    offset: i64,
+    page: Option<i64>,
+}
+
+/// Names a list by its path and non-paging parameters, so its cursors work nowhere else.
+fn list_name(req: &HttpRequest) -> String {
+    let mut params: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(k, _)| k != "cursor" && k != "page" && k != "limit")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    params.sort();
+    format!("{}?{params:?}", req.path())
+}
+
+impl OffsetWindow {
+    pub fn request(&self) -> newsdesk_persistence::PageRequest {
+        newsdesk_persistence::PageRequest { limit: self.limit, offset: self.offset }
+    }
+
+    /// Wraps a loaded page with page links and cursors.
+    pub fn respond<T: utoipa::ToSchema>(
+        &self,
+        req: &HttpRequest,
+        cursors: &crate::cursor::CursorCodec,
+        data: Vec<T>,
+        total: i64,
+    ) -> crate::respond::ListResponse<T> {
+        use crate::cursor::Position;
+        let seen = self.offset + i64::try_from(data.len()).unwrap_or(0);
+        let next = (seen < total).then(|| cursors.encode(&self.list, &Position::Offset(self.offset + self.limit)));
+        let prev =
+            (self.offset > 0).then(|| cursors.encode(&self.list, &Position::Offset((self.offset - self.limit).max(0))));
+        let page = self.page.unwrap_or(self.offset / self.limit + 1);
+        crate::respond::ListResponse::new(req, data, total, self.limit, page).with_cursors(
+            req,
+            self.page,
+            self.page.is_none(),
+            next,
+            prev,
+        )
+    }
 }
 
 impl Paging {
@@ -218,7 +269,7 @@ impl Paging {
     /// Deepest offset page-based paging will compute; keeps a single request cheap.
     const MAX_PAGE: i64 = 100_000;
 
-    pub fn resolve(self) -> Result<(i64, i64), ApiError> {
+    pub fn resolve(&self) -> Result<(i64, i64), ApiError> {
         let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
             return Err(ApiError::invalid("limit", "must be between 1 and 100"));
@@ -230,8 +281,18 @@ impl Paging {
         Ok((limit, page))
     }
 
-    pub fn request(self) -> Result<newsdesk_persistence::PageRequest, ApiError> {
+    /// The slice to load: from `cursor` when given, else from `page` (default 1).
+    pub fn window(&self, cursors: &crate::cursor::CursorCodec, req: &HttpRequest) -> Result<OffsetWindow, ApiError> {
         let (limit, page) = self.resolve()?;
-        Ok(newsdesk_persistence::PageRequest { limit, offset: (page - 1) * limit })
+        let list = list_name(req);
+        match &self.cursor {
+            Some(cursor) => match cursors.decode(&list, cursor)? {
+                crate::cursor::Position::Offset(offset) => Ok(OffsetWindow { list, limit, offset, page: None }),
+                crate::cursor::Position::Keyset(_) => Err(ApiError::BadRequest(
+                    "the cursor is invalid or belongs to another list; start again without it".into(),
+                )),
+            },
+            None => Ok(OffsetWindow { list, limit, offset: (page - 1) * limit, page: Some(page) }),
+        }
     }
 }

@@ -2,7 +2,6 @@
 //! (everything, or one section, tag, author or source), and `/sitemap.xml`. Built with feed and
 //! XML crates, with absolute URLs from `NEWSDESK_PUBLIC_URL`.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles::{self as store, ArticleFilter, ArticleSort};
@@ -14,7 +13,7 @@ use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self, Shape};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
-use crate::respond::public_cache_control;
+use crate::respond::public_bytes;
 use crate::state::AppState;
 
 /// Most entries in a feed, and in the sitemap.
@@ -47,6 +46,8 @@ struct Feed {
     self_url: String,
     items: Vec<ArticleOut>,
     updated: DateTime<Utc>,
+    /// The last write anywhere, for `Last-Modified`.
+    changed: Option<chrono::NaiveDateTime>,
 }
 
 async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str) -> ApiResult<Feed> {
@@ -68,10 +69,10 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
         ..ArticleFilter::default()
     };
     let shape = Shape { authors: true, section: true, tags: true, html: true, public: true, ..Shape::default() };
-    let items = state
+    let (items, changed) = state
         .read(move |conn| {
             let found = store::list(conn, &filter, ArticleSort::NewestPublished, PageRequest { limit, offset: 0 })?;
-            view::render_all(conn, found.items, shape)
+            Ok((view::render_all(conn, found.items, shape)?, newsdesk_persistence::audit::last_change(conn)?))
         })
         .await?;
     let base = &state.public_url;
@@ -80,23 +81,7 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
         if query_string.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{query_string}") };
     let title = if scope.is_empty() { "Newsdesk".to_owned() } else { format!("Newsdesk: {}", scope.join(", ")) };
     let updated = items.iter().map(|a| a.updated_at).max().unwrap_or_else(Utc::now);
-    Ok(Feed { title, self_url, items, updated })
-}
-
-fn respond(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, public_cache_control(req)));
-    if fresh {
-        response.finish()
-    } else {
-        response.content_type(content_type).body(body)
-    }
+    Ok(Feed { title, self_url, items, updated, changed })
 }
 
 fn authors_of(article: &ArticleOut) -> Vec<String> {
@@ -121,6 +106,7 @@ pub async fn rss_feed(
 ) -> ApiResult<HttpResponse> {
     use rss::extension::atom::{AtomExtensionBuilder, Link};
     let feed = load(&req, &state, query.0, "/v1/feed.rss").await?;
+    let changed = feed.changed;
     let base = &state.public_url;
     let items: Vec<rss::Item> = feed
         .items
@@ -163,7 +149,7 @@ pub async fn rss_feed(
         .build();
     let mut body = Vec::new();
     channel.pretty_write_to(&mut body, b' ', 2).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(respond(&req, "application/rss+xml; charset=utf-8", body))
+    Ok(public_bytes(&req, "application/rss+xml; charset=utf-8", body, changed))
 }
 
 /// Atom feed of the newest published articles.
@@ -180,6 +166,7 @@ pub async fn atom_feed(
 ) -> ApiResult<HttpResponse> {
     use atom_syndication::{ContentBuilder, EntryBuilder, FeedBuilder, FixedDateTime, LinkBuilder, PersonBuilder};
     let feed = load(&req, &state, query.0, "/v1/feed.atom").await?;
+    let changed = feed.changed;
     let base = &state.public_url;
     let date = |d: DateTime<Utc>| FixedDateTime::from(d);
     let entries: Vec<atom_syndication::Entry> = feed
@@ -222,7 +209,7 @@ pub async fn atom_feed(
         .build();
     let mut body = Vec::new();
     atom.write_to(&mut body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(respond(&req, "application/atom+xml; charset=utf-8", body))
+    Ok(public_bytes(&req, "application/atom+xml; charset=utf-8", body, changed))
 }
 
 #[derive(Serialize)]
@@ -270,6 +257,7 @@ pub async fn json_feed(
     query: QueryParams<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
     let feed = load(&req, &state, query.0, "/v1/feed.json").await?;
+    let changed = feed.changed;
     let base = &state.public_url;
     let json = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
@@ -295,7 +283,7 @@ pub async fn json_feed(
             .collect(),
     };
     let body = serde_json::to_vec(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(respond(&req, "application/feed+json", body))
+    Ok(public_bytes(&req, "application/feed+json", body, changed))
 }
 
 /// Every published article with its last change, for search engines.
@@ -308,10 +296,15 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
     use quick_xml::events::{BytesDecl, BytesText, Event};
     use quick_xml::Writer;
     let filter = ArticleFilter { statuses: Some(vec!["published".into()]), ..ArticleFilter::default() };
-    let rows = state
+    let (rows, changed) = state
         .read(move |conn| {
-            Ok(store::list(conn, &filter, ArticleSort::NewestPublished, PageRequest { limit: MAX_SITEMAP, offset: 0 })?
-                .items)
+            let rows = store::list(
+                conn,
+                &filter,
+                ArticleSort::NewestPublished,
+                PageRequest { limit: MAX_SITEMAP, offset: 0 },
+            )?;
+            Ok((rows.items, newsdesk_persistence::audit::last_change(conn)?))
         })
         .await?;
     let base = state.public_url.clone();
@@ -333,5 +326,5 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
             Ok(())
         })
         .map_err(xml_error)?;
-    Ok(respond(&req, "application/xml; charset=utf-8", writer.into_inner()))
+    Ok(public_bytes(&req, "application/xml; charset=utf-8", writer.into_inner(), changed))
 }

@@ -22,15 +22,29 @@ pub fn public_json_at<T: Serialize>(
     last_modified: Option<chrono::NaiveDateTime>,
 ) -> ApiResult<HttpResponse> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(public_bytes(req, mime::APPLICATION_JSON.as_ref(), body, last_modified))
+}
+
+/// Any public representation (JSON, feeds, the sitemap) with the same validators and caching.
+pub fn public_bytes(
+    req: &HttpRequest,
+    content_type: &str,
+    body: Vec<u8>,
+    last_modified: Option<chrono::NaiveDateTime>,
+) -> HttpResponse {
     let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
     let mut response = conditional(req, StatusCode::OK, body, &etag, &public_cache_control(req));
+    if response.status() == StatusCode::OK {
+        if let Ok(value) = header::HeaderValue::from_str(content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+    }
     if let Some(at) = last_modified {
         let at = at.and_utc();
         let stamp = header::HttpDate::from(std::time::SystemTime::from(at));
-        response.headers_mut().insert(
-            header::LAST_MODIFIED,
-            header::HeaderValue::from_str(&stamp.to_string()).unwrap_or(header::HeaderValue::from_static("")),
-        );
+        if let Ok(value) = header::HeaderValue::from_str(&stamp.to_string()) {
+            response.headers_mut().insert(header::LAST_MODIFIED, value);
+        }
         if response.status() == StatusCode::OK && not_modified_since(req, at) {
             let mut not_modified = HttpResponse::NotModified();
             for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
@@ -38,10 +52,10 @@ pub fn public_json_at<T: Serialize>(
                     not_modified.insert_header((name.clone(), value.clone()));
                 }
             }
-            return Ok(not_modified.finish());
+            return not_modified.finish();
         }
     }
-    Ok(response)
+    response
 }
 
 /// A public response without a known modification time.

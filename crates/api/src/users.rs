@@ -146,11 +146,11 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let found = state.read(move |conn| users::list(conn, request)).await?;
     let data = found.items.into_iter().map(UserOut::from).collect();
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
 }
 
 /// Create a user with a role and password.

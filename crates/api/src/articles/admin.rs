@@ -7,7 +7,7 @@ use newsdesk_persistence::articles as store;
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
 use super::listing;
-use super::query::{ArticleListQuery, CursorQuery, StatusQuery};
+use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
 use super::{lifecycle, write};
 use crate::auth::AuthUser;
@@ -38,7 +38,7 @@ pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOu
 
 /// List articles in every status. Contributors and authors see only their own.
 #[utoipa::path(get, path = "/v1/admin/articles", operation_id = "admin_list_articles", tag = "admin-articles", security(("bearer" = [])),
-    params(StatusQuery, ArticleListQuery, Paging, CursorQuery),
+    params(StatusQuery, ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
         (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
@@ -52,7 +52,6 @@ pub async fn list(
     status: QueryParams<StatusQuery>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
-    cursor: QueryParams<CursorQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut filter = query.0.filter()?;
     if let Some(status) = status.0.status {
@@ -63,14 +62,8 @@ pub async fn list(
     }
     let sort = query.0.sort();
     let shape = query.0.shape(!user.sees_all_articles())?;
-    let list = listing::page_of(
-        &req,
-        &state,
-        listing::ListSpec { endpoint: "admin", filter, sort, shape },
-        paging.0,
-        cursor.0.cursor,
-    )
-    .await?;
+    let list =
+        listing::page_of(&req, &state, listing::ListSpec { endpoint: "admin", filter, sort, shape }, paging.0).await?;
     Ok(private_json(StatusCode::OK, &list.0))
 }
 

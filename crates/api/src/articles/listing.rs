@@ -102,13 +102,12 @@ pub async fn page_of(
     state: &crate::state::AppState,
     spec: ListSpec,
     paging: crate::extract::Paging,
-    cursor: Option<String>,
 ) -> crate::error::ApiResult<(crate::respond::ListResponse<super::dto::ArticleOut>, Option<chrono::NaiveDateTime>)> {
     use super::view;
     let ListSpec { endpoint, filter, sort, shape } = spec;
     let (limit, _) = paging.resolve()?;
     let list = super::query::list_fingerprint(endpoint, &filter, sort);
-    let position = cursor.as_deref().map(|c| state.cursors.decode(&list, c)).transpose()?;
+    let position = paging.cursor.as_deref().map(|c| state.cursors.decode(&list, c)).transpose()?;
     let page = paging.page;
     let cursor_links = page.is_none();
     let listed = state

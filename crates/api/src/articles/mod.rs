@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod bulk;
 pub mod dto;
+pub mod fields;
 pub mod history;
 pub mod lifecycle;
 pub mod listing;

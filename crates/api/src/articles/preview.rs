@@ -76,6 +76,7 @@ pub async fn show(
         ..Shape::default()
     };
     shape.apply_formats(query.0.formats.as_deref(), true)?;
+    let fields = super::fields::parse(query.0.fields.as_deref())?;
     let article: Option<ArticleOut> = state
         .read(move |conn| {
             let row = match store::find(conn, &article_id) {
@@ -87,7 +88,11 @@ pub async fn show(
         })
         .await?;
     let article = article.ok_or_else(|| ApiError::NotFound("the previewed article no longer exists".into()))?;
-    let mut response = private_json(StatusCode::OK, &article);
+    let mut value = serde_json::to_value(&article).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let Some(fields) = &fields {
+        super::fields::keep(&mut value, fields);
+    }
+    let mut response = private_json(StatusCode::OK, &value);
     response
         .headers_mut()
         .insert(header::HeaderName::from_static("x-robots-tag"), header::HeaderValue::from_static("noindex"));

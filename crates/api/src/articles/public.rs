@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::dto::ArticleOut;
 use super::listing;
-use super::query::{ArticleListQuery, CursorQuery};
+use super::query::ArticleListQuery;
 use super::view::{self, Shape};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
@@ -16,7 +16,7 @@ use crate::respond::{public_json_at, ListResponse};
 use crate::state::AppState;
 
 /// List published articles.
-#[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging, CursorQuery),
+#[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of published articles as cards", body = ListResponse<ArticleOut>),
         (status = 304, description = "Unchanged since the given `If-None-Match`"),
@@ -28,21 +28,23 @@ pub async fn list(
     state: web::Data<AppState>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
-    cursor: QueryParams<CursorQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut filter = query.0.filter()?;
     filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
     let sort = query.0.sort();
     let shape = query.0.shape(true)?;
-    let list = listing::page_of(
-        &req,
-        &state,
-        listing::ListSpec { endpoint: "public", filter, sort, shape },
-        paging.0,
-        cursor.0.cursor,
-    )
-    .await?;
-    public_json_at(&req, &list.0, list.1)
+    let fields = super::fields::parse(query.0.fields.as_deref())?;
+    let list =
+        listing::page_of(&req, &state, listing::ListSpec { endpoint: "public", filter, sort, shape }, paging.0).await?;
+    match fields {
+        Some(fields) => {
+            let mut value =
+                serde_json::to_value(&list.0).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+            super::fields::keep_in_list(&mut value, &fields);
+            public_json_at(&req, &value, list.1)
+        }
+        None => public_json_at(&req, &list.0, list.1),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -51,6 +53,8 @@ pub struct FormatsQuery {
     /// Body formats, comma-separated: `html` (default), `markdown`, `text`.
     #[param(pattern = r"^((html|markdown|text)(,(html|markdown|text))*)?$")]
     pub formats: Option<String>,
+    /// Only these top-level fields, comma-separated (e.g. `title,body`).
+    pub fields: Option<String>,
 }
 
 /// Get one published article with its byline, tags, section, source and related links.
@@ -79,6 +83,7 @@ pub async fn get(
         ..Shape::default()
     };
     shape.apply_formats(query.0.formats.as_deref(), true)?;
+    let fields = super::fields::parse(query.0.fields.as_deref())?;
     enum Found {
         Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
         MovedTo(String),
@@ -98,7 +103,15 @@ pub async fn get(
         })
         .await?;
     match found {
-        Found::Article(article, changed) => public_json_at(&req, &article, changed),
+        Found::Article(article, changed) => match fields {
+            Some(fields) => {
+                let mut value =
+                    serde_json::to_value(&article).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+                super::fields::keep(&mut value, &fields);
+                public_json_at(&req, &value, changed)
+            }
+            None => public_json_at(&req, &article, changed),
+        },
         Found::MovedTo(current) => {
             let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
             Ok(HttpResponse::MovedPermanently()

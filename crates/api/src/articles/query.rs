@@ -39,6 +39,9 @@ pub struct ArticleListQuery {
     /// Body formats to embed, comma-separated: `html,markdown,text`. Lists carry no body unless asked.
     #[param(pattern = r"^((html|markdown|text)(,(html|markdown|text))*)?$")]
     pub formats: Option<String>,
+    /// Only these top-level fields of each article, comma-separated (e.g. `slug,title,summary`).
+    #[param(example = "slug,title,summary,published_at")]
+    pub fields: Option<String>,
 }
 
 /// How a list is ordered.
@@ -161,16 +164,6 @@ impl Shape {
         }
         Ok(())
     }
-}
-
-/// The opaque cursor of a page, from `next_cursor` or `prev_cursor` of another.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CursorQuery {
-    /// Continue a list from here. Cursors stay correct while articles are being published;
-    /// prefer them to `page` beyond the first few pages.
-    #[param(max_length = 1000)]
-    pub cursor: Option<String>,
 }
 
 /// Names one list (endpoint, filters and order) so a cursor cannot be reused on another.

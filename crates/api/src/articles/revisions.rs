@@ -69,8 +69,8 @@ pub async fn list(
     id: web::Path<String>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let (article, found) = state
         .read(move |conn| {
             let article = articles::find(conn, &id)?;
@@ -81,7 +81,7 @@ pub async fn list(
         .map_err(|e| not_found_as(e, "article"))?;
     write::check_visible(&article, &user)?;
     let data = found.items.into_iter().map(|r| view(r, false)).collect();
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
 }
 
 /// One revision, with the full snapshot.

@@ -179,8 +179,8 @@ pub async fn trash_list(
     user: AuthUser,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let mut filter = store::ArticleFilter { trashed: true, ..Default::default() };
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
@@ -193,7 +193,7 @@ pub async fn trash_list(
             Ok((view::render_all(conn, found.items, shape)?, found.total))
         })
         .await?;
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, total, limit, page)))
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, total)))
 }
 
 /// Delete a trashed article for good (admins only).

@@ -16,7 +16,7 @@ use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, Precondition, QueryParams};
-use crate::respond::{private_json, public_json_at, versioned_json, ListResponse};
+use crate::respond::{private_json, public_json_at, versioned_json};
 use crate::state::AppState;
 use crate::users::not_found_as;
 
@@ -100,11 +100,11 @@ pub async fn admin_list<T: Term>(
     _user: AuthUser,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let found = state.read(move |conn| T::list(conn, request)).await?;
     let data: Vec<T::Out> = found.items.into_iter().map(T::admin_view).collect();
-    Ok(private_json(StatusCode::OK, &ListResponse::new(&req, data, found.total, limit, page)))
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
 }
 
 pub async fn admin_create<T: Term>(
@@ -199,8 +199,8 @@ pub async fn public_list<T: Term>(
     state: web::Data<AppState>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, page) = paging.0.resolve()?;
-    let request = paging.0.request()?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
     let (found, counts, changed) = state
         .read(move |conn| {
             let found = T::list(conn, request)?;
@@ -217,7 +217,7 @@ pub async fn public_list<T: Term>(
             T::public_view(row, count)
         })
         .collect();
-    public_json_at(&req, &ListResponse::new(&req, data, found.total, limit, page), changed)
+    public_json_at(&req, &window.respond(&req, &state.cursors, data, found.total), changed)
 }
 
 pub async fn public_get<T: Term>(
