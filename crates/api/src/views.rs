@@ -21,7 +21,7 @@ use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
-use crate::respond::public_json;
+use crate::respond::public_json_at;
 use crate::state::AppState;
 
 /// Repeated views of one article from one client within this window count once.
@@ -208,5 +208,6 @@ pub async fn most_viewed(
                 .collect::<Vec<_>>())
         })
         .await?;
-    public_json(&req, &MostViewed { data })
+    // Views change without a write anyone audits, so the list is dated now: always fresh.
+    public_json_at(&req, &MostViewed { data }, Some(Utc::now().naive_utc()))
 }

@@ -11,7 +11,7 @@ use super::dto::RelatedOut;
 use super::view::{self, Shape};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
-use crate::respond::public_json;
+use crate::respond::public_json_at;
 use crate::state::AppState;
 use crate::users::not_found_as;
 
@@ -63,7 +63,7 @@ pub async fn related(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 20"));
     }
-    let data = state
+    let (data, changed) = state
         .read(move |conn| {
             let article = store::find_published_by_slug(conn, &slug)?;
             let include = Include { links: true, published_links_only: true, ..Include::default() };
@@ -91,9 +91,9 @@ pub async fn related(
                 origin: Origin::Topics,
                 link: RelatedOut::Article { article: view::card_of(card) },
             }));
-            Ok(items)
+            Ok((items, newsdesk_persistence::audit::last_change(conn)?))
         })
         .await
         .map_err(|e| not_found_as(e, "article"))?;
-    public_json(&req, &RelatedList { data })
+    public_json_at(&req, &RelatedList { data }, changed)
 }
