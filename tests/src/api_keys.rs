@@ -187,7 +187,24 @@ async fn only_admins_manage_keys(app: TestApp) {
     assert_eq!(Reply::fields(&problem), ["role"]);
 }
 
+/// A key never does more than its owner may do now.
+async fn a_key_follows_its_owner_down(app: TestApp) {
+    let (owner_id, owner) = app.user_with_role("admin").await;
+    let made =
+        app.post("/v1/admin/api-keys", &owner, json!({"name": "integration", "role": "admin"})).await.expect(201);
+    let secret = text(&made.body, "secret");
+    app.admin_get("/v1/admin/users", &secret).await.expect(200);
+    // The owner is demoted to editor: the admin key now acts as an editor.
+    app.patch(&format!("/v1/admin/users/{owner_id}"), &app.admin, json!({"role": "editor"})).await.expect(200);
+    app.admin_get("/v1/admin/users", &secret).await.expect_problem(403);
+    app.post("/v1/admin/tags", &secret, json!({"name": "Still allowed"})).await.expect(201);
+    // Disabled: the key stops altogether.
+    app.patch(&format!("/v1/admin/users/{owner_id}"), &app.admin, json!({"disabled": true})).await.expect(200);
+    app.admin_get("/v1/admin/tags", &secret).await.expect_problem(401);
+}
+
 on_both_backends!(
+    a_key_follows_its_owner_down,
     an_api_key_works_like_a_token_with_its_roles_permissions,
     a_revoked_or_tampered_key_is_refused,
     an_expiring_key_stops_working_on_time,

@@ -641,7 +641,29 @@ async fn malformed_searches_never_fail(app: TestApp) {
     search(&app, &"a".repeat(200), &[]).await.expect(200);
 }
 
+/// Views buffered for an article that is purged before the flush are dropped, and never stop
+/// other articles' views from being saved.
+async fn a_purged_story_does_not_block_other_counts(app: TestApp) {
+    let doomed = app.published(json!({"title": "Doomed story"})).await;
+    let keeper = app.published(json!({"title": "Keeper story"})).await;
+    let (doomed_id, doomed_slug) = (doomed["id"].as_str().unwrap(), doomed["slug"].as_str().unwrap());
+    app.send(Method::POST, &format!("/v1/articles/{doomed_slug}/views"), None, None, &[]).await.expect(202);
+    app.delete(&format!("/v1/admin/articles/{doomed_id}"), &app.admin).await.expect(204);
+    app.send(Method::DELETE, &format!("/v1/admin/trash/{doomed_id}"), Some(&app.admin), None, &[]).await.expect(204);
+    let keeper_slug = keeper["slug"].as_str().unwrap().to_owned();
+    app.send(Method::POST, &format!("/v1/articles/{keeper_slug}/views"), None, None, &[]).await.expect(202);
+    crate::common::wait_until("the other story's view is saved", || async {
+        let list = app.get("/v1/articles/most-viewed?window=day").await.body;
+        list["data"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|i| i["article"]["slug"] == keeper_slug.as_str()))
+            .then_some(())
+    })
+    .await;
+}
+
 on_both_backends!(
+    a_purged_story_does_not_block_other_counts,
     most_viewed_ranks_distinct_readers_within_about_a_second,
     most_viewed_rejects_bad_parameters,
     a_reader_who_comes_back_counts_once,

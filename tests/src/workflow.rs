@@ -559,7 +559,21 @@ async fn a_contributor_cannot_bulk_publish_even_their_own_drafts(app: TestApp) {
     assert_eq!(total(&app.admin_get("/v1/admin/trash", &contributor).await.expect(200)), 2);
 }
 
+/// Routes of the public API own some slugs; no article may take them.
+async fn reserved_slugs_are_refused(app: TestApp) {
+    let problem = app.post("/v1/admin/articles", &app.admin, json!({"title": "Most viewed"})).await.expect_problem(422);
+    assert_eq!(Reply::fields(&problem), ["slug"]);
+    let draft = app.draft(&app.admin, json!({"title": "Least viewed"})).await;
+    let id = draft["id"].as_str().unwrap();
+    let problem = app
+        .patch(&format!("/v1/admin/articles/{id}"), &app.admin, json!({"slug": "most-viewed"}))
+        .await
+        .expect_problem(422);
+    assert_eq!(Reply::fields(&problem), ["slug"]);
+}
+
 on_both_backends!(
+    reserved_slugs_are_refused,
     two_editors_saving_the_same_version_cannot_overwrite_each_other,
     eight_simultaneous_saves_of_one_version_make_exactly_one_change,
     a_write_without_if_match_is_refused_and_says_what_to_send,

@@ -67,7 +67,10 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, A
         id: owner.id,
         email: owner.email,
         name: key.name.clone(),
-        role: Role::parse(&key.role).map_err(ApiError::Internal)?,
+        // Never more than the owner may do now: demoting the owner demotes their keys.
+        role: Role::parse(&key.role)
+            .map_err(ApiError::Internal)?
+            .lesser(Role::parse(&owner.role).map_err(ApiError::Internal)?),
         author_id: owner.author_id,
         key: Some((key.id, key.name)),
         request_id: None,

@@ -77,6 +77,10 @@ impl CursorCodec {
         let (data, signature) = cursor.split_once('.').ok_or_else(invalid)?;
         let json = URL_SAFE_NO_PAD.decode(data).map_err(|_| invalid())?;
         let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| invalid())?;
+        // verify_truncated_left accepts any prefix length, so insist on the full 16 bytes.
+        if signature.len() != 16 {
+            return Err(invalid());
+        }
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).map_err(|_| invalid())?;
         mac.update(&json);
         mac.verify_truncated_left(&signature).map_err(|_| invalid())?;
@@ -113,6 +117,9 @@ mod tests {
         let mut tampered = cursor.clone();
         tampered.insert(3, 'A');
         assert!(codec.decode("articles:x", &tampered).is_err());
+        let (data, signature) = cursor.split_once('.').unwrap();
+        let one_byte = URL_SAFE_NO_PAD.encode(&URL_SAFE_NO_PAD.decode(signature).unwrap()[..1]);
+        assert!(codec.decode("articles:x", &format!("{data}.{one_byte}")).is_err(), "a short signature is refused");
         assert!(CursorCodec::new(b"another secret that is long enough!").decode("articles:x", &cursor).is_err());
     }
 }

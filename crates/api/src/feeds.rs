@@ -71,8 +71,9 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
     let shape = Shape { authors: true, section: true, tags: true, html: true, public: true, ..Shape::default() };
     let (items, changed) = state
         .read(move |conn| {
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let found = store::list(conn, &filter, ArticleSort::NewestPublished, PageRequest { limit, offset: 0 })?;
-            Ok((view::render_all(conn, found.items, shape)?, newsdesk_persistence::audit::last_change(conn)?))
+            Ok((view::render_all(conn, found.items, shape)?, changed))
         })
         .await?;
     let base = &state.public_url;
@@ -298,13 +299,14 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
     let filter = ArticleFilter { statuses: Some(vec!["published".into()]), ..ArticleFilter::default() };
     let (rows, changed) = state
         .read(move |conn| {
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let rows = store::list(
                 conn,
                 &filter,
                 ArticleSort::NewestPublished,
                 PageRequest { limit: MAX_SITEMAP, offset: 0 },
             )?;
-            Ok((rows.items, newsdesk_persistence::audit::last_change(conn)?))
+            Ok((rows.items, changed))
         })
         .await?;
     let base = state.public_url.clone();

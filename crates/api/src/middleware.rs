@@ -30,14 +30,18 @@ pub async fn request_context(
         .map(str::to_owned);
     let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let method = req.method().clone();
-    let path = req.path().to_owned();
+    // Preview links carry a credential in the path; it stays out of the logs.
+    let path = match req.path().strip_prefix("/v1/preview/") {
+        Some(_) => "/v1/preview/<redacted>".to_owned(),
+        None => req.path().to_owned(),
+    };
     {
         use actix_web::HttpMessage;
         req.extensions_mut().insert(RequestId(id.clone()));
     }
     // No id or slug can hold a NUL; answering here keeps it away from the database.
     let started = Instant::now();
-    let mut response = if path.to_ascii_lowercase().contains("%00") {
+    let mut response = if req.path().to_ascii_lowercase().contains("%00") {
         let not_found = HttpResponse::NotFound()
             .content_type(PROBLEM_JSON)
             .json(problem_for_status(actix_web::http::StatusCode::NOT_FOUND, "no such resource"));

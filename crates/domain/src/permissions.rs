@@ -30,6 +30,17 @@ impl Role {
             .find(|r| r.as_str() == value)
             .ok_or_else(|| "must be one of admin, editor, author, contributor".to_owned())
     }
+
+    /// The less powerful of two roles: what an API key may do when its owner's role has
+    /// changed since the key was made.
+    pub fn lesser(self, other: Role) -> Role {
+        let rank = |r: Role| Self::ALL.iter().position(|x| *x == r).unwrap_or(Self::ALL.len());
+        if rank(self) >= rank(other) {
+            self
+        } else {
+            other
+        }
+    }
 }
 
 /// Something a user asks to do. Article actions say whose article and in what state.
@@ -88,6 +99,13 @@ mod tests {
         assert!(!can(r, EditArticle { own: true, published: true }));
         assert!(!can(r, EditArticle { own: false, published: false }));
         assert!(!can(r, PublishArticle { own: true }));
+    }
+
+    #[test]
+    fn lesser_picks_the_weaker_role() {
+        assert_eq!(Role::Admin.lesser(Role::Editor), Role::Editor);
+        assert_eq!(Role::Contributor.lesser(Role::Admin), Role::Contributor);
+        assert_eq!(Role::Author.lesser(Role::Author), Role::Author);
     }
 
     #[test]

@@ -210,6 +210,16 @@ impl ArticleSort {
         }
     }
 
+    /// Whether `key` is a position in a list in this order (a time for date orders, a text for
+    /// title orders).
+    pub fn accepts(self, key: &SortKey) -> bool {
+        matches!(
+            (self, key),
+            (Self::NewestPublished | Self::OldestPublished | Self::Relevance | Self::RecentlyUpdated, SortKey::Time(_))
+                | (Self::TitleAsc | Self::TitleDesc, SortKey::Text(_))
+        )
+    }
+
     /// The position of `row` in a list in this order.
     pub fn key_of(self, row: &ArticleRow) -> SortKey {
         match self {

@@ -79,9 +79,16 @@ impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.backend {
             Backend::Sqlite => write!(f, "sqlite://{}", self.target),
-            Backend::Postgres => match self.target.split_once('@') {
-                Some((_, host)) => write!(f, "postgres://***@{host}"),
-                None => f.write_str(&self.target),
+            // Only scheme, host, port and database: no user, password or query parameters.
+            Backend::Postgres => match url::Url::parse(&self.target) {
+                Ok(url) => write!(
+                    f,
+                    "postgres://{}{}{}",
+                    url.host_str().unwrap_or("localhost"),
+                    url.port().map(|p| format!(":{p}")).unwrap_or_default(),
+                    url.path()
+                ),
+                Err(_) => f.write_str("postgres://<unparseable>"),
             },
         }
     }
@@ -198,7 +205,14 @@ mod tests {
 
     #[test]
     fn debug_hides_credentials() {
-        let shown = format!("{:?}", DatabaseUrl::parse("postgres://user:secret@host/db"));
-        assert!(!shown.contains("secret"), "{shown}");
+        for url in [
+            "postgres://user:secret@host/db",
+            "postgres://u:p@secret@host/db",
+            "postgresql://host/db?user=u&password=secret",
+        ] {
+            let shown = format!("{:?}", DatabaseUrl::parse(url));
+            assert!(!shown.contains("secret"), "{shown}");
+            assert!(shown.contains("host"), "{shown}");
+        }
     }
 }

@@ -11,10 +11,14 @@ use crate::{DbConn, StoreResult};
 
 /// Adds counted views: one upsert per (article, day) in the batch, all in the caller's transaction.
 pub fn add(conn: &mut DbConn, batch: &[(String, NaiveDateTime, i64)]) -> StoreResult<()> {
+    // Views of an article purged since they were counted are dropped, not retried forever.
+    let ids: Vec<String> = batch.iter().map(|(id, _, _)| id.clone()).collect();
+    let live = crate::articles::existing_ids(conn, &ids)?;
+    let batch: Vec<_> = batch.iter().filter(|(id, _, _)| live.contains(id)).collect();
     // diesel's upsert is backend-specific, so it is spelled once and run on the concrete connection.
     macro_rules! upsert {
         ($conn:expr) => {
-            for (article_id, day, views) in batch {
+            for (article_id, day, views) in &batch {
                 diesel::insert_into(article_views::table)
                     .values((
                         article_views::article_id.eq(article_id),

@@ -108,10 +108,19 @@ pub async fn page_of(
     let (limit, _) = paging.resolve()?;
     let list = super::query::list_fingerprint(endpoint, &filter, sort);
     let position = paging.cursor.as_deref().map(|c| state.cursors.decode(&list, c)).transpose()?;
+    if let Some(Position::Keyset(keyset)) = &position {
+        if !sort.accepts(&keyset.key) {
+            return Err(crate::error::ApiError::BadRequest(
+                "the cursor belongs to another list; start again without it".into(),
+            ));
+        }
+    }
     let page = paging.page;
     let cursor_links = page.is_none();
     let listed = state
         .read(move |conn| {
+            // Read before the data: a write landing in between then only makes the date older.
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let listed = load(conn, &filter, sort, limit, page, position)?;
             let snippets = match &filter.q {
                 Some(q) => view::snippets(conn, q, &listed.rows)?,
@@ -120,7 +129,6 @@ pub async fn page_of(
             let Listed { rows, total, page, next, prev } = listed;
             let mut data = view::render_all(conn, rows, shape)?;
             view::attach_snippets(&mut data, snippets);
-            let changed = newsdesk_persistence::audit::last_change(conn)?;
             Ok((data, total, page, next, prev, changed))
         })
         .await?;

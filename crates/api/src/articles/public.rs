@@ -90,16 +90,17 @@ pub async fn get(
         Nothing,
     }
     let found = state
-        .read(move |conn| match store::find_published_by_slug(conn, &slug) {
-            Ok(row) => {
-                let changed = newsdesk_persistence::audit::last_change(conn)?;
-                let article = view::render_all(conn, vec![row], shape)?.pop();
-                Ok(article.map_or(Found::Nothing, |a| Found::Article(Box::new(a), changed)))
+        .read(move |conn| {
+            match (newsdesk_persistence::audit::last_change(conn)?, store::find_published_by_slug(conn, &slug)) {
+                (changed, Ok(row)) => {
+                    let article = view::render_all(conn, vec![row], shape)?.pop();
+                    Ok(article.map_or(Found::Nothing, |a| Found::Article(Box::new(a), changed)))
+                }
+                (_, Err(newsdesk_persistence::StoreError::NotFound)) => {
+                    Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
+                }
+                (_, Err(e)) => Err(e),
             }
-            Err(newsdesk_persistence::StoreError::NotFound) => {
-                Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
-            }
-            Err(e) => Err(e),
         })
         .await?;
     match found {

@@ -65,6 +65,7 @@ pub async fn related(
     }
     let (data, changed) = state
         .read(move |conn| {
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let article = store::find_published_by_slug(conn, &slug)?;
             let include = Include { links: true, published_links_only: true, ..Include::default() };
             let mut picks = relations::load(conn, std::slice::from_ref(&article.id), include)?
@@ -91,7 +92,7 @@ pub async fn related(
                 origin: Origin::Topics,
                 link: RelatedOut::Article { article: view::card_of(card) },
             }));
-            Ok((items, newsdesk_persistence::audit::last_change(conn)?))
+            Ok((items, changed))
         })
         .await
         .map_err(|e| not_found_as(e, "article"))?;

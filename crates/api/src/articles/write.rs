@@ -191,6 +191,7 @@ pub fn create(
         Some(slug) => v.check("slug", Slug::parse(slug)),
         None => title.as_deref().and_then(|t| v.check("slug", Slug::from_title(t))),
     };
+    not_reserved(&mut v, slug.as_ref().map(Slug::as_str));
     let summary = input
         .summary
         .as_deref()

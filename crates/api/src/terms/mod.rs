@@ -203,10 +203,11 @@ pub async fn public_list<T: Term>(
     let request = window.request();
     let (found, counts, changed) = state
         .read(move |conn| {
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let found = T::list(conn, request)?;
             let ids: Vec<String> = found.items.iter().map(|r| T::id(r).to_owned()).collect();
             let counts = T::published_counts(conn, &ids)?;
-            Ok((found, counts, newsdesk_persistence::audit::last_change(conn)?))
+            Ok((found, counts, changed))
         })
         .await?;
     let data: Vec<T::Out> = found
@@ -227,9 +228,10 @@ pub async fn public_get<T: Term>(
 ) -> ApiResult<HttpResponse> {
     let (row, count, changed) = state
         .read(move |conn| {
+            let changed = newsdesk_persistence::audit::last_change(conn)?;
             let row = T::find_by_slug(conn, &slug)?;
             let count = T::published_counts(conn, &[T::id(&row).to_owned()])?;
-            Ok((row, count.into_values().next().unwrap_or(0), newsdesk_persistence::audit::last_change(conn)?))
+            Ok((row, count.into_values().next().unwrap_or(0), changed))
         })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
