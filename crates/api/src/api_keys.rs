@@ -139,6 +139,7 @@ pub struct ApiKeyCreate {
     params(Paging),
     responses(
         (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),

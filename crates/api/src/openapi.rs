@@ -37,7 +37,7 @@ use crate::{api_keys, articles, audit, auth, feeds, health, terms, users, views}
         health::healthz, health::readyz,
     ),
     components(schemas(articles::query::SortParam, views::Window)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SparseFields),
     tags(
         (name = "articles", description = "Published articles"),
         (name = "authors", description = "Bylines"),
@@ -67,6 +67,30 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// With `fields=`, articles carry only the named fields, so these responses are either the
+/// full schema or any subset of it.
+struct SparseFields;
+
+impl Modify for SparseFields {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema};
+        use utoipa::openapi::RefOr;
+        for path in ["/v1/articles", "/v1/articles/{slug}", "/v1/preview/{token}"] {
+            let Some(operation) = openapi.paths.paths.get_mut(path).and_then(|item| item.get.as_mut()) else {
+                continue;
+            };
+            let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") else { continue };
+            let Some(content) = response.content.get_mut("application/json") else { continue };
+            if let Some(full) = content.schema.take() {
+                let sparse = ObjectBuilder::new()
+                    .description(Some("With `fields=`: only the named top-level fields of each article"));
+                let either = AnyOfBuilder::new().item(full).item(sparse).build();
+                content.schema = Some(RefOr::T(Schema::AnyOf(either)));
+            }
+        }
     }
 }
 

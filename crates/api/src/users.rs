@@ -135,6 +135,7 @@ fn resolve_author(
 #[utoipa::path(get, path = "/v1/admin/users", operation_id = "admin_list_users", tag = "users", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),

@@ -58,6 +58,7 @@ fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
     params(("id" = String, Path, description = "Article id"), Paging),
     responses(
         (status = 200, description = "A page of revisions", body = ListResponse<RevisionOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),

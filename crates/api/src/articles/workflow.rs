@@ -170,6 +170,7 @@ pub async fn restore(
     params(Paging),
     responses(
         (status = 200, description = "A page of trashed articles", body = ListResponse<ArticleOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -252,6 +252,7 @@ macro_rules! term_routes {
         #[utoipa::path(get, path = $admin, operation_id = concat!("admin_list_", $tag), tag = $tag, security(("bearer" = [])), params(Paging),
             responses(
                 (status = 200, description = "A page, by name", body = ListResponse<$Out>),
+                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
                 (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
             ))]
@@ -323,6 +324,7 @@ macro_rules! term_routes {
             responses(
                 (status = 200, description = "A page, by name, each with its count of published articles", body = ListResponse<$Out>),
                 (status = 304, description = "Unchanged since the given `If-None-Match`"),
+                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
             ))]
         pub async fn public_list(req: HttpRequest, state: web::Data<AppState>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
