@@ -42,7 +42,9 @@ fn save(
     action: &str,
     user: &AuthUser,
 ) -> Result<ArticleRow, WriteError> {
-    let saved = store::update(conn, &row.id, expected, changes)?;
+    // The checks above read `row`; writing only if it is still that version makes check and
+    // write one atomic step even when the client sent no If-Match.
+    let saved = store::update(conn, &row.id, expected.or(Some(row.version)), changes)?;
     after_change(conn, &saved, action, &user.actor())?;
     Ok(saved)
 }
@@ -218,7 +220,7 @@ pub fn restore_revision(
         featured_image_credit: Some(old.featured_image_credit.clone()),
         ..ArticleChanges::default()
     };
-    let saved = store::update(conn, id, expected, &changes)?;
+    let saved = store::update(conn, id, expected.or(Some(row.version)), &changes)?;
     relations::set_authors(conn, id, &author_ids)?;
     relations::set_tags(conn, id, &tag_ids)?;
     let links: Vec<_> = old.related.iter().map(|l| l.target()).collect();

@@ -354,7 +354,8 @@ pub fn update(
     if let Some(slug) = &changes.slug {
         change_slug(conn, &current, slug)?;
     }
-    let row = store::update(conn, id, expected, &changes)?;
+    // Without a version from the client (`If-Match: *`), still write only over what was checked.
+    let row = store::update(conn, id, expected.or(Some(current.version)), &changes)?;
     if let Some(ids) = author_ids {
         relations::set_authors(conn, id, &ids)?;
     }
