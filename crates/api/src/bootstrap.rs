@@ -12,7 +12,7 @@ use crate::articles::dto::{ArticleCreate, RelatedIn};
 use crate::articles::write;
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::state::WriteError;
+use crate::state::{write_blocking, WriteError};
 use crate::terms::{authors::Authors, labels::LabelCreate, sections::Sections, sources::Sources, tags::Tags, Term};
 use crate::users::{create_user, UserCreate};
 
@@ -33,18 +33,15 @@ pub async fn first_admin(db: &Database, config: &Config) -> anyhow::Result<()> {
         author: None,
     };
     let created = web::block(move || {
-        db.write(|conn| {
+        write_blocking(&db, |conn| {
             if users::count(conn)? > 0 || input.email.is_empty() {
                 return Ok(false);
             }
-            create_user(conn, &input).map(|_| true).map_err(|e| match e {
-                WriteError::Store(s) => s,
-                WriteError::Api(api) => newsdesk_persistence::StoreError::Unavailable(format!("{api:?}")),
-            })
+            create_user(conn, &input).map(|_| true)
         })
     })
     .await?
-    .context("creating the first admin")?;
+    .map_err(|e| anyhow!("creating the first admin: {}", e.explain()))?;
     if created && generated {
         println!("Created the first admin: e-mail {email}, password {password} (shown only once)");
     } else if created {
@@ -73,29 +70,13 @@ pub async fn demo_content(db: &Database) -> anyhow::Result<()> {
     let content: DemoContent =
         serde_json::from_str(include_str!("demo/content.json")).context("parsing demo content")?;
     let db = db.clone();
-    let loaded = web::block(move || {
-        let mut rejected = None;
-        let result = db.write(|conn| {
-            load(conn, content).map_err(|e| {
-                rejected = Some(format!("{e:?}"));
-                newsdesk_persistence::StoreError::Database(diesel_rollback())
-            })
-        });
-        match (result, rejected) {
-            (_, Some(why)) => Err(anyhow!("demo content rejected: {why}")),
-            (Err(e), None) => Err(anyhow!(e)),
-            (Ok(loaded), None) => Ok(loaded),
-        }
-    })
-    .await??;
+    let loaded = web::block(move || write_blocking(&db, |conn| load(conn, content)))
+        .await?
+        .map_err(|e| anyhow!("demo content rejected: {}", e.explain()))?;
     if loaded {
         tracing::info!("loaded the demo content");
     }
     Ok(())
-}
-
-fn diesel_rollback() -> newsdesk_persistence::error::DieselError {
-    newsdesk_persistence::error::DieselError::RollbackTransaction
 }
 
 fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {

@@ -122,6 +122,15 @@ impl ApiError {
         }
     }
 
+    /// One line for a terminal: each invalid field and why, or the detail.
+    pub fn explain(&self) -> String {
+        let problem = self.to_problem();
+        match problem.errors {
+            Some(errors) => errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            None => problem.detail,
+        }
+    }
+
     pub fn to_problem(&self) -> Problem {
         let status = self.status_code();
         Problem {

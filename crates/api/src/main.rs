@@ -100,34 +100,11 @@ async fn main() -> anyhow::Result<()> {
             let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };
             let input = users::UserCreate { email, name, role, password, author: None };
-            let mut rejected = None;
-            let created = db.write(|conn| {
-                users::create_user(conn, &input).map_err(|e| {
-                    rejected = Some(e);
-                    newsdesk_persistence::StoreError::NotFound
-                })
-            });
-            match (created, rejected) {
-                (Ok(user), _) => println!("created {} ({})", user.email, user.role),
-                (_, Some(e)) => bail!("{}", describe(e)),
-                (Err(e), None) => bail!("{e}"),
+            match newsdesk_api::state::write_blocking(&db, |conn| users::create_user(conn, &input)) {
+                Ok(user) => println!("created {} ({})", user.email, user.role),
+                Err(e) => bail!("{}", e.explain()),
             }
         }
     }
     Ok(())
-}
-
-fn describe(error: newsdesk_api::state::WriteError) -> String {
-    match error {
-        newsdesk_api::state::WriteError::Api(api) => {
-            let problem = api.to_problem();
-            match problem.errors {
-                Some(errors) => {
-                    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
-                }
-                None => problem.detail,
-            }
-        }
-        newsdesk_api::state::WriteError::Store(store) => store.to_string(),
-    }
 }

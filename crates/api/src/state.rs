@@ -40,26 +40,28 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
     {
         let db = self.db.clone();
-        let outcome = web::block(move || {
-            let mut rejected = None;
-            let result = db.write(|conn| {
-                work(conn).map_err(|e| match e {
-                    WriteError::Store(s) => s,
-                    WriteError::Api(api) => {
-                        rejected = Some(api);
-                        newsdesk_persistence::StoreError::Database(diesel_rollback())
-                    }
-                })
-            });
-            match (result, rejected) {
-                (_, Some(api)) => Err(api),
-                (Ok(value), None) => Ok(value),
-                (Err(store), None) => Err(ApiError::from(store)),
+        web::block(move || write_blocking(&db, work)).await.map_err(|e| ApiError::Internal(e.to_string()))?
+    }
+}
+
+/// Runs `work` in one write transaction, blocking; a rule broken halfway (an [`ApiError`])
+/// rolls the transaction back and is returned as it was. The CLI and start-up use it directly,
+/// handlers through [`AppState::write`].
+pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut DbConn) -> Result<T, WriteError>) -> ApiResult<T> {
+    let mut rejected = None;
+    let result = db.write(|conn| {
+        work(conn).map_err(|e| match e {
+            WriteError::Store(s) => s,
+            WriteError::Api(api) => {
+                rejected = Some(api);
+                newsdesk_persistence::StoreError::Database(diesel_rollback())
             }
         })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-        outcome
+    });
+    match (result, rejected) {
+        (_, Some(api)) => Err(api),
+        (Ok(value), None) => Ok(value),
+        (Err(store), None) => Err(ApiError::from(store)),
     }
 }
 
