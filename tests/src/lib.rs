@@ -15,9 +15,15 @@ mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
+mod backup;
+#[cfg(test)]
 mod bad_input;
 #[cfg(test)]
+mod configuration;
+#[cfg(test)]
 mod drafts;
+#[cfg(test)]
+mod metrics;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]

@@ -16,7 +16,8 @@ use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+    api_keys, articles, audit, auth, bootstrap, feeds, health, metrics, middleware, reader, scheduler, terms, users,
+    views,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/reader.css").route(web::get().to(reader::style)))
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::scrape)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
         // Before `{slug}`, which would otherwise match "most-viewed".
         .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
@@ -111,6 +113,12 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         bootstrap::demo_content(&db).await?;
     }
     let public_url = config.resolve_public_url()?;
+    let metrics_listener = match &config.metrics_bind {
+        Some(address) => Some(TcpListener::bind(address).with_context(|| format!("binding {address} (metrics)"))?),
+        None => None,
+    };
+    let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
+    let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
     let state = web::Data::new(AppState {
         public_url,
         db,
@@ -118,6 +126,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        metrics: metrics.clone(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(
             "public, max-age={}, stale-while-revalidate={}",
@@ -125,7 +134,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
-    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));
+    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), metrics));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();
@@ -137,6 +146,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
                 .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
+                .wrap(from_fn(metrics::track))
                 .configure(routes)
                 .service(web::resource("/docs").route(
                     web::get().to(|| async {
@@ -147,6 +157,10 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         })
         .shutdown_timeout(10)
         .listen(listener)?;
+    if let Some(listener) = metrics_listener {
+        tracing::info!(address = %listener.local_addr()?, "serving /metrics");
+        server = server.listen(listener)?;
+    }
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }

@@ -53,6 +53,13 @@ pub struct Config {
     /// Lifetime of draft preview links, in seconds.
     #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
     pub preview_ttl: i64,
+    /// Bearer token that guards `GET /metrics` on the main address. Unset: `/metrics` answers
+    /// 404 there.
+    #[arg(long, env = "NEWSDESK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A second address that serves only `GET /metrics`, without a token (keep it private).
+    #[arg(long, env = "NEWSDESK_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +71,8 @@ impl std::fmt::Debug for Config {
             .field("dev", &self.dev)
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<redacted>"))
+            .field("metrics_bind", &self.metrics_bind)
             .finish_non_exhaustive()
     }
 }
@@ -75,6 +84,31 @@ impl Config {
         let url =
             newsdesk_domain::validation::http_url(&given).map_err(|m| anyhow::anyhow!("NEWSDESK_PUBLIC_URL {m}"))?;
         Ok(url.trim_end_matches('/').to_owned())
+    }
+
+    /// Checks what can be checked without starting: addresses, the public URL, secret lengths.
+    /// `newsdesk config check` runs it; `serve` meets the same errors as it starts.
+    pub fn check(&self) -> anyhow::Result<()> {
+        use std::net::ToSocketAddrs;
+        for (name, address) in
+            [("NEWSDESK_BIND", Some(&self.bind)), ("NEWSDESK_METRICS_BIND", self.metrics_bind.as_ref())]
+        {
+            if let Some(address) = address {
+                address.to_socket_addrs().map_err(|e| anyhow::anyhow!("{name} `{address}` is not an address: {e}"))?;
+            }
+        }
+        self.resolve_public_url()?;
+        match &self.jwt_secret {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len())
+            }
+            None if !self.dev => bail!("NEWSDESK_JWT_SECRET is not set (required unless --dev)"),
+            _ => {}
+        }
+        if self.metrics_token.as_ref().is_some_and(|t| t.len() < crate::metrics::MIN_TOKEN_BYTES) {
+            bail!("NEWSDESK_METRICS_TOKEN must be at least {} bytes", crate::metrics::MIN_TOKEN_BYTES);
+        }
+        Ok(())
     }
 
     /// Where dev-mode files live: beside the SQLite file, or `./data`.

@@ -20,6 +20,8 @@ pub struct AppState {
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.
     pub views: std::sync::Arc<crate::views::ViewCounter>,
+    /// This server's Prometheus metrics (see `crate::metrics` for what reports into them).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

@@ -21,6 +21,7 @@ use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
+use crate::metrics::Metrics;
 use crate::respond::public_json_at;
 use crate::state::AppState;
 
@@ -84,22 +85,31 @@ impl ViewCounter {
 }
 
 /// Flushes once more when the flusher task is dropped, i.e. when the server stops.
-struct FlushOnStop(Arc<ViewCounter>, Database);
+struct FlushOnStop(Arc<ViewCounter>, Database, Arc<Metrics>);
+
+impl FlushOnStop {
+    fn flush(counter: &ViewCounter, db: &Database, metrics: &Metrics) {
+        let rows = counter.flush(db);
+        if rows > 0 {
+            metrics.views_flushed(rows);
+        }
+    }
+}
 
 impl Drop for FlushOnStop {
     fn drop(&mut self) {
-        self.0.flush(&self.1);
+        Self::flush(&self.0, &self.1, &self.2);
     }
 }
 
 /// Writes buffered views every second until the server stops.
-pub async fn flusher(counter: Arc<ViewCounter>, db: Database) {
-    let guard = FlushOnStop(counter, db);
+pub async fn flusher(counter: Arc<ViewCounter>, db: Database, metrics: Arc<Metrics>) {
+    let guard = FlushOnStop(counter, db, metrics);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         ticker.tick().await;
-        let (counter, db) = (guard.0.clone(), guard.1.clone());
-        let _ = web::block(move || counter.flush(&db)).await;
+        let (counter, db, metrics) = (guard.0.clone(), guard.1.clone(), guard.2.clone());
+        let _ = web::block(move || FlushOnStop::flush(&counter, &db, &metrics)).await;
     }
 }
 

@@ -1,5 +1,6 @@
 //! The test harness: a real server on a free port against a fresh database per test.
 
+pub mod cli;
 pub mod database;
 
 use reqwest::{Method, StatusCode};
@@ -88,6 +89,21 @@ impl TestApp {
         Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
     }
 
+    /// Like [`TestApp::spawn`], with settings changed from the harness's defaults.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut newsdesk_api::Config)) -> Self {
+        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), configure).await
+    }
+
+    /// Starts a server on a database the test made (e.g. one it restored a backup into).
+    pub async fn spawn_on(database: std::sync::Arc<database::TestDatabase>) -> Self {
+        Self::start(database).await
+    }
+
+    /// The database URL this server uses.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// Starts a second server process (own thread, actix system, pool and scheduler) against
     /// this app's database, as a second replica behind a load balancer would run. The database
     /// is dropped only when both apps have gone. Its `admin` token is its own login.
@@ -96,7 +112,14 @@ impl TestApp {
     }
 
     async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
-        let config = newsdesk_api::Config {
+        Self::start_with(database, |_| {}).await
+    }
+
+    async fn start_with(
+        database: std::sync::Arc<database::TestDatabase>,
+        configure: impl FnOnce(&mut newsdesk_api::Config),
+    ) -> Self {
+        let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some(JWT_SECRET.into()),
@@ -111,7 +134,10 @@ impl TestApp {
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,
+            metrics_token: None,
+            metrics_bind: None,
         };
+        configure(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
         let (started, ready) = std::sync::mpsc::channel();
