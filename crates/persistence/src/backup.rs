@@ -189,16 +189,9 @@ pub(crate) fn lock_shared(_path: &str) -> Option<std::fs::File> {
 fn split_password(url: &DatabaseUrl) -> BackupResult<(String, Option<String>)> {
     let mut parsed = url::Url::parse(url.target())
         .map_err(|e| BackupError::Refused(format!("the PostgreSQL URL does not parse: {e}")))?;
-    let password = parsed.password().map(|p| percent_decode(p));
+    let password = parsed.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
     let _ = parsed.set_password(None);
     Ok((parsed.to_string(), password))
-}
-
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("p={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }
 
 const PG_RECIPE: &str = "install the PostgreSQL client tools of your server's major version \
@@ -271,4 +264,19 @@ fn pg_restore(url: &DatabaseUrl, source: &Path, force: bool) -> BackupResult<()>
         source.as_os_str(),
     ];
     run_pg_tool(url, "pg_restore", &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_pgpassword() {
+        let url = DatabaseUrl::parse("postgres://news:p%40ss%2Bw0rd@db.example.org:5432/news?sslmode=require");
+        let (bare, password) = split_password(&url).unwrap_or_default();
+        assert_eq!(bare, "postgres://news@db.example.org:5432/news?sslmode=require");
+        assert_eq!(password.as_deref(), Some("p@ss+w0rd"));
+        let (_, none) = split_password(&DatabaseUrl::parse("postgres://news@db/news")).unwrap_or_default();
+        assert_eq!(none, None);
+    }
 }
