@@ -183,6 +183,18 @@ async fn backup_and_restore_refuse_to_destroy_data(backend: Backend) {
     }
     app.get("/readyz").await.expect(200);
 
+    // Stopped, the server's database can be replaced; started again, it serves the backup.
+    let tag = app.post("/v1/admin/tags", &app.admin, json!({"name": "After the backup"})).await.expect(201);
+    let url = app.database_url().to_owned();
+    let stopped = app.stop();
+    let mut command = newsdesk(dir.path());
+    command.arg("restore").arg(&backup_file).arg("--force").args(["--database-url", &url]);
+    let output = run(command).await;
+    assert!(output.status.success(), "{}", text(&output));
+    let app = stopped.start().await;
+    let id = tag.body["id"].as_str().expect("id");
+    app.admin_get(&format!("/v1/admin/tags/{id}"), &app.admin).await.expect_problem(404);
+
     // A file that is no backup is refused before anything is replaced.
     let junk = dir.path().join("junk.backup");
     std::fs::write(&junk, "not a database at all").expect("write");

@@ -127,7 +127,8 @@ pub fn apply(args: &[OsString]) -> anyhow::Result<FileValues> {
     let settings = settings();
     file.values.retain(|key, value| {
         let Some(setting) = settings.iter().find(|s| &s.key == key) else { return false };
-        if std::env::var_os(&setting.env).is_some() {
+        // clap takes an empty variable as unset, and so does the file.
+        if std::env::var_os(&setting.env).is_some_and(|v| !v.is_empty()) {
             return false;
         }
         std::env::set_var(&setting.env, value);
