@@ -200,6 +200,17 @@ async fn backup_and_restore_refuse_to_destroy_data(backend: Backend) {
     let id = tag.body["id"].as_str().expect("id");
     app.admin_get(&format!("/v1/admin/tags/{id}"), &app.admin).await.expect_problem(404);
 
+    // Without pg_dump on the PATH, the error gives the recipe to run by hand.
+    if let Backend::Postgres = backend {
+        let mut command = newsdesk(dir.path());
+        command.arg("backup").arg(dir.path().join("no-tools.backup")).args(["--database-url", &url]).env("PATH", "");
+        let output = run(command).await;
+        assert!(!output.status.success());
+        assert!(
+            text(&output).contains("pg_dump is not installed") && text(&output).contains("pg_dump --format=custom")
+        );
+    }
+
     // A file that is no backup is refused before anything is replaced.
     let junk = dir.path().join("junk.backup");
     std::fs::write(&junk, "not a database at all").expect("write");

@@ -42,8 +42,10 @@ fn is_metrics_listener(req: &HttpRequest, state: &AppState) -> bool {
     state.metrics.metrics_addr.is_some_and(|addr| req.app_config().local_addr() == addr)
 }
 
-/// Prometheus metrics: request counts and latencies by route and status, database pool use,
-/// response-cache hits and misses, scheduler and webhook queue depths, view-buffer flushes.
+/// Prometheus metrics.
+///
+/// Request counts and latencies by route pattern and status, database pool use, response-cache
+/// hits and misses, scheduler and webhook queue depths, view-buffer flushes.
 ///
 /// On the main address it needs `Authorization: Bearer <NEWSDESK_METRICS_TOKEN>` and answers
 /// 404 when no token is configured; on `NEWSDESK_METRICS_BIND` it needs no token.
