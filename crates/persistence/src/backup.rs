@@ -68,8 +68,14 @@ fn sibling_temp(dest: &Path) -> PathBuf {
     dest.with_file_name(format!(".{name}.partial-{}", uuid::Uuid::new_v4().simple()))
 }
 
+/// Flushes the finished copy to disk and gives it its final name.
 fn finish(outcome: BackupResult<()>, temp: &Path, dest: &Path) -> BackupResult<()> {
-    let renamed = outcome.and_then(|()| {
+    let synced = outcome.and_then(|()| {
+        std::fs::File::open(temp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| failed(format!("flushing {}", temp.display()))(e.to_string()))
+    });
+    let renamed = synced.and_then(|()| {
         std::fs::rename(temp, dest).map_err(|e| failed(format!("moving the copy to {}", dest.display()))(e.to_string()))
     });
     if renamed.is_err() {
