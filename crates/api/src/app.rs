@@ -17,6 +17,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+    webhooks,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -93,7 +94,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(terms::authors::configure)
         .configure(terms::sources::configure)
         .configure(terms::sections::configure)
-        .configure(terms::tags::configure);
+        .configure(terms::tags::configure)
+        .configure(webhooks::configure);
 }
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
@@ -118,6 +120,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(
             "public, max-age={}, stale-while-revalidate={}",
@@ -126,6 +129,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
     actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));
+    actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();

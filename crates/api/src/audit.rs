@@ -56,6 +56,7 @@ pub fn record(
     target: Option<(&str, &str)>,
     detail: Option<serde_json::Value>,
 ) -> StoreResult<()> {
+    crate::webhooks::outbox::queue_for_audited(conn, action, target, detail.as_ref())?;
     store::insert(
         conn,
         &NewAuditRow {

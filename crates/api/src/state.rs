@@ -20,6 +20,8 @@ pub struct AppState {
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.
     pub views: std::sync::Arc<crate::views::ViewCounter>,
+    /// Webhook delivery settings.
+    pub webhooks: crate::webhooks::Settings,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
 pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut DbConn) -> Result<T, WriteError>) -> ApiResult<T> {
     let mut rejected = None;
     let result = db.write(|conn| {
+        let _webhook_write = crate::webhooks::outbox::WriteScope::begin();
         work(conn).map_err(|e| match e {
             WriteError::Store(s) => s,
             WriteError::Api(api) => {
