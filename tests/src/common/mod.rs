@@ -88,6 +88,11 @@ impl TestApp {
         Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
     }
 
+    /// Like [`TestApp::spawn`], with settings changed from the test defaults by `tweak`.
+    pub async fn spawn_with(backend: Backend, tweak: fn(&mut newsdesk_api::Config)) -> Self {
+        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), tweak).await
+    }
+
     /// Starts a second server process (own thread, actix system, pool and scheduler) against
     /// this app's database, as a second replica behind a load balancer would run. The database
     /// is dropped only when both apps have gone. Its `admin` token is its own login.
@@ -96,7 +101,11 @@ impl TestApp {
     }
 
     async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
-        let config = newsdesk_api::Config {
+        Self::start_with(database, |_| {}).await
+    }
+
+    async fn start_with(database: std::sync::Arc<database::TestDatabase>, tweak: fn(&mut newsdesk_api::Config)) -> Self {
+        let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some(JWT_SECRET.into()),
@@ -111,7 +120,13 @@ impl TestApp {
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,
+            // Webhook retries come fast in tests, and receivers run on loopback.
+            webhook_retry_base_ms: 100,
+            webhook_give_up_secs: 3600,
+            webhook_timeout_secs: 2,
+            webhook_allow_private: true,
         };
+        tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
         let (started, ready) = std::sync::mpsc::channel();
