@@ -2,7 +2,7 @@
 //! signed deliveries, order per article, nothing lost across a restart or doubled by a
 //! second server, the delivery log, redelivery, pings, and the endpoint admin's rules.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
@@ -32,6 +32,8 @@ struct Shared {
     fail_next: AtomicUsize,
     /// While set, every request gets a 500 (the receiver is down).
     refusing: AtomicBool,
+    /// How long each answer takes, in milliseconds (a slow receiver).
+    latency_ms: AtomicU64,
 }
 
 /// An HTTP server on a free loopback port that records every webhook request.
@@ -47,6 +49,10 @@ async fn hook(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> 
         || shared.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
     let status = if failing { 500 } else { 200 };
     let raw = String::from_utf8_lossy(&body).into_owned();
+    let latency = shared.latency_ms.load(Ordering::SeqCst);
+    if latency > 0 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
     shared.hits.lock().unwrap().push(Hit {
         event_id: header("newsdesk-event-id"),
         event: header("newsdesk-event"),
@@ -190,7 +196,10 @@ async fn a_failing_receiver_gets_every_event_once_signed_and_in_order_across_a_r
     assert_eq!(acked.len(), 10, "{acked:#?}");
     assert!(acked.len() > acked_before, "the restarted server delivered what was pending");
     assert_each_acked_once(&acked);
-    assert_eq!(article_events(&acked, &a), ["article.updated", "article.published", "article.updated", "article.unpublished"]);
+    assert_eq!(
+        article_events(&acked, &a),
+        ["article.updated", "article.published", "article.updated", "article.unpublished"]
+    );
     assert_eq!(article_events(&acked, &b), ["article.updated", "article.published"]);
     assert_eq!(acked.iter().filter(|h| h.event == "site.changed").count(), 4);
 
@@ -204,7 +213,8 @@ async fn a_failing_receiver_gets_every_event_once_signed_and_in_order_across_a_r
     }
     // Order holds for every attempt, not just the successful ones: a later event about an
     // article is never tried before the earlier one was acknowledged.
-    let order: Vec<&str> = acked.iter().filter(|h| about(h) == a && h.event != "site.changed").map(|h| h.event_id.as_str()).collect();
+    let order: Vec<&str> =
+        acked.iter().filter(|h| about(h) == a && h.event != "site.changed").map(|h| h.event_id.as_str()).collect();
     let tried: Vec<usize> = hits
         .iter()
         .filter(|h| about(h) == a && h.event != "site.changed")
@@ -220,8 +230,10 @@ async fn a_failing_receiver_gets_every_event_once_signed_and_in_order_across_a_r
     let log = deliveries(&app, &hook, &app.admin).await;
     assert_eq!(log.len(), 10);
     assert!(log.iter().all(|d| d["state"] == "delivered" && d["next_attempt_at"].is_null()), "{log:#?}");
-    let statuses: Vec<i64> =
-        log.iter().flat_map(|d| d["attempts"].as_array().unwrap().iter().filter_map(|a| a["status_code"].as_i64())).collect();
+    let statuses: Vec<i64> = log
+        .iter()
+        .flat_map(|d| d["attempts"].as_array().unwrap().iter().filter_map(|a| a["status_code"].as_i64()))
+        .collect();
     assert!(statuses.iter().filter(|s| **s == 500).count() >= 3, "{statuses:?}");
     let retried = log.iter().find(|d| d["attempt_count"].as_i64() > Some(1)).expect("a retried delivery");
     let attempts = retried["attempts"].as_array().unwrap();
@@ -233,12 +245,17 @@ async fn a_failing_receiver_gets_every_event_once_signed_and_in_order_across_a_r
 
 async fn two_servers_deliver_each_event_once(app: TestApp) {
     let receiver = Receiver::start(3).await;
+    // Slow answers keep deliveries in flight across several polls of both servers.
+    receiver.shared.latency_ms.store(400, Ordering::SeqCst);
     let hook = register(&app, &receiver.url, &["article.published"]).await;
     let sibling = app.spawn_sibling().await;
     let mut ids = Vec::new();
     for i in 0..6 {
         let server = if i % 2 == 0 { &app } else { &sibling };
-        let id = server.draft(&server.admin, json!({"title": format!("Story {i}")})).await["id"].as_str().unwrap().to_owned();
+        let id = server.draft(&server.admin, json!({"title": format!("Story {i}")})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         action(server, &id, "publish").await;
         ids.push(id);
     }
@@ -293,7 +310,8 @@ async fn editors_ping_and_redeliver_and_others_may_not(app: TestApp) {
     assert_eq!(ping.body["event"], "ping");
 
     app.post("/v1/admin/tags", &app.admin, json!({"slug": "tides", "name": "Tides"})).await.expect(201);
-    let created = wait_until("tag.created", || async { receiver.acked().into_iter().find(|h| h.event == "tag.created") }).await;
+    let created =
+        wait_until("tag.created", || async { receiver.acked().into_iter().find(|h| h.event == "tag.created") }).await;
     assert_eq!(created.body["data"]["slug"], "tides");
     let log = deliveries(&app, &hook, &editor).await;
     let original = log.iter().find(|d| d["event"] == "tag.created").unwrap();
@@ -317,7 +335,9 @@ async fn editors_ping_and_redeliver_and_others_may_not(app: TestApp) {
     app.post("/v1/admin/webhooks", &author, any).await.expect_problem(403);
     app.admin_get("/v1/admin/webhooks", &author).await.expect_problem(403);
     app.admin_get(&format!("/v1/admin/webhooks/{hook}/deliveries"), &author).await.expect_problem(403);
-    app.send(Method::POST, &format!("/v1/admin/webhooks/{hook}/ping"), Some(&author), None, &[]).await.expect_problem(403);
+    app.send(Method::POST, &format!("/v1/admin/webhooks/{hook}/ping"), Some(&author), None, &[])
+        .await
+        .expect_problem(403);
     app.send(Method::POST, &path, Some(&author), None, &[]).await.expect_problem(403);
 }
 
@@ -326,7 +346,10 @@ async fn endpoints_validate_input_and_need_if_match(app: TestApp) {
     let bad = |body: Value| app.post("/v1/admin/webhooks", t, body);
     let fields = |r: Reply| Reply::fields(&r.expect_problem(422));
     let ok_url = "https://hooks.example.org/newsdesk";
-    assert_eq!(fields(bad(json!({"url": ok_url, "events": ["article.published", "article.exploded"]})).await), ["events[1]"]);
+    assert_eq!(
+        fields(bad(json!({"url": ok_url, "events": ["article.published", "article.exploded"]})).await),
+        ["events[1]"]
+    );
     assert_eq!(fields(bad(json!({"url": ok_url, "events": []})).await), ["events"]);
     assert_eq!(fields(bad(json!({"url": "ftp://example.org/x", "events": ["tag.created"]})).await), ["url"]);
     assert_eq!(fields(bad(json!({"url": "not a url", "events": ["tag.created"]})).await), ["url"]);
@@ -393,9 +416,13 @@ async fn private_addresses_are_refused(backend: Backend) {
             .expect_problem(422);
         assert_eq!(Reply::fields(&problem), ["url"], "{url}");
     }
-    app.post("/v1/admin/webhooks", &app.admin, json!({"url": "https://hooks.example.org/x", "events": ["tag.created"]}))
-        .await
-        .expect(201);
+    app.post(
+        "/v1/admin/webhooks",
+        &app.admin,
+        json!({"url": "https://hooks.example.org/x", "events": ["tag.created"]}),
+    )
+    .await
+    .expect(201);
 }
 
 /// With a give-up window of zero, the first failure is final and the log says so.

@@ -104,7 +104,10 @@ impl TestApp {
         Self::start_with(database, |_| {}).await
     }
 
-    async fn start_with(database: std::sync::Arc<database::TestDatabase>, tweak: fn(&mut newsdesk_api::Config)) -> Self {
+    async fn start_with(
+        database: std::sync::Arc<database::TestDatabase>,
+        tweak: fn(&mut newsdesk_api::Config),
+    ) -> Self {
         let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),

@@ -231,7 +231,16 @@ pub async fn create(
         return Err(ApiError::Internal("validated fields missing".into()));
     };
     let at = now();
-    let row = NewWebhook { id: new_id(), url, description, events, secret, active: input.active, created_at: at, updated_at: at };
+    let row = NewWebhook {
+        id: new_id(),
+        url,
+        description,
+        events,
+        secret,
+        active: input.active,
+        created_at: at,
+        updated_at: at,
+    };
     let actor = user.actor();
     let created = state
         .write(move |conn| {
@@ -370,4 +379,17 @@ pub async fn delete(
         .await
         .map_err(|e| not_found_as(e, "webhook"))?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    /// The OpenAPI enum and the rule that validates names list the same events.
+    #[test]
+    fn documented_events_are_the_valid_events() {
+        let schema = serde_json::to_value(super::EventName::schema()).unwrap();
+        let documented: Vec<&str> = schema["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(documented, newsdesk_domain::webhook::EVENTS);
+    }
 }

@@ -46,9 +46,8 @@ pub fn queue_for_audited(
         return Ok(());
     };
     let active = endpoints::active(conn)?;
-    let wanting = |name: &str| -> Vec<String> {
-        active.iter().filter(|w| subscribes(w, name)).map(|w| w.id.clone()).collect()
-    };
+    let wanting =
+        |name: &str| -> Vec<String> { active.iter().filter(|w| subscribes(w, name)).map(|w| w.id.clone()).collect() };
     let (for_event, for_site) = (wanting(event), wanting(SITE_CHANGED));
     if for_event.is_empty() && for_site.is_empty() {
         return Ok(());
@@ -142,9 +141,8 @@ fn article(conn: &mut DbConn, id: &str, detail: Option<&Value>) -> StoreResult<(
         Err(newsdesk_persistence::StoreError::NotFound) => return Ok((json!({"id": id}), false)),
         Err(e) => return Err(e),
     };
-    let status_changed = detail
-        .and_then(|d| d["changed"].as_array())
-        .is_some_and(|fields| fields.iter().any(|f| f == "status"));
+    let status_changed =
+        detail.and_then(|d| d["changed"].as_array()).is_some_and(|fields| fields.iter().any(|f| f == "status"));
     let public = row.status == "published" || (status_changed && row.published_at.is_some());
     let mut data = serde_json::to_value(crate::articles::history::snapshot(conn, &row)?).unwrap_or_default();
     if let Some(object) = data.as_object_mut() {

@@ -84,11 +84,7 @@ async fn send(client: &reqwest::Client, settings: &Settings, claimed: Claimed) -
         }
         Err(error) => (None, None, Some(error)),
     };
-    let next = if error.is_none() {
-        Next::Delivered
-    } else {
-        next_try(settings, &claimed, at)
-    };
+    let next = if error.is_none() { Next::Delivered } else { next_try(settings, &claimed, at) };
     let attempt = Attempt { at, status_code, latency_ms, response_excerpt, error };
     (claimed.delivery.id, attempt, next)
 }

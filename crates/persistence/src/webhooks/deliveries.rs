@@ -158,7 +158,9 @@ pub fn finish(conn: &mut DbConn, delivery_id: &str, lease: &str, attempt: &Attem
         Next::Failed => (state::FAILED, None, Some(attempt.at)),
     };
     let updated = diesel::update(
-        webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id)).filter(webhook_deliveries::lease.eq(lease)),
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(delivery_id))
+            .filter(webhook_deliveries::lease.eq(lease)),
     )
     .set((
         webhook_deliveries::state.eq(new_state),
@@ -184,10 +186,8 @@ pub fn find(conn: &mut DbConn, webhook_id: &str, delivery_id: &str) -> StoreResu
 
 /// An endpoint's deliveries, newest first, each with its event name.
 pub fn list(conn: &mut DbConn, webhook_id: &str, page: PageRequest) -> StoreResult<Page<(DeliveryRow, String)>> {
-    let total = webhook_deliveries::table
-        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
-        .count()
-        .get_result(conn)?;
+    let total =
+        webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(webhook_id)).count().get_result(conn)?;
     let items = webhook_deliveries::table
         .inner_join(webhook_events::table.on(webhook_events::id.eq(webhook_deliveries::event_id)))
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))

@@ -67,12 +67,7 @@ pub fn insert(conn: &mut DbConn, row: &NewWebhook) -> StoreResult<WebhookRow> {
 }
 
 /// Applies `changes` and bumps the version, if the version still is `expected` (when given).
-pub fn update(
-    conn: &mut DbConn,
-    id: &str,
-    expected: Option<i64>,
-    changes: &WebhookChanges,
-) -> StoreResult<WebhookRow> {
+pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &WebhookChanges) -> StoreResult<WebhookRow> {
     let (low, high) = crate::version_range(expected);
     let updated = diesel::update(webhooks::table)
         .filter(webhooks::id.eq(id))
