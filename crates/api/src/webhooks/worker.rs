@@ -54,6 +54,9 @@ async fn round(
     // Long enough to send and record; a process that dies holding a lease delays that
     // delivery by at most this much.
     let hold = TimeDelta::from_std(settings.timeout * 2 + Duration::from_secs(1)).unwrap_or(TimeDelta::minutes(1));
+    if !state.read(|conn| store::any_due(conn, now())).await? {
+        return Ok(0);
+    }
     let owned = lease.to_owned();
     let claimed = state.write(move |conn| Ok(store::claim(conn, now(), now() + hold, &owned, BATCH)?)).await?;
     let count = claimed.len();
@@ -65,7 +68,7 @@ async fn round(
     .await;
     for outcome in outcomes {
         if !outcome? {
-            tracing::warn!("a webhook delivery outlived its lease; another process has taken it over");
+            tracing::warn!("a webhook delivery outlived its lease or its endpoint; its outcome was dropped");
         }
     }
     Ok(count)

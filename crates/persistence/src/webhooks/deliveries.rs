@@ -138,20 +138,10 @@ pub enum Next {
     Failed,
 }
 
-/// Logs the attempt and settles the delivery, if `lease` still holds it; false when another
-/// process took the delivery over after the lease ran out.
+/// Settles the delivery and logs the attempt, if `lease` still holds it; false (and nothing
+/// written) when another process took the delivery over after the lease ran out, or the
+/// endpoint was deleted meanwhile.
 pub fn finish(conn: &mut DbConn, delivery_id: &str, lease: &str, attempt: &Attempt, next: Next) -> StoreResult<bool> {
-    diesel::insert_into(webhook_attempts::table)
-        .values((
-            webhook_attempts::id.eq(new_id()),
-            webhook_attempts::delivery_id.eq(delivery_id),
-            webhook_attempts::attempted_at.eq(attempt.at),
-            webhook_attempts::status_code.eq(attempt.status_code),
-            webhook_attempts::latency_ms.eq(attempt.latency_ms),
-            webhook_attempts::response_excerpt.eq(&attempt.response_excerpt),
-            webhook_attempts::error.eq(&attempt.error),
-        ))
-        .execute(conn)?;
     let (new_state, next_at, finished) = match next {
         Next::Delivered => (state::DELIVERED, None, Some(attempt.at)),
         Next::RetryAt(at) => (state::PENDING, Some(at), None),
@@ -173,7 +163,33 @@ pub fn finish(conn: &mut DbConn, delivery_id: &str, lease: &str, attempt: &Attem
         webhook_deliveries::finished_at.eq(finished),
     ))
     .execute(conn)?;
-    Ok(updated == 1)
+    if updated == 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(webhook_attempts::table)
+        .values((
+            webhook_attempts::id.eq(new_id()),
+            webhook_attempts::delivery_id.eq(delivery_id),
+            webhook_attempts::attempted_at.eq(attempt.at),
+            webhook_attempts::status_code.eq(attempt.status_code),
+            webhook_attempts::latency_ms.eq(attempt.latency_ms),
+            webhook_attempts::response_excerpt.eq(&attempt.response_excerpt),
+            webhook_attempts::error.eq(&attempt.error),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Whether any delivery is due and unclaimed: a cheap read before taking the write lock.
+pub fn any_due(conn: &mut DbConn, now: NaiveDateTime) -> StoreResult<bool> {
+    let found = webhook_deliveries::table
+        .filter(webhook_deliveries::state.eq(state::PENDING))
+        .filter(webhook_deliveries::next_attempt_at.le(now))
+        .filter(webhook_deliveries::locked_until.is_null().or(webhook_deliveries::locked_until.le(now)))
+        .select(webhook_deliveries::id)
+        .first::<String>(conn)
+        .optional()?;
+    Ok(found.is_some())
 }
 
 /// One delivery of one endpoint.
