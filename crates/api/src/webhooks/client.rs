@@ -33,7 +33,10 @@ pub fn refuse_literal(url: &str, allow_private: bool) -> Option<String> {
     let refused = match parsed.host()? {
         url::Host::Ipv4(ip) => !is_public_address(IpAddr::V4(ip)),
         url::Host::Ipv6(ip) => !is_public_address(IpAddr::V6(ip)),
-        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost") || name.ends_with(".localhost"),
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
     };
     refused.then(|| "must not point at a loopback, private or link-local address".to_owned())
 }
@@ -55,5 +58,35 @@ impl Resolve for PublicOnly {
             let addrs: Addrs = Box::new(public.into_iter());
             Ok(addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_private_addresses_are_refused_unless_allowed() {
+        for url in ["http://127.0.0.1/", "http://[::1]:8080/", "http://10.0.0.1/", "http://LOCALHOST./x"] {
+            assert!(refuse_literal(url, false).is_some(), "{url}");
+            assert!(refuse_literal(url, true).is_none(), "{url}");
+        }
+        assert!(refuse_literal("https://hooks.example.org/x", false).is_none());
+    }
+
+    /// Whatever a name resolves to is checked when the request is made, so a name registered
+    /// while it pointed elsewhere cannot reach loopback later (DNS rebinding).
+    #[tokio::test]
+    async fn names_resolving_to_private_addresses_are_refused_when_sent() {
+        let settings = Settings { allow_private: false, ..Settings::default() };
+        let client = build(&settings).unwrap();
+        let error = client.get("http://localhost:9/").send().await.unwrap_err();
+        let mut chain = Vec::new();
+        let mut source: Option<&dyn std::error::Error> = Some(&error);
+        while let Some(e) = source {
+            chain.push(e.to_string());
+            source = e.source();
+        }
+        assert!(chain.iter().any(|m| m.contains("not allowed")), "{chain:?}");
     }
 }
