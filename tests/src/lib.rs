@@ -41,4 +41,6 @@ mod scheduling;
 #[cfg(test)]
 mod taxonomy;
 #[cfg(test)]
+mod webhooks;
+#[cfg(test)]
 mod workflow;

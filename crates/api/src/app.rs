@@ -18,6 +18,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+    webhooks,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -94,7 +95,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(terms::authors::configure)
         .configure(terms::sources::configure)
         .configure(terms::sections::configure)
-        .configure(terms::tags::configure);
+        .configure(terms::tags::configure)
+        .configure(webhooks::configure);
 }
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
@@ -129,6 +131,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(
             "public, max-age={}, stale-while-revalidate={}",
@@ -137,6 +140,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
     actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone()));
+    actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();

@@ -23,6 +23,7 @@ pub mod terms;
 pub mod time;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use app::build;
 pub use config::Config;

@@ -19,6 +19,7 @@ mod term;
 pub mod tokens;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn};
 pub use error::{StoreError, StoreResult};

@@ -129,6 +129,11 @@ impl TestApp {
             cache_stale_while_revalidate: 300,
             no_cache: false,
             response_cache_mb: 16,
+            // Webhook retries come fast in tests, and receivers run on loopback.
+            webhook_retry_base_ms: 100,
+            webhook_give_up_secs: 3600,
+            webhook_timeout_secs: 2,
+            webhook_allow_private: true,
         };
         tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
