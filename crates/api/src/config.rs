@@ -53,6 +53,25 @@ pub struct Config {
     /// Lifetime of draft preview links, in seconds.
     #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
     pub preview_ttl: i64,
+    /// Turns the in-process response cache off (for measurement).
+    #[arg(long, env = "NEWSDESK_NO_CACHE", default_value_t = false)]
+    pub no_cache: bool,
+    /// Memory the in-process response cache may use, in MiB.
+    #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: u64,
+    /// Wait before the first webhook retry, in milliseconds; each further retry waits about
+    /// twice as long (with jitter, at most an hour).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000)]
+    pub webhook_retry_base_ms: u64,
+    /// How long a failing webhook delivery is retried before it is marked failed, in seconds.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_GIVE_UP_SECS", default_value_t = 86_400)]
+    pub webhook_give_up_secs: u64,
+    /// Overall timeout of one webhook request, in seconds (connecting gets a third of it).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
+    /// Allow webhook URLs on loopback, private and link-local addresses (always allowed with `--dev`).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhook_allow_private: bool,
     /// Bearer token that guards `GET /metrics` on the main address. Unset: `/metrics` answers
     /// 404 there.
     #[arg(long, env = "NEWSDESK_METRICS_TOKEN", hide_env_values = true)]
@@ -78,6 +97,16 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
+    /// Webhook delivery settings.
+    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(1)),
+            give_up_after: std::time::Duration::from_secs(self.webhook_give_up_secs),
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs.max(1)),
+            allow_private: self.webhook_allow_private || self.dev,
+        }
+    }
+
     /// The public base URL, checked to be an absolute http(s) URL.
     pub fn resolve_public_url(&self) -> anyhow::Result<String> {
         let given = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind));

@@ -6,6 +6,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod cache;
 pub mod config;
 pub mod config_file;
 pub mod cursor;
@@ -24,6 +25,7 @@ pub mod terms;
 pub mod time;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use app::build;
 pub use config::Config;

@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::webhooks::WebhooksDoc;
 use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, users, views};
 
 #[derive(OpenApi)]
@@ -37,7 +38,7 @@ use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, user
         health::healthz, health::readyz, metrics::endpoint::scrape,
     ),
     components(schemas(articles::query::SortParam, views::Window)),
-    modifiers(&BearerAuth, &SparseFields),
+    modifiers(&BearerAuth, &SparseFields, &WebhooksDoc),
     tags(
         (name = "articles", description = "Published articles"),
         (name = "authors", description = "Bylines"),
@@ -53,6 +54,7 @@ use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, user
         (name = "users", description = "Accounts and roles (admins only)"),
         (name = "api-keys", description = "Keys for integrations (admins only)"),
         (name = "audit", description = "Who did what (admins only)"),
+        (name = "webhooks", description = "Signed event delivery to your endpoints, with retries and a delivery log"),
         (name = "operations", description = "Health checks and metrics"),
     )
 )]

@@ -10,6 +10,7 @@ pub mod authors;
 pub mod backup;
 pub mod database;
 pub mod error;
+pub mod notify;
 pub mod schema;
 pub mod search;
 pub mod sections;
@@ -20,6 +21,7 @@ mod term;
 pub mod tokens;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn, PoolState};
 pub use error::{StoreError, StoreResult};

@@ -41,6 +41,10 @@ pub struct TestApp {
     /// An access token of the first admin.
     pub admin: String,
     handle: actix_web::dev::ServerHandle,
+    /// The server's storage handle, for counting the SQL statements it runs.
+    pub db: newsdesk_persistence::Database,
+    /// The server's response cache, for counting hits.
+    pub cache: std::sync::Arc<newsdesk_api::cache::ResponseCache>,
     server_thread: Option<std::thread::JoinHandle<()>>,
     _database: std::sync::Arc<database::TestDatabase>,
 }
@@ -86,12 +90,12 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
-        Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
+        Self::spawn_with(backend, |_| {}).await
     }
 
-    /// Like [`TestApp::spawn`], with settings changed from the harness's defaults.
-    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut newsdesk_api::Config)) -> Self {
-        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), configure).await
+    /// Like [`TestApp::spawn`], with settings changed by `tweak` (e.g. `--no-cache`).
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut newsdesk_api::Config)) -> Self {
+        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), tweak).await
     }
 
     /// Starts a server on a database the test made (e.g. one it restored a backup into).
@@ -117,7 +121,7 @@ impl TestApp {
 
     async fn start_with(
         database: std::sync::Arc<database::TestDatabase>,
-        configure: impl FnOnce(&mut newsdesk_api::Config),
+        tweak: impl FnOnce(&mut newsdesk_api::Config),
     ) -> Self {
         let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
@@ -134,26 +138,36 @@ impl TestApp {
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,
+            no_cache: false,
+            response_cache_mb: 16,
+            // Webhook retries come fast in tests, and receivers run on loopback.
+            webhook_retry_base_ms: 100,
+            webhook_give_up_secs: 3600,
+            webhook_timeout_secs: 2,
+            webhook_allow_private: true,
             metrics_token: None,
             metrics_bind: None,
         };
-        configure(&mut config);
+        tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
         let (started, ready) = std::sync::mpsc::channel();
         let server_thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
-                let _ = started.send((server.handle(), port));
+                let (server, port, state) =
+                    newsdesk_api::app::build_with_state(config, false).await.expect("server starts");
+                let _ = started.send((server.handle(), port, state.db.clone(), state.cache.clone()));
                 let _ = server.await;
             })
         });
-        let (handle, port) = ready.recv().expect("server starts (see the panic above)");
+        let (handle, port, db, cache) = ready.recv().expect("server starts (see the panic above)");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             admin: String::new(),
             handle,
+            db,
+            cache,
             server_thread: Some(server_thread),
             _database: database,
         };

@@ -61,13 +61,24 @@ fn is_metrics_listener(req: &HttpRequest, state: &AppState) -> bool {
 pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     authorize(&req, &state)?;
     let metrics = &state.metrics;
-    metrics.set_pool(state.db.pool_state());
-    // A scrape during an outage still answers, with the last known depth.
-    match state.read(newsdesk_persistence::stats::scheduled_queue_depth).await {
-        Ok(depth) => metrics.set_scheduler_queue_depth(depth),
-        Err(error) => tracing::warn!(%error, "metrics: could not count the scheduled articles"),
-    }
-    let body = metrics.encode().map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?;
+    // A scrape during an outage still answers, with the last known depths.
+    let depths = state
+        .read(|conn| {
+            let scheduled = newsdesk_persistence::stats::scheduled_queue_depth(conn)?;
+            Ok((scheduled, newsdesk_persistence::webhooks::deliveries::pending_count(conn)?))
+        })
+        .await;
+    let body = {
+        let _one_at_a_time = metrics.scraping.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        metrics.set_pool(state.db.pool_state());
+        let (hits, misses) = state.cache.hits_and_misses();
+        metrics.catch_up_cache(hits, misses);
+        match depths {
+            Ok((scheduled, webhooks)) => metrics.set_queue_depths(scheduled, webhooks),
+            Err(error) => tracing::warn!(%error, "metrics: could not count the queues"),
+        }
+        metrics.encode().map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?
+    };
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).insert_header((header::CACHE_CONTROL, "no-store")).body(body))
 }
 

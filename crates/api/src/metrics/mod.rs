@@ -1,19 +1,16 @@
 //! Prometheus metrics, one registry per server (no global state, so servers in one process
 //! never mix their numbers).
 //!
-//! Other parts of the server report through [`Metrics`], reached as `state.metrics`:
-//! - the response cache calls [`Metrics::cache_hit`] and [`Metrics::cache_miss`];
-//! - the webhook worker calls [`Metrics::set_webhook_queue_depth`] whenever it learns how many
-//!   events wait (the gauge reads 0 until something sets it);
-//! - the view flusher calls [`Metrics::views_flushed`].
-//!
-//! Request counts and latencies are recorded by [`endpoint::track`]; pool and scheduler gauges
-//! are read when `/metrics` is scraped.
+//! Request counts and latencies are recorded by [`endpoint::track`], view-buffer flushes by the
+//! flusher ([`Metrics::views_flushed`]). Everything else is read when `/metrics` is scraped:
+//! the pool's state, the response cache's own hit and miss counts, and the scheduler's and the
+//! webhook worker's queues (counted in the database, so every process reports the cluster's).
 
 pub mod endpoint;
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
@@ -59,6 +56,8 @@ pub struct Metrics {
     token_digest: Option<[u8; 32]>,
     /// The address that serves `/metrics` without a token, if any.
     metrics_addr: Option<SocketAddr>,
+    /// One scrape at a time, so catching the cache counters up never counts twice.
+    scraping: Mutex<()>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -101,7 +100,7 @@ impl Metrics {
         );
         registry.register(
             "webhook_queue_depth",
-            "Webhook events waiting for delivery (as last reported by the webhook worker)",
+            "Webhook deliveries waiting to be sent or retried",
             Clone::clone(&webhook_queue),
         );
         Self {
@@ -119,28 +118,14 @@ impl Metrics {
             webhook_queue,
             token_digest: token.map(|t| Sha256::digest(t.as_bytes()).into()),
             metrics_addr,
+            scraping: Mutex::new(()),
         }
-    }
-
-    /// Counts a response served from the response cache.
-    pub fn cache_hit(&self) {
-        self.cache_hits.inc();
-    }
-
-    /// Counts a response the response cache did not hold.
-    pub fn cache_miss(&self) {
-        self.cache_misses.inc();
     }
 
     /// Counts one written batch of buffered views holding `rows` article-day counts.
     pub fn views_flushed(&self, rows: usize) {
         self.view_flushes.inc();
         self.views_flushed.inc_by(rows as u64);
-    }
-
-    /// Sets how many webhook events wait for delivery.
-    pub fn set_webhook_queue_depth(&self, depth: i64) {
-        self.webhook_queue.set(depth);
     }
 
     /// Records one answered request. Cheap: atomics, plus a short per-series lock inside the
@@ -158,8 +143,16 @@ impl Metrics {
         self.pool_max.set(i64::from(pool.max));
     }
 
-    fn set_scheduler_queue_depth(&self, depth: i64) {
-        self.scheduler_queue.set(depth);
+    fn set_queue_depths(&self, scheduled: i64, webhooks: i64) {
+        self.scheduler_queue.set(scheduled);
+        self.webhook_queue.set(webhooks);
+    }
+
+    /// Brings the cache counters up to the cache's own totals (it counts on its hot path).
+    fn catch_up_cache(&self, hits: u64, misses: u64) {
+        for (counter, total) in [(&self.cache_hits, hits), (&self.cache_misses, misses)] {
+            counter.inc_by(total.saturating_sub(counter.get()));
+        }
     }
 
     /// The registry in the OpenMetrics text format.
