@@ -268,6 +268,11 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The URL of this app's database, for tools that work on it directly (import, export).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// Drops the PostgreSQL database under the running server, as an outage would.
     pub fn lose_database(&self) {
         self._database.drop_now();
