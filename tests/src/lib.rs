@@ -15,11 +15,17 @@ mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
+mod backup;
+#[cfg(test)]
 mod bad_input;
+#[cfg(test)]
+mod configuration;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
 mod import_export;
+#[cfg(test)]
+mod metrics;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
@@ -29,14 +35,20 @@ mod paging_and_feeds;
 #[cfg(test)]
 mod previews;
 #[cfg(test)]
+mod query_budget;
+#[cfg(test)]
 mod reader;
 #[cfg(test)]
 mod reader_page;
+#[cfg(test)]
+mod response_cache;
 #[cfg(test)]
 mod roles;
 #[cfg(test)]
 mod scheduling;
 #[cfg(test)]
 mod taxonomy;
+#[cfg(test)]
+mod webhooks;
 #[cfg(test)]
 mod workflow;

@@ -11,12 +11,14 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
+use crate::cache::ResponseCache;
 use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+    api_keys, articles, audit, auth, bootstrap, feeds, health, metrics, middleware, reader, scheduler, terms, users,
+    views, webhooks,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -27,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/reader.css").route(web::get().to(reader::style)))
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::scrape)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
         // Before `{slug}`, which would otherwise match "most-viewed".
         .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
@@ -93,12 +96,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(terms::authors::configure)
         .configure(terms::sources::configure)
         .configure(terms::sections::configure)
-        .configure(terms::tags::configure);
+        .configure(terms::tags::configure)
+        .configure(webhooks::configure);
 }
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
 /// Returns the server (not yet awaited) and the port it listens on.
 pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> {
+    let (server, port, _) = build_with_state(config, demo).await?;
+    Ok((server, port))
+}
+
+/// [`build`], also handing back the shared state (tests read its statement counter).
+pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Server, u16, web::Data<AppState>)> {
     let secret = config.resolve_jwt_secret()?;
     let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;
     let url = DatabaseUrl::parse(&config.database_url);
@@ -111,13 +121,25 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         bootstrap::demo_content(&db).await?;
     }
     let public_url = config.resolve_public_url()?;
+    let metrics_listener = match &config.metrics_bind {
+        Some(address) => Some(TcpListener::bind(address).with_context(|| format!("binding {address} (metrics)"))?),
+        None => None,
+    };
+    let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
+    let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
+    let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
+    let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
+    crate::cache::changes::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
     let state = web::Data::new(AppState {
+        cache,
         public_url,
         db,
         tokens,
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        metrics: metrics.clone(),
+        webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(
             "public, max-age={}, stale-while-revalidate={}",
@@ -125,18 +147,23 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
-    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));
+    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone(), metrics));
+    actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();
+    let shared = state.clone();
     let mut server =
         HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
+                // Inside compression: entries are kept once, uncompressed.
+                .wrap(from_fn(crate::cache::middleware::response_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
+                .wrap(from_fn(metrics::track))
                 .configure(routes)
                 .service(web::resource("/docs").route(
                     web::get().to(|| async {
@@ -147,9 +174,13 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         })
         .shutdown_timeout(10)
         .listen(listener)?;
+    if let Some(listener) = metrics_listener {
+        tracing::info!(address = %listener.local_addr()?, "serving /metrics");
+        server = server.listen(listener)?;
+    }
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
     tracing::info!(port, "listening");
-    Ok((server.run(), port))
+    Ok((server.run(), port, shared))
 }

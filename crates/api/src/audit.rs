@@ -56,6 +56,21 @@ pub fn record(
     target: Option<(&str, &str)>,
     detail: Option<serde_json::Value>,
 ) -> StoreResult<()> {
+    record_change(conn, actor, action, target, detail, true)
+}
+
+/// [`record`], saying whether the target is or was public. Every content write passes here, so
+/// this is also where the cached responses it changes are noted (see [`crate::cache::changes`]).
+pub fn record_change(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    target: Option<(&str, &str)>,
+    detail: Option<serde_json::Value>,
+    public: bool,
+) -> StoreResult<()> {
+    crate::cache::changes::note(conn, crate::cache::changes::tags_for(action, target, public))?;
+    crate::webhooks::outbox::queue_for_audited(conn, action, target, detail.as_ref())?;
     store::insert(
         conn,
         &NewAuditRow {

@@ -130,8 +130,11 @@ fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     } else {
         query.filter(articles::trashed_at.is_null())
     };
-    if let Some(statuses) = &filter.statuses {
-        query = query.filter(articles::status.eq_any(statuses.clone()));
+    // One status (the public lists) as `=`, so the planner can walk the list index in order.
+    match filter.statuses.as_deref() {
+        Some([status]) => query = query.filter(articles::status.eq(status.clone())),
+        Some(statuses) => query = query.filter(articles::status.eq_any(statuses.to_vec())),
+        None => {}
     }
     if let Some(user) = &filter.created_by {
         query = query.filter(articles::created_by.eq(user.clone()));
@@ -315,6 +318,15 @@ pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ArticleRow> {
 /// A published article by its slug; drafts and the rest are "not found".
 pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<ArticleRow> {
     Ok(articles::table.filter(articles::slug.eq(slug)).filter(articles::status.eq("published")).first(conn)?)
+}
+
+/// The id of the published article at `slug` (an index lookup; no body is read).
+pub fn published_id_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<String> {
+    Ok(articles::table
+        .filter(articles::slug.eq(slug))
+        .filter(articles::status.eq("published"))
+        .select(articles::id)
+        .first(conn)?)
 }
 
 /// Maps each of `slugs` that names an article to its id. With `only_visible_to`, keeps only

@@ -1,5 +1,6 @@
 //! The test harness: a real server on a free port against a fresh database per test.
 
+pub mod cli;
 pub mod database;
 
 use reqwest::{Method, StatusCode};
@@ -40,6 +41,10 @@ pub struct TestApp {
     /// An access token of the first admin.
     pub admin: String,
     handle: actix_web::dev::ServerHandle,
+    /// The server's storage handle, for counting the SQL statements it runs.
+    pub db: newsdesk_persistence::Database,
+    /// The server's response cache, for counting hits.
+    pub cache: std::sync::Arc<newsdesk_api::cache::ResponseCache>,
     server_thread: Option<std::thread::JoinHandle<()>>,
     _database: std::sync::Arc<database::TestDatabase>,
 }
@@ -85,7 +90,22 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
-        Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings changed by `tweak` (e.g. `--no-cache`).
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut newsdesk_api::Config)) -> Self {
+        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), tweak).await
+    }
+
+    /// Starts a server on a database the test made (e.g. one it restored a backup into).
+    pub async fn spawn_on(database: std::sync::Arc<database::TestDatabase>) -> Self {
+        Self::start(database).await
+    }
+
+    /// The database URL this server uses.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     /// Starts a second server process (own thread, actix system, pool and scheduler) against
@@ -96,7 +116,14 @@ impl TestApp {
     }
 
     async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
-        let config = newsdesk_api::Config {
+        Self::start_with(database, |_| {}).await
+    }
+
+    async fn start_with(
+        database: std::sync::Arc<database::TestDatabase>,
+        tweak: impl FnOnce(&mut newsdesk_api::Config),
+    ) -> Self {
+        let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some(JWT_SECRET.into()),
@@ -111,23 +138,36 @@ impl TestApp {
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,
+            no_cache: false,
+            response_cache_mb: 16,
+            // Webhook retries come fast in tests, and receivers run on loopback.
+            webhook_retry_base_ms: 100,
+            webhook_give_up_secs: 3600,
+            webhook_timeout_secs: 2,
+            webhook_allow_private: true,
+            metrics_token: None,
+            metrics_bind: None,
         };
+        tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
         let (started, ready) = std::sync::mpsc::channel();
         let server_thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
-                let _ = started.send((server.handle(), port));
+                let (server, port, state) =
+                    newsdesk_api::app::build_with_state(config, false).await.expect("server starts");
+                let _ = started.send((server.handle(), port, state.db.clone(), state.cache.clone()));
                 let _ = server.await;
             })
         });
-        let (handle, port) = ready.recv().expect("server starts (see the panic above)");
+        let (handle, port, db, cache) = ready.recv().expect("server starts (see the panic above)");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             admin: String::new(),
             handle,
+            db,
+            cache,
             server_thread: Some(server_thread),
             _database: database,
         };
@@ -268,11 +308,6 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The URL of this app's database, for tools that work on it directly (import, export).
-    pub fn database_url(&self) -> &str {
-        &self._database.url
-    }
-
     /// Drops the PostgreSQL database under the running server, as an outage would.
     pub fn lose_database(&self) {
         self._database.drop_now();
