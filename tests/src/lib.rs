@@ -23,6 +23,8 @@ mod configuration;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
+mod import_export;
+#[cfg(test)]
 mod metrics;
 #[cfg(test)]
 mod openapi;

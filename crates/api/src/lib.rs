@@ -11,6 +11,7 @@ pub mod config;
 pub mod config_file;
 pub mod cursor;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod feeds;
 pub mod health;
