@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod health;
+pub mod importers;
 pub mod middleware;
 pub mod openapi;
 pub mod reader;
