@@ -4,6 +4,7 @@
 //! A converter reads the whole export before anything is written, so a malformed file is
 //! refused with its position and nothing of it is half-imported.
 
+pub mod cli;
 pub mod ghost;
 mod names;
 pub mod wordpress;
@@ -61,9 +62,14 @@ pub enum Foreign {
 pub fn convert_file(format: Foreign, path: &std::path::Path) -> Result<Converted, ConvertError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ConvertError::Io { path: name.clone(), source })?;
+    convert_bytes(format, &bytes, &name)
+}
+
+/// Converts an export already in memory; `name` is used in error messages.
+pub fn convert_bytes(format: Foreign, bytes: &[u8], name: &str) -> Result<Converted, ConvertError> {
     match format {
-        Foreign::Ghost => ghost::convert(&bytes, &name),
-        Foreign::Wordpress => wordpress::convert(&bytes, &name),
+        Foreign::Ghost => ghost::convert(bytes, name),
+        Foreign::Wordpress => wordpress::convert(bytes, name),
     }
 }
 
