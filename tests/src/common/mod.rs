@@ -1,5 +1,6 @@
 //! The test harness: a real server on a free port against a fresh database per test.
 
+pub mod cli;
 pub mod database;
 
 use reqwest::{Method, StatusCode};
@@ -84,6 +85,11 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The database this app serves, for running the `newsdesk` binary against it.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub async fn spawn(backend: Backend) -> Self {
         Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
     }
