@@ -115,12 +115,12 @@ struct Tag {
     visibility: Option<String>,
 }
 
-/// A row of `posts_tags` or `posts_authors`.
+/// A row of `posts_tags` or `posts_authors`: a post and the tag or user it points at.
 #[derive(Deserialize)]
 struct Link {
     post_id: Id,
-    #[serde(alias = "author_id")]
-    tag_id: Id,
+    #[serde(alias = "tag_id", alias = "author_id")]
+    target: Id,
     #[serde(default)]
     sort_order: Option<i64>,
 }
@@ -323,7 +323,7 @@ impl<'a> Converter<'a> {
 
     fn authors(&mut self, item: &str, post: &Post) -> Vec<AuthorRecord> {
         let ids: Vec<&Id> = match self.post_authors.get(&post.id) {
-            Some(links) => links.iter().map(|l| &l.tag_id).collect(),
+            Some(links) => links.iter().map(|l| &l.target).collect(),
             None => post.author_id.iter().collect(),
         };
         let mut authors: Vec<AuthorRecord> = Vec::new();
@@ -348,7 +348,7 @@ impl<'a> Converter<'a> {
     fn tags(&mut self, post: &Id) -> (Vec<LabelRecord>, Option<LabelRecord>) {
         let mut tags: Vec<LabelRecord> = Vec::new();
         for link in self.post_tags.get(post).map(Vec::as_slice).unwrap_or_default() {
-            let Some(tag) = self.tags.get(&link.tag_id) else { continue };
+            let Some(tag) = self.tags.get(&link.target) else { continue };
             if tag.visibility.as_deref() == Some("internal") || tag.name.starts_with('#') {
                 self.internal_tags.insert(tag.name.clone());
                 continue;
