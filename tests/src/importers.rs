@@ -181,7 +181,37 @@ async fn a_malformed_export_is_refused_whole(app: TestApp) {
     assert!(admin_statuses(&app).await.is_empty(), "nothing of a refused file is imported");
 }
 
+async fn an_article_the_rules_refuse_is_named_by_its_slug(app: TestApp) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let ghost = std::fs::read_to_string(GHOST).expect("the fixture");
+    let long = ghost.replacen("Notes on the tidal lagoon proposal", &"very ".repeat(61), 1);
+    let file = dir.path().join("long-title.json");
+    std::fs::write(&file, long).expect("written");
+    let path = file.to_str().expect("a path");
+
+    let stopped = import(&app, "ghost", path).await;
+    assert!(!stopped.success, "{stopped:?}");
+    let reason = "article `tidal-lagoon-notes`: title: must be at most 300 characters";
+    assert!(stopped.stderr.contains(&format!("import stopped at {reason}")), "{}", stopped.stderr);
+    assert_eq!(
+        admin_statuses(&app).await,
+        owned(&[("harbour-pilots-walk-out", "published")]),
+        "what came before stays"
+    );
+
+    let skipping = cli::run(app.database_url(), &["import", "--from", "ghost", "--on-error", "skip", path]).await;
+    assert!(skipping.success, "{skipping:?}");
+    assert!(skipping.stdout.contains(&format!("skipped: 1\n  {reason}")), "{}", skipping.stdout);
+    assert!(
+        skipping.stdout.contains("imported: 2") && skipping.stdout.contains("already present: 1"),
+        "{}",
+        skipping.stdout
+    );
+    assert_eq!(admin_statuses(&app).await.len(), 3);
+}
+
 on_both_backends!(
+    an_article_the_rules_refuse_is_named_by_its_slug,
     a_ghost_export_imports_and_reads_back,
     a_wordpress_export_imports_and_reads_back,
     a_malformed_export_is_refused_whole

@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 use super::{convert_bytes, convert_file, Converted, Foreign, Notice};
 use crate::exchange::cli::{open, ImportArgs};
 use crate::exchange::import::{import_records, ImportOptions, ImportSummary};
-use crate::exchange::progress::StderrProgress;
+use crate::exchange::progress::{Counts, ProgressSink, StderrProgress};
 use crate::exchange::LineError;
 
 /// Converts the export named by `args.file` and imports it. A malformed export is refused
@@ -28,7 +28,7 @@ pub fn run(args: &ImportArgs, format: Foreign) -> anyhow::Result<()> {
     let slugs: Vec<String> = converted.records.iter().map(|r| r.slug.clone()).collect();
     let done = Arc::new(AtomicU64::new(0));
     // The bar counts converted articles handed to the pipeline.
-    let progress = StderrProgress::new(Arc::clone(&done), Some(slugs.len() as u64));
+    let progress = Named { inner: StderrProgress::new(Arc::clone(&done), Some(slugs.len() as u64)), slugs: &slugs };
     let opts = ImportOptions { on_error: args.on_error, batch_size: args.batch_size as usize };
     let Converted { records, skipped, adjusted } = converted;
     let records = records.into_iter().zip(1u64..).map(move |(record, n)| {
@@ -46,8 +46,34 @@ pub fn run(args: &ImportArgs, format: Foreign) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The pipeline's progress, with each warning naming the article by slug as well as by its
+/// number (the pipeline's "line").
+struct Named<'a> {
+    inner: StderrProgress,
+    slugs: &'a [String],
+}
+
+impl ProgressSink for Named<'_> {
+    fn batch_done(&self, counts: &Counts) {
+        self.inner.batch_done(counts);
+    }
+
+    fn warn(&self, what: &str, error: &LineError) {
+        let slug = slug_at(self.slugs, error.line);
+        self.inner.warn(&format!("{what} article `{slug}`"), error);
+    }
+
+    fn finish(&self, counts: &Counts) {
+        self.inner.finish(counts);
+    }
+}
+
+fn slug_at(slugs: &[String], line: u64) -> &str {
+    usize::try_from(line).ok().and_then(|n| slugs.get(n.checked_sub(1)?)).map_or("", String::as_str)
+}
+
 fn describe(error: &LineError, slugs: &[String]) -> String {
-    let slug = usize::try_from(error.line).ok().and_then(|n| slugs.get(n.checked_sub(1)?)).map_or("", String::as_str);
+    let slug = slug_at(slugs, error.line);
     let field = if error.field.is_empty() { String::new() } else { format!("{}: ", error.field) };
     format!("article `{slug}`: {field}{}", error.message)
 }
