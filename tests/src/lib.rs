@@ -19,6 +19,8 @@ mod bad_input;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
+mod import_export;
+#[cfg(test)]
 mod importers;
 #[cfg(test)]
 mod openapi;

@@ -85,11 +85,6 @@ impl Reply {
 }
 
 impl TestApp {
-    /// The database this app serves, for running the `newsdesk` binary against it.
-    pub fn database_url(&self) -> &str {
-        &self._database.url
-    }
-
     pub async fn spawn(backend: Backend) -> Self {
         Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
     }
@@ -274,6 +269,11 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The URL of this app's database, for tools that work on it directly (import, export).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// Drops the PostgreSQL database under the running server, as an outage would.
     pub fn lose_database(&self) {
         self._database.drop_now();
