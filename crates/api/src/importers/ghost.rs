@@ -277,10 +277,14 @@ impl<'a> Converter<'a> {
         let mut published_at = self.date(&item, "published_at", post.published_at.as_ref());
         if published_at.is_none() && status != RecordStatus::Draft {
             published_at = updated_at.or(created_at);
-            if published_at.is_none() {
-                self.out.adjust(&item, "no publication date; imported as a draft");
-                status = RecordStatus::Draft;
-            }
+            let note = match published_at {
+                Some(_) => "no `published_at`; its last change date was taken",
+                None => {
+                    status = RecordStatus::Draft;
+                    "no publication date; imported as a draft"
+                }
+            };
+            self.out.adjust(&item, note);
         }
         let body = match (&post.html, &post.lexical, &post.mobiledoc) {
             (Some(html), _, _) => html.replace(URL_PLACEHOLDER, ""),

@@ -153,3 +153,16 @@ fn malformed_wordpress_files_name_the_position() {
     let json = wordpress::convert(b"{\"db\":[]}", "wp.xml").unwrap_err().to_string();
     assert!(json.contains("not a WordPress export"), "{json}");
 }
+
+#[test]
+fn ghost_posts_without_a_publication_date_say_so() {
+    let file = br#"{"data":{"posts":[
+        {"id":"1","title":"Dated by its edit","slug":"a","status":"published","updated_at":"2026-01-02T03:04:05.000Z"},
+        {"id":"2","title":"No date at all","slug":"b","status":"published"}]}}"#;
+    let out = ghost::convert(file, "x.json").unwrap();
+    assert_eq!(find(&out, "a").published_at, Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()));
+    assert_eq!(find(&out, "b").status, RecordStatus::Draft);
+    let adjusted = reasons(&out.adjusted);
+    assert!(adjusted.iter().any(|s| s.contains("`a`") && s.contains("last change")), "{adjusted:?}");
+    assert!(adjusted.iter().any(|s| s.contains("`b`") && s.contains("draft")), "{adjusted:?}");
+}
