@@ -28,6 +28,7 @@ pub enum ImportFormat {
 pub struct ImportArgs {
     /// The file to read, or `-` for stdin.
     pub file: String,
+    /// The format of the file.
     #[arg(long, value_enum, default_value_t = ImportFormat::Newsdesk)]
     pub from: ImportFormat,
     /// What a bad line does: stop the run (keeping what came before) or be skipped.
