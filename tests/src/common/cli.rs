@@ -9,15 +9,15 @@ use std::sync::OnceLock;
 fn newsdesk() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "newsdesk-api", "--bin", "newsdesk"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the newsdesk binary failed");
         // This test binary lives in target/<profile>/deps; the newsdesk binary one level up.
         let exe = std::env::current_exe().expect("the test binary's path");
         let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+        let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        build.args(["build", "--quiet", "-p", "newsdesk-api", "--bin", "newsdesk"]);
+        if dir.file_name().is_some_and(|profile| profile == "release") {
+            build.arg("--release");
+        }
+        assert!(build.status().expect("cargo runs").success(), "building the newsdesk binary failed");
         dir.join(format!("newsdesk{}", std::env::consts::EXE_SUFFIX))
     })
 }
