@@ -24,6 +24,7 @@ mod configuration;
 mod drafts;
 #[cfg(test)]
 mod import_export;
+mod importers;
 #[cfg(test)]
 mod metrics;
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod extract;
 pub mod feeds;
 pub mod health;
+pub mod importers;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

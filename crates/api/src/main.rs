@@ -42,7 +42,7 @@ enum Command {
         #[arg(default_value = "openapi/openapi.json")]
         output: String,
     },
-    /// Import articles from an NDJSON file (one article a line), as `export` writes it.
+    /// Import articles from an NDJSON file (one article a line, as `export` writes it), or from a Ghost or WordPress export with `--from`.
     Import(newsdesk_api::exchange::cli::ImportArgs),
     /// Export articles as NDJSON, one article a line, oldest first.
     Export(newsdesk_api::exchange::cli::ExportArgs),

@@ -44,3 +44,23 @@ pub async fn run(mut command: Command) -> Output {
 pub fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
+
+/// What a run of the binary printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `newsdesk <args…>` with `NEWSDESK_DATABASE_URL` pointing at `database_url`.
+pub async fn run_on(database_url: &str, args: &[&str]) -> Run {
+    let mut command = newsdesk(&std::env::temp_dir());
+    command.args(args).env("NEWSDESK_DATABASE_URL", database_url).env_remove("RUST_BACKTRACE");
+    let Output { status, stdout, stderr } = run(command).await;
+    Run {
+        success: status.success(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}

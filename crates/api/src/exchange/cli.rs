@@ -18,12 +18,17 @@ pub enum ImportFormat {
     /// Newsdesk's own NDJSON, as `newsdesk export` writes it.
     #[default]
     Newsdesk,
+    /// Ghost's JSON export (Settings → Advanced → Export content).
+    Ghost,
+    /// WordPress's WXR export (Tools → Export → All content).
+    Wordpress,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The file to read, or `-` for stdin.
     pub file: String,
+    /// The format of the file.
     #[arg(long, value_enum, default_value_t = ImportFormat::Newsdesk)]
     pub from: ImportFormat,
     /// What a bad line does: stop the run (keeping what came before) or be skipped.
@@ -47,7 +52,7 @@ pub struct ExportArgs {
     pub database_url: String,
 }
 
-fn open(database_url: &str) -> anyhow::Result<Database> {
+pub(crate) fn open(database_url: &str) -> anyhow::Result<Database> {
     // One connection: the import writes alone, and the export reads one page at a time.
     Database::open(&DatabaseUrl::parse(database_url), 1, Duration::from_secs(30))
         .map_err(|e| anyhow::anyhow!("--database-url: {e}"))
@@ -55,6 +60,14 @@ fn open(database_url: &str) -> anyhow::Result<Database> {
 
 /// Runs an import and prints its summary; an error when a bad line stopped it.
 pub fn run_import(args: ImportArgs) -> anyhow::Result<()> {
+    let foreign = match args.from {
+        ImportFormat::Newsdesk => None,
+        ImportFormat::Ghost => Some(crate::importers::Foreign::Ghost),
+        ImportFormat::Wordpress => Some(crate::importers::Foreign::Wordpress),
+    };
+    if let Some(format) = foreign {
+        return crate::importers::cli::run(&args, format);
+    }
     let (input, total): (Box<dyn Read + Send>, Option<u64>) = if args.file == "-" {
         (Box::new(io::stdin()), None)
     } else {
@@ -66,9 +79,7 @@ pub fn run_import(args: ImportArgs) -> anyhow::Result<()> {
     let (input, bytes_read) = CountingReader::new(input);
     let progress = StderrProgress::new(bytes_read, total);
     let opts = ImportOptions { on_error: args.on_error, batch_size: args.batch_size as usize };
-    let lines = match args.from {
-        ImportFormat::Newsdesk => records(BufReader::with_capacity(1 << 20, input)),
-    };
+    let lines = records(BufReader::with_capacity(1 << 20, input));
     let summary = import_records(&db, lines, &opts, &progress)?;
     println!("{summary}");
     if let Some(error) = &summary.stopped_at {
