@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod cursor;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod feeds;
 pub mod health;

@@ -1,4 +1,4 @@
-//! The `newsdesk` binary: serve, migrate, write the OpenAPI document, create users.
+//! The `newsdesk` binary: serve, migrate, import and export, write the OpenAPI document, create users.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -34,6 +34,10 @@ enum Command {
         #[arg(default_value = "openapi/openapi.json")]
         output: String,
     },
+    /// Import articles from an NDJSON file (one article a line), as `export` writes it.
+    Import(newsdesk_api::exchange::cli::ImportArgs),
+    /// Export articles as NDJSON, one article a line, oldest first.
+    Export(newsdesk_api::exchange::cli::ExportArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -94,6 +98,8 @@ async fn main() -> anyhow::Result<()> {
                 println!("wrote {output}");
             }
         }
+        Command::Import(args) => newsdesk_api::exchange::cli::run_import(args)?,
+        Command::Export(args) => newsdesk_api::exchange::cli::run_export(args)?,
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
             let role = newsdesk_domain::Role::parse(&role).map_err(|m| anyhow::anyhow!("--role {m}"))?;
             let password = read_password()?;

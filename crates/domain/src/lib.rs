@@ -5,6 +5,7 @@
 
 pub mod article;
 pub mod body;
+pub mod exchange;
 pub mod permissions;
 pub mod slug;
 pub mod user;

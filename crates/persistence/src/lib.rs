@@ -9,6 +9,7 @@ pub mod audit;
 pub mod authors;
 pub mod database;
 pub mod error;
+pub mod exchange;
 pub mod schema;
 pub mod search;
 pub mod sections;

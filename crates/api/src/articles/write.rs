@@ -111,7 +111,7 @@ fn resolve_related(
 }
 
 /// The featured image's four columns, validated.
-fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
+pub(crate) fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
     let Some(image) = image else { return [None, None, None, None] };
     let text = |v: &mut Violations, field: &str, value: &Option<String>| {
         value.as_deref().and_then(|t| v.check(field, bounded_text(t, MAX_SHORT_TEXT))).filter(|t| !t.is_empty())
@@ -124,7 +124,7 @@ fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<
     ]
 }
 
-fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
+pub(crate) fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
     if markdown.chars().count() > MAX_BODY {
         v.add("body", format!("must be at most {MAX_BODY} characters"));
         return None;
@@ -135,7 +135,7 @@ fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
 /// Slugs the public article routes use for themselves.
 const RESERVED_SLUGS: [&str; 1] = ["most-viewed"];
 
-fn not_reserved(v: &mut Violations, slug: Option<&str>) {
+pub(crate) fn not_reserved(v: &mut Violations, slug: Option<&str>) {
     if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
         v.add("slug", "is reserved for the API's own routes");
     }

@@ -1,0 +1,225 @@
+//! Checks one [`ArticleRecord`] with the HTTP API's own field rules and renders its body, without
+//! touching the database: this half of the import runs on every core while the writer writes.
+
+use std::collections::HashSet;
+
+use newsdesk_domain::article::{self as rules, MAX_LINKS, MAX_SUMMARY, MAX_TITLE};
+use newsdesk_domain::exchange::{ArticleRecord, AuthorRecord, LabelRecord, RelatedRecord, SourceRecord};
+use newsdesk_domain::validation::{bounded_text, http_url, required_text};
+use newsdesk_domain::{body, ArticleStatus, FieldError, Slug, Violations};
+use newsdesk_persistence::authors::NewAuthor;
+use newsdesk_persistence::exchange::ImportedArticle;
+use newsdesk_persistence::now;
+use newsdesk_persistence::sections::NewSection;
+use newsdesk_persistence::sources::NewSource;
+use newsdesk_persistence::tags::NewTag;
+
+use super::LineError;
+use crate::articles::dto::FeaturedImage;
+use crate::articles::write::{body_text, featured_image, not_reserved};
+use crate::terms::authors::{AuthorCreate, Authors};
+use crate::terms::labels::LabelCreate;
+use crate::terms::sections::Sections;
+use crate::terms::sources::{SourceCreate, Sources};
+use crate::terms::tags::Tags;
+use crate::terms::Term;
+use crate::time::naive;
+
+/// A related link before its target is looked up.
+#[derive(Debug, Clone)]
+pub enum PendingLink {
+    Article { slug: String },
+    External { url: String, title: Option<String>, source_name: Option<String> },
+}
+
+/// A valid article, ready to write: its row (without an id yet), its terms as they would be
+/// created, its links by slug and its former slugs.
+#[derive(Debug)]
+pub struct PreparedArticle {
+    pub line: u64,
+    pub article: ImportedArticle,
+    pub authors: Vec<NewAuthor>,
+    pub tags: Vec<NewTag>,
+    pub section: Option<NewSection>,
+    pub source: Option<NewSource>,
+    /// In order; the index is the link's position.
+    pub related: Vec<PendingLink>,
+    pub previous_slugs: Vec<String>,
+}
+
+/// Validates `record` (from input line `line`) and renders its body; every problem at once.
+pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, LineError> {
+    let mut v = Violations::new();
+    let title = v.check("title", required_text(&record.title, MAX_TITLE));
+    let slug = v.check("slug", Slug::parse(&record.slug)).map(Slug::into_inner);
+    not_reserved(&mut v, slug.as_deref());
+    let summary = record
+        .summary
+        .as_deref()
+        .and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY)))
+        .filter(|s| !s.is_empty());
+    let markdown = body_text(&mut v, &record.body);
+    let source_url = record.source_url.as_deref().and_then(|u| v.check("source_url", http_url(u)));
+    let language = v.check("language", rules::language(record.language.as_deref().unwrap_or("en")));
+    let image =
+        record.featured_image.map(|i| FeaturedImage { url: i.url, alt: i.alt, caption: i.caption, credit: i.credit });
+    let [image_url, image_alt, image_caption, image_credit] = featured_image(&mut v, image.as_ref());
+    let status = ArticleStatus::from(record.status);
+    if status != ArticleStatus::Draft && record.published_at.is_none() {
+        v.add("published_at", format!("is required when status is {}", status.as_str()));
+    }
+    let section = record.section.map(|s| label::<Sections>(&mut v, "section", s));
+    let source = record.source.map(|s| source_term(&mut v, s));
+    let authors = listed(&mut v, "authors", record.authors, |a| &a.slug, author_term);
+    let tags = listed(&mut v, "tags", record.tags, |t| &t.slug, |v, field, t| label::<Tags>(v, field, t));
+    let related = related(&mut v, record.related, slug.as_deref());
+    let previous_slugs = previous_slugs(&mut v, record.previous_slugs, slug.as_deref());
+    if let Err(errors) = v.into_result() {
+        return Err(LineError::from_fields(line, errors));
+    }
+    let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
+        return Err(LineError::new(line, "", "validated fields missing"));
+    };
+    let rendered = body::render(&markdown);
+    let at = now();
+    let created_at = record.created_at.map(naive).unwrap_or(at);
+    Ok(PreparedArticle {
+        line,
+        article: ImportedArticle {
+            id: String::new(),
+            slug,
+            title,
+            summary,
+            body_markdown: markdown,
+            body_html: rendered.html,
+            body_text: rendered.text,
+            status: status.as_str().to_owned(),
+            section_id: None,
+            source_id: None,
+            source_url,
+            language,
+            featured_image_url: image_url,
+            featured_image_alt: image_alt,
+            featured_image_caption: image_caption,
+            featured_image_credit: image_credit,
+            word_count: rendered.word_count,
+            reading_time_minutes: rendered.reading_time_minutes,
+            created_by: None,
+            published_at: record.published_at.map(naive),
+            version: 1,
+            created_at,
+            updated_at: record.updated_at.map(naive).unwrap_or(created_at.max(at)),
+        },
+        authors: authors.into_iter().flatten().collect(),
+        tags: tags.into_iter().flatten().collect(),
+        section: section.flatten(),
+        source: source.flatten(),
+        related,
+        previous_slugs,
+    })
+}
+
+/// Checks a list of terms: its length, each entry, and that no slug is listed twice.
+fn listed<R, T>(
+    v: &mut Violations,
+    field: &str,
+    items: Vec<R>,
+    slug: impl Fn(&R) -> &String,
+    check: impl Fn(&mut Violations, &str, R) -> Option<T>,
+) -> Vec<Option<T>> {
+    if items.len() > MAX_LINKS {
+        v.add(field, format!("must list at most {MAX_LINKS} entries"));
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        if !seen.insert(slug(&item).clone()) {
+            v.add(at, "is listed twice");
+            continue;
+        }
+        out.push(check(v, &at, item));
+    }
+    out
+}
+
+/// Copies a term's field errors into `v` under `prefix` (`authors[0].slug`).
+fn nested<T>(v: &mut Violations, prefix: &str, result: Result<T, Vec<FieldError>>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(errors) => {
+            for e in errors {
+                v.add(format!("{prefix}.{}", e.field), e.message);
+            }
+            None
+        }
+    }
+}
+
+fn author_term(v: &mut Violations, field: &str, a: AuthorRecord) -> Option<NewAuthor> {
+    let input =
+        AuthorCreate { slug: Some(a.slug), name: a.name, email: None, bio: a.bio, avatar_url: None, website: None };
+    nested(v, field, Authors::validate_create(input))
+}
+
+fn label<T: Term<Create = LabelCreate>>(v: &mut Violations, field: &str, l: LabelRecord) -> Option<T::New> {
+    nested(v, field, T::validate_create(LabelCreate { slug: Some(l.slug), name: l.name, description: None }))
+}
+
+fn source_term(v: &mut Violations, s: SourceRecord) -> Option<NewSource> {
+    let input =
+        SourceCreate { slug: Some(s.slug), name: s.name, short_name: s.short_name, homepage_url: s.homepage_url };
+    nested(v, "source", Sources::validate_create(input))
+}
+
+fn related(v: &mut Violations, related: Vec<RelatedRecord>, own: Option<&str>) -> Vec<PendingLink> {
+    if related.len() > MAX_LINKS {
+        v.add("related", format!("must list at most {MAX_LINKS} entries"));
+        return Vec::new();
+    }
+    let mut links = Vec::with_capacity(related.len());
+    for (i, entry) in related.into_iter().enumerate() {
+        let field = format!("related[{i}]");
+        match entry {
+            RelatedRecord::Article { slug } => {
+                if own == Some(slug.as_str()) {
+                    v.add(format!("{field}.article"), "an article cannot be related to itself");
+                } else if let Some(slug) = v.check(&format!("{field}.article"), Slug::parse(&slug)) {
+                    links.push(PendingLink::Article { slug: slug.into_inner() });
+                }
+            }
+            RelatedRecord::External { url, title, source_name } => {
+                let url = v.check(&format!("{field}.url"), http_url(&url));
+                let title = title.and_then(|t| v.check(&format!("{field}.title"), required_text(&t, MAX_TITLE)));
+                let source_name =
+                    source_name.and_then(|s| v.check(&format!("{field}.source_name"), required_text(&s, 200)));
+                if let Some(url) = url {
+                    links.push(PendingLink::External { url, title, source_name });
+                }
+            }
+        }
+    }
+    links
+}
+
+fn previous_slugs(v: &mut Violations, slugs: Vec<String>, own: Option<&str>) -> Vec<String> {
+    if slugs.len() > MAX_LINKS {
+        v.add("previous_slugs", format!("must list at most {MAX_LINKS} entries"));
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(slugs.len());
+    for (i, slug) in slugs.into_iter().enumerate() {
+        let field = format!("previous_slugs[{i}]");
+        let Some(slug) = v.check(&field, Slug::parse(&slug)) else { continue };
+        if own == Some(slug.as_str()) {
+            v.add(field, "is the article's current slug");
+        } else if !seen.insert(slug.clone()) {
+            v.add(field, "is listed twice");
+        } else {
+            out.push(slug.into_inner());
+        }
+    }
+    out
+}

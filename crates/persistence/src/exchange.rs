@@ -1,0 +1,257 @@
+//! Bulk import and export: multi-row writes and keyset-paged reads over many articles at once.
+//!
+//! The import inserts whole batches with one statement per table and chunk, and looks slugs up
+//! for a whole batch at a time, so the number of statements grows with batches, not articles.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::articles::ArticleRow;
+use crate::schema::{article_authors, article_links, article_slug_history, article_tags, articles};
+use crate::{DbConn, StoreResult};
+
+/// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+/// Values per `IN (…)` list.
+const KEYS_PER_LOOKUP: usize = 5_000;
+
+/// A multi-row INSERT, spelled once per backend: diesel's `MultiConnection` cannot batch inserts.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
+            DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
+        }
+    };
+}
+
+/// An article as the import writes it: every column given, so SQLite can batch the insert.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = articles, treat_none_as_default_value = false)]
+pub struct ImportedArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub status: String,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub created_by: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One related link as stored; exactly one of `target_article_id` and `url` is set.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = article_links, treat_none_as_default_value = false)]
+pub struct ImportedLink {
+    pub article_id: String,
+    pub position: i32,
+    pub target_article_id: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub source_name: Option<String>,
+}
+
+/// An author or tag of an article at a place in its list.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub article_id: String,
+    pub term_id: String,
+    pub position: i32,
+}
+
+/// A former slug that redirects to `article_id`.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = article_slug_history)]
+pub struct ImportedSlug {
+    pub slug: String,
+    pub article_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Maps each of `slugs` that is an article's current slug to that article's id.
+pub fn article_ids_by_slug(conn: &mut DbConn, slugs: &[String]) -> StoreResult<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    for chunk in slugs.chunks(KEYS_PER_LOOKUP) {
+        let pairs = articles::table
+            .filter(articles::slug.eq_any(chunk))
+            .select((articles::slug, articles::id))
+            .load::<(String, String)>(conn)?;
+        found.extend(pairs);
+    }
+    Ok(found)
+}
+
+/// Maps each of `slugs` that is some article's former slug to that article's id.
+pub fn redirect_owners(conn: &mut DbConn, slugs: &[String]) -> StoreResult<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    for chunk in slugs.chunks(KEYS_PER_LOOKUP) {
+        let pairs = article_slug_history::table
+            .filter(article_slug_history::slug.eq_any(chunk))
+            .select((article_slug_history::slug, article_slug_history::article_id))
+            .load::<(String, String)>(conn)?;
+        found.extend(pairs);
+    }
+    Ok(found)
+}
+
+/// The link positions already taken on each of `article_ids`.
+pub fn link_positions(conn: &mut DbConn, article_ids: &[String]) -> StoreResult<HashSet<(String, i32)>> {
+    let mut taken = HashSet::new();
+    for chunk in article_ids.chunks(KEYS_PER_LOOKUP) {
+        let rows = article_links::table
+            .filter(article_links::article_id.eq_any(chunk))
+            .select((article_links::article_id, article_links::position))
+            .load::<(String, i32)>(conn)?;
+        taken.extend(rows);
+    }
+    Ok(taken)
+}
+
+pub fn insert_articles(conn: &mut DbConn, rows: &[ImportedArticle]) -> StoreResult<()> {
+    // Long bodies make big statements; fewer rows each keeps them to a few megabytes.
+    for chunk in rows.chunks(ROWS_PER_STATEMENT / 5) {
+        insert_rows!(conn, articles::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn insert_authors(conn: &mut DbConn, rows: &[Membership]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|m| {
+                (
+                    article_authors::article_id.eq(&m.article_id),
+                    article_authors::author_id.eq(&m.term_id),
+                    article_authors::position.eq(m.position),
+                )
+            })
+            .collect();
+        insert_rows!(conn, article_authors::table, values)?;
+    }
+    Ok(())
+}
+
+pub fn insert_tags(conn: &mut DbConn, rows: &[Membership]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|m| {
+                (
+                    article_tags::article_id.eq(&m.article_id),
+                    article_tags::tag_id.eq(&m.term_id),
+                    article_tags::position.eq(m.position),
+                )
+            })
+            .collect();
+        insert_rows!(conn, article_tags::table, values)?;
+    }
+    Ok(())
+}
+
+pub fn insert_links(conn: &mut DbConn, rows: &[ImportedLink]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        insert_rows!(conn, article_links::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn insert_slug_history(conn: &mut DbConn, rows: &[ImportedSlug]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        insert_rows!(conn, article_slug_history::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Where an export page starts: after this article in (published first by date, then undated) order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportCursor {
+    Start,
+    Dated { published_at: NaiveDateTime, id: String },
+    Undated { id: String },
+}
+
+/// The next page of articles to export, oldest publication first, then those without a date, ties
+/// by id; trashed articles are left out. Returns the page and the cursor after it.
+pub fn export_page(
+    conn: &mut DbConn,
+    statuses: &[&str],
+    after: &ExportCursor,
+    limit: i64,
+) -> StoreResult<(Vec<ArticleRow>, ExportCursor)> {
+    let base = || {
+        articles::table
+            .filter(articles::trashed_at.is_null())
+            .filter(articles::status.eq_any(statuses.to_vec()))
+            .into_boxed::<crate::Db>()
+    };
+    let mut rows = Vec::new();
+    if !matches!(after, ExportCursor::Undated { .. }) {
+        let mut dated = base().filter(articles::published_at.is_not_null());
+        if let ExportCursor::Dated { published_at, id } = after {
+            dated = dated.filter(
+                articles::published_at
+                    .gt(*published_at)
+                    .or(articles::published_at.eq(*published_at).and(articles::id.gt(id.clone()))),
+            );
+        }
+        rows = dated.order((articles::published_at.asc(), articles::id.asc())).limit(limit).load::<ArticleRow>(conn)?;
+    }
+    if (rows.len() as i64) < limit {
+        let mut undated = base().filter(articles::published_at.is_null());
+        if let ExportCursor::Undated { id } = after {
+            undated = undated.filter(articles::id.gt(id.clone()));
+        }
+        let more = limit - rows.len() as i64;
+        rows.extend(undated.order(articles::id.asc()).limit(more).load::<ArticleRow>(conn)?);
+    }
+    let next = match rows.last() {
+        None => after.clone(),
+        Some(last) => match last.published_at {
+            Some(published_at) => ExportCursor::Dated { published_at, id: last.id.clone() },
+            None => ExportCursor::Undated { id: last.id.clone() },
+        },
+    };
+    Ok((rows, next))
+}
+
+/// The former slugs of each of `article_ids`, oldest first.
+pub fn previous_slugs(conn: &mut DbConn, article_ids: &[String]) -> StoreResult<HashMap<String, Vec<String>>> {
+    let rows = article_slug_history::table
+        .filter(article_slug_history::article_id.eq_any(article_ids))
+        .order((article_slug_history::created_at.asc(), article_slug_history::slug.asc()))
+        .select((article_slug_history::article_id, article_slug_history::slug))
+        .load::<(String, String)>(conn)?;
+    let mut found: HashMap<String, Vec<String>> = HashMap::new();
+    for (article_id, slug) in rows {
+        found.entry(article_id).or_default().push(slug);
+    }
+    Ok(found)
+}
+
+/// Gives this connection a bigger page cache for a bulk import (SQLite only). Durability is
+/// unchanged: every batch commits like any other write.
+pub fn tune_for_bulk(conn: &mut DbConn) -> StoreResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;")?;
+    }
+    Ok(())
+}
