@@ -27,9 +27,13 @@ mod paging_and_feeds;
 #[cfg(test)]
 mod previews;
 #[cfg(test)]
+mod query_budget;
+#[cfg(test)]
 mod reader;
 #[cfg(test)]
 mod reader_page;
+#[cfg(test)]
+mod response_cache;
 #[cfg(test)]
 mod roles;
 #[cfg(test)]

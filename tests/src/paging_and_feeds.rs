@@ -475,6 +475,12 @@ async fn public_reads_are_cacheable_and_conditional(app: TestApp) {
     app.post("/v1/admin/tags", &app.admin, json!({"slug": "storm", "name": "Storm"})).await.expect(201);
     for (path, etag, modified) in &seen {
         let after = get_with(&app, path, &[("if-modified-since", modified)]).await;
+        if path.as_str() == format!("/v1/articles/{slug}") && after.status.as_u16() == 304 {
+            // The new tag is not on this article, so the response cache may keep its page,
+            // dates and all: still current, and still the same ETag.
+            not_modified(&after, path, etag, "the old Last-Modified of an unchanged article");
+            continue;
+        }
         let (_, now) = public_headers(&after, path);
         assert!(
             http_date(&now) > http_date(modified),

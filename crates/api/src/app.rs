@@ -11,6 +11,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
+use crate::cache::ResponseCache;
 use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
@@ -99,6 +100,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Opens storage, prepares the first admin and demo content, and binds the server.
 /// Returns the server (not yet awaited) and the port it listens on.
 pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> {
+    let (server, port, _) = build_with_state(config, demo).await?;
+    Ok((server, port))
+}
+
+/// [`build`], also handing back the shared state (tests read its statement counter).
+pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Server, u16, web::Data<AppState>)> {
     let secret = config.resolve_jwt_secret()?;
     let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;
     let url = DatabaseUrl::parse(&config.database_url);
@@ -111,7 +118,11 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         bootstrap::demo_content(&db).await?;
     }
     let public_url = config.resolve_public_url()?;
+    let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
+    let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
+    crate::cache::changes::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
     let state = web::Data::new(AppState {
+        cache,
         public_url,
         db,
         tokens,
@@ -125,16 +136,19 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
-    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone()));
+    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();
+    let shared = state.clone();
     let mut server =
         HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
+                // Inside compression: entries are kept once, uncompressed.
+                .wrap(from_fn(crate::cache::middleware::response_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
                 .configure(routes)
@@ -151,5 +165,5 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
         server = server.workers(workers);
     }
     tracing::info!(port, "listening");
-    Ok((server.run(), port))
+    Ok((server.run(), port, shared))
 }

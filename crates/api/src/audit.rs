@@ -56,6 +56,20 @@ pub fn record(
     target: Option<(&str, &str)>,
     detail: Option<serde_json::Value>,
 ) -> StoreResult<()> {
+    record_change(conn, actor, action, target, detail, true)
+}
+
+/// [`record`], saying whether the target is or was public. Every content write passes here, so
+/// this is also where the cached responses it changes are noted (see [`crate::cache::changes`]).
+pub fn record_change(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    target: Option<(&str, &str)>,
+    detail: Option<serde_json::Value>,
+    public: bool,
+) -> StoreResult<()> {
+    crate::cache::changes::note(conn, crate::cache::changes::tags_for(action, target, public))?;
     store::insert(
         conn,
         &NewAuditRow {

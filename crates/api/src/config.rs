@@ -53,6 +53,12 @@ pub struct Config {
     /// Lifetime of draft preview links, in seconds.
     #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
     pub preview_ttl: i64,
+    /// Turns the in-process response cache off (for measurement).
+    #[arg(long, env = "NEWSDESK_NO_CACHE", default_value_t = false)]
+    pub no_cache: bool,
+    /// Memory the in-process response cache may use, in MiB.
+    #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: u64,
 }
 
 impl std::fmt::Debug for Config {

@@ -150,6 +150,7 @@ pub async fn rss_feed(
         .build();
     let mut body = Vec::new();
     channel.pretty_write_to(&mut body, b' ', 2).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     Ok(public_bytes(&req, "application/rss+xml; charset=utf-8", body, changed))
 }
 
@@ -210,6 +211,7 @@ pub async fn atom_feed(
         .build();
     let mut body = Vec::new();
     atom.write_to(&mut body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     Ok(public_bytes(&req, "application/atom+xml; charset=utf-8", body, changed))
 }
 
@@ -284,6 +286,7 @@ pub async fn json_feed(
             .collect(),
     };
     let body = serde_json::to_vec(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     Ok(public_bytes(&req, "application/feed+json", body, changed))
 }
 
@@ -328,5 +331,6 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
             Ok(())
         })
         .map_err(xml_error)?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     Ok(public_bytes(&req, "application/xml; charset=utf-8", writer.into_inner(), changed))
 }

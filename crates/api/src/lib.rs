@@ -6,6 +6,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod cache;
 pub mod config;
 pub mod cursor;
 pub mod error;

@@ -45,7 +45,7 @@ pub fn public_bytes(
         if let Ok(value) = header::HeaderValue::from_str(&stamp.to_string()) {
             response.headers_mut().insert(header::LAST_MODIFIED, value);
         }
-        if response.status() == StatusCode::OK && not_modified_since(req, at) {
+        if response.status() == StatusCode::OK && not_modified_since(req.headers(), at) {
             let mut not_modified = HttpResponse::NotModified();
             for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
                 if let Some(value) = response.headers().get(&name) {
@@ -65,12 +65,11 @@ pub fn public_json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<Http
 
 /// `If-Modified-Since` says the client's copy is current. Ignored when `If-None-Match` is sent,
 /// as RFC 9110 asks; HTTP dates have whole seconds, so the change time is cut to the second.
-fn not_modified_since(req: &HttpRequest, changed: chrono::DateTime<chrono::Utc>) -> bool {
-    if req.headers().contains_key(header::IF_NONE_MATCH) {
+pub fn not_modified_since(headers: &header::HeaderMap, changed: chrono::DateTime<chrono::Utc>) -> bool {
+    if headers.contains_key(header::IF_NONE_MATCH) {
         return false;
     }
-    let Some(since) = req
-        .headers()
+    let Some(since) = headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<header::HttpDate>().ok())
@@ -98,12 +97,7 @@ pub fn private_json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse
 }
 
 fn conditional(req: &HttpRequest, status: StatusCode, body: Vec<u8>, etag: &str, cache_control: &str) -> HttpResponse {
-    let fresh = status == StatusCode::OK
-        && req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag));
+    let fresh = status == StatusCode::OK && etag_matches(req.headers(), etag);
     let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::build(status) };
     response
         .insert_header((header::ETAG, etag.to_owned()))
@@ -113,6 +107,14 @@ fn conditional(req: &HttpRequest, status: StatusCode, body: Vec<u8>, etag: &str,
     } else {
         response.content_type(mime::APPLICATION_JSON).body(body)
     }
+}
+
+/// `If-None-Match` names `etag` (weakly, as RFC 9110 asks for GET) or is `*`.
+pub fn etag_matches(headers: &header::HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag))
 }
 
 /// A page of a list and how to get the others.

@@ -4,6 +4,7 @@ use actix_web::web;
 use newsdesk_persistence::{Database, DbConn, StoreResult};
 
 use crate::auth::tokens::TokenKeys;
+use crate::cache::changes;
 use crate::error::{ApiError, ApiResult};
 
 pub struct AppState {
@@ -20,6 +21,8 @@ pub struct AppState {
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.
     pub views: std::sync::Arc<crate::views::ViewCounter>,
+    /// Ready public responses; every write below voids what it changed.
+    pub cache: std::sync::Arc<crate::cache::ResponseCache>,
 }
 
 impl AppState {
@@ -33,14 +36,27 @@ impl AppState {
         web::block(move || db.read(work)).await.map_err(|e| ApiError::Internal(e.to_string()))?.map_err(ApiError::from)
     }
 
-    /// Runs a write in one transaction on the blocking pool.
+    /// Runs a write in one transaction on the blocking pool. Once it has committed, and before
+    /// the caller can acknowledge it, the cached responses it changed are voided (here, and in
+    /// other processes through the notices sent in the transaction).
     pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
     {
-        let db = self.db.clone();
-        web::block(move || write_blocking(&db, work)).await.map_err(|e| ApiError::Internal(e.to_string()))?
+        let (db, cache) = (self.db.clone(), self.cache.clone());
+        let (result, changed) = web::block(move || {
+            changes::with_origin(&cache, || {
+                let result = write_blocking(&db, work);
+                (result, changes::take())
+            })
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        if result.is_ok() {
+            self.cache.invalidate(&changed);
+        }
+        result
     }
 }
 
@@ -48,6 +64,7 @@ impl AppState {
 /// rolls the transaction back and is returned as it was. The CLI and start-up use it directly,
 /// handlers through [`AppState::write`].
 pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut DbConn) -> Result<T, WriteError>) -> ApiResult<T> {
+    changes::clear();
     let mut rejected = None;
     let result = db.write(|conn| {
         work(conn).map_err(|e| match e {

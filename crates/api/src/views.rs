@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
+use crate::cache::{changes, CacheTags, ResponseCache, Tag};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
@@ -63,13 +64,23 @@ impl ViewCounter {
     }
 
     /// Writes what is pending in one transaction. Blocking: call off the async workers.
-    pub fn flush(&self, db: &Database) -> usize {
+    pub fn flush(&self, db: &Database, cache: &ResponseCache) -> usize {
         let batch = self.take();
         if batch.is_empty() {
             return 0;
         }
-        match db.write(|conn| views::add(conn, &batch)) {
-            Ok(()) => batch.len(),
+        let counted = changes::with_origin(cache, || {
+            db.write(|conn| {
+                views::add(conn, &batch)?;
+                changes::note(conn, vec![Tag::Views])
+            })
+        });
+        changes::clear();
+        match counted {
+            Ok(()) => {
+                cache.invalidate(&[Tag::Views]);
+                batch.len()
+            }
             Err(error) => {
                 // Keep the counts for the next flush rather than lose them.
                 tracing::warn!(%error, "could not write view counts; will retry");
@@ -84,22 +95,22 @@ impl ViewCounter {
 }
 
 /// Flushes once more when the flusher task is dropped, i.e. when the server stops.
-struct FlushOnStop(Arc<ViewCounter>, Database);
+struct FlushOnStop(Arc<ViewCounter>, Database, Arc<ResponseCache>);
 
 impl Drop for FlushOnStop {
     fn drop(&mut self) {
-        self.0.flush(&self.1);
+        self.0.flush(&self.1, &self.2);
     }
 }
 
 /// Writes buffered views every second until the server stops.
-pub async fn flusher(counter: Arc<ViewCounter>, db: Database) {
-    let guard = FlushOnStop(counter, db);
+pub async fn flusher(counter: Arc<ViewCounter>, db: Database, cache: Arc<ResponseCache>) {
+    let guard = FlushOnStop(counter, db, cache);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         ticker.tick().await;
-        let (counter, db) = (guard.0.clone(), guard.1.clone());
-        let _ = web::block(move || counter.flush(&db)).await;
+        let (counter, db, cache) = (guard.0.clone(), guard.1.clone(), guard.2.clone());
+        let _ = web::block(move || counter.flush(&db, &cache)).await;
     }
 }
 
@@ -111,6 +122,30 @@ fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
     hasher.finish()
 }
 
+/// The id of the published article at `slug`, from the response cache when it holds it. The
+/// entry is tagged with the article, so unpublishing or renaming it voids the entry at once, in
+/// every process; a slug with no published article is never remembered, so one published a
+/// moment later counts at once.
+async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String>> {
+    let key = format!("#published-id/{slug}");
+    if let Some(entry) = state.cache.get(&key) {
+        return Ok(std::str::from_utf8(&entry.body).ok().map(str::to_owned));
+    }
+    let filled = state.cache.epoch();
+    let id = state
+        .read(move |conn| match articles::published_id_by_slug(conn, &slug) {
+            Ok(id) => Ok(Some(id)),
+            Err(newsdesk_persistence::StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await?;
+    if let Some(id) = &id {
+        let tags = CacheTags { tags: vec![Tag::entity(id)], expires: None };
+        state.cache.insert(&key, filled, tags, Vec::new(), web::Bytes::copy_from_slice(id.as_bytes()));
+    }
+    Ok(id)
+}
+
 /// Count a view of a published article. Cheap and asynchronous: counts appear in the
 /// most-viewed list within about a second.
 #[utoipa::path(post, path = "/v1/articles/{slug}/views", operation_id = "record_view", tag = "articles",
@@ -120,16 +155,7 @@ fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
         (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
-    // One indexed read, so a just-published story counts at once and an unpublished one stops
-    // at once. (A per-process cache would need cross-process invalidation to stay correct.)
-    let article_id = state
-        .read(move |conn| match articles::find_published_by_slug(conn, &slug) {
-            Ok(row) => Ok(Some(row.id)),
-            Err(newsdesk_persistence::StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        })
-        .await?;
-    let article_id = article_id.ok_or_else(|| ApiError::not_found("article"))?;
+    let article_id = published_id(&state, slug.into_inner()).await?.ok_or_else(|| ApiError::not_found("article"))?;
     state.views.count(&article_id, client_key(&req, &article_id));
     Ok(HttpResponse::build(StatusCode::ACCEPTED).insert_header((header::CACHE_CONTROL, "no-store")).finish())
 }
@@ -209,5 +235,9 @@ pub async fn most_viewed(
         })
         .await?;
     // Views change without a write anyone audits, so the list is dated now: always fresh.
+    // Day-based windows move at midnight UTC even without a write.
+    let midnight = (Utc::now().date_naive() + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc();
+    let until = std::time::Instant::now() + (midnight - Utc::now()).to_std().unwrap_or_default();
+    crate::cache::tag_until(&req, vec![crate::cache::Tag::Lists, crate::cache::Tag::Views], until);
     public_json_at(&req, &MostViewed { data }, Some(Utc::now().naive_utc()))
 }

@@ -317,6 +317,15 @@ pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<Arti
     Ok(articles::table.filter(articles::slug.eq(slug)).filter(articles::status.eq("published")).first(conn)?)
 }
 
+/// The id of the published article at `slug` (an index lookup; no body is read).
+pub fn published_id_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<String> {
+    Ok(articles::table
+        .filter(articles::slug.eq(slug))
+        .filter(articles::status.eq("published"))
+        .select(articles::id)
+        .first(conn)?)
+}
+
 /// Maps each of `slugs` that names an article to its id. With `only_visible_to`, keeps only
 /// articles that user may see: published ones and their own.
 pub fn ids_by_slug(

@@ -10,6 +10,7 @@ pub mod authors;
 pub mod database;
 pub mod error;
 pub mod exchange;
+pub mod notify;
 pub mod schema;
 pub mod search;
 pub mod sections;

@@ -40,6 +40,10 @@ pub struct TestApp {
     /// An access token of the first admin.
     pub admin: String,
     handle: actix_web::dev::ServerHandle,
+    /// The server's storage handle, for counting the SQL statements it runs.
+    pub db: newsdesk_persistence::Database,
+    /// The server's response cache, for counting hits.
+    pub cache: std::sync::Arc<newsdesk_api::cache::ResponseCache>,
     server_thread: Option<std::thread::JoinHandle<()>>,
     _database: std::sync::Arc<database::TestDatabase>,
 }
@@ -85,7 +89,12 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
-        Self::start(std::sync::Arc::new(database::TestDatabase::create(backend))).await
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings changed by `tweak` (e.g. `--no-cache`).
+    pub async fn spawn_with(backend: Backend, tweak: fn(&mut newsdesk_api::Config)) -> Self {
+        Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), tweak).await
     }
 
     /// Starts a second server process (own thread, actix system, pool and scheduler) against
@@ -96,7 +105,14 @@ impl TestApp {
     }
 
     async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
-        let config = newsdesk_api::Config {
+        Self::start_with(database, |_| {}).await
+    }
+
+    async fn start_with(
+        database: std::sync::Arc<database::TestDatabase>,
+        tweak: fn(&mut newsdesk_api::Config),
+    ) -> Self {
+        let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some(JWT_SECRET.into()),
@@ -111,23 +127,29 @@ impl TestApp {
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,
+            no_cache: false,
+            response_cache_mb: 16,
         };
+        tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait
         // for it: nothing of it is left running when the process exits.
         let (started, ready) = std::sync::mpsc::channel();
         let server_thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let (server, port) = newsdesk_api::build(config, false).await.expect("server starts");
-                let _ = started.send((server.handle(), port));
+                let (server, port, state) =
+                    newsdesk_api::app::build_with_state(config, false).await.expect("server starts");
+                let _ = started.send((server.handle(), port, state.db.clone(), state.cache.clone()));
                 let _ = server.await;
             })
         });
-        let (handle, port) = ready.recv().expect("server starts (see the panic above)");
+        let (handle, port, db, cache) = ready.recv().expect("server starts (see the panic above)");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             admin: String::new(),
             handle,
+            db,
+            cache,
             server_thread: Some(server_thread),
             _database: database,
         };

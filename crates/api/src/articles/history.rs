@@ -9,7 +9,9 @@ use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::audit::{record, Actor};
+use newsdesk_domain::ArticleStatus;
+
+use crate::audit::{record, record_change, Actor};
 use crate::time::utc;
 
 /// An article as it stood after one change: its columns and its relations (by id).
@@ -111,6 +113,13 @@ pub fn after_change(conn: &mut DbConn, row: &ArticleRow, action: &str, actor: &A
     let previous =
         revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok());
     let changed = changed_fields(previous.as_ref(), &current);
+    let published = ArticleStatus::Published.as_str();
+    // Without an earlier revision (an imported article, say) only a new article is known private.
+    let was_public = match &previous {
+        Some(p) => p.get("status").and_then(|s| s.as_str()) == Some(published),
+        None => action != "create",
+    };
+    let public = was_public || row.status == published;
     revisions::insert(
         conn,
         &NewRevision {
@@ -126,7 +135,7 @@ pub fn after_change(conn: &mut DbConn, row: &ArticleRow, action: &str, actor: &A
         },
     )?;
     let detail = serde_json::json!({"version": row.version, "slug": row.slug, "changed": changed});
-    record(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail))
+    record_change(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail), public)
 }
 
 /// Records only an audit entry about an article (no new revision), e.g. a purge.

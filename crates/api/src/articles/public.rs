@@ -6,10 +6,11 @@ use newsdesk_persistence::articles as store;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::dto::ArticleOut;
+use super::dto::{ArticleOut, RelatedOut};
 use super::listing;
 use super::query::ArticleListQuery;
 use super::view::{self, Shape};
+use crate::cache::{self, Tag};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{public_json_at, ListResponse};
@@ -36,6 +37,7 @@ pub async fn list(
     let fields = super::fields::parse(query.0.fields.as_deref())?;
     let list =
         listing::page_of(&req, &state, listing::ListSpec { endpoint: "public", filter, sort, shape }, paging.0).await?;
+    cache::tag(&req, vec![Tag::Lists]);
     match fields {
         Some(fields) => {
             let mut value =
@@ -104,15 +106,10 @@ pub async fn get(
         })
         .await?;
     match found {
-        Found::Article(article, changed) => match fields {
-            Some(fields) => {
-                let mut value =
-                    serde_json::to_value(&article).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
-                super::fields::keep(&mut value, &fields);
-                public_json_at(&req, &value, changed)
-            }
-            None => public_json_at(&req, &article, changed),
-        },
+        Found::Article(article, changed) => {
+            cache::tag(&req, shown_in(&article));
+            respond_article(&req, &article, fields, changed)
+        }
         Found::MovedTo(current) => {
             let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
             Ok(HttpResponse::MovedPermanently()
@@ -122,4 +119,41 @@ pub async fn get(
         }
         Found::Nothing => Err(crate::error::ApiError::not_found("article")),
     }
+}
+
+fn respond_article(
+    req: &HttpRequest,
+    article: &ArticleOut,
+    fields: Option<Vec<String>>,
+    changed: Option<chrono::NaiveDateTime>,
+) -> ApiResult<HttpResponse> {
+    match fields {
+        Some(fields) => {
+            let mut value =
+                serde_json::to_value(article).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+            super::fields::keep(&mut value, &fields);
+            public_json_at(req, &value, changed)
+        }
+        None => public_json_at(req, article, changed),
+    }
+}
+
+/// Everything an article page shows: itself, its byline, section, source, tags and the
+/// articles it links to. A write to any of them voids the cached page; nothing else does.
+fn shown_in(article: &ArticleOut) -> Vec<Tag> {
+    let mut tags = vec![Tag::entity(&article.id)];
+    if let Some(Some(section)) = &article.section {
+        tags.push(Tag::entity(&section.id));
+    }
+    if let Some(Some(source)) = &article.source {
+        tags.push(Tag::entity(&source.id));
+    }
+    tags.extend(article.authors.iter().flatten().map(|a| Tag::entity(&a.id)));
+    tags.extend(article.tags.iter().flatten().map(|t| Tag::entity(&t.id)));
+    for link in article.related.iter().flatten() {
+        if let RelatedOut::Article { article } = link {
+            tags.push(Tag::entity(&article.id));
+        }
+    }
+    tags
 }

@@ -96,5 +96,6 @@ pub async fn related(
         })
         .await
         .map_err(|e| not_found_as(e, "article"))?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     public_json_at(&req, &RelatedList { data }, changed)
 }

@@ -218,6 +218,7 @@ pub async fn public_list<T: Term>(
             T::public_view(row, count)
         })
         .collect();
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     public_json_at(&req, &window.respond(&req, &state.cursors, data, found.total), changed)
 }
 
@@ -235,6 +236,7 @@ pub async fn public_get<T: Term>(
         })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
+    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     public_json_at(&req, &T::public_view(row, count), changed)
 }
 

@@ -1,0 +1,85 @@
+//! Serves public GETs from the response cache, and fills it from tagged 200 responses.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+
+use super::{CacheTags, Entry};
+use crate::respond::{etag_matches, not_modified_since};
+use crate::state::AppState;
+
+/// Paths that never depend on who asks are looked up; the rest go straight through.
+fn is_public(path: &str) -> bool {
+    if path == "/sitemap.xml" {
+        return true;
+    }
+    path.strip_prefix("/v1/")
+        .is_some_and(|rest| !["admin", "auth", "me", "preview"].iter().any(|p| rest.split('/').next() == Some(p)))
+}
+
+fn has_conditions(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::IF_NONE_MATCH) || headers.contains_key(header::IF_MODIFIED_SINCE)
+}
+
+pub async fn response_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let Some(state) = state.filter(|s| s.cache.enabled() && req.method() == Method::GET && is_public(req.path()))
+    else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let key = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
+    if let Some(entry) = state.cache.get(&key) {
+        let response = from_entry(&entry, req.headers());
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    // A revalidation that misses is answered by the handler itself and not stored.
+    if has_conditions(req.headers()) {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let filled = state.cache.epoch();
+    let response = next.call(req).await?;
+    let tags = response.request().extensions_mut().remove::<CacheTags>();
+    let Some(tags) = tags.filter(|_| response.status() == StatusCode::OK) else {
+        return Ok(response.map_into_left_body());
+    };
+    let (req, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let body =
+        actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    let headers = head.headers().iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+    state.cache.insert(&key, filled, tags, headers, body.clone());
+    let mut rebuilt = HttpResponse::with_body(StatusCode::OK, body);
+    *rebuilt.headers_mut() = head.headers().clone();
+    Ok(ServiceResponse::new(req, rebuilt.map_into_boxed_body()).map_into_right_body())
+}
+
+/// The cached response, or 304 when the client's copy is current.
+fn from_entry(entry: &Entry, request: &HeaderMap) -> HttpResponse {
+    let etag = entry.header(&header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let unchanged = etag_matches(request, etag)
+        || entry
+            .header(&header::LAST_MODIFIED)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<header::HttpDate>().ok())
+            .is_some_and(|at| not_modified_since(request, std::time::SystemTime::from(at).into()));
+    if unchanged {
+        let mut response = HttpResponse::NotModified();
+        for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
+            if let Some(value) = entry.header(&name) {
+                response.insert_header((name, value.clone()));
+            }
+        }
+        return response.finish();
+    }
+    let mut response = HttpResponse::with_body(StatusCode::OK, entry.body.clone());
+    for (name, value) in entry.headers.iter() {
+        response.headers_mut().append(name.clone(), value.clone());
+    }
+    response.map_into_boxed_body()
+}

@@ -1,0 +1,205 @@
+//! The in-process response cache: public answers come from memory, and a write voids exactly
+//! the answers it changes, before it is acknowledged, here and in every other server process.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{on_both_backends, Backend, TestApp};
+
+/// Creates and publishes an article; returns its id.
+async fn published(app: &TestApp, body: Value) -> String {
+    let created = app.post("/v1/admin/articles", &app.admin, body).await.expect(201);
+    let id = created.body["id"].as_str().expect("an id").to_owned();
+    app.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&app.admin), None, &[]).await.expect(200);
+    id
+}
+
+/// GETs `path` and says whether the cache answered it.
+async fn fetch(app: &TestApp, path: &str) -> (Value, bool) {
+    let (hits, _) = app.cache.hits_and_misses();
+    let reply = app.get(path).await.expect(200);
+    (reply.body, app.cache.hits_and_misses().0 > hits)
+}
+
+fn titles(list: &Value) -> Vec<String> {
+    list["data"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn seed(app: &TestApp) -> (String, String) {
+    app.post("/v1/admin/tags", &app.admin, json!({"slug": "tides", "name": "Tides"})).await.expect(201);
+    app.post("/v1/admin/authors", &app.admin, json!({"slug": "ana-reyes", "name": "Ana Reyes"})).await.expect(201);
+    let harbour = published(
+        app,
+        json!({"title": "Harbour wall repaired", "slug": "harbour-wall", "body": "Stone by stone.", "tags": ["tides"], "authors": ["ana-reyes"]}),
+    )
+    .await;
+    let ferry =
+        published(app, json!({"title": "Ferry timetable changes", "slug": "ferry-timetable", "body": "New times."}))
+            .await;
+    (harbour, ferry)
+}
+
+async fn a_repeated_read_is_served_from_memory_until_a_write_changes_it(app: TestApp) {
+    let (harbour, _) = seed(&app).await;
+    let (first, hit) = fetch(&app, "/v1/articles/harbour-wall").await;
+    assert!(!hit, "the first read fills the cache");
+    let (again, hit) = fetch(&app, "/v1/articles/harbour-wall").await;
+    assert!(hit, "the second read comes from the cache");
+    assert_eq!(first, again);
+    let (_, hit) = fetch(&app, "/v1/articles?include=authors,tags").await;
+    assert!(!hit);
+    let (_, hit) = fetch(&app, "/v1/articles?include=authors,tags").await;
+    assert!(hit);
+
+    // The edit is visible in the very next read, on the page and in the list.
+    app.patch(&format!("/v1/admin/articles/{harbour}"), &app.admin, json!({"title": "Harbour wall rebuilt"}))
+        .await
+        .expect(200);
+    let (page, hit) = fetch(&app, "/v1/articles/harbour-wall").await;
+    assert!(!hit);
+    assert_eq!(page["title"], "Harbour wall rebuilt");
+    let (list, _) = fetch(&app, "/v1/articles?include=authors,tags").await;
+    assert!(titles(&list).contains(&"Harbour wall rebuilt".to_owned()), "{list}");
+
+    // A 304 from the cache for a client that already has the page.
+    let etag = app.get("/v1/articles/harbour-wall").await.expect(200).header("etag").expect("an etag").to_owned();
+    let (hits, _) = app.cache.hits_and_misses();
+    app.send(Method::GET, "/v1/articles/harbour-wall", None, None, &[("if-none-match", &etag)]).await.expect(304);
+    assert!(app.cache.hits_and_misses().0 > hits);
+
+    // Unpublished: gone from the page and the list at once.
+    app.send(Method::POST, &format!("/v1/admin/articles/{harbour}/unpublish"), Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    app.get("/v1/articles/harbour-wall").await.expect_problem(404);
+    let (list, _) = fetch(&app, "/v1/articles?include=authors,tags").await;
+    assert!(!titles(&list).iter().any(|t| t.starts_with("Harbour")), "{list}");
+}
+
+async fn a_write_voids_exactly_the_answers_that_show_what_it_changed(app: TestApp) {
+    let (_, _) = seed(&app).await;
+    for path in ["/v1/articles/harbour-wall", "/v1/articles/ferry-timetable", "/v1/articles", "/v1/feed.rss"] {
+        fetch(&app, path).await;
+        assert!(fetch(&app, path).await.1, "{path} is cached");
+    }
+
+    // Renaming a tag changes the page that shows it and the lists, not the other article.
+    let tag_path = tag_admin_path(&app).await;
+    app.patch(&tag_path, &app.admin, json!({"name": "Tides and currents"})).await.expect(200);
+    let (page, hit) = fetch(&app, "/v1/articles/harbour-wall").await;
+    assert!(!hit);
+    assert_eq!(page["tags"][0]["name"], "Tides and currents");
+    assert!(fetch(&app, "/v1/articles/ferry-timetable").await.1, "an article without the tag stays cached");
+    assert!(!fetch(&app, "/v1/articles").await.1);
+
+    // Writing a draft changes nothing the public sees, so nothing public is voided.
+    for path in ["/v1/articles", "/v1/feed.rss", "/v1/articles/ferry-timetable"] {
+        fetch(&app, path).await;
+    }
+    let draft = app.post("/v1/admin/articles", &app.admin, json!({"title": "Unfinished draft"})).await.expect(201);
+    let draft_id = draft.body["id"].as_str().expect("an id");
+    app.patch(&format!("/v1/admin/articles/{draft_id}"), &app.admin, json!({"title": "Still unfinished"}))
+        .await
+        .expect(200);
+    for path in ["/v1/articles", "/v1/feed.rss", "/v1/articles/ferry-timetable"] {
+        assert!(fetch(&app, path).await.1, "{path} survives a draft edit");
+    }
+
+    // Publishing it changes the lists and the feed.
+    app.send(Method::POST, &format!("/v1/admin/articles/{draft_id}/publish"), Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    let (list, hit) = fetch(&app, "/v1/articles").await;
+    assert!(!hit);
+    assert!(titles(&list).contains(&"Still unfinished".to_owned()));
+    assert!(!fetch(&app, "/v1/feed.rss").await.1);
+}
+
+/// The admin path of the `tides` tag (admin taxonomy routes take an id).
+async fn tag_admin_path(app: &TestApp) -> String {
+    let list = app.admin_get("/v1/admin/tags?limit=100", &app.admin).await.expect(200);
+    let tag = list.body["data"].as_array().expect("tags").iter().find(|t| t["slug"] == "tides").expect("tides").clone();
+    format!("/v1/admin/tags/{}", tag["id"].as_str().expect("an id"))
+}
+
+async fn most_viewed_follows_the_beacons_through_the_cache(app: TestApp) {
+    seed(&app).await;
+    let path = "/v1/articles/most-viewed?window=all";
+    fetch(&app, path).await;
+    assert!(fetch(&app, path).await.1);
+    app.send(Method::POST, "/v1/articles/ferry-timetable/views", None, None, &[]).await.expect(202);
+    crate::common::wait_until("the view to reach the cached most-viewed list", || {
+        let app = &app;
+        async move {
+            let list = app.get(path).await.expect(200);
+            (list.body["data"][0]["article"]["slug"] == "ferry-timetable").then_some(())
+        }
+    })
+    .await;
+}
+
+async fn no_cache_answers_every_read_from_the_database(app: TestApp) {
+    seed(&app).await;
+    for _ in 0..3 {
+        let (page, hit) = fetch(&app, "/v1/articles/harbour-wall").await;
+        assert!(!hit);
+        assert_eq!(page["title"], "Harbour wall repaired");
+    }
+    assert_eq!(app.cache.hits_and_misses(), (0, 0), "with --no-cache nothing is looked up");
+}
+
+on_both_backends!(
+    a_repeated_read_is_served_from_memory_until_a_write_changes_it,
+    a_write_voids_exactly_the_answers_that_show_what_it_changed,
+    most_viewed_follows_the_beacons_through_the_cache,
+    an_edit_on_one_server_reaches_the_other_servers_cache_within_a_second,
+);
+
+mod no_cache {
+    use super::*;
+
+    fn off(config: &mut newsdesk_api::Config) {
+        config.no_cache = true;
+    }
+
+    #[actix_web::test]
+    async fn sqlite() {
+        no_cache_answers_every_read_from_the_database(TestApp::spawn_with(Backend::Sqlite, off).await).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        no_cache_answers_every_read_from_the_database(TestApp::spawn_with(Backend::Postgres, off).await).await
+    }
+}
+
+/// Two server processes on one database: an edit made through one reaches the other's cache
+/// within a second (LISTEN/NOTIFY on PostgreSQL, the notices table on SQLite). The second server
+/// has its own pool, cache and listener.
+async fn an_edit_on_one_server_reaches_the_other_servers_cache_within_a_second(first: TestApp) {
+    let second = first.spawn_sibling().await;
+    let (harbour, _) = seed(&first).await;
+    for path in ["/v1/articles/harbour-wall", "/v1/articles"] {
+        fetch(&second, path).await;
+        assert!(fetch(&second, path).await.1, "{path} is cached on the second server");
+    }
+    first
+        .patch(&format!("/v1/admin/articles/{harbour}"), &first.admin, json!({"title": "Harbour wall rebuilt"}))
+        .await
+        .expect(200);
+    // The notice travels at commit; the second server's entries must go within a second.
+    let edited = std::time::Instant::now();
+    while second.cache.get("/v1/articles/harbour-wall").is_some() || second.cache.get("/v1/articles").is_some() {
+        assert!(edited.elapsed() < std::time::Duration::from_secs(1), "the second server still holds the old answers");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let page = second.get("/v1/articles/harbour-wall").await.expect(200);
+    assert_eq!(page.body["title"], "Harbour wall rebuilt");
+    let list = second.get("/v1/articles").await.expect(200);
+    assert!(titles(&list.body).contains(&"Harbour wall rebuilt".into()), "{}", list.text);
+}
