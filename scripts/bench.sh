@@ -140,15 +140,39 @@ cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 peak_mb() { awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
-RESULTS="$RUN_DIR/results.tsv"
-printf 'backend\tcache\tendpoint\turl\trequests\tseconds\trps\tp50\tp99\tnon2xx\tsockerr\tcpu_ms\trss_mb\tnote\n' >"$RESULTS"
-N_MEASURED=0
-
-row() { # backend cache endpoint url "requests seconds rps p50 p99 non2xx sockerr" cpu_ms rss note
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(echo "$5" | tr ' ' '\t')" "$6" "$7" "$8" >>"$RESULTS"
+# Slow rows leave queued work behind (wrk closes its connections, the server finishes the queued
+# queries): wait until the server is idle and answers /readyz quickly, so it does not spill into
+# the next row. Gives up after 60 s and says so in the row's notes.
+settle() { # pid base-url
+  local before after ready
+  SETTLE_NOTE=""
+  for _ in $(seq 1 120); do
+    before=$(cpu_ticks "$1")
+    ready=$(curl -s -o /dev/null -m 5 -w '%{time_total}' "$2/readyz") || ready=9
+    sleep 0.3
+    after=$(cpu_ticks "$1")
+    # Under a tenth of a core busy, and the database answering within 50 ms.
+    if [ $((after - before)) -le $((CLK_TCK / 30)) ] && awk -v t="$ready" 'BEGIN {exit !(t < 0.05)}'; then
+      return 0
+    fi
+  done
+  SETTLE_NOTE="server still busy from the previous row; "
+  echo "      (the server was still busy after 60 s)"
 }
 
-na_row() { row "$1" "$2" "$3" "$4" "n/a n/a n/a n/a n/a 0 0" n/a n/a "$5"; }
+RESULTS="$RUN_DIR/results.tsv"
+printf 'backend\tcache\tendpoint\turl\trequests\tseconds\trps\tp50\tp99\tnon2xx\tsockerr\tcpu_ms\trss_mb\tbytes\tnote\n' >"$RESULTS"
+N_MEASURED=0
+
+row() { # backend cache endpoint url "requests seconds rps p50 p99 non2xx sockerr" cpu_ms rss bytes note
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(echo "$5" | tr ' ' '\t')" "$6" "$7" "$8" "$9" \
+    >>"$RESULTS"
+}
+
+na_row() { row "$1" "$2" "$3" "$4" "n/a n/a n/a n/a n/a 0 0" n/a n/a n/a "$5"; }
+
+# CPU milliseconds per request from a tick delta, or n/a when nothing completed.
+cpu_per_request() { awk -v d="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN {if (n > 0) printf "%.4f", d * 1000 / hz / n; else printf "n/a"}'; }
 
 # wrk against one URL, after a warm-up; appends a row.
 # Args: backend cache endpoint pid url note [lua-script [script args…]]
@@ -158,8 +182,11 @@ measure() {
   local -a script=()
   if [ $# -gt 0 ]; then script=(-s "$1"); shift; fi
   N_MEASURED=$((N_MEASURED + 1))
-  local out="$RUN_DIR/wrk-$N_MEASURED.txt"
+  local out="$RUN_DIR/wrk-$N_MEASURED.txt" bytes=-
   printf '    %-34s %s\n' "$name" "$url"
+  SETTLE_NOTE=""
+  [ "$pid" = "$SERVER_PID" ] && settle "$pid" "$BASE"
+  [ ${#script[@]} = 0 ] && bytes=$(curl -s -o /dev/null -w '%{size_download}' "$url")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$WRK_TIMEOUT" "${script[@]}" "$url" -- "$@" >/dev/null || die "wrk failed on $url"
   reset_peak "$pid"
   local t0 t1 parsed
@@ -169,7 +196,7 @@ measure() {
   parsed=$($HELPER wrk "$out")
   local requests=${parsed%% *}
   local cpu_ms rss
-  cpu_ms=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.4f", n ? d * 1000 / hz / n : 0}')
+  cpu_ms=$(cpu_per_request $((t1 - t0)) "$requests")
   rss=$(peak_mb "$pid")
   if grep -q '^WRITE_MIX' "$out"; then
     local secs publishes
@@ -177,7 +204,7 @@ measure() {
     publishes=$(sed -n 's/^WRITE_MIX .*publishes=\([0-9]*\).*/\1/p' "$out")
     note="$(awk -v p="$publishes" -v s="$secs" 'BEGIN {printf "%.0f articles/s created and published", p / s}'); $(grep '^WRITE_MIX' "$out" | cut -d' ' -f2-)"
   fi
-  row "$backend" "$cache" "$name" "${url#"$BASE"}" "$parsed" "$cpu_ms" "$rss" "$note"
+  row "$backend" "$cache" "$name" "${url#"$BASE"}" "$parsed" "$cpu_ms" "$rss" "$bytes" "$SETTLE_NOTE$note"
   printf '      %s req/s, p50 %s ms, p99 %s ms, non-2xx %s\n' $(echo "$parsed" | cut -d' ' -f3-6)
 }
 
@@ -188,6 +215,8 @@ measure_concurrent() { # backend cache
   local alone="$RUN_DIR/wrk-$((N_MEASURED += 1)).txt" reads="$RUN_DIR/wrk-$((N_MEASURED += 1)).txt"
   local beacons="$RUN_DIR/wrk-$((N_MEASURED += 1)).txt"
   printf '    %-34s %s\n' "list alone, then with beacons" "$half + $half connections"
+  settle "$SERVER_PID" "$BASE"
+  local alone_note=$SETTLE_NOTE
   reset_peak "$SERVER_PID"
   local t0 t1 t2
   t0=$(cpu_ticks "$SERVER_PID")
@@ -196,6 +225,8 @@ measure_concurrent() { # backend cache
   local alone_parsed alone_rss
   alone_parsed=$($HELPER wrk "$alone")
   alone_rss=$(peak_mb "$SERVER_PID")
+  settle "$SERVER_PID" "$BASE"
+  local both_note=$SETTLE_NOTE
   reset_peak "$SERVER_PID"
   t1=$(cpu_ticks "$SERVER_PID")
   wrk -t1 -c"$half" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency -s "$ROOT/scripts/bench/beacons.lua" "$BASE/" -- "$SLUGS" >"$beacons" &
@@ -209,15 +240,15 @@ measure_concurrent() { # backend cache
   rss=$(peak_mb "$SERVER_PID")
   local n_alone=${alone_parsed%% *} n_both=$((${reads_parsed%% *} + ${beacons_parsed%% *}))
   local cpu_alone cpu_both loss
-  cpu_alone=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$n_alone" 'BEGIN {printf "%.4f", n ? d * 1000 / hz / n : 0}')
-  cpu_both=$(awk -v d=$((t2 - t1)) -v hz="$CLK_TCK" -v n="$n_both" 'BEGIN {printf "%.4f", n ? d * 1000 / hz / n : 0}')
+  cpu_alone=$(cpu_per_request $((t1 - t0)) "$n_alone")
+  cpu_both=$(cpu_per_request $((t2 - t1)) "$n_both")
   loss=$(awk -v a="$(echo "$alone_parsed" | cut -d' ' -f3)" -v b="$(echo "$reads_parsed" | cut -d' ' -f3)" \
     'BEGIN {if (a > 0) printf "%.1f", (a - b) * 100 / a; else printf "n/a"}')
-  row "$1" "$2" "list, alone ($half conns)" "/v1/articles?$LIST_QUERY" "$alone_parsed" "$cpu_alone" "$alone_rss" \
-    "baseline for the next two rows (wrk -t1)"
-  row "$1" "$2" "list, with beacons ($half conns)" "/v1/articles?$LIST_QUERY" "$reads_parsed" "$cpu_both" "$rss" \
-    "reads lose $loss% to concurrent beacons; CPU/RSS for both wrk runs together"
-  row "$1" "$2" "beacons, with list reads ($half conns)" "/v1/articles/{slug}/views" "$beacons_parsed" "$cpu_both" "$rss" \
+  row "$1" "$2" "list, alone ($half conns)" "/v1/articles?$LIST_QUERY" "$alone_parsed" "$cpu_alone" "$alone_rss" - \
+    "${alone_note}baseline for the next two rows (one wrk thread)"
+  row "$1" "$2" "list, with beacons ($half conns)" "/v1/articles?$LIST_QUERY" "$reads_parsed" "$cpu_both" "$rss" - \
+    "${both_note}reads lose $loss% to concurrent beacons; CPU/RSS for both wrk runs together"
+  row "$1" "$2" "beacons, with list reads ($half conns)" "/v1/articles/{slug}/views" "$beacons_parsed" "$cpu_both" "$rss" - \
     "concurrent with the row above"
   printf '      reads alone %s req/s, with beacons %s req/s (%s%% lost); beacons %s req/s\n' \
     "$(echo "$alone_parsed" | cut -d' ' -f3)" "$(echo "$reads_parsed" | cut -d' ' -f3)" "$loss" \
@@ -303,7 +334,7 @@ bench_backend() {
     >"$RUN_DIR/ceiling-$backend.log" 2>&1 &
   CEILING_PID=$!
   wait_ready "http://127.0.0.1:$ceiling_port/" "$CEILING_PID" "newsdesk-ceiling"
-  measure "$backend" - ceiling "$CEILING_PID" "http://127.0.0.1:$ceiling_port/" "$list_bytes-byte body"
+  measure "$backend" - ceiling "$CEILING_PID" "http://127.0.0.1:$ceiling_port/" "a $list_bytes-byte body"
   stop_pid "$CEILING_PID"
   CEILING_PID=""
 
@@ -365,7 +396,7 @@ META="$RUN_DIR/meta.md"
   printf '%s' "$IMPORT_NOTES"
   printf '%s' "$PICKS_NOTES"
   echo
-  echo "Columns: requests/s and p50/p99 latency from \`wrk --latency\`; × ceiling = requests/s ÷ the ceiling's requests/s on the same backend's run; CPU ms/req = the newsdesk process's user+system CPU over the run ÷ requests (PostgreSQL's own CPU is not included); peak RSS = VmHWM of the newsdesk process, reset before each row; errors = non-2xx/3xx responses + socket errors."
+  echo "Columns: requests/s and p50/p99 latency from \`wrk --latency\`; × ceiling = requests/s ÷ the ceiling's requests/s on the same backend's run; × ceiling can pass 1 for answers smaller than the list page; CPU ms/req = the newsdesk process's user+system CPU over the run ÷ requests (PostgreSQL's own CPU is not included); peak RSS = VmHWM of the newsdesk process, reset before each row (SQLite's memory map counts in it); bytes = one response's body; errors = non-2xx/3xx responses + socket errors. Before each row the script waits until the server is idle, so a slow row's queued work does not spill into the next; a row where no request finished within the duration shows 0 requests/s."
 } >"$META"
 $HELPER table "$RESULTS" "$META" >"$REPORT"
 step "Results ($REPORT; raw output in $RUN_DIR)"

@@ -95,7 +95,9 @@ def cmd_word(path, sample=5000):
 
 
 def fmt(value, digits):
-    return "n/a" if value is None else f"{value:,.{digits}f}"
+    if value in (None, "n/a", "-"):
+        return "n/a" if value is None else value
+    return f"{float(value):,.{digits}f}"
 
 
 def cmd_table(results_path, meta_path):
@@ -115,22 +117,25 @@ def cmd_table(results_path, meta_path):
         ceiling = next((float(r["rps"]) for r in mine if r["endpoint"] == "ceiling"), None)
         out += [f"### {backend}", ""]
         if ceiling:
-            body = next(r["note"] for r in mine if r["endpoint"] == "ceiling")
-            out += [f"Ceiling (newsdesk-ceiling, {body}): **{ceiling:,.0f} requests/s**.", ""]
-        out += ["| endpoint | cache | requests/s | p50 ms | p99 ms | × ceiling | CPU ms/req | peak RSS MB | errors | notes |",
-                "|---|---|--:|--:|--:|--:|--:|--:|--:|---|"]
+            c = next(r for r in mine if r["endpoint"] == "ceiling")
+            out += [f"Ceiling (newsdesk-ceiling, {c['note']}): **{ceiling:,.0f} requests/s**, p50 {fmt(c['p50'], 2)} ms, "
+                    f"p99 {fmt(c['p99'], 2)} ms.", ""]
+        out += ["| endpoint | cache | requests/s | p50 ms | p99 ms | × ceiling | CPU ms/req | peak RSS MB | bytes | errors | notes |",
+                "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
         for r in mine:
             if r["endpoint"] == "ceiling":
                 continue
             if r["rps"] == "n/a":
-                out.append(f"| {r['endpoint']} | {r['cache']} | n/a | n/a | n/a | n/a | n/a | n/a | n/a | {r['note']} |")
+                out.append(f"| {r['endpoint']} | {r['cache']} | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | {r['note']} |")
                 continue
             rps = float(r["rps"])
+            if int(r["requests"]) == 0:  # wrk reports zero latencies when nothing finished
+                r["p50"] = r["p99"] = r["cpu_ms"] = "n/a"
             ratio = rps / ceiling if ceiling else None
             errors = int(r["non2xx"]) + int(r["sockerr"])
-            out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-                r["endpoint"], r["cache"], fmt(rps, 0), fmt(float(r["p50"]), 2), fmt(float(r["p99"]), 2),
-                fmt(ratio, 3), fmt(float(r["cpu_ms"]), 3), fmt(float(r["rss_mb"]), 1), errors, r["note"]))
+            out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                r["endpoint"], r["cache"], fmt(rps, 0 if rps >= 10 else 1), fmt(r["p50"], 2), fmt(r["p99"], 2), fmt(ratio, 3),
+                fmt(r["cpu_ms"], 3), fmt(r["rss_mb"], 1), r["bytes"], errors, r["note"]))
         out.append("")
     print("\n".join(out))
 
