@@ -130,7 +130,8 @@ start_server() { # backend cache
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
 
-get() { curl -fsS --max-time 60 "$BASE$1" || die "GET $1 failed"; }
+# Generous: at a million articles one uncached deep page can take a while.
+get() { curl -fsS --max-time 300 "$BASE$1" || die "GET $1 failed"; }
 
 # --- measuring ---------------------------------------------------------------------------------
 
@@ -368,9 +369,12 @@ bench_backend() {
       "$ROOT/scripts/bench/write-mix.lua" "$key" "$tag"
     stop_server
   done
+  # Free the disk at once: at a million articles each database takes about 12 GB.
   if [ "$backend" = postgres ]; then
     psql "$BENCH_POSTGRES_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
     PG_CREATED=""
+  else
+    rm -f "$RUN_DIR"/newsdesk.db "$RUN_DIR"/newsdesk.db-wal "$RUN_DIR"/newsdesk.db-shm
   fi
 }
 
