@@ -15,9 +15,17 @@ mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
+mod backup;
+#[cfg(test)]
 mod bad_input;
 #[cfg(test)]
+mod configuration;
+#[cfg(test)]
 mod drafts;
+#[cfg(test)]
+mod import_export;
+#[cfg(test)]
+mod metrics;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
@@ -40,5 +48,7 @@ mod roles;
 mod scheduling;
 #[cfg(test)]
 mod taxonomy;
+#[cfg(test)]
+mod webhooks;
 #[cfg(test)]
 mod workflow;

@@ -53,6 +53,18 @@ const USER_ACTIONS: &[(&str, [u16; 4])] = &[
     ("change a user", [200, 403, 403, 403]),
 ];
 
+/// Expected statuses per webhook action, by role: admins manage endpoints, editors operate
+/// them (read, delivery log, ping), authors and contributors do neither.
+const WEBHOOK_ACTIONS: &[(&str, [u16; 4])] = &[
+    ("list webhooks", [200, 200, 403, 403]),
+    ("register a webhook", [201, 403, 403, 403]),
+    ("read a webhook", [200, 200, 403, 403]),
+    ("change a webhook", [200, 403, 403, 403]),
+    ("read the delivery log", [200, 200, 403, 403]),
+    ("ping a webhook", [202, 202, 403, 403]),
+    ("delete a webhook", [204, 403, 403, 403]),
+];
+
 /// Expected statuses for linking related articles, by role. Someone else's draft is as
 /// invisible to authors and contributors as an unknown slug.
 const RELATED_ACTIONS: &[(&str, [u16; 4])] = &[
@@ -541,10 +553,32 @@ async fn others_drafts_do_not_leak_through_related_links(app: TestApp) {
     m.finish();
 }
 
+async fn only_admins_manage_webhooks_and_editors_operate_them(app: TestApp) {
+    let cast = cast(&app).await;
+    let mut m = Matrix::new(WEBHOOK_ACTIONS);
+    // `.invalid` never resolves, so pings go nowhere.
+    let hook = json!({"url": "https://hooks.invalid/newsdesk", "events": ["tag.created"]});
+    for (r, _) in ROLES.iter().enumerate() {
+        let token = cast[r].1.as_str();
+        let target = id_of(&app.post("/v1/admin/webhooks", &app.admin, hook.clone()).await.expect(201).body);
+        let path = format!("/v1/admin/webhooks/{target}");
+        m.check(r, "list webhooks", &app.admin_get("/v1/admin/webhooks", token).await);
+        m.check(r, "register a webhook", &app.post("/v1/admin/webhooks", token, hook.clone()).await);
+        m.check(r, "read a webhook", &app.admin_get(&path, token).await);
+        m.check(r, "change a webhook", &app.patch(&path, token, json!({"active": false})).await);
+        m.check(r, "read the delivery log", &app.admin_get(&format!("{path}/deliveries"), token).await);
+        let ping = app.send(Method::POST, &format!("{path}/ping"), Some(token), None, &[]).await;
+        m.check(r, "ping a webhook", &ping);
+        m.check(r, "delete a webhook", &app.delete(&path, token).await);
+    }
+    m.finish();
+}
+
 on_both_backends!(
     each_role_gets_exactly_its_article_permissions,
     the_admin_list_shows_authors_and_contributors_only_their_own,
     only_editors_and_admins_write_taxonomy_but_everyone_reads_it,
     only_admins_manage_users_and_no_token_is_401_not_403,
     others_drafts_do_not_leak_through_related_links,
+    only_admins_manage_webhooks_and_editors_operate_them,
 );

@@ -17,7 +17,8 @@ use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    api_keys, articles, audit, auth, bootstrap, feeds, health, middleware, reader, scheduler, terms, users, views,
+    api_keys, articles, audit, auth, bootstrap, feeds, health, metrics, middleware, reader, scheduler, terms, users,
+    views, webhooks,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/reader.css").route(web::get().to(reader::style)))
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::scrape)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
         // Before `{slug}`, which would otherwise match "most-viewed".
         .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
@@ -94,7 +96,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(terms::authors::configure)
         .configure(terms::sources::configure)
         .configure(terms::sections::configure)
-        .configure(terms::tags::configure);
+        .configure(terms::tags::configure)
+        .configure(webhooks::configure);
 }
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
@@ -118,6 +121,12 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         bootstrap::demo_content(&db).await?;
     }
     let public_url = config.resolve_public_url()?;
+    let metrics_listener = match &config.metrics_bind {
+        Some(address) => Some(TcpListener::bind(address).with_context(|| format!("binding {address} (metrics)"))?),
+        None => None,
+    };
+    let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
+    let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
     let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
     let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
     crate::cache::changes::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
@@ -129,6 +138,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         views: Default::default(),
+        metrics: metrics.clone(),
+        webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(
             "public, max-age={}, stale-while-revalidate={}",
@@ -136,7 +147,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
-    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone()));
+    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone(), metrics));
+    actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let openapi = ApiDoc::openapi();
@@ -151,6 +163,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
                 .wrap(from_fn(crate::cache::middleware::response_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
+                .wrap(from_fn(metrics::track))
                 .configure(routes)
                 .service(web::resource("/docs").route(
                     web::get().to(|| async {
@@ -161,6 +174,10 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         })
         .shutdown_timeout(10)
         .listen(listener)?;
+    if let Some(listener) = metrics_listener {
+        tracing::info!(address = %listener.local_addr()?, "serving /metrics");
+        server = server.listen(listener)?;
+    }
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }

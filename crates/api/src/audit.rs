@@ -70,6 +70,7 @@ pub fn record_change(
     public: bool,
 ) -> StoreResult<()> {
     crate::cache::changes::note(conn, crate::cache::changes::tags_for(action, target, public))?;
+    crate::webhooks::outbox::queue_for_audited(conn, action, target, detail.as_ref())?;
     store::insert(
         conn,
         &NewAuditRow {

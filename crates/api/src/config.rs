@@ -59,6 +59,26 @@ pub struct Config {
     /// Memory the in-process response cache may use, in MiB.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+    /// Wait before the first webhook retry, in milliseconds; each further retry waits about
+    /// twice as long (with jitter, at most an hour).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000)]
+    pub webhook_retry_base_ms: u64,
+    /// How long a failing webhook delivery is retried before it is marked failed, in seconds.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_GIVE_UP_SECS", default_value_t = 86_400)]
+    pub webhook_give_up_secs: u64,
+    /// Overall timeout of one webhook request, in seconds (connecting gets a third of it).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
+    /// Allow webhook URLs on loopback, private and link-local addresses (always allowed with `--dev`).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhook_allow_private: bool,
+    /// Bearer token that guards `GET /metrics` on the main address. Unset: `/metrics` answers
+    /// 404 there.
+    #[arg(long, env = "NEWSDESK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A second address that serves only `GET /metrics`, without a token (keep it private).
+    #[arg(long, env = "NEWSDESK_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -70,17 +90,54 @@ impl std::fmt::Debug for Config {
             .field("dev", &self.dev)
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<redacted>"))
+            .field("metrics_bind", &self.metrics_bind)
             .finish_non_exhaustive()
     }
 }
 
 impl Config {
+    /// Webhook delivery settings.
+    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(1)),
+            give_up_after: std::time::Duration::from_secs(self.webhook_give_up_secs),
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs.max(1)),
+            allow_private: self.webhook_allow_private || self.dev,
+        }
+    }
+
     /// The public base URL, checked to be an absolute http(s) URL.
     pub fn resolve_public_url(&self) -> anyhow::Result<String> {
         let given = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind));
         let url =
             newsdesk_domain::validation::http_url(&given).map_err(|m| anyhow::anyhow!("NEWSDESK_PUBLIC_URL {m}"))?;
         Ok(url.trim_end_matches('/').to_owned())
+    }
+
+    /// Checks what can be checked without starting: addresses, the public URL, secret lengths.
+    /// `newsdesk config check` runs it; `serve` meets the same errors as it starts.
+    pub fn check(&self) -> anyhow::Result<()> {
+        use std::net::ToSocketAddrs;
+        for (name, address) in
+            [("NEWSDESK_BIND", Some(&self.bind)), ("NEWSDESK_METRICS_BIND", self.metrics_bind.as_ref())]
+        {
+            if let Some(address) = address {
+                address.to_socket_addrs().map_err(|e| anyhow::anyhow!("{name} `{address}` is not an address: {e}"))?;
+            }
+        }
+        self.resolve_public_url()?;
+        match &self.jwt_secret {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len())
+            }
+            None if !self.dev => bail!("NEWSDESK_JWT_SECRET is not set (required unless --dev)"),
+            _ => {}
+        }
+        if self.metrics_token.as_ref().is_some_and(|t| t.len() < crate::metrics::MIN_TOKEN_BYTES) {
+            bail!("NEWSDESK_METRICS_TOKEN must be at least {} bytes", crate::metrics::MIN_TOKEN_BYTES);
+        }
+        Ok(())
     }
 
     /// Where dev-mode files live: beside the SQLite file, or `./data`.

@@ -1,15 +1,23 @@
-//! The `newsdesk` binary: serve, migrate, import and export, write the OpenAPI document, create users.
+//! The `newsdesk` binary: serve, migrate, import and export, back up and restore, check the
+//! configuration, write the OpenAPI document, create users.
 
+use std::ffi::OsString;
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use newsdesk_api::config_file::{self, FileValues};
 use newsdesk_api::{config::Config, openapi, users};
-use newsdesk_persistence::{Database, DatabaseUrl};
+use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
 #[derive(Parser)]
 #[command(name = "newsdesk", version, about = "A headless CMS for news and commentary")]
 struct Cli {
+    /// Settings file (TOML; keys are the setting names). Default: ./newsdesk.toml if it exists.
+    /// Flags beat the environment, which beats the file.
+    #[arg(long, global = true, value_name = "FILE", env = "NEWSDESK_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,6 +51,43 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a consistent copy of the database while servers keep running: `VACUUM INTO` on
+    /// SQLite, `pg_dump --format=custom` on PostgreSQL.
+    Backup {
+        /// The backup file to write.
+        path: PathBuf,
+        #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = "./data/newsdesk.db")]
+        database_url: String,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup. Stop the servers first: a restore refuses to run
+    /// under them. Pending migrations are applied afterwards.
+    Restore {
+        /// The backup file to read.
+        path: PathBuf,
+        #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = "./data/newsdesk.db")]
+        database_url: String,
+        /// Replace a database that already holds data (and, on PostgreSQL, ignore other connections).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print every setting, its effective value (secrets redacted) and where it came from; exit
+    /// non-zero when a value is invalid.
+    Check {
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[derive(Subcommand)]
@@ -75,16 +120,37 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-#[actix_web::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // First, while no other thread runs: the file's settings become environment defaults.
+    let file = config_file::apply(&args)?;
     init_tracing();
-    match Cli::parse().command {
+    let matches = Cli::command().get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match cli.command {
         Command::Serve { config, demo } => {
-            tracing::info!(?config, "starting");
-            let (server, _port) = newsdesk_api::build(config, demo).await?;
-            server.await.context("server stopped with an error")?;
-            tracing::info!("stopped");
+            tracing::info!(?config, config_file = ?file.path, "starting");
+            actix_web::rt::System::new().block_on(async move {
+                let (server, _port) = newsdesk_api::build(config, demo).await?;
+                server.await.context("server stopped with an error")?;
+                tracing::info!("stopped");
+                anyhow::Ok(())
+            })?;
         }
+        Command::Backup { path, database_url, force } => {
+            backup::backup(&DatabaseUrl::parse(&database_url), &path, force)
+                .map_err(|e| anyhow::anyhow!("backup: {e}"))?;
+            println!("backed up {:?} to {}", DatabaseUrl::parse(&database_url), path.display());
+        }
+        Command::Restore { path, database_url, force } => {
+            let url = DatabaseUrl::parse(&database_url);
+            backup::restore(&url, &path, force).map_err(|e| anyhow::anyhow!("restore: {e}"))?;
+            // A backup from an older version is brought up to this one's schema now.
+            Database::open(&url, 1, std::time::Duration::from_secs(5))
+                .map_err(|e| anyhow::anyhow!("restore: the restored database does not open: {e}"))?;
+            println!("restored {} into {url:?}; migrations applied", path.display());
+        }
+        Command::Config { command: ConfigCommand::Check { config } } => config_check(&config, &matches, &file)?,
         Command::Migrate { database_url } => {
             Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             println!("migrations applied");
@@ -112,5 +178,31 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// Prints each setting as `key = value  # source`, secrets redacted, then checks the values.
+fn config_check(config: &Config, matches: &ArgMatches, file: &FileValues) -> anyhow::Result<()> {
+    let check = matches.subcommand_matches("config").and_then(|m| m.subcommand_matches("check")).unwrap_or(matches);
+    match &file.path {
+        Some(path) => println!("# config file: {}", path.display()),
+        None => println!("# config file: none"),
+    }
+    for setting in config_file::settings() {
+        let source = config_file::source_of(check, file, &setting.key);
+        let raw = check.get_raw(&setting.key).and_then(|mut v| v.next()).map(|v| v.to_string_lossy().into_owned());
+        let shown = match raw {
+            None => {
+                println!("# {} is unset ({})", setting.key, setting.env);
+                continue;
+            }
+            Some(_) if setting.secret => "<redacted>".to_owned(),
+            Some(v) if setting.key == "database_url" => format!("{:?}", DatabaseUrl::parse(&v)),
+            Some(v) => v,
+        };
+        println!("{} = {shown:?}  # {source}", setting.key);
+    }
+    config.check().context("invalid configuration")?;
+    println!("# ok");
     Ok(())
 }

@@ -3,7 +3,8 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api_keys, articles, audit, auth, feeds, health, terms, users, views};
+use crate::webhooks::WebhooksDoc;
+use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, users, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,10 +35,10 @@ use crate::{api_keys, articles, audit, auth, feeds, health, terms, users, views}
         terms::sections::admin_list, terms::sections::admin_create, terms::sections::admin_get, terms::sections::admin_update, terms::sections::admin_delete,
         terms::tags::admin_list, terms::tags::admin_create, terms::tags::admin_get, terms::tags::admin_update, terms::tags::admin_delete,
         users::list, users::create, users::get, users::update,
-        health::healthz, health::readyz,
+        health::healthz, health::readyz, metrics::endpoint::scrape,
     ),
     components(schemas(articles::query::SortParam, views::Window)),
-    modifiers(&BearerAuth, &SparseFields),
+    modifiers(&BearerAuth, &SparseFields, &WebhooksDoc),
     tags(
         (name = "articles", description = "Published articles"),
         (name = "authors", description = "Bylines"),
@@ -53,7 +54,8 @@ use crate::{api_keys, articles, audit, auth, feeds, health, terms, users, views}
         (name = "users", description = "Accounts and roles (admins only)"),
         (name = "api-keys", description = "Keys for integrations (admins only)"),
         (name = "audit", description = "Who did what (admins only)"),
-        (name = "operations", description = "Health checks"),
+        (name = "webhooks", description = "Signed event delivery to your endpoints, with retries and a delivery log"),
+        (name = "operations", description = "Health checks and metrics"),
     )
 )]
 pub struct ApiDoc;
@@ -66,6 +68,15 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The value of NEWSDESK_METRICS_TOKEN"))
+                    .build(),
+            ),
         );
     }
 }

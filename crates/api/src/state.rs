@@ -23,6 +23,10 @@ pub struct AppState {
     pub views: std::sync::Arc<crate::views::ViewCounter>,
     /// Ready public responses; every write below voids what it changed.
     pub cache: std::sync::Arc<crate::cache::ResponseCache>,
+    /// Webhook delivery settings.
+    pub webhooks: crate::webhooks::Settings,
+    /// This server's Prometheus metrics (see `crate::metrics` for what reports into them).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut DbConn) -> Result
     changes::clear();
     let mut rejected = None;
     let result = db.write(|conn| {
+        let _webhook_write = crate::webhooks::outbox::WriteScope::begin();
         work(conn).map_err(|e| match e {
             WriteError::Store(s) => s,
             WriteError::Api(api) => {

@@ -22,6 +22,7 @@ use crate::articles::view::{self as render, Shape};
 use crate::cache::{changes, CacheTags, ResponseCache, Tag};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
+use crate::metrics::Metrics;
 use crate::respond::public_json_at;
 use crate::state::AppState;
 
@@ -95,22 +96,31 @@ impl ViewCounter {
 }
 
 /// Flushes once more when the flusher task is dropped, i.e. when the server stops.
-struct FlushOnStop(Arc<ViewCounter>, Database, Arc<ResponseCache>);
+struct FlushOnStop(Arc<ViewCounter>, Database, Arc<ResponseCache>, Arc<Metrics>);
+
+impl FlushOnStop {
+    fn flush(counter: &ViewCounter, db: &Database, cache: &ResponseCache, metrics: &Metrics) {
+        let rows = counter.flush(db, cache);
+        if rows > 0 {
+            metrics.views_flushed(rows);
+        }
+    }
+}
 
 impl Drop for FlushOnStop {
     fn drop(&mut self) {
-        self.0.flush(&self.1, &self.2);
+        Self::flush(&self.0, &self.1, &self.2, &self.3);
     }
 }
 
 /// Writes buffered views every second until the server stops.
-pub async fn flusher(counter: Arc<ViewCounter>, db: Database, cache: Arc<ResponseCache>) {
-    let guard = FlushOnStop(counter, db, cache);
+pub async fn flusher(counter: Arc<ViewCounter>, db: Database, cache: Arc<ResponseCache>, metrics: Arc<Metrics>) {
+    let guard = FlushOnStop(counter, db, cache, metrics);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         ticker.tick().await;
-        let (counter, db, cache) = (guard.0.clone(), guard.1.clone(), guard.2.clone());
-        let _ = web::block(move || counter.flush(&db, &cache)).await;
+        let (counter, db, cache, metrics) = (guard.0.clone(), guard.1.clone(), guard.2.clone(), guard.3.clone());
+        let _ = web::block(move || FlushOnStop::flush(&counter, &db, &cache, &metrics)).await;
     }
 }
 

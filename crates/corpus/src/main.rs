@@ -155,7 +155,11 @@ fn article(seed: u64, index: u64, count: u64, published: DateTime<Utc>) -> Artic
                 FIRST_NAMES[i as usize % FIRST_NAMES.len()],
                 LAST_NAMES[i as usize / FIRST_NAMES.len()]
             );
-            AuthorRecord { slug: slug_of(&name), bio: Some(format!("Covers {}.", TOPICS[i as usize % TOPICS.len()].to_lowercase())), name }
+            AuthorRecord {
+                slug: slug_of(&name),
+                bio: Some(format!("Covers {}.", TOPICS[i as usize % TOPICS.len()].to_lowercase())),
+                name,
+            }
         })
         .collect();
     let tag_count = dice.between(2, 5);
@@ -178,7 +182,8 @@ fn article(seed: u64, index: u64, count: u64, published: DateTime<Utc>) -> Artic
             let earlier = dice.below(index.min(count));
             if !linked.contains(&earlier) {
                 linked.push(earlier);
-                related.push(RelatedRecord::Article { slug: head(&mut Dice::for_article(seed, earlier), earlier).slug });
+                related
+                    .push(RelatedRecord::Article { slug: head(&mut Dice::for_article(seed, earlier), earlier).slug });
             }
         } else {
             let topic = dice.pick(TOPICS).to_lowercase();
@@ -217,11 +222,8 @@ fn article(seed: u64, index: u64, count: u64, published: DateTime<Utc>) -> Artic
 
 fn main() -> io::Result<()> {
     let args = Args::parse();
-    let out: Box<dyn Write> = if args.output == "-" {
-        Box::new(io::stdout().lock())
-    } else {
-        Box::new(File::create(&args.output)?)
-    };
+    let out: Box<dyn Write> =
+        if args.output == "-" { Box::new(io::stdout().lock()) } else { Box::new(File::create(&args.output)?) };
     let mut out = BufWriter::with_capacity(1 << 20, out);
     // Dates run from the start of 2019 over about six years, strictly increasing.
     let start = DateTime::from_timestamp(1_546_300_800, 0).unwrap_or_default();

@@ -5,27 +5,69 @@ pub const FIRST_NAMES: &[&str] = &[
     "Oskar", "Priya", "Lucas", "Amara", "Felix", "Sofia", "Daniel",
 ];
 
-pub const LAST_NAMES: &[&str] = &[
-    "Okafor", "Lindqvist", "Moreau", "Haddad", "Tanaka", "Brennan", "Castillo", "Novak",
-    "Mensah", "Varga",
-];
+pub const LAST_NAMES: &[&str] =
+    &["Okafor", "Lindqvist", "Moreau", "Haddad", "Tanaka", "Brennan", "Castillo", "Novak", "Mensah", "Varga"];
 
 pub const SECTIONS: &[&str] = &["News", "View", "Analysis", "Opinion", "Features", "Business", "Science", "Culture"];
 
-pub const OUTLET_FIRST: &[&str] = &["Meridian", "Harbour", "Northgate", "Riverside", "Summit", "Lantern", "Compass", "Beacon"];
+pub const OUTLET_FIRST: &[&str] =
+    &["Meridian", "Harbour", "Northgate", "Riverside", "Summit", "Lantern", "Compass", "Beacon"];
 
 pub const OUTLET_SECOND: &[&str] = &["Press", "Wire", "Herald", "Dispatch", "Review"];
 
-pub const TOPIC_QUALIFIERS: &[&str] = &[
-    "Local", "National", "Regional", "Urban", "Rural", "Coastal", "Global", "Youth", "Public", "Digital",
-];
+pub const TOPIC_QUALIFIERS: &[&str] =
+    &["Local", "National", "Regional", "Urban", "Rural", "Coastal", "Global", "Youth", "Public", "Digital"];
 
 pub const TOPICS: &[&str] = &[
-    "Water", "Energy", "Housing", "Transport", "Schools", "Health", "Farming", "Fisheries", "Elections", "Courts",
-    "Budgets", "Trade", "Climate", "Forests", "Rivers", "Ports", "Railways", "Tourism", "Museums", "Libraries",
-    "Football", "Cycling", "Labour", "Pensions", "Taxes", "Policing", "Migration", "Science", "Space", "Weather",
-    "Wildlife", "Markets", "Banking", "Startups", "Software", "Privacy", "Media", "Theatre", "Music", "Film",
-    "Cuisine", "Festivals", "Universities", "Hospitals", "Bridges", "Roads", "Airports", "Drought", "Floods",
+    "Water",
+    "Energy",
+    "Housing",
+    "Transport",
+    "Schools",
+    "Health",
+    "Farming",
+    "Fisheries",
+    "Elections",
+    "Courts",
+    "Budgets",
+    "Trade",
+    "Climate",
+    "Forests",
+    "Rivers",
+    "Ports",
+    "Railways",
+    "Tourism",
+    "Museums",
+    "Libraries",
+    "Football",
+    "Cycling",
+    "Labour",
+    "Pensions",
+    "Taxes",
+    "Policing",
+    "Migration",
+    "Science",
+    "Space",
+    "Weather",
+    "Wildlife",
+    "Markets",
+    "Banking",
+    "Startups",
+    "Software",
+    "Privacy",
+    "Media",
+    "Theatre",
+    "Music",
+    "Film",
+    "Cuisine",
+    "Festivals",
+    "Universities",
+    "Hospitals",
+    "Bridges",
+    "Roads",
+    "Airports",
+    "Drought",
+    "Floods",
     "Recycling",
 ];
 
@@ -35,35 +77,93 @@ pub const PLACES: &[&str] = &[
 ];
 
 pub const GROUPS: &[&str] = &[
-    "towns", "councils", "farmers", "teachers", "nurses", "students", "residents", "fishers", "ministers",
-    "engineers", "volunteers", "traders", "drivers", "researchers", "families",
+    "towns",
+    "councils",
+    "farmers",
+    "teachers",
+    "nurses",
+    "students",
+    "residents",
+    "fishers",
+    "ministers",
+    "engineers",
+    "volunteers",
+    "traders",
+    "drivers",
+    "researchers",
+    "families",
 ];
 
 pub const VERBS: &[&str] = &[
-    "vote on", "debate", "reject", "approve", "question", "rebuild", "fund", "delay", "expand", "review",
-    "protest", "welcome", "study", "share", "plan",
+    "vote on", "debate", "reject", "approve", "question", "rebuild", "fund", "delay", "expand", "review", "protest",
+    "welcome", "study", "share", "plan",
 ];
 
 pub const NOUNS: &[&str] = &[
-    "water board", "bus network", "school meals plan", "housing fund", "river clean-up", "solar project",
-    "harbour upgrade", "night market", "clinic hours", "library budget", "bridge repair", "tax change",
-    "rail link", "flood barrier", "park design", "cycle lanes", "fishing quota", "wind farm", "museum wing",
+    "water board",
+    "bus network",
+    "school meals plan",
+    "housing fund",
+    "river clean-up",
+    "solar project",
+    "harbour upgrade",
+    "night market",
+    "clinic hours",
+    "library budget",
+    "bridge repair",
+    "tax change",
+    "rail link",
+    "flood barrier",
+    "park design",
+    "cycle lanes",
+    "fishing quota",
+    "wind farm",
+    "museum wing",
     "transit fare",
 ];
 
 pub const ADJECTIVES: &[&str] = &[
-    "new", "shared", "long-awaited", "contested", "modest", "ambitious", "costly", "temporary", "regional",
-    "quiet", "sudden", "careful", "bold", "local", "delayed",
+    "new",
+    "shared",
+    "long-awaited",
+    "contested",
+    "modest",
+    "ambitious",
+    "costly",
+    "temporary",
+    "regional",
+    "quiet",
+    "sudden",
+    "careful",
+    "bold",
+    "local",
+    "delayed",
 ];
 
 pub const ADVERBS: &[&str] = &[
-    "for the first time", "after a long debate", "despite objections", "ahead of winter", "by a narrow margin",
-    "without a vote", "under pressure", "at last", "in a surprise move", "after years of talks",
+    "for the first time",
+    "after a long debate",
+    "despite objections",
+    "ahead of winter",
+    "by a narrow margin",
+    "without a vote",
+    "under pressure",
+    "at last",
+    "in a surprise move",
+    "after years of talks",
 ];
 
 pub const SENTENCE_OPENERS: &[&str] = &[
-    "Officials said", "Residents argued", "Critics warned", "Supporters noted", "The report found",
-    "A spokesperson confirmed", "Analysts expect", "Local groups say", "The committee agreed", "Records show",
+    "Officials said",
+    "Residents argued",
+    "Critics warned",
+    "Supporters noted",
+    "The report found",
+    "A spokesperson confirmed",
+    "Analysts expect",
+    "Local groups say",
+    "The committee agreed",
+    "Records show",
 ];
 
 pub const CLAUSES: &[&str] = &[

@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod slug;
 pub mod user;
 pub mod validation;
+pub mod webhook;
 
 pub use article::ArticleStatus;
 pub use permissions::{Action, Role};

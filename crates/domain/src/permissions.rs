@@ -64,6 +64,10 @@ pub enum Action {
     ReadAuditLog,
     /// Delete a trashed article for good.
     PurgeArticle,
+    /// Register, change and delete webhook endpoints.
+    ManageWebhooks,
+    /// See webhook endpoints and their delivery log, redeliver an event and send a test ping.
+    OperateWebhooks,
 }
 
 /// The permission table. Contributors write their own drafts; authors also publish their own
@@ -73,12 +77,12 @@ pub fn can(role: Role, action: Action) -> bool {
     use Role::*;
     match (role, action) {
         (Admin, _) => true,
-        (Editor, ManageUsers | ManageApiKeys | ReadAuditLog | PurgeArticle) => false,
+        (Editor, ManageUsers | ManageApiKeys | ReadAuditLog | PurgeArticle | ManageWebhooks) => false,
         (Editor, _) => true,
         (Author | Contributor, ReadOthersArticles | ManageTaxonomy | ManageUsers | ManageApiKeys | ReadAuditLog) => {
             false
         }
-        (Author | Contributor, PurgeArticle) => false,
+        (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
         (Author, EditArticle { own, .. } | PublishArticle { own }) => own,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -124,5 +128,15 @@ mod tests {
             }
         }
         assert!(can(Role::Editor, PublishArticle { own: false }));
+    }
+
+    #[test]
+    fn admins_manage_webhooks_and_editors_operate_them() {
+        assert!(can(Role::Admin, ManageWebhooks));
+        assert!(!can(Role::Editor, ManageWebhooks));
+        assert!(can(Role::Editor, OperateWebhooks));
+        for r in [Role::Author, Role::Contributor] {
+            assert!(!can(r, ManageWebhooks) && !can(r, OperateWebhooks), "{r:?}");
+        }
     }
 }

@@ -130,8 +130,11 @@ fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     } else {
         query.filter(articles::trashed_at.is_null())
     };
-    if let Some(statuses) = &filter.statuses {
-        query = query.filter(articles::status.eq_any(statuses.clone()));
+    // One status (the public lists) as `=`, so the planner can walk the list index in order.
+    match filter.statuses.as_deref() {
+        Some([status]) => query = query.filter(articles::status.eq(status.clone())),
+        Some(statuses) => query = query.filter(articles::status.eq_any(statuses.to_vec())),
+        None => {}
     }
     if let Some(user) = &filter.created_by {
         query = query.filter(articles::created_by.eq(user.clone()));

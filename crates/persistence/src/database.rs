@@ -62,6 +62,11 @@ impl DatabaseUrl {
         (self.backend == Backend::Sqlite).then_some(self.target.as_str())
     }
 
+    /// The PostgreSQL URL or SQLite path as given.
+    pub(crate) fn target(&self) -> &str {
+        &self.target
+    }
+
     fn connect(&self) -> Result<DbConn, ConnectionError> {
         match self.backend {
             Backend::Postgres => PgConnection::establish(&self.target).map(DbConn::Postgres),
@@ -149,6 +154,17 @@ pub struct Database {
     /// SQLite has one writer; serialising writes here avoids lock-upgrade deadlocks.
     write_lock: Option<Arc<Mutex<()>>>,
     statements: Arc<AtomicU64>,
+    /// On SQLite, a shared lock on the file while this handle lives, so `newsdesk restore`
+    /// can tell that a server is using it.
+    _in_use: Option<Arc<std::fs::File>>,
+}
+
+/// How many connections the pool holds, read when metrics are scraped.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 impl Database {
@@ -171,7 +187,8 @@ impl Database {
             .connection_timeout(connect_timeout)
             .build(Manager { url: url.clone(), statements: statements.clone() })?;
         let write_lock = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { pool, url: url.clone(), write_lock, statements })
+        let _in_use = url.sqlite_path().and_then(crate::backup::lock_shared).map(Arc::new);
+        Ok(Self { pool, url: url.clone(), write_lock, statements, _in_use })
     }
 
     pub fn backend(&self) -> Backend {
@@ -187,12 +204,6 @@ impl Database {
         self.statements.load(Ordering::Relaxed)
     }
 
-    /// Connections open and idle in the pool, for metrics.
-    pub fn pool_state(&self) -> (u32, u32) {
-        let state = self.pool.state();
-        (state.connections, state.idle_connections)
-    }
-
     /// Runs read-only work on a pooled connection.
     pub fn read<T>(&self, work: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.pool.get()?;
@@ -205,6 +216,12 @@ impl Database {
         let _guard =
             self.write_lock.as_ref().map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         conn.transaction(|conn| work(conn))
+    }
+
+    /// The pool's connections now: open, idle, and the most it may open.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState { connections: state.connections, idle: state.idle_connections, max: self.pool.max_size() }
     }
 
     /// Whether the database answers a trivial query.

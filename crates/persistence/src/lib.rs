@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod articles;
 pub mod audit;
 pub mod authors;
+pub mod backup;
 pub mod database;
 pub mod error;
 pub mod exchange;
@@ -15,13 +16,15 @@ pub mod schema;
 pub mod search;
 pub mod sections;
 pub mod sources;
+pub mod stats;
 pub mod tags;
 mod term;
 pub mod tokens;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
-pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn};
+pub use database::{new_id, now, Backend, Database, DatabaseUrl, Db, DbConn, PoolState};
 pub use error::{StoreError, StoreResult};
 
 /// A page of rows and how many rows match in all.

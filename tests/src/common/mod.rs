@@ -1,5 +1,6 @@
 //! The test harness: a real server on a free port against a fresh database per test.
 
+pub mod cli;
 pub mod database;
 
 use reqwest::{Method, StatusCode};
@@ -93,8 +94,18 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn`], with settings changed by `tweak` (e.g. `--no-cache`).
-    pub async fn spawn_with(backend: Backend, tweak: fn(&mut newsdesk_api::Config)) -> Self {
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut newsdesk_api::Config)) -> Self {
         Self::start_with(std::sync::Arc::new(database::TestDatabase::create(backend)), tweak).await
+    }
+
+    /// Starts a server on a database the test made (e.g. one it restored a backup into).
+    pub async fn spawn_on(database: std::sync::Arc<database::TestDatabase>) -> Self {
+        Self::start(database).await
+    }
+
+    /// The database URL this server uses.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     /// Starts a second server process (own thread, actix system, pool and scheduler) against
@@ -110,7 +121,7 @@ impl TestApp {
 
     async fn start_with(
         database: std::sync::Arc<database::TestDatabase>,
-        tweak: fn(&mut newsdesk_api::Config),
+        tweak: impl FnOnce(&mut newsdesk_api::Config),
     ) -> Self {
         let mut config = newsdesk_api::Config {
             database_url: database.url.clone(),
@@ -129,6 +140,13 @@ impl TestApp {
             cache_stale_while_revalidate: 300,
             no_cache: false,
             response_cache_mb: 16,
+            // Webhook retries come fast in tests, and receivers run on loopback.
+            webhook_retry_base_ms: 100,
+            webhook_give_up_secs: 3600,
+            webhook_timeout_secs: 2,
+            webhook_allow_private: true,
+            metrics_token: None,
+            metrics_bind: None,
         };
         tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait

@@ -33,8 +33,7 @@ impl LineError {
     /// One error naming every field at fault.
     pub fn from_fields(line: u64, errors: Vec<FieldError>) -> Self {
         let mut errors = errors.into_iter();
-        let first =
-            errors.next().map_or_else(|| FieldError { field: String::new(), message: "is invalid".into() }, |e| e);
+        let first = errors.next().unwrap_or_else(|| FieldError { field: String::new(), message: "is invalid".into() });
         let mut error = Self::new(line, first.field, first.message);
         for more in errors {
             error.message.push_str(&format!("; {}: {}", more.field, more.message));

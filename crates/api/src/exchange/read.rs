@@ -38,7 +38,7 @@ pub fn parse(line_no: u64, line: &[u8]) -> Result<ArticleRecord, LineError> {
     let mut de = serde_json::Deserializer::from_slice(line);
     let record: ArticleRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { path };
+        let field = if path == "." || path == "?" { String::new() } else { path };
         LineError::new(line_no, field, without_position(&e.inner().to_string()))
     })?;
     de.end().map_err(|e| LineError::new(line_no, "", without_position(&e.to_string())))?;

@@ -71,7 +71,7 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
     let section = record.section.map(|s| label::<Sections>(&mut v, "section", s));
     let source = record.source.map(|s| source_term(&mut v, s));
     let authors = listed(&mut v, "authors", record.authors, |a| &a.slug, author_term);
-    let tags = listed(&mut v, "tags", record.tags, |t| &t.slug, |v, field, t| label::<Tags>(v, field, t));
+    let tags = listed(&mut v, "tags", record.tags, |t| &t.slug, label::<Tags>);
     let related = related(&mut v, record.related, slug.as_deref());
     let previous_slugs = previous_slugs(&mut v, record.previous_slugs, slug.as_deref());
     if let Err(errors) = v.into_result() {

@@ -1,0 +1,188 @@
+//! An endpoint's delivery log, redelivering one event, and test pings (admins and editors).
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use newsdesk_domain::Action;
+use newsdesk_persistence::webhooks::deliveries::{self as store, AttemptRow, DeliveryRow};
+use newsdesk_persistence::webhooks::endpoints;
+use newsdesk_persistence::webhooks::outbox;
+use newsdesk_persistence::{now, StoreError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::audit::record;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Paging, QueryParams};
+use crate::respond::{private_json, ListResponse};
+use crate::state::AppState;
+use crate::time::utc;
+use crate::users::not_found_as;
+
+/// One try at sending a delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptOut {
+    pub attempted_at: DateTime<Utc>,
+    /// The endpoint's HTTP status; null when no answer came (timeout, refused, DNS).
+    pub status_code: Option<i32>,
+    pub latency_ms: i64,
+    /// The first 1 KiB of the endpoint's answer.
+    pub response_excerpt: Option<String>,
+    /// Why the attempt failed, if it did.
+    pub error: Option<String>,
+}
+
+/// One event sent (or being sent) to one endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryOut {
+    pub id: String,
+    /// The event's id, sent as `Newsdesk-Event-Id`; the same on every retry and redelivery.
+    pub event_id: String,
+    #[schema(example = "article.published")]
+    pub event: String,
+    /// `pending` (queued or retrying), `delivered` (a 2xx came back) or `failed` (gave up).
+    #[schema(example = "delivered")]
+    pub state: String,
+    pub attempt_count: i32,
+    /// When the next try is due, while pending.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    /// The delivery this one repeats, for a redelivery.
+    pub redelivery_of: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Every attempt, oldest first.
+    pub attempts: Vec<AttemptOut>,
+}
+
+fn delivery_out(row: DeliveryRow, event: String, attempts: Vec<AttemptRow>) -> DeliveryOut {
+    DeliveryOut {
+        id: row.id,
+        event_id: row.event_id,
+        event,
+        state: row.state,
+        attempt_count: row.attempts,
+        next_attempt_at: row.next_attempt_at.map(utc),
+        last_status: row.last_status,
+        last_error: row.last_error,
+        redelivery_of: row.redelivery_of,
+        created_at: utc(row.created_at),
+        finished_at: row.finished_at.map(utc),
+        attempts: attempts
+            .into_iter()
+            .map(|a| AttemptOut {
+                attempted_at: utc(a.attempted_at),
+                status_code: a.status_code,
+                latency_ms: a.latency_ms,
+                response_excerpt: a.response_excerpt,
+                error: a.error,
+            })
+            .collect(),
+    }
+}
+
+/// An endpoint's delivery log, newest first, with every attempt.
+#[utoipa::path(get, path = "/v1/admin/webhooks/{id}/deliveries", operation_id = "admin_list_webhook_deliveries", tag = "webhooks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Webhook id"), Paging),
+    responses(
+        (status = 200, description = "A page of deliveries", body = ListResponse<DeliveryOut>),
+        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    paging: QueryParams<Paging>,
+) -> ApiResult<HttpResponse> {
+    user.require(Action::OperateWebhooks)?;
+    let window = paging.0.window(&state.cursors, &req)?;
+    let request = window.request();
+    let (found, attempts) = state
+        .read(move |conn| {
+            endpoints::find(conn, &id)?;
+            let found = store::list(conn, &id, request)?;
+            let ids: Vec<String> = found.items.iter().map(|(d, _)| d.id.clone()).collect();
+            Ok((found, store::attempts_of(conn, &ids)?))
+        })
+        .await
+        .map_err(|e| not_found_as(e, "webhook"))?;
+    let mut by_delivery: HashMap<String, Vec<AttemptRow>> = HashMap::new();
+    for attempt in attempts {
+        by_delivery.entry(attempt.delivery_id.clone()).or_default().push(attempt);
+    }
+    let data = found
+        .items
+        .into_iter()
+        .map(|(row, event)| {
+            let attempts = by_delivery.remove(&row.id).unwrap_or_default();
+            delivery_out(row, event, attempts)
+        })
+        .collect();
+    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+}
+
+/// Send one event again, with the same event id and body, as a new delivery.
+#[utoipa::path(post, path = "/v1/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver", operation_id = "admin_redeliver_webhook", tag = "webhooks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Webhook id"), ("delivery_id" = String, Path, description = "Delivery id")),
+    responses(
+        (status = 202, description = "Queued; the new delivery", body = DeliveryOut),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such endpoint or delivery", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn redeliver(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    user.require(Action::OperateWebhooks)?;
+    let (webhook_id, delivery_id) = path.into_inner();
+    let actor = user.actor();
+    let (row, event) = state
+        .write(move |conn| {
+            let original = match store::find(conn, &webhook_id, &delivery_id) {
+                Err(StoreError::NotFound) => return Err(ApiError::not_found("delivery").into()),
+                other => other?,
+            };
+            let queued = outbox::redeliver(conn, &original, now())?;
+            let detail = serde_json::json!({"delivery_id": original.id, "event_id": original.event_id});
+            record(conn, &actor, "webhook.redeliver", Some(("webhook", &webhook_id)), Some(detail))?;
+            let event = outbox::event_name(conn, &queued.event_id)?;
+            Ok((queued, event))
+        })
+        .await?;
+    Ok(private_json(StatusCode::ACCEPTED, &delivery_out(row, event, Vec::new())))
+}
+
+/// Queue a signed `ping` event to this endpoint, to check it receives and verifies.
+#[utoipa::path(post, path = "/v1/admin/webhooks/{id}/ping", operation_id = "admin_ping_webhook", tag = "webhooks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 202, description = "Queued; see the delivery log for the outcome"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn ping(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    user.require(Action::OperateWebhooks)?;
+    let id = id.into_inner();
+    let actor = user.actor();
+    state
+        .write(move |conn| {
+            endpoints::find(conn, &id)?;
+            super::outbox::queue_ping(conn, &id)?;
+            Ok(record(conn, &actor, "webhook.ping", Some(("webhook", &id)), None)?)
+        })
+        .await
+        .map_err(|e| not_found_as(e, "webhook"))?;
+    Ok(HttpResponse::Accepted().insert_header(("cache-control", "no-store")).finish())
+}

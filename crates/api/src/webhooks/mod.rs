@@ -1,0 +1,97 @@
+//! Webhooks: endpoints admins register, events written to an outbox in the same transaction
+//! as the change, and a worker that delivers them signed, in order, with retries.
+
+use std::time::Duration;
+
+use actix_web::web;
+
+pub mod client;
+pub mod deliveries;
+pub mod endpoints;
+pub mod outbox;
+pub mod signature;
+pub mod worker;
+
+/// Delivery settings, from `NEWSDESK_WEBHOOK_*`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The first retry waits about this long; each further one twice as long (capped), with jitter.
+    pub retry_base: Duration,
+    /// After this long since an event was queued, a delivery that still fails is marked failed.
+    pub give_up_after: Duration,
+    /// The overall timeout of one request (connecting takes at most a third of it).
+    pub timeout: Duration,
+    /// Whether endpoints may be on loopback or private addresses.
+    pub allow_private: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            retry_base: Duration::from_secs(30),
+            give_up_after: Duration::from_secs(24 * 3600),
+            timeout: Duration::from_secs(10),
+            allow_private: false,
+        }
+    }
+}
+
+/// The webhook routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/v1/admin/webhooks")
+            .route(web::get().to(endpoints::list))
+            .route(web::post().to(endpoints::create)),
+    )
+    .service(
+        web::resource("/v1/admin/webhooks/{id}")
+            .route(web::get().to(endpoints::get))
+            .route(web::patch().to(endpoints::update))
+            .route(web::delete().to(endpoints::delete)),
+    )
+    .service(web::resource("/v1/admin/webhooks/{id}/ping").route(web::post().to(deliveries::ping)))
+    .service(web::resource("/v1/admin/webhooks/{id}/deliveries").route(web::get().to(deliveries::list)))
+    .service(
+        web::resource("/v1/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver")
+            .route(web::post().to(deliveries::redeliver)),
+    );
+}
+
+/// What every delivery POSTs (`Content-Type: application/json`), signed in the
+/// `Newsdesk-Signature` header; `id` is also sent as `Newsdesk-Event-Id`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "019ac4d2-7a41-7cc3-9a1e-3f0e5b8c2d11", "event": "article.published", "created_at": "2026-11-30T09:15:02.123456Z", "data": {"id": "019ac4d2-6f10-7b2e-8c55-0d9e8f7a6b54", "version": 3, "slug": "flood-barriers-hold", "title": "Flood barriers hold", "status": "published"}}))]
+pub struct WebhookPayload {
+    /// The event id: the same on every retry and redelivery, so receivers can drop repeats.
+    pub id: String,
+    /// An event name, or `ping` for a test ping.
+    pub event: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The resource after the change (an article's full snapshot with `id` and `version`, a
+    /// term's admin view, or just `id` once deleted); for `site.changed`, `cause` and `resource`.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// The webhook part of the OpenAPI document, merged into the main one.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    components(schemas(WebhookPayload)),
+    paths(
+        endpoints::list,
+        endpoints::create,
+        endpoints::get,
+        endpoints::update,
+        endpoints::delete,
+        deliveries::list,
+        deliveries::redeliver,
+        deliveries::ping,
+    )
+)]
+pub struct WebhooksDoc;
+
+impl utoipa::Modify for WebhooksDoc {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.merge(<WebhooksDoc as utoipa::OpenApi>::openapi());
+    }
+}
