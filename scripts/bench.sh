@@ -118,7 +118,9 @@ start_server() { # backend cache
   BASE="http://127.0.0.1:$PORT"
   local flags=()
   if [ "$2" = off ]; then flags+=(--no-cache); fi
-  env NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_LOG=warn \
+  # The cache column is decided here alone; a metrics listener would need a port of its own.
+  env -u NEWSDESK_NO_CACHE -u NEWSDESK_METRICS_BIND \
+    NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_LOG=warn \
     NEWSDESK_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123" \
     NEWSDESK_ADMIN_EMAIL="$ADMIN_EMAIL" NEWSDESK_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     ${BENCH_WORKERS:+NEWSDESK_WORKERS=$BENCH_WORKERS} \
