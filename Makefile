@@ -12,7 +12,7 @@ export NEWSDESK_TEST_POSTGRES_URL
 DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
 DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
 
-.PHONY: run test lint fmt openapi openapi-validate build fuzz chromium
+.PHONY: run test lint fmt openapi openapi-validate build fuzz chromium bench
 
 ## Build and start the server on ./data/newsdesk.db with demo content, in dev mode.
 run:
@@ -59,3 +59,12 @@ openapi-validate: $(VENV)/bin/openapi-spec-validator
 ## any 5xx or any response that contradicts the OpenAPI document.
 fuzz:
 	VENV=$(VENV) scripts/fuzz.sh
+
+## Release build, a generated corpus of $(ARTICLES) articles imported into SQLite and PostgreSQL,
+## and wrk against every endpoint with the cache on and off; the table goes to bench/results/.
+## Not part of CI. `make bench ARTICLES=1000000 DURATION=30s CONNECTIONS=64`
+ARTICLES ?= 10000
+DURATION ?= 10s
+CONNECTIONS ?= 64
+bench:
+	ARTICLES=$(ARTICLES) DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) scripts/bench.sh
