@@ -24,6 +24,7 @@ mod configuration;
 mod drafts;
 #[cfg(test)]
 mod import_export;
+#[cfg(test)]
 mod importers;
 #[cfg(test)]
 mod metrics;

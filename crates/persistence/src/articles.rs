@@ -180,9 +180,43 @@ pub fn list(
     sort: ArticleSort,
     page: PageRequest,
 ) -> StoreResult<Page<ArticleRow>> {
+    if let (DbConn::Sqlite(_), ArticleSort::Relevance, Some(q)) = (&*conn, sort, &filter.q) {
+        return list_ranked_in_memory(conn, filter, q, page);
+    }
     let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
     let query = order(conn, filtered(conn, filter), filter, sort, false).limit(page.limit).offset(page.offset);
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
+}
+
+/// Relevance order on SQLite. An `ORDER BY` on bm25 would run the full-text query once per
+/// matching row (FTS5 cannot hand scores to a correlated subquery), which is quadratic; here
+/// the matches and their scores are read in one pass each and ranked in memory: three
+/// statements, linear in the number of matches.
+fn list_ranked_in_memory(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    q: &str,
+    page: PageRequest,
+) -> StoreResult<Page<ArticleRow>> {
+    let matching: Vec<(String, Option<NaiveDateTime>)> =
+        filtered(conn, filter).select((articles::id, articles::published_at)).load(conn)?;
+    let scores = crate::search::sqlite_scores(conn, q)?;
+    let mut ranked: Vec<(f64, Option<NaiveDateTime>, String)> = matching
+        .into_iter()
+        .map(|(id, published)| (scores.get(&id).copied().unwrap_or(f64::MIN), published, id))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| b.2.cmp(&a.2)));
+    let total = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
+    let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(ranked.len());
+    let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(ranked.len());
+    let ids: Vec<String> = ranked.drain(start..end).map(|(_, _, id)| id).collect();
+    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .load::<ArticleRow>(conn)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    Ok(Page { items: ids.iter().filter_map(|id| rows.remove(id)).collect(), total })
 }
 
 /// A position in a sorted list: the sort value and id of one row.

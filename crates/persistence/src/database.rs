@@ -180,6 +180,10 @@ impl Database {
         // One direct connection first: r2d2 would only report a timeout.
         let mut first = url.connect().map_err(|e| StoreError::Unavailable(e.to_string()))?;
         run_migrations(&mut first)?;
+        if let DbConn::Sqlite(_) = first {
+            // SQLite plans by statistics it only has once analyzed; cheap when nothing changed.
+            first.batch_execute("PRAGMA optimize=0x10002;")?;
+        }
         drop(first);
         let statements = Arc::new(AtomicU64::new(0));
         let pool = Pool::builder()
@@ -222,6 +226,19 @@ impl Database {
     pub fn pool_state(&self) -> PoolState {
         let state = self.pool.state();
         PoolState { connections: state.connections, idle: state.idle_connections, max: self.pool.max_size() }
+    }
+
+    /// Updates the query planner's statistics: `PRAGMA optimize` on SQLite (which analyzes
+    /// only tables whose size changed a lot), `ANALYZE` on PostgreSQL. Without them SQLite may
+    /// scan every article to find the few that share a tag.
+    pub fn refresh_statistics(&self) -> StoreResult<()> {
+        self.read(|conn| {
+            let sql = match conn {
+                DbConn::Sqlite(_) => "PRAGMA optimize=0x10002;",
+                DbConn::Postgres(_) => "ANALYZE;",
+            };
+            conn.batch_execute(sql).map_err(StoreError::from)
+        })
     }
 
     /// Whether the database answers a trivial query.

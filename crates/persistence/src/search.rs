@@ -72,6 +72,27 @@ pub fn relevance(
 }
 
 #[derive(QueryableByName)]
+struct ScoreRow {
+    #[diesel(sql_type = Text)]
+    article_id: String,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+/// Every article matching `q` on SQLite with its relevance (negated bm25 with the same column
+/// weights as [`relevance`], higher is better), in one pass over the full-text index.
+pub fn sqlite_scores(conn: &mut DbConn, q: &str) -> StoreResult<std::collections::HashMap<String, f64>> {
+    let DbConn::Sqlite(c) = conn else { return Ok(Default::default()) };
+    let rows: Vec<ScoreRow> = diesel::sql_query(
+        "SELECT s.article_id AS article_id, -bm25(articles_fts, 10.0, 4.0, 1.0) AS score \
+         FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid WHERE articles_fts MATCH ?",
+    )
+    .bind::<Text, _>(fts5_query(q))
+    .load(c)?;
+    Ok(rows.into_iter().map(|r| (r.article_id, r.score)).collect())
+}
+
+#[derive(QueryableByName)]
 struct SnippetRow {
     #[diesel(sql_type = Text)]
     article_id: String,

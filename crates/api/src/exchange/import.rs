@@ -153,6 +153,10 @@ where
     });
     written?;
     run.write_deferred(db)?;
+    // Fresh statistics, so the planner picks the selective indexes on the grown tables.
+    if let Err(error) = db.refresh_statistics() {
+        tracing::warn!(%error, "could not refresh the planner's statistics after the import");
+    }
     run.summary.elapsed = started.elapsed();
     progress.finish(&run.summary.counts);
     Ok(run.summary)
