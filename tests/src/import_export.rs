@@ -9,7 +9,7 @@ use newsdesk_persistence::{Database, DatabaseUrl};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{on_both_backends, TestApp};
+use crate::common::{on_both_backends, wait_until, TestApp};
 
 /// Imports NDJSON `lines` into the app's database, as `newsdesk import` does.
 fn import(app: &TestApp, lines: &[Value], on_error: OnError) -> ImportSummary {
@@ -37,6 +37,8 @@ fn story(slug: &str, extra: Value) -> Value {
 async fn imported_articles_read_back_over_http(app: TestApp) {
     // An existing tag keeps its own name whatever the file says.
     app.post("/v1/admin/tags", &app.admin, json!({"slug": "water", "name": "Water"})).await.expect(201);
+    // The server has answered (and may have cached) the empty list before the import runs.
+    assert_eq!(app.get("/v1/articles").await.expect(200).body["meta"]["pagination"]["total"], 0);
     let lines = [
         story(
             "delta-towns-vote",
@@ -65,6 +67,12 @@ async fn imported_articles_read_back_over_http(app: TestApp) {
     let summary = import(&app, &lines, OnError::Stop);
     assert_eq!((summary.counts.imported, summary.counts.already_present, summary.counts.skipped), (3, 0, 0));
     assert_eq!(summary.links_left_out, 0);
+    // The import's audit entries tell the running server that its lists changed.
+    wait_until("the public list to show the imported articles", || async {
+        let total = app.get("/v1/articles").await.expect(200).body["meta"]["pagination"]["total"].clone();
+        (total == 2).then_some(())
+    })
+    .await;
 
     let article = app.get("/v1/articles/delta-towns-vote").await.expect(200).body;
     assert_eq!(article["title"], "Story delta-towns-vote");
