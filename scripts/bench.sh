@@ -90,7 +90,9 @@ case $serve_help in *--no-cache*) HAS_CACHE=1 ;; *) HAS_CACHE="" ;; esac
 
 # --- corpus ------------------------------------------------------------------------------------
 
-CORPUS="$BENCH_DIR/corpus/articles-$ARTICLES-seed-$SEED.ndjson"
+# Keyed by size, seed and the generator's source, so a changed generator never reuses a stale file.
+GENERATOR=$(cat crates/corpus/Cargo.toml crates/corpus/src/*.rs crates/domain/src/exchange.rs | sha256sum | cut -c1-12)
+CORPUS="$BENCH_DIR/corpus/articles-$ARTICLES-seed-$SEED-$GENERATOR.ndjson"
 if [ -s "$CORPUS" ]; then
   step "Reusing the corpus $CORPUS"
 else
