@@ -1,1 +1,2 @@
 DROP INDEX articles_list_order;
+DROP INDEX articles_card;
