@@ -314,7 +314,17 @@ pub fn list_keyset(
         let head = format!("(({key} {cmp} ");
         let middle = format!(") OR ({key} = ");
         let tail = format!(" AND articles.id {cmp} ");
+        // PostgreSQL seeks the list index with a row value; SQLite only seeks it with the key
+        // spelled out. Each gets the form its planner turns into an index range.
+        let row_head = format!("(({key}, articles.id) {cmp} (");
+        let postgres = matches!(conn, DbConn::Postgres(_));
         let condition: Box<dyn BoxableExpression<articles::table, Db, SqlType = Bool>> = match &from.key {
+            SortKey::Time(t) if postgres => Box::new(
+                sql::<Bool>(&row_head).bind::<Timestamp, _>(*t).sql(", ").bind::<Text, _>(from.id.clone()).sql("))"),
+            ),
+            SortKey::Text(t) if postgres => Box::new(
+                sql::<Bool>(&row_head).bind::<Text, _>(t.clone()).sql(", ").bind::<Text, _>(from.id.clone()).sql("))"),
+            ),
             SortKey::Time(t) => Box::new(
                 sql::<Bool>(&head)
                     .bind::<Timestamp, _>(*t)
