@@ -42,7 +42,9 @@ impl Default for ViewCounter {
     fn default() -> Self {
         Self {
             pending: Mutex::new(HashMap::new()),
-            recent: Cache::builder().max_capacity(1_000_000).time_to_live(REPEAT_WINDOW).build(),
+            // About 100 bytes an entry: 250,000 recent readers keep the server's memory small
+            // under a spike; past that the oldest repeat may count twice.
+            recent: Cache::builder().max_capacity(250_000).time_to_live(REPEAT_WINDOW).build(),
         }
     }
 }
