@@ -39,8 +39,10 @@ pub struct ArticleRow {
     pub trashed_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = articles)]
+/// A new article with every column given (nullable ones as explicit NULLs), so the import can
+/// insert many in one statement on SQLite too.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = articles, treat_none_as_default_value = false)]
 pub struct NewArticle {
     pub id: String,
     pub slug: String,
@@ -62,6 +64,7 @@ pub struct NewArticle {
     pub reading_time_minutes: i32,
     pub created_by: Option<String>,
     pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

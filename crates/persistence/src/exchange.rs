@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::articles::ArticleRow;
+use crate::articles::{ArticleRow, NewArticle};
 use crate::schema::{article_authors, article_links, article_slug_history, article_tags, articles};
 use crate::{DbConn, StoreResult};
 
@@ -25,35 +25,6 @@ macro_rules! insert_rows {
             DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
         }
     };
-}
-
-/// An article as the import writes it: every column given, so SQLite can batch the insert.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = articles, treat_none_as_default_value = false)]
-pub struct ImportedArticle {
-    pub id: String,
-    pub slug: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub body_markdown: String,
-    pub body_html: String,
-    pub body_text: String,
-    pub status: String,
-    pub section_id: Option<String>,
-    pub source_id: Option<String>,
-    pub source_url: Option<String>,
-    pub language: String,
-    pub featured_image_url: Option<String>,
-    pub featured_image_alt: Option<String>,
-    pub featured_image_caption: Option<String>,
-    pub featured_image_credit: Option<String>,
-    pub word_count: i32,
-    pub reading_time_minutes: i32,
-    pub created_by: Option<String>,
-    pub published_at: Option<NaiveDateTime>,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
 /// One related link as stored; exactly one of `target_article_id` and `url` is set.
@@ -124,7 +95,7 @@ pub fn link_positions(conn: &mut DbConn, article_ids: &[String]) -> StoreResult<
     Ok(taken)
 }
 
-pub fn insert_articles(conn: &mut DbConn, rows: &[ImportedArticle]) -> StoreResult<()> {
+pub fn insert_articles(conn: &mut DbConn, rows: &[NewArticle]) -> StoreResult<()> {
     // Long bodies make big statements; fewer rows each keeps them to a few megabytes.
     for chunk in rows.chunks(ROWS_PER_STATEMENT / 5) {
         insert_rows!(conn, articles::table, chunk)?;

@@ -246,6 +246,7 @@ pub fn create(
             reading_time_minutes: rendered.reading_time_minutes,
             created_by: user.map(|u| u.id.clone()),
             published_at: published_at.or_else(|| (status == ArticleStatus::Published).then_some(at)),
+            version: 1,
             created_at: at,
             updated_at: at,
         },

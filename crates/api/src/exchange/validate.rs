@@ -7,8 +7,8 @@ use newsdesk_domain::article::{self as rules, MAX_LINKS, MAX_SUMMARY, MAX_TITLE}
 use newsdesk_domain::exchange::{ArticleRecord, AuthorRecord, LabelRecord, RelatedRecord, SourceRecord};
 use newsdesk_domain::validation::{bounded_text, http_url, required_text};
 use newsdesk_domain::{body, ArticleStatus, FieldError, Slug, Violations};
+use newsdesk_persistence::articles::NewArticle;
 use newsdesk_persistence::authors::NewAuthor;
-use newsdesk_persistence::exchange::ImportedArticle;
 use newsdesk_persistence::now;
 use newsdesk_persistence::sections::NewSection;
 use newsdesk_persistence::sources::NewSource;
@@ -37,7 +37,7 @@ pub enum PendingLink {
 #[derive(Debug)]
 pub struct PreparedArticle {
     pub line: u64,
-    pub article: ImportedArticle,
+    pub article: NewArticle,
     pub authors: Vec<NewAuthor>,
     pub tags: Vec<NewTag>,
     pub section: Option<NewSection>,
@@ -85,7 +85,7 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
     let created_at = record.created_at.map(naive).unwrap_or(at);
     Ok(PreparedArticle {
         line,
-        article: ImportedArticle {
+        article: NewArticle {
             id: String::new(),
             slug,
             title,
