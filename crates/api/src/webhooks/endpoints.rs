@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::webhook as rules;
-use newsdesk_domain::{Action, FieldError, Violations};
+use newsdesk_domain::{Action, Violations};
 use newsdesk_persistence::webhooks::endpoints::{self as store, NewWebhook, WebhookChanges, WebhookRow};
 use newsdesk_persistence::{new_id, now};
 use serde::{Deserialize, Serialize};
@@ -326,10 +326,7 @@ pub async fn update(
         && changes.description.is_none()
         && !rotated
     {
-        return Err(ApiError::Invalid(vec![FieldError {
-            field: "body".into(),
-            message: "must change at least one field".into(),
-        }]));
+        return Err(ApiError::invalid("body", "must change at least one field"));
     }
     let id = id.into_inner();
     let actor = user.actor();

@@ -13,8 +13,16 @@ use serde_json::{json, Value};
 use crate::terms::{authors::Authors, sections::Sections, sources::Sources, tags::Tags, Term};
 
 thread_local! {
-    /// The id of the write transaction running on this thread, if [`WriteScope`] marked one.
-    static CURRENT_WRITE: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The write transaction running on this thread, if [`WriteScope`] marked one.
+    static CURRENT_WRITE: RefCell<Option<WriteState>> = const { RefCell::new(None) };
+}
+
+/// What one write has learned so far: loaded once, not once per audited change (a bulk action
+/// audits up to a hundred).
+struct WriteState {
+    id: String,
+    active: Option<std::rc::Rc<Vec<WebhookRow>>>,
+    site_changed_queued: bool,
 }
 
 /// Marks one write transaction on this thread, so `site.changed` is queued once per write
@@ -23,7 +31,8 @@ pub struct WriteScope(());
 
 impl WriteScope {
     pub fn begin() -> Self {
-        CURRENT_WRITE.with(|w| *w.borrow_mut() = Some(new_id()));
+        CURRENT_WRITE
+            .with(|w| *w.borrow_mut() = Some(WriteState { id: new_id(), active: None, site_changed_queued: false }));
         Self(())
     }
 }
@@ -32,6 +41,20 @@ impl Drop for WriteScope {
     fn drop(&mut self) {
         CURRENT_WRITE.with(|w| *w.borrow_mut() = None);
     }
+}
+
+/// The active endpoints, read once per write.
+fn active_endpoints(conn: &mut DbConn) -> StoreResult<std::rc::Rc<Vec<WebhookRow>>> {
+    if let Some(known) = CURRENT_WRITE.with(|w| w.borrow().as_ref().and_then(|s| s.active.clone())) {
+        return Ok(known);
+    }
+    let loaded = std::rc::Rc::new(endpoints::active(conn)?);
+    CURRENT_WRITE.with(|w| {
+        if let Some(state) = w.borrow_mut().as_mut() {
+            state.active = Some(loaded.clone());
+        }
+    });
+    Ok(loaded)
 }
 
 /// Called for every audited action: queues the event it causes (if any endpoint wants it)
@@ -45,10 +68,15 @@ pub fn queue_for_audited(
     let (Some(event), Some((kind, id))) = (rules::event_for(action), target) else {
         return Ok(());
     };
-    let active = endpoints::active(conn)?;
+    let active = active_endpoints(conn)?;
     let wanting =
         |name: &str| -> Vec<String> { active.iter().filter(|w| subscribes(w, name)).map(|w| w.id.clone()).collect() };
-    let (for_event, for_site) = (wanting(event), wanting(SITE_CHANGED));
+    let (for_event, mut for_site) = (wanting(event), wanting(SITE_CHANGED));
+    let (txn, site_queued) = CURRENT_WRITE
+        .with(|w| w.borrow().as_ref().map_or((None, false), |s| (Some(s.id.clone()), s.site_changed_queued)));
+    if site_queued {
+        for_site.clear();
+    }
     if for_event.is_empty() && for_site.is_empty() {
         return Ok(());
     }
@@ -57,14 +85,13 @@ pub fn queue_for_audited(
         queue(conn, event, &format!("{kind}:{id}"), data, &for_event)?;
     }
     if public && !for_site.is_empty() {
-        let txn = CURRENT_WRITE.with(|w| w.borrow().clone());
-        if let Some(txn) = &txn {
-            if store::queued_in(conn, txn, SITE_CHANGED)? {
-                return Ok(());
-            }
-        }
         let data = json!({"cause": event, "resource": {"type": kind, "id": id}});
         write_event(conn, SITE_CHANGED, "site", data, txn, &for_site)?;
+        CURRENT_WRITE.with(|w| {
+            if let Some(state) = w.borrow_mut().as_mut() {
+                state.site_changed_queued = true;
+            }
+        });
     }
     Ok(())
 }

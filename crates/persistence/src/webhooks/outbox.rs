@@ -57,17 +57,6 @@ pub fn enqueue(conn: &mut DbConn, event: &NewEvent, webhook_ids: &[String]) -> S
     Ok(())
 }
 
-/// Whether this write (`txn`) already queued an event named `event`.
-pub fn queued_in(conn: &mut DbConn, txn: &str, event: &str) -> StoreResult<bool> {
-    let found = webhook_events::table
-        .filter(webhook_events::txn.eq(txn))
-        .filter(webhook_events::event.eq(event))
-        .select(webhook_events::seq)
-        .first::<i64>(conn)
-        .optional()?;
-    Ok(found.is_some())
-}
-
 /// The name of an event, e.g. `article.published`.
 pub fn event_name(conn: &mut DbConn, event_id: &str) -> StoreResult<String> {
     Ok(webhook_events::table.filter(webhook_events::id.eq(event_id)).select(webhook_events::event).first(conn)?)
