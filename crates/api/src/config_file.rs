@@ -21,14 +21,11 @@ pub const DEFAULT_PATH: &str = "newsdesk.toml";
 /// The variable naming the file.
 pub const CONFIG_ENV: &str = "NEWSDESK_CONFIG";
 
-/// One setting of [`Config`]: its key (field name), flag, variable, and whether it is a secret.
+/// One setting of [`Config`]: its key (field name), variable, and whether it is a secret.
 #[derive(Debug, Clone)]
 pub struct Setting {
     pub key: String,
-    pub flag: String,
     pub env: String,
-    pub default: Option<String>,
-    pub help: String,
     pub secret: bool,
     /// A flag without a value (`--dev`); its file value must be a boolean.
     pub switch: bool,
@@ -43,10 +40,7 @@ pub fn settings() -> Vec<Setting> {
             let env = arg.get_env()?.to_string_lossy().into_owned();
             Some(Setting {
                 key: arg.get_id().to_string(),
-                flag: format!("--{}", arg.get_long()?),
                 env,
-                default: arg.get_default_values().first().map(|v| v.to_string_lossy().into_owned()),
-                help: arg.get_help().map(ToString::to_string).unwrap_or_default(),
                 secret: arg.is_hide_env_values_set(),
                 switch: !arg.get_action().takes_values(),
             })

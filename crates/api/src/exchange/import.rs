@@ -228,14 +228,7 @@ impl Run<'_> {
                 let mut left_out = Vec::new();
                 for d in chunk {
                     match ids.get(&d.slug) {
-                        Some(id) => links.push(ImportedLink {
-                            article_id: d.article_id.clone(),
-                            position: d.position,
-                            target_article_id: Some(id.clone()),
-                            url: None,
-                            title: None,
-                            source_name: None,
-                        }),
+                        Some(id) => links.push(article_link(&d.article_id, d.position, id)),
                         None => left_out.push(d),
                     }
                 }
@@ -385,10 +378,8 @@ fn article_link(article_id: &str, position: i32, target: &str) -> ImportedLink {
 /// Sorts each line into import, already present or rejected, checking slugs against the
 /// database and the rest of the batch.
 fn decide(conn: &mut DbConn, batch: Vec<Result<PreparedArticle, LineError>>) -> Result<Vec<Decision>, StoreError> {
-    let mut slugs = Vec::new();
     let mut claimed_slugs = Vec::new();
     for p in batch.iter().flatten() {
-        slugs.push(p.article.slug.clone());
         claimed_slugs.push(p.article.slug.clone());
         claimed_slugs.extend(p.previous_slugs.iter().cloned());
     }

@@ -370,8 +370,9 @@ impl<'a> Converter<'a> {
     fn image(&mut self, item: &str, post: &Post) -> Option<ImageRecord> {
         let raw = post.feature_image.as_deref().filter(|u| !u.trim().is_empty())?;
         let url = raw.replace(URL_PLACEHOLDER, "");
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            self.out.adjust(item, format!("feature image `{raw}` is not an absolute URL; left out"));
+        // The same check the article rules apply, so an odd URL drops the image, not the article.
+        if newsdesk_domain::validation::http_url(&url).is_err() {
+            self.out.adjust(item, format!("feature image `{raw}` is not an absolute http(s) URL; left out"));
             return None;
         }
         let meta = self.meta.get(&post.id);

@@ -327,8 +327,9 @@ impl<'a> Converter<'a> {
             self.out.adjust(label, format!("featured image (attachment {id}) is not in the export; left out"));
             return None;
         };
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            self.out.adjust(label, format!("featured image `{url}` is not an absolute URL; left out"));
+        // The same check the article rules apply, so an odd URL drops the image, not the article.
+        if newsdesk_domain::validation::http_url(url).is_err() {
+            self.out.adjust(label, format!("featured image `{url}` is not an absolute http(s) URL; left out"));
             return None;
         }
         Some(ImageRecord { url: (*url).to_owned(), alt: None, caption: None, credit: None })
