@@ -189,7 +189,10 @@ impl Database {
         }
         drop(first);
         let statements = Arc::new(AtomicU64::new(0));
+        // A SQLite connection is a file handle that cannot go stale; testing it on every
+        // check-out (a `SELECT 1`) only costs time. A PostgreSQL one can, after a restart.
         let pool = Pool::builder()
+            .test_on_check_out(url.backend() == Backend::Postgres)
             .max_size(max_connections.max(1))
             .connection_timeout(connect_timeout)
             .build(Manager { url: url.clone(), statements: statements.clone() })?;
