@@ -3,6 +3,7 @@
 //! Query functions take `&mut DbConn` so callers can compose several inside one
 //! [`Database::write`] transaction. Nothing here knows about HTTP.
 
+mod any_of;
 pub mod api_keys;
 pub mod articles;
 pub mod audit;

@@ -34,7 +34,7 @@ macro_rules! term_queries {
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            Ok($table::table.filter($table::id.eq_any(ids)).load::<$Row>(conn)?)
+            Ok($table::table.filter($crate::any_of::any_of($table::id, ids)).load::<$Row>(conn)?)
         }
 
         /// Maps each of `slugs` that exists to its id.

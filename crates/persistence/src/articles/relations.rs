@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::any_of::any_of;
 use crate::authors::AuthorRow;
 use crate::schema::{article_authors, article_links, article_tags, articles, authors, tags};
 use crate::tags::TagRow;
@@ -111,7 +112,7 @@ pub struct Include {
     pub published_links_only: bool,
 }
 
-/// Loads the chosen relations of `article_ids` in at most four statements, whatever their number.
+/// Loads the chosen relations of `article_ids` in at most three statements, whatever their number.
 pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> StoreResult<Relations> {
     let mut relations = Relations::default();
     if article_ids.is_empty() {
@@ -120,7 +121,7 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
     if include.authors {
         let rows = article_authors::table
             .inner_join(authors::table)
-            .filter(article_authors::article_id.eq_any(article_ids))
+            .filter(any_of(article_authors::article_id, article_ids))
             .order((article_authors::article_id, article_authors::position))
             .select((article_authors::article_id, authors::all_columns))
             .load::<(String, AuthorRow)>(conn)?;
@@ -131,7 +132,7 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
     if include.tags {
         let rows = article_tags::table
             .inner_join(tags::table)
-            .filter(article_tags::article_id.eq_any(article_ids))
+            .filter(any_of(article_tags::article_id, article_ids))
             .order((article_tags::article_id, article_tags::position))
             .select((article_tags::article_id, tags::all_columns))
             .load::<(String, TagRow)>(conn)?;
@@ -145,15 +146,17 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
     Ok(relations)
 }
 
-type LinkColumns = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+type LinkColumns = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<ArticleCardRow>);
 
+/// The links of `article_ids` with the card of each linked article, in one statement.
 fn load_links(
     conn: &mut DbConn,
     article_ids: &[String],
     published_only: bool,
 ) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
     let rows = article_links::table
-        .filter(article_links::article_id.eq_any(article_ids))
+        .left_join(articles::table.on(article_links::target_article_id.eq(articles::id.nullable())))
+        .filter(any_of(article_links::article_id, article_ids))
         .order((article_links::article_id, article_links::position))
         .select((
             article_links::article_id,
@@ -161,14 +164,7 @@ fn load_links(
             article_links::url,
             article_links::title,
             article_links::source_name,
-        ))
-        .load::<LinkColumns>(conn)?;
-    let target_ids: Vec<String> = rows.iter().filter_map(|r| r.1.clone()).collect();
-    let mut cards: HashMap<String, ArticleCardRow> = HashMap::new();
-    if !target_ids.is_empty() {
-        let found = articles::table
-            .filter(articles::id.eq_any(&target_ids))
-            .select((
+            (
                 articles::id,
                 articles::slug,
                 articles::title,
@@ -176,23 +172,17 @@ fn load_links(
                 articles::status,
                 articles::published_at,
                 articles::featured_image_url,
-            ))
-            .load::<ArticleCardRow>(conn)?;
-        cards = found
-            .into_iter()
-            .filter(|card| !published_only || card.status == "published")
-            .map(|card| (card.id.clone(), card))
-            .collect();
-    }
+            )
+                .nullable(),
+        ))
+        .load::<LinkColumns>(conn)?;
     let mut links: HashMap<String, Vec<LoadedLink>> = HashMap::new();
-    for (article_id, target, url, title, source_name) in rows {
-        let loaded = match (target, url) {
-            (Some(target), _) => match cards.get(&target) {
-                Some(card) => LoadedLink::Article(card.clone()),
-                None => continue,
-            },
-            (None, Some(url)) => LoadedLink::External { url, title, source_name },
-            (None, None) => continue,
+    for (article_id, target, url, title, source_name, card) in rows {
+        let loaded = match (target, card, url) {
+            (Some(_), Some(card), _) if !published_only || card.status == "published" => LoadedLink::Article(card),
+            (Some(_), _, _) => continue,
+            (None, _, Some(url)) => LoadedLink::External { url, title, source_name },
+            (None, _, None) => continue,
         };
         links.entry(article_id).or_default().push(loaded);
     }
