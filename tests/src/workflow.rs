@@ -572,7 +572,56 @@ async fn reserved_slugs_are_refused(app: TestApp) {
     assert_eq!(Reply::fields(&problem), ["slug"]);
 }
 
+/// The totals lists report (kept by the database, not counted per request) follow every kind
+/// of change, and always equal the items the list pages through.
+async fn list_totals_follow_every_change(app: TestApp) {
+    let t = &app.admin;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(id_of(&app.draft(t, json!({"title": format!("Counted story {i}")})).await));
+    }
+    let expect = |public: usize, drafts: usize, all: usize, trash: usize| {
+        let app = &app;
+        async move {
+            for (path, want) in [
+                ("/v1/articles?limit=100", public),
+                ("/v1/admin/articles?status=draft&limit=100", drafts),
+                ("/v1/admin/articles?limit=100", all),
+                ("/v1/admin/trash?limit=100", trash),
+            ] {
+                let list = if path.starts_with("/v1/admin") {
+                    app.admin_get(path, &app.admin).await.expect(200)
+                } else {
+                    app.get(path).await.expect(200)
+                };
+                assert_eq!(total(&list), want, "{path}: {}", list.text);
+                assert_eq!(ids_in(&list).len(), want, "{path}: {}", list.text);
+            }
+        }
+    };
+    expect(0, 6, 6, 0).await;
+    for id in &ids[..4] {
+        act(&app, t, id, "publish").await.expect(200);
+    }
+    expect(4, 2, 6, 0).await;
+    act(&app, t, &ids[0], "unpublish").await.expect(200);
+    expect(3, 3, 6, 0).await;
+    let later = json!({"publish_at": "2099-01-01T00:00:00Z"});
+    app.send(Method::POST, &format!("{}/schedule", item(&ids[4])), Some(t), Some(later), &[]).await.expect(200);
+    expect(3, 2, 6, 0).await;
+    app.delete(&item(&ids[1]), t).await.expect(204);
+    app.delete(&item(&ids[5]), t).await.expect(204);
+    expect(2, 1, 4, 2).await;
+    act(&app, t, &ids[1], "restore").await.expect(200);
+    expect(2, 2, 5, 1).await;
+    app.delete(&format!("/v1/admin/trash/{}", ids[5]), t).await.expect(204);
+    expect(2, 2, 5, 0).await;
+    app.post("/v1/admin/articles/bulk", t, json!({"action": "publish", "ids": [ids[0], ids[1]]})).await.expect(200);
+    expect(4, 0, 5, 0).await;
+}
+
 on_both_backends!(
+    list_totals_follow_every_change,
     reserved_slugs_are_refused,
     two_editors_saving_the_same_version_cannot_overwrite_each_other,
     eight_simultaneous_saves_of_one_version_make_exactly_one_change,

@@ -122,6 +122,9 @@ pub struct ArticleFilter {
     pub published_before: Option<NaiveDateTime>,
     /// Full-text search over title, summary and body.
     pub q: Option<String>,
+    /// Read the three bodies as empty strings: a list of cards shows none of them, and they
+    /// are most of a row's bytes (SQLite overflow pages, PostgreSQL TOAST).
+    pub without_bodies: bool,
 }
 
 type BoxedArticles = articles::BoxedQuery<'static, Db>;
@@ -176,6 +179,70 @@ fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     query
 }
 
+/// How many articles `filter` keeps. A filter on status and trash alone (every plain list)
+/// reads the totals the database keeps; any other filter counts.
+fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
+    use crate::schema::article_totals;
+    let ArticleFilter {
+        statuses,
+        trashed,
+        created_by: None,
+        section: None,
+        tag: None,
+        author: None,
+        source: None,
+        published_after: None,
+        published_before: None,
+        q: None,
+        without_bodies: _,
+    } = filter
+    else {
+        return Ok(filtered(conn, filter).count().get_result::<i64>(conn)?);
+    };
+    let mut query = article_totals::table.filter(article_totals::trashed.eq(*trashed)).into_boxed::<Db>();
+    if let Some(statuses) = statuses {
+        query = query.filter(article_totals::status.eq_any(statuses.clone()));
+    }
+    Ok(query.select(article_totals::n).load::<i64>(conn)?.into_iter().sum())
+}
+
+/// Every article column, with the bodies as empty strings when `filter` asks for that.
+fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    if !filter.without_bodies {
+        return query;
+    }
+    use articles::*;
+    let empty = || sql::<Text>("''");
+    query.select((
+        id,
+        slug,
+        title,
+        summary,
+        empty(),
+        empty(),
+        empty(),
+        status,
+        section_id,
+        source_id,
+        source_url,
+        language,
+        featured_image_url,
+        featured_image_alt,
+        featured_image_caption,
+        featured_image_credit,
+        word_count,
+        reading_time_minutes,
+        created_by,
+        published_at,
+        version,
+        created_at,
+        updated_at,
+        trashed_at,
+    ))
+}
+
 /// One page of the articles `filter` keeps, plus how many it keeps in all: two statements.
 pub fn list(
     conn: &mut DbConn,
@@ -186,8 +253,9 @@ pub fn list(
     if let (DbConn::Sqlite(_), ArticleSort::Relevance, Some(q)) = (&*conn, sort, &filter.q) {
         return list_ranked_in_memory(conn, filter, q, page);
     }
-    let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
-    let query = order(conn, filtered(conn, filter), filter, sort, false).limit(page.limit).offset(page.offset);
+    let total = total(conn, filter)?;
+    let query =
+        columns(order(conn, filtered(conn, filter), filter, sort, false), filter).limit(page.limit).offset(page.offset);
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
 }
 
@@ -213,7 +281,7 @@ fn list_ranked_in_memory(
     let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(ranked.len());
     let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(ranked.len());
     let ids: Vec<String> = ranked.drain(start..end).map(|(_, _, id)| id).collect();
-    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+    let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), filter)
         .filter(articles::id.eq_any(&ids))
         .load::<ArticleRow>(conn)?
         .into_iter()
@@ -308,9 +376,9 @@ pub fn list_keyset(
 ) -> StoreResult<(Page<ArticleRow>, bool)> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text, Timestamp};
-    let total = filtered(conn, filter).count().get_result::<i64>(conn)?;
+    let total = total(conn, filter)?;
     let backwards = from.is_some_and(|f| f.backwards);
-    let mut query = order(conn, filtered(conn, filter), filter, sort, backwards);
+    let mut query = columns(order(conn, filtered(conn, filter), filter, sort, backwards), filter);
     if let Some(from) = from {
         let (key, descending) = sort.key_sql();
         let cmp = if descending != from.backwards { "<" } else { ">" };

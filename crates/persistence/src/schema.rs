@@ -204,6 +204,15 @@ diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(users -> authors (author_id));
 
+diesel::table! {
+    /// Articles per status, in and out of the trash; kept by triggers on `articles`.
+    article_totals (status, trashed) {
+        status -> Text,
+        trashed -> Bool,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
     sources,

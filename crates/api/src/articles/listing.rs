@@ -104,9 +104,11 @@ pub async fn page_of(
     paging: crate::extract::Paging,
 ) -> crate::error::ApiResult<(crate::respond::ListResponse<super::dto::ArticleOut>, Option<chrono::NaiveDateTime>)> {
     use super::view;
-    let ListSpec { endpoint, filter, sort, shape } = spec;
+    let ListSpec { endpoint, mut filter, sort, shape } = spec;
     let (limit, _) = paging.resolve()?;
     let list = super::query::list_fingerprint(endpoint, &filter, sort);
+    // After the fingerprint: which columns are read does not change the list a cursor is for.
+    filter.without_bodies = !shape.has_body();
     let position = paging.cursor.as_deref().map(|c| state.cursors.decode(&list, c)).transpose()?;
     if let Some(Position::Keyset(keyset)) = &position {
         if !sort.accepts(&keyset.key) {

@@ -43,7 +43,7 @@ impl Shape {
         }
     }
 
-    fn has_body(&self) -> bool {
+    pub fn has_body(&self) -> bool {
         self.html || self.markdown || self.text
     }
 }
