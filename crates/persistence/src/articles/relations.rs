@@ -6,9 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::any_of::any_of;
-use crate::authors::AuthorRow;
 use crate::schema::{article_authors, article_links, article_tags, articles, authors, tags};
-use crate::tags::TagRow;
 use crate::{DbConn, StoreResult};
 
 /// One editor-chosen related link as stored: another article, or an external URL.
@@ -30,6 +28,25 @@ pub struct ArticleCardRow {
     pub featured_image_url: Option<String>,
 }
 
+/// An author as an article's byline (and its export) shows them. Only these columns are read:
+/// parsing every author's timestamps was a sixth of an uncached list page.
+#[derive(Debug, Clone, Queryable)]
+pub struct BylineAuthor {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+}
+
+/// A tag as an article shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct TagLabel {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
 /// A related link as loaded. `Article` carries the card when the target may be shown.
 #[derive(Debug, Clone)]
 pub enum LoadedLink {
@@ -40,8 +57,8 @@ pub enum LoadedLink {
 /// Relations of a batch of articles, keyed by article id.
 #[derive(Debug, Default)]
 pub struct Relations {
-    pub authors: HashMap<String, Vec<AuthorRow>>,
-    pub tags: HashMap<String, Vec<TagRow>>,
+    pub authors: HashMap<String, Vec<BylineAuthor>>,
+    pub tags: HashMap<String, Vec<TagLabel>>,
     pub links: HashMap<String, Vec<LoadedLink>>,
 }
 
@@ -123,8 +140,11 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
             .inner_join(authors::table)
             .filter(any_of(article_authors::article_id, article_ids))
             .order((article_authors::article_id, article_authors::position))
-            .select((article_authors::article_id, authors::all_columns))
-            .load::<(String, AuthorRow)>(conn)?;
+            .select((
+                article_authors::article_id,
+                (authors::id, authors::slug, authors::name, authors::bio, authors::avatar_url),
+            ))
+            .load::<(String, BylineAuthor)>(conn)?;
         for (article_id, author) in rows {
             relations.authors.entry(article_id).or_default().push(author);
         }
@@ -134,8 +154,8 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
             .inner_join(tags::table)
             .filter(any_of(article_tags::article_id, article_ids))
             .order((article_tags::article_id, article_tags::position))
-            .select((article_tags::article_id, tags::all_columns))
-            .load::<(String, TagRow)>(conn)?;
+            .select((article_tags::article_id, (tags::id, tags::slug, tags::name)))
+            .load::<(String, TagLabel)>(conn)?;
         for (article_id, tag) in rows {
             relations.tags.entry(article_id).or_default().push(tag);
         }
