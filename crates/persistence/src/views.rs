@@ -53,28 +53,6 @@ pub fn most_viewed(
     tag: Option<&str>,
     limit: i64,
 ) -> StoreResult<Vec<(ArticleRow, i64)>> {
-    let ranked: Vec<(String, i64)> = match conn {
-        DbConn::Sqlite(_) => ranked_on_sqlite(conn, since, section, tag, limit)?,
-        DbConn::Postgres(_) => ranked(conn, since, section, tag, limit)?,
-    };
-    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
-    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
-        .filter(articles::id.eq_any(&ids))
-        .load::<ArticleRow>(conn)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    Ok(ranked.into_iter().filter_map(|(id, views)| rows.remove(&id).map(|row| (row, views))).collect())
-}
-
-/// The ranking as diesel builds it; PostgreSQL's planner picks the join order from its statistics.
-fn ranked(
-    conn: &mut DbConn,
-    since: Option<NaiveDateTime>,
-    section: Option<&str>,
-    tag: Option<&str>,
-    limit: i64,
-) -> StoreResult<Vec<(String, i64)>> {
     let mut ranked = article_views::table
         .inner_join(articles::table)
         .filter(articles::status.eq("published"))
@@ -97,53 +75,13 @@ fn ranked(
             .select(article_tags::article_id);
         ranked = ranked.filter(articles::id.eq_any(ids));
     }
-    Ok(ranked.load(conn)?)
-}
-
-/// The same ranking on SQLite, which would otherwise start the join from every published article
-/// and probe each one's views (11 M instructions per request at 10,000 articles, and growing
-/// with them). `CROSS JOIN` makes SQLite read the views first; diesel cannot spell it.
-fn ranked_on_sqlite(
-    conn: &mut DbConn,
-    since: Option<NaiveDateTime>,
-    section: Option<&str>,
-    tag: Option<&str>,
-    limit: i64,
-) -> StoreResult<Vec<(String, i64)>> {
-    use diesel::sql_types::{Text, Timestamp};
-    #[derive(QueryableByName)]
-    struct Ranked {
-        #[diesel(sql_type = Text)]
-        article_id: String,
-        #[diesel(sql_type = BigInt)]
-        views: i64,
-    }
-    let mut sql = String::from(
-        "SELECT v.article_id AS article_id, CAST(SUM(v.views) AS BIGINT) AS views \
-         FROM article_views v CROSS JOIN articles a ON a.id = v.article_id WHERE a.status = 'published'",
-    );
-    if since.is_some() {
-        sql.push_str(" AND v.day >= ?");
-    }
-    if section.is_some() {
-        sql.push_str(" AND a.section_id IN (SELECT s.id FROM sections s WHERE s.slug = ?)");
-    }
-    if tag.is_some() {
-        sql.push_str(
-            " AND a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?)",
-        );
-    }
-    sql.push_str(" GROUP BY v.article_id ORDER BY views DESC, v.article_id DESC LIMIT ?");
-    let mut query = diesel::sql_query(sql).into_boxed::<crate::Db>();
-    if let Some(since) = since {
-        query = query.bind::<Timestamp, _>(since);
-    }
-    if let Some(section) = section {
-        query = query.bind::<Text, _>(section.to_owned());
-    }
-    if let Some(tag) = tag {
-        query = query.bind::<Text, _>(tag.to_owned());
-    }
-    let ranked = query.bind::<BigInt, _>(limit).load::<Ranked>(conn)?;
-    Ok(ranked.into_iter().map(|r| (r.article_id, r.views)).collect())
+    let ranked: Vec<(String, i64)> = ranked.load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .load::<ArticleRow>(conn)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    Ok(ranked.into_iter().filter_map(|(id, views)| rows.remove(&id).map(|row| (row, views))).collect())
 }
