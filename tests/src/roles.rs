@@ -549,6 +549,29 @@ async fn others_drafts_do_not_leak_through_related_links(app: TestApp) {
             m.failures
                 .push(format!("{role} / relate someone else's published article: the link is missing: {}", reply.text));
         }
+
+        // A linked story taken down later: the write's own response shows it exactly as a read
+        // does, to editors and admins only.
+        let story_title = format!("Withdrawn story {role}");
+        let story = app.draft(&owner, json!({"title": story_title})).await;
+        let (story_id, story_slug) = (id_of(&story), story["slug"].as_str().expect("slug").to_owned());
+        publish(&app, &owner, &story_id).await.expect(200);
+        let reply =
+            app.post("/v1/admin/articles", token, linking(format!("{role} links a withdrawn story"), &story_slug));
+        let linking_id = id_of(&reply.await.expect(201).body);
+        unpublish(&app, &owner, &story_id).await.expect(200);
+        let edited = app
+            .patch(
+                &format!("/v1/admin/articles/{linking_id}"),
+                token,
+                json!({"summary": "Edited after the withdrawal"}),
+            )
+            .await
+            .expect(200);
+        let read_back = app.admin_get(&format!("/v1/admin/articles/{linking_id}"), token).await.expect(200);
+        assert_eq!(edited.body["related"], read_back.body["related"], "{role}: the edit's response and a read differ");
+        let shown = edited.text.contains(&story_title);
+        assert_eq!(shown, SEES_ALL_ARTICLES[r], "{role}: the withdrawn story shown: {shown}; {}", edited.text);
     }
     m.finish();
 }

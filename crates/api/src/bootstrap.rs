@@ -115,8 +115,8 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
             serde_json::from_value(fields).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let related = input.related.take().unwrap_or_default();
         let actor = crate::audit::Actor::system("demo content");
-        let row = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive), &actor)?;
-        pending.push((row.id, related));
+        let saved = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive), &actor)?;
+        pending.push((saved.row.id, related));
     }
     for (id, related) in pending {
         let slugs: Vec<String> = related.iter().filter_map(|r| r.article.clone()).collect();

@@ -34,11 +34,11 @@ pub async fn publish_due(state: &AppState) -> Result<usize, crate::error::ApiErr
     state
         .write(|conn| {
             let due = store::publish_due(conn, now())?;
-            let actor = Actor::system("scheduler");
-            for row in &due {
+            let (actor, count) = (Actor::system("scheduler"), due.len());
+            for row in due {
                 after_change(conn, row, "publish_scheduled", &actor)?;
             }
-            Ok(due.len())
+            Ok(count)
         })
         .await
 }

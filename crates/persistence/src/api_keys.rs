@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::api_keys;
+use crate::schema::{api_keys, users};
+use crate::users::UserRow;
 use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable)]
@@ -51,8 +52,15 @@ pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ApiKeyRow> {
     Ok(api_keys::table.find(id).first(conn)?)
 }
 
-pub fn find_by_prefix(conn: &mut DbConn, prefix: &str) -> StoreResult<Option<ApiKeyRow>> {
-    Ok(api_keys::table.filter(api_keys::prefix.eq(prefix)).first(conn).optional()?)
+/// The key with `prefix` and the user who created it, in one statement: every call with a
+/// key needs both.
+pub fn find_with_owner(conn: &mut DbConn, prefix: &str) -> StoreResult<Option<(ApiKeyRow, UserRow)>> {
+    Ok(api_keys::table
+        .inner_join(users::table.on(users::id.eq(api_keys::created_by)))
+        .filter(api_keys::prefix.eq(prefix))
+        .select((api_keys::all_columns, users::all_columns))
+        .first(conn)
+        .optional()?)
 }
 
 /// Revokes a key; revoking twice is harmless.
@@ -68,9 +76,12 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<Api
         .map_err(StoreError::from)
 }
 
+/// How stale `last_used_at` may get: it records use to the minute, not every call.
+pub const TOUCH_EVERY_SECONDS: i64 = 60;
+
 /// Records use, at most once a minute per key so busy integrations do not write on every call.
 pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<()> {
-    let stale = at - chrono::Duration::seconds(60);
+    let stale = at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS);
     diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
         .filter(api_keys::last_used_at.is_null().or(api_keys::last_used_at.lt(stale)))
         .set(api_keys::last_used_at.eq(at))

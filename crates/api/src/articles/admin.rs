@@ -6,6 +6,7 @@ use newsdesk_domain::{Action, ArticleStatus};
 use newsdesk_persistence::articles as store;
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
+use super::history::Saved;
 use super::listing;
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
@@ -22,14 +23,14 @@ pub(super) fn full_shape(user: &AuthUser) -> Shape {
     Shape { public: !user.sees_all_articles(), ..Shape::full_admin() }
 }
 
-/// Renders one article in full inside the same transaction that wrote it.
+/// Renders one article in full inside the same transaction that wrote it, from the relations
+/// the write already read where it did.
 pub(super) fn full(
     conn: &mut newsdesk_persistence::DbConn,
-    row: store::ArticleRow,
+    saved: Saved,
     user: &AuthUser,
 ) -> Result<ArticleOut, WriteError> {
-    let rendered = view::render_all(conn, vec![row], full_shape(user))?;
-    rendered.into_iter().next().ok_or_else(|| ApiError::not_found("article").into())
+    Ok(view::render_saved(conn, saved.row, saved.relations, full_shape(user))?)
 }
 
 pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {

@@ -111,7 +111,10 @@ pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<Bul
                     (BulkAction::Tag | BulkAction::Untag, None) => Err(ApiError::invalid("tag", "is required").into()),
                 };
                 match outcome {
-                    Ok(row) => done.push(BulkItem { id: row.id, version: row.version, status: row.status }),
+                    Ok(saved) => {
+                        let row = saved.row;
+                        done.push(BulkItem { id: row.id, version: row.version, status: row.status })
+                    }
                     Err(error) => failed.push(item_error(index, error)?),
                 }
             }

@@ -2,7 +2,7 @@
 //! an audit entry, written in the same transaction as the change.
 
 use chrono::{DateTime, Utc};
-use newsdesk_persistence::articles::relations::{self, Include, LinkTarget, LoadedLink};
+use newsdesk_persistence::articles::relations::{self, Include, LinkTarget, LoadedLink, Relations};
 use newsdesk_persistence::articles::revisions::{self, NewRevision};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
@@ -56,24 +56,45 @@ impl SnapshotLink {
     }
 }
 
+/// An article as a write left it, with the relations its revision read, so the response is
+/// rendered without reading them again. `relations` is `None` when nothing was read.
+pub struct Saved {
+    pub row: ArticleRow,
+    pub relations: Option<Relations>,
+}
+
+impl Saved {
+    /// An article whose relations the response has to read itself.
+    pub fn unread(row: ArticleRow) -> Self {
+        Self { row, relations: None }
+    }
+}
+
 /// Reads the article's current state, relations included.
 pub fn snapshot(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<Snapshot> {
+    Ok(snapshot_with_relations(conn, row)?.0)
+}
+
+/// [`snapshot`], and the relations it read (every related link, published or not).
+fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<(Snapshot, Relations)> {
     let ids = [row.id.clone()];
     let include = Include { authors: true, tags: true, links: true, published_links_only: false };
-    let mut loaded = relations::load(conn, &ids, include)?;
-    let author_ids = loaded.authors.remove(&row.id).unwrap_or_default().into_iter().map(|a| a.id).collect();
-    let tag_ids = loaded.tags.remove(&row.id).unwrap_or_default().into_iter().map(|t| t.id).collect();
+    let loaded = relations::load(conn, &ids, include)?;
+    let author_ids = loaded.authors.get(&row.id).into_iter().flatten().map(|a| a.id.clone()).collect();
+    let tag_ids = loaded.tags.get(&row.id).into_iter().flatten().map(|t| t.id.clone()).collect();
     let related = loaded
         .links
-        .remove(&row.id)
-        .unwrap_or_default()
+        .get(&row.id)
         .into_iter()
+        .flatten()
         .map(|link| match link {
-            LoadedLink::Article(card) => SnapshotLink::Article { id: card.id },
-            LoadedLink::External { url, title, source_name } => SnapshotLink::External { url, title, source_name },
+            LoadedLink::Article(card) => SnapshotLink::Article { id: card.id.clone() },
+            LoadedLink::External { url, title, source_name } => {
+                SnapshotLink::External { url: url.clone(), title: title.clone(), source_name: source_name.clone() }
+            }
         })
         .collect();
-    Ok(Snapshot {
+    let snapshot = Snapshot {
         slug: row.slug.clone(),
         title: row.title.clone(),
         summary: row.summary.clone(),
@@ -92,7 +113,8 @@ pub fn snapshot(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<Snapshot> {
         author_ids,
         tag_ids,
         related,
-    })
+    };
+    Ok((snapshot, loaded))
 }
 
 /// The fields that differ between two snapshots (all of them for the first revision).
@@ -108,10 +130,16 @@ fn changed_fields(before: Option<&serde_json::Value>, after: &serde_json::Value)
 }
 
 /// Records a revision and an audit entry for a change `action` (e.g. `update`, `publish`).
-pub fn after_change(conn: &mut DbConn, row: &ArticleRow, action: &str, actor: &Actor) -> StoreResult<()> {
-    let current = serde_json::to_value(snapshot(conn, row)?).unwrap_or_default();
-    let previous =
-        revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok());
+pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Actor) -> StoreResult<Saved> {
+    let (snapshot, relations) = snapshot_with_relations(conn, &row)?;
+    let current = serde_json::to_value(snapshot).unwrap_or_default();
+    // A new article has no earlier revision to compare with.
+    let previous = match action {
+        "create" => None,
+        _ => {
+            revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok())
+        }
+    };
     let changed = changed_fields(previous.as_ref(), &current);
     let published = ArticleStatus::Published.as_str();
     // Without an earlier revision (an imported article, say) only a new article is known private.
@@ -135,7 +163,8 @@ pub fn after_change(conn: &mut DbConn, row: &ArticleRow, action: &str, actor: &A
         },
     )?;
     let detail = serde_json::json!({"version": row.version, "slug": row.slug, "changed": changed});
-    record_change(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail), public)
+    record_change(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail), public)?;
+    Ok(Saved { row, relations: Some(relations) })
 }
 
 /// Records only an audit entry about an article (no new revision), e.g. a purge.

@@ -8,7 +8,7 @@ use newsdesk_persistence::articles::revisions;
 use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
-use super::history::{after_change, audit_only, Snapshot};
+use super::history::{after_change, audit_only, Saved, Snapshot};
 use super::write::{change_slug, editable, not_trashed, visible};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -41,16 +41,15 @@ fn save(
     changes: &ArticleChanges,
     action: &str,
     user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+) -> Result<Saved, WriteError> {
     // The checks above read `row`; writing only if it is still that version makes check and
     // write one atomic step even when the client sent no If-Match.
     let saved = store::update(conn, &row.id, expected.or(Some(row.version)), changes)?;
-    after_change(conn, &saved, action, &user.actor())?;
-    Ok(saved)
+    Ok(after_change(conn, saved, action, &user.actor())?)
 }
 
 /// Publishes now, keeping the first publication date on a re-publish.
-pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = publishable(conn, id, user)?;
     if !status_of(&row).can_publish() {
         return Err(ApiError::InvalidState("the article is already published".into()).into());
@@ -66,12 +65,7 @@ pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
 }
 
 /// Takes a published (or scheduled) article back to draft.
-pub fn unpublish(
-    conn: &mut DbConn,
-    id: &str,
-    expected: Option<i64>,
-    user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+pub fn unpublish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = publishable(conn, id, user)?;
     if !status_of(&row).can_unpublish() {
         return Err(ApiError::InvalidState("the article is not published".into()).into());
@@ -91,7 +85,7 @@ pub fn schedule(
     expected: Option<i64>,
     publish_at: DateTime<Utc>,
     user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+) -> Result<Saved, WriteError> {
     let row = publishable(conn, id, user)?;
     if row.status == ArticleStatus::Published.as_str() {
         return Err(ApiError::InvalidState("the article is already published; unpublish it first".into()).into());
@@ -108,12 +102,7 @@ pub fn schedule(
 }
 
 /// Cancels a schedule: back to draft with no publication date.
-pub fn unschedule(
-    conn: &mut DbConn,
-    id: &str,
-    expected: Option<i64>,
-    user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+pub fn unschedule(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = publishable(conn, id, user)?;
     if row.status != ArticleStatus::Scheduled.as_str() {
         return Err(ApiError::InvalidState("the article is not scheduled".into()).into());
@@ -127,7 +116,7 @@ pub fn unschedule(
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
-pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
     let changes = ArticleChanges {
@@ -140,7 +129,7 @@ pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser
 }
 
 /// Takes an article out of the trash, as a draft.
-pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     if row.trashed_at.is_none() {
         return Err(ApiError::InvalidState("the article is not in the trash".into()).into());
@@ -171,7 +160,7 @@ pub fn restore_revision(
     revision_id: &str,
     expected: Option<i64>,
     user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
     let revision = revisions::find(conn, id, revision_id).map_err(|e| match e {
@@ -227,8 +216,7 @@ pub fn restore_revision(
     // A related article deleted since then would break the insert; keep only live targets.
     let live_links = live_link_targets(conn, links)?;
     relations::set_links(conn, id, &live_links)?;
-    after_change(conn, &saved, &format!("restore_revision:{revision_id}"), &user.actor())?;
-    Ok(saved)
+    Ok(after_change(conn, saved, &format!("restore_revision:{revision_id}"), &user.actor())?)
 }
 
 fn live_link_targets(
@@ -253,7 +241,7 @@ fn live_link_targets(
 }
 
 /// Adds or removes one tag (bulk actions); a new version either way.
-pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
     let snapshot = super::history::snapshot(conn, &row)?;
@@ -262,7 +250,7 @@ pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUs
     match (add, present) {
         (true, false) => tag_ids.push(tag_id.to_owned()),
         (false, true) => tag_ids.retain(|t| t != tag_id),
-        _ => return Ok(row),
+        _ => return Ok(Saved::unread(row)),
     }
     relations::set_tags(conn, id, &tag_ids)?;
     save(conn, &row, None, &ArticleChanges::default(), if add { "tag" } else { "untag" }, user)

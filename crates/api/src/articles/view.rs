@@ -179,6 +179,27 @@ pub fn related_out(link: LoadedLink) -> RelatedOut {
     }
 }
 
+/// Renders one article from relations already read with every related link (a write's
+/// snapshot), reading only its section and source; reads everything when `relations` is `None`.
+pub fn render_saved(
+    conn: &mut DbConn,
+    row: ArticleRow,
+    relations: Option<relations::Relations>,
+    shape: Shape,
+) -> StoreResult<ArticleOut> {
+    let Some(mut relations) = relations else {
+        let mut loaded = load(conn, std::slice::from_ref(&row), shape)?;
+        return Ok(render(row, &mut loaded, shape));
+    };
+    if shape.public {
+        relations.keep_published_links();
+    }
+    let mut loaded =
+        load(conn, std::slice::from_ref(&row), Shape { authors: false, tags: false, related: false, ..shape })?;
+    loaded.relations = relations;
+    Ok(render(row, &mut loaded, shape))
+}
+
 /// Loads and renders a batch of rows in order.
 pub fn render_all(conn: &mut DbConn, rows: Vec<ArticleRow>, shape: Shape) -> StoreResult<Vec<ArticleOut>> {
     let mut loaded = load(conn, &rows, shape)?;

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::admin::{full, full_shape, respond};
 use super::dto::ArticleOut;
+use super::history::Saved;
 use super::lifecycle;
 use super::view;
 use crate::auth::AuthUser;
@@ -18,8 +19,7 @@ use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::state::{AppState, WriteError};
 
-type Transition =
-    fn(&mut newsdesk_persistence::DbConn, &str, Option<i64>, &AuthUser) -> Result<store::ArticleRow, WriteError>;
+type Transition = fn(&mut newsdesk_persistence::DbConn, &str, Option<i64>, &AuthUser) -> Result<Saved, WriteError>;
 
 /// Runs one state transition and answers with the article as it now stands.
 async fn transition(

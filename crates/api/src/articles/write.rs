@@ -12,7 +12,7 @@ use newsdesk_persistence::articles::{self as store, slugs, ArticleChanges, Artic
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
 
 use super::dto::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
-use super::history::after_change;
+use super::history::{after_change, Saved};
 use crate::audit::Actor;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -184,7 +184,7 @@ pub fn create(
     status: ArticleStatus,
     published_at: Option<NaiveDateTime>,
     actor: &Actor,
-) -> Result<ArticleRow, WriteError> {
+) -> Result<Saved, WriteError> {
     let mut v = Violations::new();
     let title = v.check("title", required_text(&input.title, MAX_TITLE));
     let slug = match &input.slug {
@@ -251,11 +251,11 @@ pub fn create(
             updated_at: at,
         },
     )?;
-    relations::set_authors(conn, &row.id, &author_ids)?;
-    relations::set_tags(conn, &row.id, &tag_ids)?;
-    relations::set_links(conn, &row.id, &links)?;
-    after_change(conn, &row, "create", actor)?;
-    Ok(row)
+    // A new article has no relations to replace.
+    relations::add_authors(conn, &row.id, &author_ids)?;
+    relations::add_tags(conn, &row.id, &tag_ids)?;
+    relations::add_links(conn, &row.id, &links)?;
+    Ok(after_change(conn, row, "create", actor)?)
 }
 
 /// Loads an article and checks the user may edit it.
@@ -292,7 +292,7 @@ pub fn update(
     precondition: crate::extract::Precondition,
     patch: ArticlePatch,
     user: &AuthUser,
-) -> Result<ArticleRow, WriteError> {
+) -> Result<Saved, WriteError> {
     let current = editable(conn, id, user)?;
     let expected = precondition.required(patch.version)?;
     // A `version` in the body must match too, whatever the header says.
@@ -366,6 +366,5 @@ pub fn update(
     if let Some(links) = links {
         relations::set_links(conn, id, &links)?;
     }
-    after_change(conn, &row, "update", &user.actor())?;
-    Ok(row)
+    Ok(after_change(conn, row, "update", &user.actor())?)
 }

@@ -62,9 +62,25 @@ pub struct Relations {
     pub links: HashMap<String, Vec<LoadedLink>>,
 }
 
+impl Relations {
+    /// Drops related links to articles that are not published, as the public view shows them.
+    pub fn keep_published_links(&mut self) {
+        for links in self.links.values_mut() {
+            links.retain(|link| !matches!(link, LoadedLink::Article(card) if card.status != PUBLISHED));
+        }
+    }
+}
+
+const PUBLISHED: &str = "published";
+
 /// Replaces the byline with `author_ids`, in order.
 pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> StoreResult<()> {
     diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
+    add_authors(conn, article_id, author_ids)
+}
+
+/// Writes the byline of an article that has none yet (a new one).
+pub fn add_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> StoreResult<()> {
     for (author_id, position) in author_ids.iter().zip(0..) {
         let position: i32 = position;
         diesel::insert_into(article_authors::table)
@@ -81,6 +97,11 @@ pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -
 /// Replaces the tags with `tag_ids`, in order.
 pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> StoreResult<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    add_tags(conn, article_id, tag_ids)
+}
+
+/// Writes the tags of an article that has none yet (a new one).
+pub fn add_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> StoreResult<()> {
     for (tag_id, position) in tag_ids.iter().zip(0..) {
         let position: i32 = position;
         diesel::insert_into(article_tags::table)
@@ -97,6 +118,11 @@ pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Stor
 /// Replaces the related links with `links`, in order.
 pub fn set_links(conn: &mut DbConn, article_id: &str, links: &[LinkTarget]) -> StoreResult<()> {
     diesel::delete(article_links::table.filter(article_links::article_id.eq(article_id))).execute(conn)?;
+    add_links(conn, article_id, links)
+}
+
+/// Writes the related links of an article that has none yet (a new one).
+pub fn add_links(conn: &mut DbConn, article_id: &str, links: &[LinkTarget]) -> StoreResult<()> {
     for (link, position) in links.iter().zip(0..) {
         let position: i32 = position;
         let (target, url, title, source_name) = match link {
@@ -199,7 +225,7 @@ fn load_links(
     let mut links: HashMap<String, Vec<LoadedLink>> = HashMap::new();
     for (article_id, target, url, title, source_name, card) in rows {
         let loaded = match (target, card, url) {
-            (Some(_), Some(card), _) if !published_only || card.status == "published" => LoadedLink::Article(card),
+            (Some(_), Some(card), _) if !published_only || card.status == PUBLISHED => LoadedLink::Article(card),
             (Some(_), _, _) => continue,
             (None, _, Some(url)) => LoadedLink::External { url, title, source_name },
             (None, _, None) => continue,
