@@ -153,7 +153,7 @@ async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String
         .await?;
     if let Some(id) = &id {
         let tags = CacheTags { tags: vec![Tag::entity(id)], expires: None };
-        state.cache.insert(&key, filled, tags, Vec::new(), web::Bytes::copy_from_slice(id.as_bytes()));
+        state.cache.insert(&key, filled, tags, Vec::new(), web::Bytes::copy_from_slice(id.as_bytes()), None);
     }
     Ok(id)
 }

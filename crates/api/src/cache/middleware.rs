@@ -8,6 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 
 use super::{CacheTags, Entry};
+use crate::metrics::RoutePattern;
 use crate::respond::{etag_matches, not_modified_since};
 use crate::state::AppState;
 
@@ -35,6 +36,9 @@ pub async fn response_cache(
     };
     let key = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
     if let Some(entry) = state.cache.get(&key) {
+        if let Some(route) = &entry.route {
+            req.extensions_mut().insert(RoutePattern(route.clone()));
+        }
         let response = from_entry(&entry, req.headers());
         return Ok(req.into_response(response).map_into_right_body());
     }
@@ -48,12 +52,13 @@ pub async fn response_cache(
     let Some(tags) = tags.filter(|_| response.status() == StatusCode::OK) else {
         return Ok(response.map_into_left_body());
     };
+    let route = response.request().match_pattern().map(Into::into);
     let (req, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let body =
         actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let headers = head.headers().iter().map(|(n, v)| (n.clone(), v.clone())).collect();
-    state.cache.insert(&key, filled, tags, headers, body.clone());
+    state.cache.insert(&key, filled, tags, headers, body.clone(), route);
     let mut rebuilt = HttpResponse::with_body(StatusCode::OK, body);
     *rebuilt.headers_mut() = head.headers().clone();
     Ok(ServiceResponse::new(req, rebuilt.map_into_boxed_body()).map_into_right_body())

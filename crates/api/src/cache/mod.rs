@@ -90,6 +90,8 @@ pub struct Entry {
     expires: Option<Instant>,
     pub headers: Box<[(HeaderName, HeaderValue)]>,
     pub body: Bytes,
+    /// The route pattern that answered, for the metrics of a hit (which skips routing).
+    pub route: Option<Arc<str>>,
 }
 
 impl Entry {
@@ -182,10 +184,11 @@ impl ResponseCache {
         tags: CacheTags,
         headers: Vec<(HeaderName, HeaderValue)>,
         body: Bytes,
+        route: Option<Arc<str>>,
     ) {
         if let Some(entries) = &self.entries {
             let CacheTags { tags, expires } = tags;
-            let entry = Entry { filled, tags: tags.into(), expires, headers: headers.into(), body };
+            let entry = Entry { filled, tags: tags.into(), expires, headers: headers.into(), body, route };
             entries.insert(key.to_owned(), Arc::new(entry));
         }
     }
@@ -242,7 +245,7 @@ mod tests {
     fn cache_with(key: &str, tags: Vec<Tag>) -> ResponseCache {
         let cache = ResponseCache::new(1 << 20);
         let filled = cache.epoch();
-        cache.insert(key, filled, CacheTags { tags, expires: None }, Vec::new(), Bytes::from_static(b"{}"));
+        cache.insert(key, filled, CacheTags { tags, expires: None }, Vec::new(), Bytes::from_static(b"{}"), None);
         cache
     }
 
@@ -255,6 +258,7 @@ mod tests {
             CacheTags { tags: vec![Tag::entity("b1")], expires: None },
             Vec::new(),
             Bytes::new(),
+            None,
         );
         cache.insert(
             "/list",
@@ -262,6 +266,7 @@ mod tests {
             CacheTags { tags: vec![Tag::Lists], expires: None },
             Vec::new(),
             Bytes::new(),
+            None,
         );
         cache.invalidate(&[Tag::entity("t1")]);
         assert!(cache.get("/a").is_none());
@@ -283,6 +288,7 @@ mod tests {
             CacheTags { tags: vec![Tag::entity("a1")], expires: None },
             Vec::new(),
             Bytes::new(),
+            None,
         );
         assert!(cache.get("/a").is_none());
         cache.insert(
@@ -291,6 +297,7 @@ mod tests {
             CacheTags { tags: vec![Tag::entity("a1")], expires: None },
             Vec::new(),
             Bytes::new(),
+            None,
         );
         assert!(cache.get("/a").is_some());
     }
@@ -311,7 +318,7 @@ mod tests {
     fn clock_bound_entries_expire() {
         let cache = ResponseCache::new(1 << 20);
         let gone = CacheTags { tags: vec![Tag::Views], expires: Some(Instant::now()) };
-        cache.insert("/most-viewed", cache.epoch(), gone, Vec::new(), Bytes::new());
+        cache.insert("/most-viewed", cache.epoch(), gone, Vec::new(), Bytes::new(), None);
         assert!(cache.get("/most-viewed").is_none());
     }
 
@@ -324,6 +331,7 @@ mod tests {
             CacheTags { tags: vec![Tag::Lists], expires: None },
             Vec::new(),
             Bytes::new(),
+            None,
         );
         assert!(cache.get("/a").is_none());
     }
