@@ -8,7 +8,8 @@
 #
 # DATABASE is a SQLite file or a PostgreSQL URL (fill it with `newsdesk import`). The server is
 # target/release/newsdesk (or $NEWSDESK_BIN), with --no-cache unless FLAGS says otherwise. It
-# answers 30 requests first (warm caches, prepared statements), then the counted ones.
+# answers 30 requests first (warm caches, prepared statements), then the counted ones. KEEP=FILE
+# keeps the callgrind profile there, for callgrind_annotate.
 set -euo pipefail
 [ $# -ge 2 ] || { sed -n 6,7p "$0" >&2; exit 2; }
 DB=$1 URLPATH=$2 N=${3:-200}
