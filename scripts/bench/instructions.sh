@@ -17,7 +17,7 @@ BIN=${NEWSDESK_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/newsdesk
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 OUT=$(mktemp -d)
-trap 'kill "$VPID" 2>/dev/null || true; [ -n "${KEEP:-}" ] && cp "$OUT"/callgrind.out.* "$KEEP"; rm -rf "$OUT"' EXIT
+trap 'kill "$VPID" 2>/dev/null || true; [ -n "${KEEP:-}" ] && { cp "$OUT"/callgrind.out.* "$KEEP" || true; }; rm -rf "$OUT"' EXIT
 
 env NEWSDESK_DATABASE_URL="$DB" NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_LOG=warn NEWSDESK_WORKERS=1 \
   NEWSDESK_JWT_SECRET="instructions-secret-instructions-secret-0123" \

@@ -58,7 +58,7 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, A
     // The stored time moves at most once a minute; skipping the write transaction when it is
     // fresh keeps a busy integration's every call from queuing behind the other writers.
     let at = now();
-    if key.last_used_at.is_none_or(|used| at - used >= chrono::Duration::seconds(store::TOUCH_EVERY_SECONDS)) {
+    if store::use_is_stale(key.last_used_at, at) {
         let id = key.id.clone();
         state.write(move |conn| Ok(store::touch(conn, &id, at)?)).await?;
     }

@@ -1,11 +1,12 @@
-//! `column IN (ids)` whose SQL takes only a few shapes, so diesel prepares each once per
-//! connection and SQLite never parses it again. (`eq_any` on SQLite writes `IN (?, ?, …)` with
-//! one placeholder per id, a new statement for every count, which diesel never caches.)
+//! `column IN (ids)` with one bound value whatever the number of ids, so the statement's SQL is
+//! the same for every page and diesel prepares it once per connection. (`eq_any` on SQLite
+//! writes `IN (?, ?, …)`, whose SQL changes with the count, so diesel never caches it and
+//! SQLite parses it again on every request.)
 //!
-//! On SQLite the ids are bound one by one into a power-of-two number of placeholders (the last
-//! id repeats to fill them): `IN (?)` is an index lookup, where a JSON list read by `json_each`
-//! cost an ephemeral table and a JSON parse per statement, a third of an uncached article.
-//! Lists longer than [`MAX_LISTED`] go as one JSON array. PostgreSQL binds one text array.
+//! For a single id, [`one_or_any_of!`] writes `column = ?` instead: on SQLite, reading the list
+//! with `json_each` costs an ephemeral table and a JSON parse per statement, a third of an
+//! uncached article, whose five lookups each have one id. Both forms have a fixed type, so diesel
+//! caches each by type on both backends.
 
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::pg::Pg;
@@ -16,21 +17,18 @@ use diesel::QueryResult;
 
 use crate::Db;
 
-/// Most ids SQLite gets as placeholders of their own; 128 keeps it to eight statement shapes.
-pub const MAX_LISTED: usize = 128;
-
-/// `column` is one of `ids`.
+/// `column` is one of `ids`: a JSON array read by `json_each` on SQLite, a text array on
+/// PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct AnyOf<C> {
     column: C,
     ids: Vec<String>,
-    /// The ids as a JSON array, for SQLite when there are more than [`MAX_LISTED`].
-    json: Option<String>,
+    json: String,
 }
 
 /// `column` is one of `ids`.
 pub fn any_of<C>(column: C, ids: &[String]) -> AnyOf<C> {
-    let json = (ids.len() > MAX_LISTED).then(|| serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned()));
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
     AnyOf { column, ids: ids.to_vec(), json }
 }
 
@@ -46,31 +44,17 @@ impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for AnyOf<C> {
     type IsAggregate = C::IsAggregate;
 }
 
-// The SQL depends on the number of ids, so statements are cached by their text, not their type.
 impl<C: QueryId> QueryId for AnyOf<C> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+    type QueryId = AnyOf<C::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = C::HAS_STATIC_QUERY_ID;
 }
 
 impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for AnyOf<C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
-        if let Some(json) = &self.json {
-            out.push_sql(" IN (SELECT value FROM json_each(");
-            out.push_bind_param::<Text, _>(json)?;
-            out.push_sql("))");
-            return Ok(());
-        }
-        out.push_sql(" IN (");
-        if let Some(last) = self.ids.last() {
-            for slot in 0..self.ids.len().next_power_of_two() {
-                if slot > 0 {
-                    out.push_sql(", ");
-                }
-                out.push_bind_param::<Text, _>(self.ids.get(slot).unwrap_or(last))?;
-            }
-        }
-        out.push_sql(")");
+        out.push_sql(" IN (SELECT value FROM json_each(");
+        out.push_bind_param::<Text, _>(&self.json)?;
+        out.push_sql("))");
         Ok(())
     }
 }
@@ -91,5 +75,51 @@ where
 {
     fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, Db>) -> QueryResult<()> {
         <Db>::walk_variant_ast(self, pass)
+    }
+}
+
+/// Evaluates `$query`, an expression that uses `$filter`, with `$filter` being `$column = id`
+/// when `$ids` holds one id and [`any_of`]`($column, $ids)` otherwise. `$query` is written once
+/// and compiled for each form.
+macro_rules! one_or_any_of {
+    ($column:expr, $ids:expr, |$filter:ident| $query:expr) => {
+        match $ids {
+            [only] => {
+                let $filter = $column.eq(only);
+                $query
+            }
+            many => {
+                let $filter = $crate::any_of::any_of($column, many);
+                $query
+            }
+        }
+    };
+}
+pub(crate) use one_or_any_of;
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sqlite::Sqlite;
+
+    use crate::schema::tags;
+
+    fn sqlite_sql(count: usize) -> String {
+        let ids: Vec<String> = (0..count).map(|i| format!("id-{i}")).collect();
+        one_or_any_of!(tags::id, ids.as_slice(), |filter| {
+            diesel::debug_query::<Sqlite, _>(&tags::table.select(tags::id).filter(filter)).to_string()
+        })
+    }
+
+    #[test]
+    fn one_id_is_an_equality_and_more_are_one_json_list() {
+        let one = sqlite_sql(1);
+        assert!(one.contains("`tags`.`id` = ?") && !one.contains("json_each"), "{one}");
+        for count in [0, 2, 500] {
+            let many = sqlite_sql(count);
+            assert!(many.contains("IN (SELECT value FROM json_each(?))"), "{many}");
+            assert_eq!(many.matches('?').count(), 1, "one bound value for {count} ids: {many}");
+        }
+        assert!(sqlite_sql(2).contains(r#"["[\"id-0\",\"id-1\"]"]"#), "{}", sqlite_sql(2));
     }
 }

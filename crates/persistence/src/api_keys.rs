@@ -79,6 +79,11 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<Api
 /// How stale `last_used_at` may get: it records use to the minute, not every call.
 pub const TOUCH_EVERY_SECONDS: i64 = 60;
 
+/// Whether a key last used at `last_used` should record a use at `at` (see [`touch`]).
+pub fn use_is_stale(last_used: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
+    last_used.is_none_or(|used| used < at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS))
+}
+
 /// Records use, at most once a minute per key so busy integrations do not write on every call.
 pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<()> {
     let stale = at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS);

@@ -34,7 +34,9 @@ macro_rules! term_queries {
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            Ok($table::table.filter($crate::any_of::any_of($table::id, ids)).load::<$Row>(conn)?)
+            Ok($crate::any_of::one_or_any_of!($table::id, ids, |by_id| $table::table
+                .filter(by_id)
+                .load::<$Row>(conn)?))
         }
 
         /// Maps each of `slugs` that exists to its id.

@@ -133,10 +133,11 @@ fn changed_fields(before: Option<&serde_json::Value>, after: &serde_json::Value)
 pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Actor) -> StoreResult<Saved> {
     let (snapshot, relations) = snapshot_with_relations(conn, &row)?;
     let current = serde_json::to_value(snapshot).unwrap_or_default();
+    let is_new = action == "create";
     // A new article has no earlier revision to compare with.
-    let previous = match action {
-        "create" => None,
-        _ => {
+    let previous = match is_new {
+        true => None,
+        false => {
             revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok())
         }
     };
@@ -145,7 +146,7 @@ pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Ac
     // Without an earlier revision (an imported article, say) only a new article is known private.
     let was_public = match &previous {
         Some(p) => p.get("status").and_then(|s| s.as_str()) == Some(published),
-        None => action != "create",
+        None => !is_new,
     };
     let public = was_public || row.status == published;
     revisions::insert(

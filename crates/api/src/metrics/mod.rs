@@ -215,4 +215,16 @@ mod tests {
         assert!(text.contains("route=\"/v1/admin/users/{id}\""), "{text}");
         assert!(!text.contains("abc"), "{text}");
     }
+
+    /// A request answered without routing (a cache hit) is labelled by the pattern it carries.
+    #[actix_web::test]
+    async fn an_unrouted_request_is_labelled_by_the_pattern_it_carries() {
+        let metrics = Metrics::new(None, None);
+        let req = test::TestRequest::get().uri("/v1/articles/a-story").to_http_request();
+        req.extensions_mut().insert(RoutePattern("/v1/articles/{slug}".into()));
+        metrics.observe_request(&req, StatusCode::OK, Duration::from_micros(300));
+        let text = metrics.encode().unwrap_or_default();
+        assert!(text.contains("route=\"/v1/articles/{slug}\""), "{text}");
+        assert!(!text.contains("a-story"), "{text}");
+    }
 }

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use newsdesk_domain::ArticleStatus;
 
-use crate::any_of::any_of;
+use crate::any_of::one_or_any_of;
 use crate::schema::{article_authors, article_links, article_tags, articles, authors, tags};
 use crate::{DbConn, StoreResult};
 
@@ -66,12 +67,17 @@ impl Relations {
     /// Drops related links to articles that are not published, as the public view shows them.
     pub fn keep_published_links(&mut self) {
         for links in self.links.values_mut() {
-            links.retain(|link| !matches!(link, LoadedLink::Article(card) if card.status != PUBLISHED));
+            links.retain(|link| !matches!(link, LoadedLink::Article(card) if !card.is_published()));
         }
     }
 }
 
-const PUBLISHED: &str = "published";
+impl ArticleCardRow {
+    /// Whether the public view shows a link to this article.
+    pub fn is_published(&self) -> bool {
+        self.status == ArticleStatus::Published.as_str()
+    }
+}
 
 /// Replaces the byline with `author_ids`, in order.
 pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> StoreResult<()> {
@@ -162,26 +168,30 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
         return Ok(relations);
     }
     if include.authors {
-        let rows = article_authors::table
-            .inner_join(authors::table)
-            .filter(any_of(article_authors::article_id, article_ids))
-            .order((article_authors::article_id, article_authors::position))
-            .select((
-                article_authors::article_id,
-                (authors::id, authors::slug, authors::name, authors::bio, authors::avatar_url),
-            ))
-            .load::<(String, BylineAuthor)>(conn)?;
+        let rows = one_or_any_of!(article_authors::article_id, article_ids, |by_article| {
+            article_authors::table
+                .inner_join(authors::table)
+                .filter(by_article)
+                .order((article_authors::article_id, article_authors::position))
+                .select((
+                    article_authors::article_id,
+                    (authors::id, authors::slug, authors::name, authors::bio, authors::avatar_url),
+                ))
+                .load::<(String, BylineAuthor)>(conn)?
+        });
         for (article_id, author) in rows {
             relations.authors.entry(article_id).or_default().push(author);
         }
     }
     if include.tags {
-        let rows = article_tags::table
-            .inner_join(tags::table)
-            .filter(any_of(article_tags::article_id, article_ids))
-            .order((article_tags::article_id, article_tags::position))
-            .select((article_tags::article_id, (tags::id, tags::slug, tags::name)))
-            .load::<(String, TagLabel)>(conn)?;
+        let rows = one_or_any_of!(article_tags::article_id, article_ids, |by_article| {
+            article_tags::table
+                .inner_join(tags::table)
+                .filter(by_article)
+                .order((article_tags::article_id, article_tags::position))
+                .select((article_tags::article_id, (tags::id, tags::slug, tags::name)))
+                .load::<(String, TagLabel)>(conn)?
+        });
         for (article_id, tag) in rows {
             relations.tags.entry(article_id).or_default().push(tag);
         }
@@ -200,32 +210,34 @@ fn load_links(
     article_ids: &[String],
     published_only: bool,
 ) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
-    let rows = article_links::table
-        .left_join(articles::table.on(article_links::target_article_id.eq(articles::id.nullable())))
-        .filter(any_of(article_links::article_id, article_ids))
-        .order((article_links::article_id, article_links::position))
-        .select((
-            article_links::article_id,
-            article_links::target_article_id,
-            article_links::url,
-            article_links::title,
-            article_links::source_name,
-            (
-                articles::id,
-                articles::slug,
-                articles::title,
-                articles::summary,
-                articles::status,
-                articles::published_at,
-                articles::featured_image_url,
-            )
-                .nullable(),
-        ))
-        .load::<LinkColumns>(conn)?;
+    let rows = one_or_any_of!(article_links::article_id, article_ids, |by_article| {
+        article_links::table
+            .left_join(articles::table.on(article_links::target_article_id.eq(articles::id.nullable())))
+            .filter(by_article)
+            .order((article_links::article_id, article_links::position))
+            .select((
+                article_links::article_id,
+                article_links::target_article_id,
+                article_links::url,
+                article_links::title,
+                article_links::source_name,
+                (
+                    articles::id,
+                    articles::slug,
+                    articles::title,
+                    articles::summary,
+                    articles::status,
+                    articles::published_at,
+                    articles::featured_image_url,
+                )
+                    .nullable(),
+            ))
+            .load::<LinkColumns>(conn)?
+    });
     let mut links: HashMap<String, Vec<LoadedLink>> = HashMap::new();
     for (article_id, target, url, title, source_name, card) in rows {
         let loaded = match (target, card, url) {
-            (Some(_), Some(card), _) if !published_only || card.status == PUBLISHED => LoadedLink::Article(card),
+            (Some(_), Some(card), _) if !published_only || card.is_published() => LoadedLink::Article(card),
             (Some(_), _, _) => continue,
             (None, _, Some(url)) => LoadedLink::External { url, title, source_name },
             (None, _, None) => continue,
