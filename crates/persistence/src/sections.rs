@@ -48,3 +48,24 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
         .load::<(String, i64)>(conn)?;
     Ok(counts.into_iter().collect())
 }
+
+/// A section as an article shows it. Only these columns are read for a page of articles:
+/// parsing each row's timestamps cost more than the lookup.
+#[derive(Debug, Clone, Queryable)]
+pub struct SectionLabel {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The labels of the sections with these ids, in no particular order.
+pub fn labels(conn: &mut DbConn, ids: &[String]) -> StoreResult<Vec<SectionLabel>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns = (sections::id, sections::slug, sections::name);
+    Ok(crate::any_of::one_or_any_of!(sections::id, ids, |by_id| sections::table
+        .filter(by_id)
+        .select(columns)
+        .load::<SectionLabel>(conn)?))
+}

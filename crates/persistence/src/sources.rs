@@ -51,3 +51,25 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
         .load::<(String, i64)>(conn)?;
     Ok(counts.into_iter().collect())
 }
+
+/// A source as an article shows it (see [`crate::sections::SectionLabel`]).
+#[derive(Debug, Clone, Queryable)]
+pub struct SourceLabel {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub homepage_url: Option<String>,
+}
+
+/// The labels of the sources with these ids, in no particular order.
+pub fn labels(conn: &mut DbConn, ids: &[String]) -> StoreResult<Vec<SourceLabel>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns = (sources::id, sources::slug, sources::name, sources::short_name, sources::homepage_url);
+    Ok(crate::any_of::one_or_any_of!(sources::id, ids, |by_id| sources::table
+        .filter(by_id)
+        .select(columns)
+        .load::<SourceLabel>(conn)?))
+}

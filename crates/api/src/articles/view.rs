@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
-use newsdesk_persistence::sections::SectionRow;
-use newsdesk_persistence::sources::SourceRow;
+use newsdesk_persistence::sections::SectionLabel;
+use newsdesk_persistence::sources::SourceLabel;
 use newsdesk_persistence::{sections, sources, DbConn, StoreResult};
 
 use super::dto::{ArticleCard, ArticleOut, AuthorRef, BodyOut, FeaturedImage, LabelRef, RelatedOut, SourceRef};
@@ -51,8 +51,8 @@ impl Shape {
 /// Everything loaded for a batch of articles.
 pub struct Loaded {
     relations: relations::Relations,
-    sections: HashMap<String, SectionRow>,
-    sources: HashMap<String, SourceRow>,
+    sections: HashMap<String, SectionLabel>,
+    sources: HashMap<String, SourceLabel>,
 }
 
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
@@ -68,12 +68,12 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
         ids
     };
     let sections = if shape.section {
-        sections::find_many(conn, &wanted(|r| &r.section_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
+        sections::labels(conn, &wanted(|r| &r.section_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
     } else {
         HashMap::new()
     };
     let sources = if shape.source {
-        sources::find_many(conn, &wanted(|r| &r.source_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
+        sources::labels(conn, &wanted(|r| &r.source_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
     } else {
         HashMap::new()
     };
