@@ -56,18 +56,11 @@ impl SnapshotLink {
     }
 }
 
-/// An article as a write left it, with the relations its revision read, so the response is
-/// rendered without reading them again. `relations` is `None` when nothing was read.
+/// An article as a write left it, with the relations its revision read (every related link,
+/// published or not), so the response is rendered without reading them again.
 pub struct Saved {
     pub row: ArticleRow,
-    pub relations: Option<Relations>,
-}
-
-impl Saved {
-    /// An article whose relations the response has to read itself.
-    pub fn unread(row: ArticleRow) -> Self {
-        Self { row, relations: None }
-    }
+    pub relations: Relations,
 }
 
 /// Reads the article's current state, relations included.
@@ -76,7 +69,7 @@ pub fn snapshot(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<Snapshot> {
 }
 
 /// [`snapshot`], and the relations it read (every related link, published or not).
-fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<(Snapshot, Relations)> {
+pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResult<(Snapshot, Relations)> {
     let ids = [row.id.clone()];
     let include = Include { authors: true, tags: true, links: true, published_links_only: false };
     let loaded = relations::load(conn, &ids, include)?;
@@ -165,7 +158,7 @@ pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Ac
     )?;
     let detail = serde_json::json!({"version": row.version, "slug": row.slug, "changed": changed});
     record_change(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail), public)?;
-    Ok(Saved { row, relations: Some(relations) })
+    Ok(Saved { row, relations })
 }
 
 /// Records only an audit entry about an article (no new revision), e.g. a purge.

@@ -244,13 +244,13 @@ fn live_link_targets(
 pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
-    let snapshot = super::history::snapshot(conn, &row)?;
+    let (snapshot, relations) = super::history::snapshot_with_relations(conn, &row)?;
     let mut tag_ids = snapshot.tag_ids;
     let present = tag_ids.iter().any(|t| t == tag_id);
     match (add, present) {
         (true, false) => tag_ids.push(tag_id.to_owned()),
         (false, true) => tag_ids.retain(|t| t != tag_id),
-        _ => return Ok(Saved::unread(row)),
+        _ => return Ok(Saved { row, relations }),
     }
     relations::set_tags(conn, id, &tag_ids)?;
     save(conn, &row, None, &ArticleChanges::default(), if add { "tag" } else { "untag" }, user)

@@ -180,17 +180,13 @@ pub fn related_out(link: LoadedLink) -> RelatedOut {
 }
 
 /// Renders one article from relations already read with every related link (a write's
-/// snapshot), reading only its section and source; reads everything when `relations` is `None`.
+/// snapshot), reading only its section and source.
 pub fn render_saved(
     conn: &mut DbConn,
     row: ArticleRow,
-    relations: Option<relations::Relations>,
+    mut relations: relations::Relations,
     shape: Shape,
 ) -> StoreResult<ArticleOut> {
-    let Some(mut relations) = relations else {
-        let mut loaded = load(conn, std::slice::from_ref(&row), shape)?;
-        return Ok(render(row, &mut loaded, shape));
-    };
     if shape.public {
         relations.keep_published_links();
     }

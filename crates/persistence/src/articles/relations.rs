@@ -197,7 +197,10 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
         }
     }
     if include.links {
-        relations.links = load_links(conn, article_ids, include.published_links_only)?;
+        relations.links = load_links(conn, article_ids)?;
+        if include.published_links_only {
+            relations.keep_published_links();
+        }
     }
     Ok(relations)
 }
@@ -205,11 +208,7 @@ pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> Stor
 type LinkColumns = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<ArticleCardRow>);
 
 /// The links of `article_ids` with the card of each linked article, in one statement.
-fn load_links(
-    conn: &mut DbConn,
-    article_ids: &[String],
-    published_only: bool,
-) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
+fn load_links(conn: &mut DbConn, article_ids: &[String]) -> StoreResult<HashMap<String, Vec<LoadedLink>>> {
     let rows = one_or_any_of!(article_links::article_id, article_ids, |by_article| {
         article_links::table
             .left_join(articles::table.on(article_links::target_article_id.eq(articles::id.nullable())))
@@ -237,7 +236,7 @@ fn load_links(
     let mut links: HashMap<String, Vec<LoadedLink>> = HashMap::new();
     for (article_id, target, url, title, source_name, card) in rows {
         let loaded = match (target, card, url) {
-            (Some(_), Some(card), _) if !published_only || card.is_published() => LoadedLink::Article(card),
+            (Some(_), Some(card), _) => LoadedLink::Article(card),
             (Some(_), _, _) => continue,
             (None, _, Some(url)) => LoadedLink::External { url, title, source_name },
             (None, _, None) => continue,
