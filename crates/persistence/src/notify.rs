@@ -12,19 +12,29 @@ use crate::{DatabaseUrl, DbConn, StoreError, StoreResult};
 /// How long SQLite keeps a notice; a listener that falls further behind voids everything.
 const SQLITE_KEEP_SECONDS: i64 = 600;
 
+// Written with diesel's DSL rather than `sql_query`, because diesel prepares raw SQL again on
+// every execution (on PostgreSQL, an extra round trip), and every write sends a notice.
+diesel::table! {
+    /// SQLite's notice table (PostgreSQL has none, so it is not in the shared schema).
+    change_notices (seq) {
+        seq -> BigInt,
+        payload -> Text,
+    }
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `pg_notify`; it returns `void`, which nothing reads (`Text` stands in).
+    fn pg_notify(channel: Text, payload: Text) -> Text;
+}
+
 /// Sends `payload` on `channel` from inside the caller's transaction.
 pub fn notify(conn: &mut DbConn, channel: &str, payload: &str) -> StoreResult<()> {
     match conn {
         DbConn::Postgres(pg) => {
-            diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<Text, _>(channel)
-                .bind::<Text, _>(payload)
-                .execute(pg)?;
+            diesel::select(pg_notify(channel, payload)).execute(pg)?;
         }
         DbConn::Sqlite(lite) => {
-            diesel::sql_query("INSERT INTO change_notices (payload) VALUES (?)")
-                .bind::<Text, _>(payload)
-                .execute(lite)?;
+            diesel::insert_into(change_notices::table).values(change_notices::payload.eq(payload)).execute(lite)?;
         }
     }
     Ok(())

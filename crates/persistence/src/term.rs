@@ -47,11 +47,10 @@ macro_rules! term_queries {
             if slugs.is_empty() {
                 return Ok(Default::default());
             }
-            let pairs =
-                $table::table
-                    .filter($table::slug.eq_any(slugs))
-                    .select(($table::slug, $table::id))
-                    .load::<(String, String)>(conn)?;
+            let pairs = $crate::any_of::one_or_any_of!($table::slug, slugs, |by_slug| $table::table
+                .filter(by_slug)
+                .select(($table::slug, $table::id))
+                .load::<(String, String)>(conn))?;
             Ok(pairs.into_iter().collect())
         }
 
