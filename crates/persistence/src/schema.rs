@@ -119,6 +119,8 @@ diesel::table! {
         article_id -> Text,
         tag_id -> Text,
         position -> Integer,
+        /// The article's publication time while it is published, NULL otherwise (kept by triggers).
+        published_at -> Nullable<Timestamp>,
     }
 }
 
@@ -230,6 +232,3 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     article_views,
 );
-
-// Related-by-topic groups tag matches by article and orders by publication date.
-diesel::allow_columns_to_appear_in_same_group_by_clause!(article_tags::article_id, articles::published_at);

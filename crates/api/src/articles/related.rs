@@ -45,6 +45,10 @@ pub struct RelatedList {
 }
 
 /// Related reading for a published article.
+///
+/// The editors' picks come first, in their order; then published articles sharing the most tags
+/// with it, newest first among equals, chosen among the 200 newest published articles of each of
+/// its tags.
 #[utoipa::path(get, path = "/v1/articles/{slug}/related", operation_id = "list_related", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
     responses(
