@@ -382,11 +382,15 @@ pub fn list_keyset(
     if let Some(from) = from {
         let (key, descending) = sort.key_sql();
         let cmp = if descending != from.backwards { "<" } else { ">" };
-        let head = format!("(({key} {cmp} ");
-        let middle = format!(") OR ({key} = ");
-        let tail = format!(" AND articles.id {cmp} ");
-        // PostgreSQL seeks the list index with a row value; SQLite only seeks it with the key
-        // spelled out. Each gets the form its planner turns into an index range.
+        // `key <= t AND (key < t OR id < i)` (for a descending list): the bare first half is
+        // what SQLite turns into a range of the list index. Spelled as `key < t OR (key = t
+        // AND id < i)`, or as a row value, SQLite 3.50 seeks only to the status and scans up to
+        // the cursor: 68 ms instead of 0.1 ms in the middle of a million articles.
+        let head = format!("(({key} {cmp}= ");
+        let middle = format!(") AND ({key} {cmp} ");
+        let tail = format!(" OR articles.id {cmp} ");
+        // PostgreSQL seeks the list index with a row value; SQLite with the form above. Each
+        // gets the form its planner turns into an index range.
         let row_head = format!("(({key}, articles.id) {cmp} (");
         let postgres = matches!(conn, DbConn::Postgres(_));
         let condition: Box<dyn BoxableExpression<articles::table, Db, SqlType = Bool>> = match &from.key {
