@@ -553,7 +553,8 @@ struct RelatedCandidate {
 /// Published articles sharing the most tags with `article_id`, newest first among equals,
 /// leaving out `exclude`: three statements. Candidates are the newest
 /// [`RELATED_CANDIDATES_PER_TAG`] published articles of each of its tags, read from the
-/// `article_tags_tag_published` index, so the cost does not grow with the archive.
+/// `article_tags_tag_published` index, so the cost does not grow with the archive. The rows
+/// come without their bodies (empty strings): they are shown as cards.
 pub fn related_by_tags(
     conn: &mut DbConn,
     article_id: &str,
@@ -613,7 +614,9 @@ pub fn related_by_tags(
         .load(c)?,
     };
     let ids: Vec<String> = ranked.into_iter().map(|r| r.article_id).collect();
-    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
+    // Shown as cards: the bodies, most of a row's bytes, stay unread.
+    let cards = ArticleFilter { without_bodies: true, ..ArticleFilter::default() };
+    let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), &cards)
         .filter(articles::id.eq_any(&ids))
         .load::<ArticleRow>(conn)?
         .into_iter()
