@@ -385,7 +385,7 @@ pub fn list_keyset(
         // `key <= t AND (key < t OR id < i)` (for a descending list): the bare first half is
         // what SQLite turns into a range of the list index. Spelled as `key < t OR (key = t
         // AND id < i)`, or as a row value, SQLite 3.50 seeks only to the status and scans up to
-        // the cursor: 68 ms instead of 0.1 ms in the middle of a million articles.
+        // the cursor: the statement took 68 ms instead of 0.1 ms in the middle of a million articles.
         let head = format!("(({key} {cmp}= ");
         let middle = format!(") AND ({key} {cmp} ");
         let tail = format!(" OR articles.id {cmp} ");

@@ -7,7 +7,9 @@ UPDATE article_tags t SET published_at = a.published_at
     FROM articles a WHERE a.id = t.article_id AND a.status = 'published';
 CREATE INDEX article_tags_tag_published ON article_tags (tag_id, published_at DESC) WHERE published_at IS NOT NULL;
 
-CREATE FUNCTION article_tags_take_published() RETURNS trigger LANGUAGE plpgsql AS $$
+-- OR REPLACE: restoring a backup taken before this migration drops and recreates the tables it
+-- holds but not these functions, and the migration then runs again.
+CREATE OR REPLACE FUNCTION article_tags_take_published() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.published_at := (SELECT a.published_at FROM articles a WHERE a.id = NEW.article_id AND a.status = 'published');
     RETURN NEW;
@@ -16,7 +18,7 @@ $$;
 CREATE TRIGGER article_tags_published_insert BEFORE INSERT ON article_tags
     FOR EACH ROW EXECUTE FUNCTION article_tags_take_published();
 
-CREATE FUNCTION article_tags_follow_article() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION article_tags_follow_article() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE article_tags SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
         WHERE article_id = NEW.id;
