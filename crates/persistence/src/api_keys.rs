@@ -79,14 +79,20 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<Api
 /// How stale `last_used_at` may get: it records use to the minute, not every call.
 pub const TOUCH_EVERY_SECONDS: i64 = 60;
 
+/// A recorded use older than this, at `at`, is stale.
+fn stale_before(at: NaiveDateTime) -> NaiveDateTime {
+    at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS)
+}
+
 /// Whether a key last used at `last_used` should record a use at `at` (see [`touch`]).
 pub fn use_is_stale(last_used: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
-    last_used.is_none_or(|used| used < at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS))
+    last_used.is_none_or(|used| used < stale_before(at))
 }
 
 /// Records use, at most once a minute per key so busy integrations do not write on every call.
+/// The same rule guards the write, so concurrent calls record one use between them.
 pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> StoreResult<()> {
-    let stale = at - chrono::Duration::seconds(TOUCH_EVERY_SECONDS);
+    let stale = stale_before(at);
     diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
         .filter(api_keys::last_used_at.is_null().or(api_keys::last_used_at.lt(stale)))
         .set(api_keys::last_used_at.eq(at))

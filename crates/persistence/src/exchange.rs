@@ -182,11 +182,13 @@ pub fn export_page(
     if !matches!(after, ExportCursor::Undated { .. }) {
         let mut dated = base().filter(articles::published_at.is_not_null());
         if let ExportCursor::Dated { published_at, id } = after {
-            dated = dated.filter(
-                articles::published_at
-                    .gt(*published_at)
-                    .or(articles::published_at.eq(*published_at).and(articles::id.gt(id.clone()))),
-            );
+            // Spelled `t >= at AND (t > at OR id > i)`, as the article lists' cursors are (see
+            // `articles::list_keyset`): SQLite seeks the index with the bare first half, where
+            // `t > at OR (t = at AND id > i)` made it read from the start to the cursor on every
+            // page (1.1 s instead of 0.5 ms a page in the middle of a million articles).
+            dated = dated
+                .filter(articles::published_at.ge(*published_at))
+                .filter(articles::published_at.gt(*published_at).or(articles::id.gt(id.clone())));
         }
         rows = dated.order((articles::published_at.asc(), articles::id.asc())).limit(limit).load::<ArticleRow>(conn)?;
     }

@@ -128,11 +128,10 @@ pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Ac
     let current = serde_json::to_value(snapshot).unwrap_or_default();
     let is_new = action == "create";
     // A new article has no earlier revision to compare with.
-    let previous = match is_new {
-        true => None,
-        false => {
-            revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok())
-        }
+    let previous = if is_new {
+        None
+    } else {
+        revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok())
     };
     let changed = changed_fields(previous.as_ref(), &current);
     let published = ArticleStatus::Published.as_str();
