@@ -80,7 +80,7 @@ fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
     for limit in [1, 8, 20] {
         list.extend([
             ("list with every include", 9, paged("/v1/articles?include=authors,tags,source,section,related", limit)),
-            ("search", 8, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
+            ("search", 7, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
             ("deep cursor page", 6, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
             ("related", 7, paged("/v1/articles/harbour-report-5/related", limit)),
             ("most viewed", 4, paged("/v1/articles/most-viewed?window=all", limit)),

@@ -641,6 +641,76 @@ async fn malformed_searches_never_fail(app: TestApp) {
     search(&app, &"a".repeat(200), &[]).await.expect(200);
 }
 
+/// A search in relevance order ranks only the newest matches (3 here, `NEWSDESK_SEARCH_WINDOW`;
+/// 1,000 by default): an older, better match drops out, filters apply before the window, a
+/// draft takes no public place, and every other order sorts the same window.
+async fn search_ranks_only_the_newest_matches(app: TestApp) {
+    app.seed_taxonomy().await;
+    let oldest = slug_of(
+        &app.published(json!({"title": "Harbour, harbour", "body": "All about the harbour.", "tags": ["coast"]})).await,
+    );
+    let mut newer = Vec::new();
+    for n in 1..=4 {
+        let body = format!("A walk past the harbour, part {n}.");
+        newer.push(slug_of(&app.published(json!({"title": format!("Walk {n}"), "body": body})).await));
+    }
+    let draft = slug_of(&app.draft(&app.admin, json!({"title": "Draft", "body": "The harbour at night."})).await);
+
+    // Equal scores, so newest first; the title match is older than the window.
+    let hits = search(&app, "harbour", &[]).await;
+    assert_eq!(slugs(hits), [newer[3].clone(), newer[2].clone(), newer[1].clone()]);
+    let second = search(&app, "harbour", &[("limit", "2"), ("page", "2")]).await.expect(200);
+    assert_eq!(second.body["meta"]["pagination"]["total"], 3, "{}", second.text);
+    assert_eq!(
+        second.body["data"].as_array().map(|d| d.iter().map(slug_of).collect::<Vec<_>>()),
+        Some(vec![newer[1].clone()])
+    );
+    assert_eq!(slugs(search(&app, "harbour", &[("tag", "coast")]).await), [oldest.as_str()], "filters come first");
+    // Any other order sorts the same window.
+    let by_date = search(&app, "harbour", &[("sort", "published_at")]).await;
+    assert_eq!(
+        slugs(by_date),
+        [newer[1].clone(), newer[2].clone(), newer[3].clone()],
+        "the oldest of the window first"
+    );
+    let by_title = search(&app, "harbour", &[("sort", "-title")]).await;
+    assert_eq!(slugs(by_title), [newer[3].clone(), newer[2].clone(), newer[1].clone()]);
+    // Paging by cursor stays inside the window too.
+    let first = search(&app, "harbour", &[("sort", "-published_at"), ("limit", "2")]).await.expect(200);
+    let next = first.body["meta"]["pagination"]["next_cursor"].as_str().expect("a next cursor").to_owned();
+    let rest =
+        search(&app, "harbour", &[("sort", "-published_at"), ("limit", "2"), ("cursor", &next)]).await.expect(200);
+    assert_eq!(
+        rest.body["data"].as_array().map(|d| d.iter().map(slug_of).collect::<Vec<_>>()),
+        Some(vec![newer[1].clone()])
+    );
+    assert!(rest.body["meta"]["pagination"]["next_cursor"].is_null(), "the window ends: {}", rest.text);
+    // The admin list's window holds every status.
+    let admin = admin_search(&app, "harbour").await.expect(200);
+    let found: Vec<String> = admin.body["data"].as_array().unwrap().iter().map(slug_of).collect();
+    assert_eq!(found.len(), 3, "{}", admin.text);
+    assert!(found.contains(&draft), "{found:?}");
+}
+
+mod search_window {
+    use super::*;
+    use crate::common::Backend;
+
+    fn three(config: &mut newsdesk_api::Config) {
+        config.search_window = 3;
+    }
+
+    #[actix_web::test]
+    async fn sqlite() {
+        search_ranks_only_the_newest_matches(TestApp::spawn_with(Backend::Sqlite, three).await).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        search_ranks_only_the_newest_matches(TestApp::spawn_with(Backend::Postgres, three).await).await
+    }
+}
+
 /// Views buffered for an article that is purged before the flush are dropped, and never stop
 /// other articles' views from being saved.
 async fn a_purged_story_does_not_block_other_counts(app: TestApp) {

@@ -137,6 +137,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         tokens,
         login_limits: crate::auth::limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
+        search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
         views: Default::default(),
         metrics: metrics.clone(),
         webhooks: config.webhook_settings(),

@@ -17,6 +17,8 @@ pub struct AppState {
     pub public_url: String,
     /// `Cache-Control` of public responses.
     pub public_cache_control: String,
+    /// How many of the newest matches a search ranks or sorts.
+    pub search_window: newsdesk_persistence::search::SearchWindow,
     /// Signs and checks pagination cursors.
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.

@@ -122,6 +122,8 @@ pub struct ArticleFilter {
     pub published_before: Option<NaiveDateTime>,
     /// Full-text search over title, summary and body.
     pub q: Option<String>,
+    /// With `q`: how many of the newest matches are ranked or sorted.
+    pub search_window: crate::search::SearchWindow,
     /// Read the three bodies as empty strings: a list of cards shows none of them, and they
     /// are most of a row's bytes (SQLite overflow pages, PostgreSQL TOAST).
     pub without_bodies: bool,
@@ -129,54 +131,64 @@ pub struct ArticleFilter {
 
 type BoxedArticles = articles::BoxedQuery<'static, Db>;
 
+/// Applies every condition of `filter` but the search to `$query`, a boxed query whose source
+/// holds `articles` (the table alone, or SQLite's full-text rows joined to it).
+macro_rules! keep_filtered {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ArticleFilter = $filter;
+        let mut query = $query;
+        query = if filter.trashed {
+            query.filter(articles::trashed_at.is_not_null())
+        } else {
+            query.filter(articles::trashed_at.is_null())
+        };
+        // One status (the public lists) as `=`, so the planner can walk the list index in order.
+        match filter.statuses.as_deref() {
+            Some([status]) => query = query.filter(articles::status.eq(status.clone())),
+            Some(statuses) => query = query.filter(articles::status.eq_any(statuses.to_vec())),
+            None => {}
+        }
+        if let Some(user) = &filter.created_by {
+            query = query.filter(articles::created_by.eq(user.clone()));
+        }
+        if let Some(slug) = &filter.section {
+            let ids = sections::table.filter(sections::slug.eq(slug.clone())).select(sections::id.nullable());
+            query = query.filter(articles::section_id.eq_any(ids));
+        }
+        if let Some(slug) = &filter.source {
+            let ids = sources::table.filter(sources::slug.eq(slug.clone())).select(sources::id.nullable());
+            query = query.filter(articles::source_id.eq_any(ids));
+        }
+        if let Some(slug) = &filter.tag {
+            let ids = article_tags::table
+                .inner_join(tags::table)
+                .filter(tags::slug.eq(slug.clone()))
+                .select(article_tags::article_id);
+            query = query.filter(articles::id.eq_any(ids));
+        }
+        if let Some(slug) = &filter.author {
+            let ids = article_authors::table
+                .inner_join(authors::table)
+                .filter(authors::slug.eq(slug.clone()))
+                .select(article_authors::article_id);
+            query = query.filter(articles::id.eq_any(ids));
+        }
+        if let Some(after) = filter.published_after {
+            query = query.filter(articles::published_at.gt(after));
+        }
+        if let Some(before) = filter.published_before {
+            query = query.filter(articles::published_at.lt(before));
+        }
+        query
+    }};
+}
+
 fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
-    let mut query = articles::table.into_boxed::<Db>();
-    query = if filter.trashed {
-        query.filter(articles::trashed_at.is_not_null())
-    } else {
-        query.filter(articles::trashed_at.is_null())
-    };
-    // One status (the public lists) as `=`, so the planner can walk the list index in order.
-    match filter.statuses.as_deref() {
-        Some([status]) => query = query.filter(articles::status.eq(status.clone())),
-        Some(statuses) => query = query.filter(articles::status.eq_any(statuses.to_vec())),
-        None => {}
+    let query = keep_filtered!(articles::table.into_boxed::<Db>(), filter);
+    match &filter.q {
+        Some(q) => query.filter(crate::search::matches(conn, q)),
+        None => query,
     }
-    if let Some(user) = &filter.created_by {
-        query = query.filter(articles::created_by.eq(user.clone()));
-    }
-    if let Some(slug) = &filter.section {
-        let ids = sections::table.filter(sections::slug.eq(slug.clone())).select(sections::id.nullable());
-        query = query.filter(articles::section_id.eq_any(ids));
-    }
-    if let Some(slug) = &filter.source {
-        let ids = sources::table.filter(sources::slug.eq(slug.clone())).select(sources::id.nullable());
-        query = query.filter(articles::source_id.eq_any(ids));
-    }
-    if let Some(slug) = &filter.tag {
-        let ids = article_tags::table
-            .inner_join(tags::table)
-            .filter(tags::slug.eq(slug.clone()))
-            .select(article_tags::article_id);
-        query = query.filter(articles::id.eq_any(ids));
-    }
-    if let Some(slug) = &filter.author {
-        let ids = article_authors::table
-            .inner_join(authors::table)
-            .filter(authors::slug.eq(slug.clone()))
-            .select(article_authors::article_id);
-        query = query.filter(articles::id.eq_any(ids));
-    }
-    if let Some(after) = filter.published_after {
-        query = query.filter(articles::published_at.gt(after));
-    }
-    if let Some(before) = filter.published_before {
-        query = query.filter(articles::published_at.lt(before));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(crate::search::matches(conn, q));
-    }
-    query
 }
 
 /// How many articles `filter` keeps. A filter on status and trash alone (every plain list)
@@ -194,6 +206,7 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
         published_after: None,
         published_before: None,
         q: None,
+        search_window: _,
         without_bodies: _,
     } = filter
     else {
@@ -243,15 +256,16 @@ fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
     ))
 }
 
-/// One page of the articles `filter` keeps, plus how many it keeps in all: two statements.
+/// One page of the articles `filter` keeps, plus how many it keeps in all: two statements
+/// (three for a search, see [`list_searched`]).
 pub fn list(
     conn: &mut DbConn,
     filter: &ArticleFilter,
     sort: ArticleSort,
     page: PageRequest,
 ) -> StoreResult<Page<ArticleRow>> {
-    if let (DbConn::Sqlite(_), ArticleSort::Relevance, Some(q)) = (&*conn, sort, &filter.q) {
-        return list_ranked_in_memory(conn, filter, q, page);
+    if let Some(q) = &filter.q {
+        return list_searched(conn, filter, q, sort, page);
     }
     let total = total(conn, filter)?;
     let query =
@@ -259,35 +273,62 @@ pub fn list(
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
 }
 
-/// Relevance order on SQLite. An `ORDER BY` on bm25 would run the full-text query once per
-/// matching row (FTS5 cannot hand scores to a correlated subquery), which is quadratic; here
-/// the matches and their scores are read in one pass each and ranked in memory: three
-/// statements, linear in the number of matches.
-fn list_ranked_in_memory(
+/// A match of a search: the article, its publication time, and (on SQLite) its relevance.
+type Match = (String, Option<NaiveDateTime>, f64);
+
+/// A search, in any order, over the newest matches the filters keep (see
+/// [`crate::search::SearchWindow`]): the window comes first, then the page is cut from it.
+/// The total is the window's size, so neither the work nor the memory grows with the archive.
+fn list_searched(
     conn: &mut DbConn,
     filter: &ArticleFilter,
     q: &str,
+    sort: ArticleSort,
     page: PageRequest,
 ) -> StoreResult<Page<ArticleRow>> {
-    let matching: Vec<(String, Option<NaiveDateTime>)> =
-        filtered(conn, filter).select((articles::id, articles::published_at)).load(conn)?;
-    let scores = crate::search::sqlite_scores(conn, q)?;
-    let mut ranked: Vec<(f64, Option<NaiveDateTime>, String)> = matching
-        .into_iter()
-        .map(|(id, published)| (scores.get(&id).copied().unwrap_or(f64::MIN), published, id))
-        .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| b.2.cmp(&a.2)));
-    let total = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
-    let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(ranked.len());
-    let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(ranked.len());
-    let ids: Vec<String> = ranked.drain(start..end).map(|(_, _, id)| id).collect();
-    let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), filter)
-        .filter(articles::id.eq_any(&ids))
-        .load::<ArticleRow>(conn)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    Ok(Page { items: ids.iter().filter_map(|id| rows.remove(id)).collect(), total })
+    let mut window = newest_matches(conn, filter, q)?;
+    let total = i64::try_from(window.len()).unwrap_or(i64::MAX);
+    if let (DbConn::Sqlite(_), ArticleSort::Relevance) = (&*conn, sort) {
+        // An `ORDER BY` on bm25 would run the full-text query once per row (FTS5 cannot hand
+        // scores to a correlated subquery): the window's scores are ranked here instead. Ties
+        // as on PostgreSQL: newest published first, then by id.
+        window.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| b.1.cmp(&a.1)).then_with(|| b.0.cmp(&a.0)));
+        let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(window.len());
+        let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(window.len());
+        let ids: Vec<String> = window.drain(start..end).map(|(id, _, _)| id).collect();
+        let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), filter)
+            .filter(articles::id.eq_any(&ids))
+            .load::<ArticleRow>(conn)?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        return Ok(Page { items: ids.iter().filter_map(|id| rows.remove(id)).collect(), total });
+    }
+    let ids: Vec<String> = window.into_iter().map(|(id, _, _)| id).collect();
+    let in_window = articles::table.into_boxed::<Db>().filter(articles::id.eq_any(ids));
+    let query = columns(order(conn, in_window, filter, sort, false), filter).limit(page.limit).offset(page.offset);
+    Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
+}
+
+/// The newest articles matching `q` that `filter` keeps, at most a window of them. SQLite's
+/// full-text index hands its matches newest first (by when they were added) with their scores;
+/// on PostgreSQL the list index gives them in list order, and they are ranked in SQL.
+fn newest_matches(conn: &mut DbConn, filter: &ArticleFilter, q: &str) -> StoreResult<Vec<Match>> {
+    use crate::schema::{article_search_ids, articles_fts};
+    match conn {
+        DbConn::Sqlite(_) => {
+            let rows = article_search_ids::table
+                .inner_join(articles::table)
+                .inner_join(articles_fts::table.on(articles_fts::rowid.eq(article_search_ids::rowid)))
+                .into_boxed::<Db>();
+            crate::search::sqlite_window(conn, q, keep_filtered!(rows, filter), filter.search_window)
+        }
+        DbConn::Postgres(_) => {
+            let newest = order(conn, filtered(conn, filter), filter, ArticleSort::NewestPublished, false);
+            let ids: Vec<String> = newest.select(articles::id).limit(filter.search_window.0).load(conn)?;
+            Ok(ids.into_iter().map(|id| (id, None, 0.0)).collect())
+        }
+    }
 }
 
 /// A position in a sorted list: the sort value and id of one row.

@@ -215,7 +215,37 @@ diesel::table! {
     }
 }
 
+// SQLite's full-text index: FTS5 keys its rows by integer, and `article_search_ids` maps them
+// to articles. Only the SQLite search reads them (see `crate::search`).
+diesel::table! {
+    article_search_ids (rowid) {
+        rowid -> BigInt,
+        article_id -> Text,
+    }
+}
+
+diesel::table! {
+    articles_fts (rowid) {
+        rowid -> BigInt,
+    }
+}
+
+diesel::joinable!(article_search_ids -> articles (article_id));
+
+/// Full-text rows joined to their articles, ready for the article filters.
+pub type SearchRows = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoinOn<
+        diesel::dsl::InnerJoin<article_search_ids::table, articles::table>,
+        articles_fts::table,
+        diesel::dsl::Eq<articles_fts::rowid, article_search_ids::rowid>,
+    >,
+    crate::Db,
+>;
+
 diesel::allow_tables_to_appear_in_same_query!(
+    article_search_ids,
+    articles_fts,
     authors,
     sources,
     sections,

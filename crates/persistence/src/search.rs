@@ -1,10 +1,23 @@
 //! Full-text search: FTS5 on SQLite, a weighted `tsvector` with a GIN index on PostgreSQL.
 //! The SQL differs by backend, so each piece is written once per backend, here and nowhere else.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Double, Text};
 
 use crate::{Db, DbConn, StoreResult};
+
+/// How many of the newest matches a search ranks or sorts. Ranking or sorting every match of a
+/// common word reads most of the archive; a news reader wants the best of the recent ones, and
+/// a client can narrow the search (by date, say) to reach older ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchWindow(pub i64);
+
+impl Default for SearchWindow {
+    fn default() -> Self {
+        Self(1000)
+    }
+}
 
 /// Turns what a reader typed into an FTS5 query that cannot be a syntax error: every word is
 /// quoted (so `AND`, `NOT`, `"` and `:` are just text) and all words must match; a trailing `*`
@@ -71,25 +84,29 @@ pub fn relevance(
     }
 }
 
-#[derive(QueryableByName)]
-struct ScoreRow {
-    #[diesel(sql_type = Text)]
-    article_id: String,
-    #[diesel(sql_type = Double)]
-    score: f64,
-}
-
-/// Every article matching `q` on SQLite with its relevance (negated bm25 with the same column
-/// weights as [`relevance`], higher is better), in one pass over the full-text index.
-pub fn sqlite_scores(conn: &mut DbConn, q: &str) -> StoreResult<std::collections::HashMap<String, f64>> {
-    let DbConn::Sqlite(c) = conn else { return Ok(Default::default()) };
-    let rows: Vec<ScoreRow> = diesel::sql_query(
-        "SELECT s.article_id AS article_id, -bm25(articles_fts, 10.0, 4.0, 1.0) AS score \
-         FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid WHERE articles_fts MATCH ?",
-    )
-    .bind::<Text, _>(fts5_query(q))
-    .load(c)?;
-    Ok(rows.into_iter().map(|r| (r.article_id, r.score)).collect())
+/// The newest articles (by when they were added) matching `q` among those `kept` holds, with
+/// their publication time and relevance (negated bm25 with the same column weights as
+/// [`relevance`], higher is better), on SQLite. `kept` is a filter over the full-text rows
+/// joined to their articles: FTS5 walks its matches newest first and stops after `window`
+/// kept ones, so neither the cost nor the memory grows with the archive.
+pub fn sqlite_window(
+    conn: &mut DbConn,
+    q: &str,
+    kept: crate::schema::SearchRows,
+    window: SearchWindow,
+) -> StoreResult<Vec<(String, Option<NaiveDateTime>, f64)>> {
+    use crate::schema::{article_search_ids, articles, articles_fts};
+    use diesel::dsl::sql;
+    Ok(kept
+        .filter(sql::<Bool>("articles_fts MATCH ").bind::<Text, _>(fts5_query(q)))
+        .select((
+            article_search_ids::article_id,
+            articles::published_at,
+            sql::<Double>("-bm25(articles_fts, 10.0, 4.0, 1.0)"),
+        ))
+        .order(articles_fts::rowid.desc())
+        .limit(window.0)
+        .load(conn)?)
 }
 
 #[derive(QueryableByName)]
@@ -105,7 +122,8 @@ pub const MARK_START: char = '\u{1}';
 pub const MARK_END: char = '\u{2}';
 
 /// A short excerpt around the matches of `q` for each article, matches wrapped in
-/// [`MARK_START`] and [`MARK_END`]: one statement for the whole page.
+/// [`MARK_START`] and [`MARK_END`]: one statement for the whole page. On SQLite the page's
+/// articles drive it (`CROSS JOIN` fixes the order), so it does not walk every match.
 pub fn snippets(conn: &mut DbConn, q: &str, ids: &[String]) -> StoreResult<std::collections::HashMap<String, String>> {
     if ids.is_empty() {
         return Ok(Default::default());
@@ -115,15 +133,14 @@ pub fn snippets(conn: &mut DbConn, q: &str, ids: &[String]) -> StoreResult<std::
             let placeholders = vec!["?"; ids.len()].join(", ");
             let mut query = diesel::sql_query(format!(
                 "SELECT s.article_id AS article_id, snippet(articles_fts, -1, char(1), char(2), '…', 24) AS snippet \
-                 FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid \
-                 WHERE articles_fts MATCH ? AND s.article_id IN ({placeholders})"
+                 FROM article_search_ids s CROSS JOIN articles_fts ON articles_fts.rowid = s.rowid \
+                 WHERE s.article_id IN ({placeholders}) AND articles_fts MATCH ?"
             ))
-            .into_boxed()
-            .bind::<Text, _>(fts5_query(q));
+            .into_boxed();
             for id in ids {
                 query = query.bind::<Text, _>(id.clone());
             }
-            query.load(c)?
+            query.bind::<Text, _>(fts5_query(q)).load(c)?
         }
         DbConn::Postgres(c) => diesel::sql_query(
             "SELECT id AS article_id, ts_headline('english', \

@@ -140,6 +140,7 @@ impl TestApp {
             cache_stale_while_revalidate: 300,
             no_cache: false,
             response_cache_mb: 16,
+            search_window: 1000,
             // Webhook retries come fast in tests, and receivers run on loopback.
             webhook_retry_base_ms: 100,
             webhook_give_up_secs: 3600,

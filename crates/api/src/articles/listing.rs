@@ -33,9 +33,10 @@ pub fn load(
     page: Option<i64>,
     position: Option<Position>,
 ) -> StoreResult<Listed> {
-    let by_relevance = sort == ArticleSort::Relevance && filter.q.is_some();
+    // A search pages through its window by offset (see `SearchWindow`).
+    let searching = filter.q.is_some();
     match (position, page) {
-        (Some(Position::Keyset(from)), _) if !by_relevance => {
+        (Some(Position::Keyset(from)), _) if !searching => {
             let (found, more) = store::list_keyset(conn, filter, sort, limit, Some(&from))?;
             let (first, last) = (found.items.first(), found.items.last());
             let (next, prev) = if from.backwards {
@@ -46,7 +47,7 @@ pub fn load(
             Ok(Listed { next, prev, rows: found.items, total: found.total, page: None })
         }
         (Some(Position::Offset(offset)), _) => by_offset(conn, filter, sort, limit, offset, None),
-        (None, None) if !by_relevance => {
+        (None, None) if !searching => {
             let (found, more) = store::list_keyset(conn, filter, sort, limit, None)?;
             let next = if more { after(sort, found.items.last()) } else { None };
             Ok(Listed { next, prev: None, rows: found.items, total: found.total, page: Some(1) })
@@ -68,17 +69,17 @@ fn by_offset(
 ) -> StoreResult<Listed> {
     let found = store::list(conn, filter, sort, PageRequest { limit, offset })?;
     let seen = offset + i64::try_from(found.items.len()).unwrap_or(0);
-    let by_relevance = sort == ArticleSort::Relevance && filter.q.is_some();
+    let searching = filter.q.is_some();
     // Cursors from a numbered page switch the client to keyset paging where the order allows.
     let next = (seen < found.total).then(|| {
-        if by_relevance {
+        if searching {
             Some(Position::Offset(offset + limit))
         } else {
             after(sort, found.items.last())
         }
     });
     let prev = (offset > 0).then(|| {
-        if by_relevance || found.items.is_empty() {
+        if searching || found.items.is_empty() {
             Some(Position::Offset((offset - limit).max(0)))
         } else {
             before(sort, found.items.first())
@@ -109,6 +110,7 @@ pub async fn page_of(
     let list = super::query::list_fingerprint(endpoint, &filter, sort);
     // After the fingerprint: which columns are read does not change the list a cursor is for.
     filter.without_bodies = !shape.has_body();
+    filter.search_window = state.search_window;
     let position = paging.cursor.as_deref().map(|c| state.cursors.decode(&list, c)).transpose()?;
     if let Some(Position::Keyset(keyset)) = &position {
         if !sort.accepts(&keyset.key) {
