@@ -273,8 +273,8 @@ pub fn list(
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
 }
 
-/// A match of a search: the article, its publication time, and (on SQLite) its relevance.
-type Match = (String, Option<NaiveDateTime>, f64);
+/// A match of a search: the article and (on SQLite) its relevance.
+type Match = (String, f64);
 
 /// A search, in any order, over the newest matches the filters keep (see
 /// [`crate::search::SearchWindow`]): the window comes first, then the page is cut from it.
@@ -290,12 +290,12 @@ fn list_searched(
     let total = i64::try_from(window.len()).unwrap_or(i64::MAX);
     if let (DbConn::Sqlite(_), ArticleSort::Relevance) = (&*conn, sort) {
         // An `ORDER BY` on bm25 would run the full-text query once per row (FTS5 cannot hand
-        // scores to a correlated subquery): the window's scores are ranked here instead. Ties
-        // as on PostgreSQL: newest published first, then by id.
-        window.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| b.1.cmp(&a.1)).then_with(|| b.0.cmp(&a.0)));
+        // scores to a correlated subquery): the window's scores are ranked here instead. The
+        // window comes newest first and the sort is stable, so equal scores stay newest first.
+        window.sort_by(|a, b| b.1.total_cmp(&a.1));
         let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(window.len());
         let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(window.len());
-        let ids: Vec<String> = window.drain(start..end).map(|(id, _, _)| id).collect();
+        let ids: Vec<String> = window.drain(start..end).map(|(id, _)| id).collect();
         let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), filter)
             .filter(articles::id.eq_any(&ids))
             .load::<ArticleRow>(conn)?
@@ -304,7 +304,7 @@ fn list_searched(
             .collect();
         return Ok(Page { items: ids.iter().filter_map(|id| rows.remove(id)).collect(), total });
     }
-    let ids: Vec<String> = window.into_iter().map(|(id, _, _)| id).collect();
+    let ids: Vec<String> = window.into_iter().map(|(id, _)| id).collect();
     let in_window = articles::table.into_boxed::<Db>().filter(articles::id.eq_any(ids));
     let query = columns(order(conn, in_window, filter, sort, false), filter).limit(page.limit).offset(page.offset);
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
@@ -326,7 +326,7 @@ fn newest_matches(conn: &mut DbConn, filter: &ArticleFilter, q: &str) -> StoreRe
         DbConn::Postgres(_) => {
             let newest = order(conn, filtered(conn, filter), filter, ArticleSort::NewestPublished, false);
             let ids: Vec<String> = newest.select(articles::id).limit(filter.search_window.0).load(conn)?;
-            Ok(ids.into_iter().map(|id| (id, None, 0.0)).collect())
+            Ok(ids.into_iter().map(|id| (id, 0.0)).collect())
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Full-text search: FTS5 on SQLite, a weighted `tsvector` with a GIN index on PostgreSQL.
 //! The SQL differs by backend, so each piece is written once per backend, here and nowhere else.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Double, Text};
 
@@ -84,9 +83,9 @@ pub fn relevance(
     }
 }
 
-/// The newest articles (by when they were added) matching `q` among those `kept` holds, with
-/// their publication time and relevance (negated bm25 with the same column weights as
-/// [`relevance`], higher is better), on SQLite. `kept` is a filter over the full-text rows
+/// The newest articles (by when they were added) matching `q` among those `kept` holds, newest
+/// first, with their relevance (negated bm25 with the same column weights as [`relevance`],
+/// higher is better), on SQLite. `kept` is a filter over the full-text rows
 /// joined to their articles: FTS5 walks its matches newest first and stops after `window`
 /// kept ones, so neither the cost nor the memory grows with the archive.
 pub fn sqlite_window(
@@ -94,16 +93,12 @@ pub fn sqlite_window(
     q: &str,
     kept: crate::schema::SearchRows,
     window: SearchWindow,
-) -> StoreResult<Vec<(String, Option<NaiveDateTime>, f64)>> {
-    use crate::schema::{article_search_ids, articles, articles_fts};
+) -> StoreResult<Vec<(String, f64)>> {
+    use crate::schema::{article_search_ids, articles_fts};
     use diesel::dsl::sql;
     Ok(kept
         .filter(sql::<Bool>("articles_fts MATCH ").bind::<Text, _>(fts5_query(q)))
-        .select((
-            article_search_ids::article_id,
-            articles::published_at,
-            sql::<Double>("-bm25(articles_fts, 10.0, 4.0, 1.0)"),
-        ))
+        .select((article_search_ids::article_id, sql::<Double>("-bm25(articles_fts, 10.0, 4.0, 1.0)")))
         .order(articles_fts::rowid.desc())
         .limit(window.0)
         .load(conn)?)
