@@ -59,9 +59,10 @@ pub struct Config {
     /// Memory the in-process response cache may use, in MiB.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
-    /// How many of the newest matches a search ranks or sorts (and pages through).
+    /// How many of the newest matches a search ranks or sorts (and pages through). At most
+    /// 10,000: SQLite binds a window's ids one by one, and allows 32,766 at most.
     #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 1000,
-          value_parser = clap::value_parser!(i64).range(1..=100_000))]
+          value_parser = clap::value_parser!(i64).range(1..=10_000))]
     pub search_window: i64,
     /// Wait before the first webhook retry, in milliseconds; each further retry waits about
     /// twice as long (with jitter, at most an hour).

@@ -257,7 +257,7 @@ fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
 }
 
 /// One page of the articles `filter` keeps, plus how many it keeps in all: two statements
-/// (three for a search, see [`list_searched`]).
+/// (a search: see [`list_searched`]).
 pub fn list(
     conn: &mut DbConn,
     filter: &ArticleFilter,
@@ -288,6 +288,9 @@ fn list_searched(
 ) -> StoreResult<Page<ArticleRow>> {
     let mut window = newest_matches(conn, filter, q)?;
     let total = i64::try_from(window.len()).unwrap_or(i64::MAX);
+    // The page is read in another statement: the filters apply again, so an article
+    // unpublished or trashed in between is not shown.
+    let rest = ArticleFilter { q: None, ..filter.clone() };
     if let (DbConn::Sqlite(_), ArticleSort::Relevance) = (&*conn, sort) {
         // An `ORDER BY` on bm25 would run the full-text query once per row (FTS5 cannot hand
         // scores to a correlated subquery): the window's scores are ranked here instead. The
@@ -296,7 +299,7 @@ fn list_searched(
         let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(window.len());
         let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0)).min(window.len());
         let ids: Vec<String> = window.drain(start..end).map(|(id, _)| id).collect();
-        let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), filter)
+        let mut rows: std::collections::HashMap<String, ArticleRow> = columns(filtered(conn, &rest), filter)
             .filter(articles::id.eq_any(&ids))
             .load::<ArticleRow>(conn)?
             .into_iter()
@@ -305,7 +308,7 @@ fn list_searched(
         return Ok(Page { items: ids.iter().filter_map(|id| rows.remove(id)).collect(), total });
     }
     let ids: Vec<String> = window.into_iter().map(|(id, _)| id).collect();
-    let in_window = articles::table.into_boxed::<Db>().filter(articles::id.eq_any(ids));
+    let in_window = filtered(conn, &rest).filter(articles::id.eq_any(ids));
     let query = columns(order(conn, in_window, filter, sort, false), filter).limit(page.limit).offset(page.offset);
     Ok(Page { items: query.load::<ArticleRow>(conn)?, total })
 }
@@ -407,7 +410,7 @@ fn order(
 
 /// A page that starts after (or before) `from`, in the list's order, plus whether more rows
 /// lie beyond it in that direction. Stable while articles are published: no row repeats or
-/// goes missing across pages. Not for relevance order, which pages by offset.
+/// goes missing across pages. Not for searches, which page by offset through their window.
 pub fn list_keyset(
     conn: &mut DbConn,
     filter: &ArticleFilter,

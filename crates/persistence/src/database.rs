@@ -245,7 +245,7 @@ impl Database {
             // VACUUM also sets PostgreSQL's visibility map, which index-only scans (counts) need.
             let sql = match conn {
                 DbConn::Sqlite(_) => {
-                    "INSERT INTO articles_fts (articles_fts) VALUES ('optimize'); PRAGMA optimize=0x10002;"
+                    "PRAGMA optimize=0x10002; INSERT INTO articles_fts (articles_fts) VALUES ('optimize');"
                 }
                 DbConn::Postgres(_) => "VACUUM ANALYZE;",
             };
