@@ -58,6 +58,14 @@ pub fn matches(
     }
 }
 
+/// SQLite's relevance, written once for [`relevance`] and [`sqlite_window`]: bm25 with title,
+/// summary and body weighted 10, 4 and 1, negated because bm25 is lower-is-better.
+macro_rules! sqlite_relevance {
+    () => {
+        "-bm25(articles_fts, 10.0, 4.0, 1.0)"
+    };
+}
+
 /// How well an article matches `q`; higher is better. Title matches outweigh summary matches,
 /// which outweigh body matches.
 pub fn relevance(
@@ -65,13 +73,13 @@ pub fn relevance(
     q: &str,
 ) -> Box<dyn BoxableExpression<crate::schema::articles::table, Db, SqlType = Double>> {
     match conn {
-        // bm25 is lower-is-better, so it is negated.
         DbConn::Sqlite(_) => Box::new(
-            diesel::dsl::sql::<Double>(
-                "(SELECT -bm25(articles_fts, 10.0, 4.0, 1.0) FROM articles_fts \
-                 JOIN article_search_ids s ON s.rowid = articles_fts.rowid \
+            diesel::dsl::sql::<Double>(concat!(
+                "(SELECT ",
+                sqlite_relevance!(),
+                " FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid \
                  WHERE s.article_id = articles.id AND articles_fts MATCH ",
-            )
+            ))
             .bind::<Text, _>(fts5_query(q))
             .sql(")"),
         ),
@@ -84,10 +92,10 @@ pub fn relevance(
 }
 
 /// The newest articles (by when they were added) matching `q` among those `kept` holds, newest
-/// first, with their relevance (negated bm25 with the same column weights as [`relevance`],
-/// higher is better), on SQLite. `kept` is a filter over the full-text rows
-/// joined to their articles: FTS5 walks its matches newest first and stops after `window`
-/// kept ones, so neither the cost nor the memory grows with the archive.
+/// first, with their relevance (as [`relevance`] scores it, higher is better), on SQLite.
+/// `kept` is a filter over the full-text rows joined to their articles: FTS5 walks its matches
+/// newest first and stops after `window` kept ones, so neither the cost nor the memory grows
+/// with the archive.
 pub fn sqlite_window(
     conn: &mut DbConn,
     q: &str,
@@ -98,7 +106,7 @@ pub fn sqlite_window(
     use diesel::dsl::sql;
     Ok(kept
         .filter(sql::<Bool>("articles_fts MATCH ").bind::<Text, _>(fts5_query(q)))
-        .select((article_search_ids::article_id, sql::<Double>("-bm25(articles_fts, 10.0, 4.0, 1.0)")))
+        .select((article_search_ids::article_id, sql::<Double>(sqlite_relevance!())))
         .order(articles_fts::rowid.desc())
         .limit(window.0)
         .load(conn)?)

@@ -15,8 +15,9 @@ pub struct ArticleListQuery {
     /// Full-text search over title, summary and body (at most 200 characters). Results are
     /// ranked by relevance unless `sort` says otherwise, and each carries a `snippet`. A search
     /// looks at the newest 1,000 matches the other filters keep (the server's
-    /// `NEWSDESK_SEARCH_WINDOW`), ranks or sorts those, and `total` counts them; narrow it (for
-    /// example with `published_before`) to reach older matches.
+    /// `NEWSDESK_SEARCH_WINDOW`; on SQLite newest by when they were added), ranks or sorts
+    /// those, and `total` counts them; narrow it (for example with `published_before`) to reach
+    /// older matches.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only articles in this section (slug).
