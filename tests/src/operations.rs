@@ -41,3 +41,36 @@ async fn a_lost_database_answers_503_not_500() {
         .await;
     assert_eq!(write.status.as_u16(), 503, "{}", write.text);
 }
+
+/// SQLite, where a test can hold the write lock from outside: with one database thread, a read
+/// queued behind a write that is stuck on that lock answers 503 once it has waited longer than
+/// `db_timeout`, instead of hanging; the write lands when the lock is let go, and the server
+/// answers as before.
+#[actix_web::test]
+async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.db_threads = Some(1);
+        config.db_timeout = 1;
+    })
+    .await;
+    let path = app.database_url().trim_start_matches("sqlite://").to_owned();
+    let mut outside = diesel::SqliteConnection::establish(&path).expect("open the test database");
+    outside.batch_execute("BEGIN IMMEDIATE").expect("take the write lock");
+    let write =
+        app.send(Method::POST, "/v1/admin/tags", Some(&app.admin), Some(serde_json::json!({"name": "Queued"})), &[]);
+    let read = async {
+        // Behind the write on the one thread, whose SQLite wait (5 s) outlasts db_timeout.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        let read = app.get("/v1/tags?limit=3").await;
+        outside.batch_execute("COMMIT").expect("let the write lock go");
+        read
+    };
+    let (write, read) = tokio::join!(write, read);
+    let problem = read.expect_problem(503);
+    assert!(problem["detail"].as_str().unwrap().contains("database"), "{problem}");
+    write.expect(201);
+    let tags = app.get("/v1/tags?limit=3").await.expect(200);
+    assert!(tags.body["data"].as_array().unwrap().iter().any(|t| t["name"] == "Queued"), "{}", tags.body);
+}

@@ -179,9 +179,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         tracing::info!(address = %listener.local_addr()?, "serving /metrics");
         server = server.listen(listener)?;
     }
-    if let Some(workers) = config.workers {
-        server = server.workers(workers);
-    }
+    let (workers, db_threads_each) = config.threads();
+    server = server.workers(workers).worker_max_blocking_threads(db_threads_each);
     tracing::info!(port, "listening");
     Ok((server.run(), port, shared))
 }

@@ -34,6 +34,10 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "NEWSDESK_WORKERS")]
     pub workers: Option<usize>,
+    /// Threads that run database work at once, across all workers (default: two per core).
+    /// Requests beyond them queue for a free thread: on a few cores, more threads only contend.
+    #[arg(long, env = "NEWSDESK_DB_THREADS", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub db_threads: Option<u32>,
     /// Database connections in the pool.
     #[arg(long, env = "NEWSDESK_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: u32,
@@ -110,6 +114,15 @@ impl Config {
             timeout: std::time::Duration::from_secs(self.webhook_timeout_secs.max(1)),
             allow_private: self.webhook_allow_private || self.dev,
         }
+    }
+
+    /// HTTP workers, and the threads each may run database work on (actix gives every worker a
+    /// blocking pool of its own): `db_threads` shared out, rounded up.
+    pub fn threads(&self) -> (usize, usize) {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let workers = self.workers.unwrap_or(cores).max(1);
+        let db_threads = self.db_threads.map_or(2 * cores, |n| n as usize);
+        (workers, db_threads.div_ceil(workers))
     }
 
     /// The public base URL, checked to be an absolute http(s) URL.

@@ -1,7 +1,12 @@
 //! What every handler shares: storage, token keys and settings.
 
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
 use actix_web::web;
-use newsdesk_persistence::{Database, DbConn, StoreResult};
+
+use newsdesk_persistence::{Database, DbConn, StoreError, StoreResult};
 
 use crate::auth::tokens::TokenKeys;
 use crate::cache::changes;
@@ -39,7 +44,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
         let db = self.db.clone();
-        web::block(move || db.read(work)).await.map_err(|e| ApiError::Internal(e.to_string()))?.map_err(ApiError::from)
+        on_db_thread(self.db.wait_limit(), move || db.read(work).map_err(ApiError::from)).await
     }
 
     /// Runs a write in one transaction on the blocking pool. Once it has committed, and before
@@ -51,18 +56,50 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
     {
         let (db, cache) = (self.db.clone(), self.cache.clone());
-        let (result, changed) = web::block(move || {
-            changes::with_origin(&cache, || {
+        let (result, changed) = on_db_thread(self.db.wait_limit(), move || {
+            Ok(changes::with_origin(&cache, || {
                 let result = write_blocking(&db, work);
                 (result, changes::take())
-            })
+            }))
         })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .await?;
         if result.is_ok() {
             self.cache.invalidate(&changed);
         }
         result
+    }
+}
+
+/// Runs `work` on one of the worker's database threads (`db_threads`). A request still queued
+/// for one after `wait_limit` answers 503, as one waiting that long for a connection does, and
+/// its work is never started: under overload, late work only adds to it. Work that has started
+/// is always awaited, so a write is never reported failed while it may still commit.
+async fn on_db_thread<T: Send + 'static>(
+    wait_limit: Duration,
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    const QUEUED: u8 = 0;
+    const STARTED: u8 = 1;
+    const ABANDONED: u8 = 2;
+    let state = Arc::new(AtomicU8::new(QUEUED));
+    let claimed = state.clone();
+    let job = web::block(move || {
+        // Exactly one of the thread (starting) and the waiter (giving up) wins this exchange.
+        claimed.compare_exchange(QUEUED, STARTED, Ordering::AcqRel, Ordering::Acquire).is_ok().then(work)
+    });
+    let mut job = std::pin::pin!(job);
+    let done = match actix_web::rt::time::timeout(wait_limit, &mut job).await {
+        Ok(done) => done,
+        Err(_) if state.compare_exchange(QUEUED, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() => {
+            let waited = wait_limit.as_millis();
+            return Err(StoreError::Unavailable(format!("no database thread was free within {waited} ms")).into());
+        }
+        Err(_) => job.await,
+    };
+    match done.map_err(|e| ApiError::Internal(e.to_string()))? {
+        Some(result) => result,
+        // Only a waiter that gave up leaves its job unstarted, and it has returned already.
+        None => Err(ApiError::Internal("database work was abandoned".into())),
     }
 }
 

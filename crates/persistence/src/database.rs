@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection, TransactionManager,
+};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -134,6 +136,27 @@ impl ManageConnection for Manager {
 
 pub type PooledConn = PooledConnection<Manager>;
 
+/// `conn.transaction`, except that SQLite begins with `BEGIN IMMEDIATE`: a deferred transaction
+/// that reads first and then finds another process (the CLI, a restore) holding the write lock
+/// fails at once with `SQLITE_BUSY`, without waiting out `busy_timeout`.
+fn write_transaction<T>(conn: &mut DbConn, work: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+    type Manager = <DbConn as Connection>::TransactionManager;
+    match conn {
+        DbConn::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(_) => Manager::begin_transaction(conn)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
 /// Counts the SQL statements pooled connections run, so tests can hold each endpoint to a
 /// fixed query budget. One relaxed atomic add per statement.
 struct StatementCounter(Arc<AtomicU64>);
@@ -225,7 +248,12 @@ impl Database {
         let mut conn = self.pool.get()?;
         let _guard =
             self.write_lock.as_ref().map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-        conn.transaction(|conn| work(conn))
+        write_transaction(&mut conn, work)
+    }
+
+    /// How long a request may wait for a connection before it gives up.
+    pub fn wait_limit(&self) -> Duration {
+        self.pool.connection_timeout()
     }
 
     /// The pool's connections now: open, idle, and the most it may open.

@@ -132,6 +132,7 @@ impl TestApp {
             admin_password: Some(ADMIN_PASSWORD.into()),
             access_token_ttl: 900,
             workers: Some(1),
+            db_threads: None,
             db_pool_size: 4,
             db_timeout: 1,
             preview_ttl: 86_400,
