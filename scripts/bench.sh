@@ -8,6 +8,8 @@
 # Settings (environment, or make variables):
 #   ARTICLES=10000  DURATION=10s  CONNECTIONS=64  THREADS=2 (wrk)  WARMUP=2s  SEED=1
 #   BACKENDS="sqlite postgres"  BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432
+#   BENCH_POSTGRES_PARAMS=sslmode=disable (the server's connection: TLS on loopback protects
+#     nothing, and cost 20-30% of PostgreSQL throughput here; set it empty to measure with TLS)
 #   BENCH_WORKERS= (HTTP workers for both servers; default one per core)
 #   BENCH_DIR=target/bench (corpus cache, logs, raw wrk output)  BENCH_NOTE= (a line for the report)
 set -euo pipefail
@@ -24,6 +26,7 @@ WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 SEED=${SEED:-1}
 BACKENDS=${BACKENDS:-sqlite postgres}
 BENCH_POSTGRES_URL=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+BENCH_POSTGRES_PARAMS=${BENCH_POSTGRES_PARAMS-sslmode=disable}
 BENCH_WORKERS=${BENCH_WORKERS:-}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 BENCH_NOTE=${BENCH_NOTE:-}
@@ -274,7 +277,7 @@ bench_backend() {
       psql "$BENCH_POSTGRES_URL/postgres" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" \
         -c "CREATE DATABASE $PG_DB" >/dev/null || die "could not create the database $PG_DB"
       PG_CREATED=1
-      DB_URL="$BENCH_POSTGRES_URL/$PG_DB" ;;
+      DB_URL="$BENCH_POSTGRES_URL/$PG_DB${BENCH_POSTGRES_PARAMS:+?$BENCH_POSTGRES_PARAMS}" ;;
     *) die "unknown backend '$backend' (BACKENDS may hold sqlite and postgres)" ;;
   esac
 
@@ -400,7 +403,7 @@ META="$RUN_DIR/meta.md"
   echo "- commit $commit; $ARTICLES articles (corpus seed $SEED); wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), $THREADS threads, $CONNECTIONS connections, ${DURATION} per row after a ${WARMUP} warm-up; wrk runs on the same cores as the server"
   echo "- server: release build, default workers (one per core) unless BENCH_WORKERS, \`NEWSDESK_LOG=warn\` so per-request log lines don't dominate"
   [ -z "$HAS_CACHE" ] && echo "- **this build has no response cache** (\`serve --no-cache\` is missing): the 'on' rows ran the server as it is, the 'off' rows are n/a"
-  case " $BACKENDS " in *" postgres "*) echo "- PostgreSQL $(psql "$BENCH_POSTGRES_URL/postgres" -qAt -c 'show server_version') at $(echo "$BENCH_POSTGRES_URL" | sed 's|.*@||')" ;; esac
+  case " $BACKENDS " in *" postgres "*) echo "- PostgreSQL $(psql "$BENCH_POSTGRES_URL/postgres" -qAt -c 'show server_version') at $(echo "$BENCH_POSTGRES_URL" | sed 's|.*@||')${BENCH_POSTGRES_PARAMS:+, the server connecting with \`$BENCH_POSTGRES_PARAMS\`}" ;; esac
   printf '%s' "$IMPORT_NOTES"
   printf '%s' "$PICKS_NOTES"
   echo

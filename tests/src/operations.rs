@@ -42,6 +42,29 @@ async fn a_lost_database_answers_503_not_500() {
     assert_eq!(write.status.as_u16(), 503, "{}", write.text);
 }
 
+/// PostgreSQL only: when the database ends the server's sessions (a failover, a restart), the
+/// next requests are answered from new connections: no 503, and no restart of the server.
+#[actix_web::test]
+async fn requests_survive_the_database_ending_its_sessions() {
+    let app = TestApp::spawn_with(Backend::Postgres, |config| config.no_cache = true).await;
+    for round in 0..3 {
+        // Every pooled connection busy at once, so each of them has just answered.
+        let paths: Vec<String> = (1..=8).map(|i| format!("/v1/tags?limit={i}")).collect();
+        for reply in futures::future::join_all(paths.iter().map(|path| app.get(path))).await {
+            reply.expect(200);
+        }
+        app.cut_connections();
+        // A write first, then reads, each on a pool whose connections the database closed.
+        let write =
+            app.post("/v1/admin/tags", &app.admin, serde_json::json!({"name": format!("After cut {round}")})).await;
+        write.expect(201);
+        for path in &paths {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status.as_u16(), 200, "round {round}, {path} after the cut: {}", reply.text);
+        }
+    }
+}
+
 /// SQLite, where a test can hold the write lock from outside: with one database thread, a read
 /// queued behind a write that is stuck on that lock answers 503 once it has waited longer than
 /// `db_timeout`, instead of hanging; the write lands when the lock is let go, and the server

@@ -41,7 +41,7 @@ impl AppState {
     pub async fn read<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+        F: FnMut(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
         let db = self.db.clone();
         on_db_thread(self.db.wait_limit(), move || db.read(work).map_err(ApiError::from)).await

@@ -125,7 +125,7 @@ pub async fn page_of(
         .read(move |conn| {
             // Read before the data: a write landing in between then only makes the date older.
             let changed = newsdesk_persistence::audit::last_change(conn)?;
-            let listed = load(conn, &filter, sort, limit, page, position)?;
+            let listed = load(conn, &filter, sort, limit, page, position.clone())?;
             let snippets = match &filter.q {
                 Some(q) => view::snippets(conn, q, &listed.rows)?,
                 None => Default::default(),
