@@ -80,12 +80,13 @@ async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
     .await;
     let path = app.database_url().trim_start_matches("sqlite://").to_owned();
     let mut outside = diesel::SqliteConnection::establish(&path).expect("open the test database");
-    outside.batch_execute("BEGIN IMMEDIATE").expect("take the write lock");
+    // The server's scheduler writes twice a second: wait for it like any other writer.
+    outside.batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE").expect("take the write lock");
     let write =
         app.send(Method::POST, "/v1/admin/tags", Some(&app.admin), Some(serde_json::json!({"name": "Queued"})), &[]);
     let read = async {
         // Behind the write on the one thread, whose SQLite wait (5 s) outlasts db_timeout.
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
         let read = app.get("/v1/tags?limit=3").await;
         outside.batch_execute("COMMIT").expect("let the write lock go");
         read
@@ -96,4 +97,33 @@ async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
     write.expect(201);
     let tags = app.get("/v1/tags?limit=3").await.expect(200);
     assert!(tags.body["data"].as_array().unwrap().iter().any(|t| t["name"] == "Queued"), "{}", tags.body);
+}
+
+/// SQLite: writes waiting for the one writer hold no database thread, so while another process
+/// holds the write lock and writes queue up, reads are still answered; the writes all land once
+/// the lock is let go.
+#[actix_web::test]
+async fn queued_writes_leave_threads_to_the_reads() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.db_threads = Some(2)).await;
+    let path = app.database_url().trim_start_matches("sqlite://").to_owned();
+    let mut outside = diesel::SqliteConnection::establish(&path).expect("open the test database");
+    outside.batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE").expect("take the write lock");
+    let names = ["Queued one", "Queued two", "Queued three"];
+    let writes = futures::future::join_all(
+        names.iter().map(|name| app.post("/v1/admin/tags", &app.admin, serde_json::json!({ "name": name }))),
+    );
+    let read = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+        // Two writes on the two threads would leave this read queued past db_timeout (1 s).
+        let read = app.get("/v1/articles?limit=2").await;
+        outside.batch_execute("COMMIT").expect("let the write lock go");
+        read
+    };
+    let (writes, read) = tokio::join!(writes, read);
+    read.expect(200);
+    for write in writes {
+        write.expect(201);
+    }
 }

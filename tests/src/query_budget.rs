@@ -69,8 +69,9 @@ async fn statements(app: &TestApp, path: &str) -> u64 {
 }
 
 /// The budget of each endpoint (the statements it runs today, counted on both backends), and
-/// its path for a page size. Lower a budget when an endpoint gets cheaper. PostgreSQL runs one
-/// more than SQLite: the pool checks a connection (`SELECT 1`) as it hands it out.
+/// its path for a page size. Lower a budget when an endpoint gets cheaper. The same on both
+/// backends: PostgreSQL's pool checks a connection (`SELECT 1`) only when it has not answered
+/// for 2 s, and of three quick requests at least two skip it.
 fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
     let paged = |path: &str, limit: usize| {
         let sep = if path.contains('?') { '&' } else { '?' };
@@ -79,22 +80,22 @@ fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
     let mut list = Vec::new();
     for limit in [1, 8, 20] {
         list.extend([
-            ("list with every include", 9, paged("/v1/articles?include=authors,tags,source,section,related", limit)),
-            ("search", 7, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
-            ("deep cursor page", 6, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
-            ("related", 7, paged("/v1/articles/harbour-report-5/related", limit)),
-            ("most viewed", 4, paged("/v1/articles/most-viewed?window=all", limit)),
-            ("tags", 5, paged("/v1/tags", limit)),
-            ("authors", 5, paged("/v1/authors", limit)),
+            ("list with every include", 8, paged("/v1/articles?include=authors,tags,source,section,related", limit)),
+            ("search", 6, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
+            ("deep cursor page", 5, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
+            ("related", 6, paged("/v1/articles/harbour-report-5/related", limit)),
+            ("most viewed", 3, paged("/v1/articles/most-viewed?window=all", limit)),
+            ("tags", 4, paged("/v1/tags", limit)),
+            ("authors", 4, paged("/v1/authors", limit)),
         ]);
     }
     list.extend([
-        ("article by slug", 8, "/v1/articles/harbour-report-7".to_owned()),
-        ("tag by slug", 4, "/v1/tags/tides".to_owned()),
-        ("rss feed", 7, "/v1/feed.rss".to_owned()),
-        ("atom feed", 7, "/v1/feed.atom".to_owned()),
-        ("json feed", 7, "/v1/feed.json".to_owned()),
-        ("sitemap", 4, "/sitemap.xml".to_owned()),
+        ("article by slug", 7, "/v1/articles/harbour-report-7".to_owned()),
+        ("tag by slug", 3, "/v1/tags/tides".to_owned()),
+        ("rss feed", 6, "/v1/feed.rss".to_owned()),
+        ("atom feed", 6, "/v1/feed.atom".to_owned()),
+        ("json feed", 6, "/v1/feed.json".to_owned()),
+        ("sitemap", 3, "/sitemap.xml".to_owned()),
     ]);
     list
 }

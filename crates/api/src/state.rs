@@ -34,6 +34,8 @@ pub struct AppState {
     pub webhooks: crate::webhooks::Settings,
     /// This server's Prometheus metrics (see `crate::metrics` for what reports into them).
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// On SQLite, the one writer's turn (see `write`).
+    pub writer_turn: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl AppState {
@@ -55,10 +57,23 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
     {
+        // SQLite's writes take turns here, holding no database thread: a queue of writes (or
+        // another process holding the lock) never leaves the reads without threads. The turn
+        // passes on once this write holds the lock, so the next one is ready on a thread.
+        let turn = match &self.writer_turn {
+            Some(turn) => match tokio::time::timeout(self.db.wait_limit(), turn.clone().acquire_owned()).await {
+                Ok(Ok(permit)) => Some(permit),
+                _ => return Err(StoreError::Unavailable("no turn to write came in time".into()).into()),
+            },
+            None => None,
+        };
         let (db, cache) = (self.db.clone(), self.cache.clone());
         let (result, changed) = on_db_thread(self.db.wait_limit(), move || {
             Ok(changes::with_origin(&cache, || {
-                let result = write_blocking(&db, work);
+                let result = write_blocking(&db, move |conn| {
+                    drop(turn);
+                    work(conn)
+                });
                 (result, changes::take())
             }))
         })

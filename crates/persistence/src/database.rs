@@ -136,9 +136,9 @@ impl std::ops::DerefMut for Checked {
 }
 
 /// A connection back in the pool within this long of its last answer is handed out again
-/// without a `SELECT 1`: under load that check was one statement in eight. A server restart
-/// inside the window costs the requests on such connections a 503 each, as it always cost the
-/// requests in flight, and those connections are then replaced.
+/// without a `SELECT 1`: under load that check was one statement in eight. Work that then finds
+/// it closed by the database (a restart, a failover inside the window) runs again on another
+/// connection, and the closed one is dropped (see `Database::read` and `Database::write`).
 const RECENTLY_ANSWERED: Duration = Duration::from_secs(2);
 
 impl ManageConnection for Manager {
@@ -160,10 +160,13 @@ impl ManageConnection for Manager {
         Ok(())
     }
 
-    /// On its way back to the pool: a lost connection is closed, a live one dated.
+    /// On its way back to the pool: a lost connection is closed, and so is one left inside a
+    /// transaction (work that panicked, a failed rollback); a live one is dated.
     fn has_broken(&self, checked: &mut Checked) -> bool {
         checked.answered = Instant::now();
         checked.lost
+            || std::thread::panicking()
+            || <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(&mut checked.conn)
     }
 }
 

@@ -60,18 +60,18 @@ impl TestDatabase {
 }
 
 impl TestDatabase {
-    /// Drops a PostgreSQL database at once, closing every connection to it.
     /// Ends every other session on this PostgreSQL database, as a failover or a restart does.
     pub fn cut_connections(&self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
             let mut conn = PgConnection::establish(admin_url).expect("PostgreSQL is reachable");
             conn.batch_execute(&format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
             ))
             .expect("end the sessions");
         }
     }
 
+    /// Drops a PostgreSQL database at once, closing every connection to it.
     pub fn drop_now(&self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
             if let Ok(mut conn) = PgConnection::establish(admin_url) {

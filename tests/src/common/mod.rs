@@ -310,12 +310,12 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Drops the PostgreSQL database under the running server, as an outage would.
     /// PostgreSQL ends this server's sessions, as a failover or a restart does.
     pub fn cut_connections(&self) {
         self._database.cut_connections();
     }
 
+    /// Drops the PostgreSQL database under the running server, as an outage would.
     pub fn lose_database(&self) {
         self._database.drop_now();
     }
