@@ -68,20 +68,22 @@ impl AppState {
             None => None,
         };
         let (db, cache) = (self.db.clone(), self.cache.clone());
-        let (result, changed) = on_db_thread(self.db.wait_limit(), move || {
-            Ok(changes::with_origin(&cache, || {
+        on_db_thread(self.db.wait_limit(), move || {
+            changes::with_origin(&cache, || {
                 let result = write_blocking(&db, move |conn| {
                     drop(turn);
                     work(conn)
                 });
-                (result, changes::take())
-            }))
+                // On this thread, right after the commit: a reader that already sees the write
+                // (its article page, uncached) must not then get a list cached from before it,
+                // as it could while this result travelled back to an async worker.
+                if result.is_ok() {
+                    cache.invalidate(&changes::take());
+                }
+                result
+            })
         })
-        .await?;
-        if result.is_ok() {
-            self.cache.invalidate(&changed);
-        }
-        result
+        .await
     }
 }
 
