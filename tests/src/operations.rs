@@ -92,8 +92,11 @@ async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
         read
     };
     let (write, read) = tokio::join!(write, read);
+    // Overload, not an outage: its own problem type, and a short `Retry-After`.
+    assert_eq!(read.header("retry-after"), Some("1"), "{}", read.text);
     let problem = read.expect_problem(503);
-    assert!(problem["detail"].as_str().unwrap().contains("database"), "{problem}");
+    assert_eq!(problem["type"], "urn:newsdesk:problem:service-busy", "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("too busy"), "{problem}");
     write.expect(201);
     let tags = app.get("/v1/tags?limit=3").await.expect(200);
     assert!(tags.body["data"].as_array().unwrap().iter().any(|t| t["name"] == "Queued"), "{}", tags.body);

@@ -61,6 +61,9 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("service unavailable")]
     Unavailable(String),
+    /// Every database thread stayed busy for the wait limit: overload, not an outage.
+    #[error("service busy")]
+    Busy(String),
     /// Anything unexpected. The cause is logged; the client sees only that it happened.
     #[error("internal error")]
     Internal(String),
@@ -90,6 +93,7 @@ impl ApiError {
             Self::PreconditionRequired => "precondition-required",
             Self::TooManyRequests { .. } => "too-many-requests",
             Self::Unavailable(_) => "service-unavailable",
+            Self::Busy(_) => "service-busy",
             Self::Internal(_) => "internal-error",
         }
     }
@@ -113,6 +117,7 @@ impl ApiError {
             }
             Self::TooManyRequests { retry_after } => format!("too many attempts; retry in {retry_after} s"),
             Self::Unavailable(_) => "the database cannot be reached right now; retry shortly".into(),
+            Self::Busy(_) => "the server is too busy to start this request now; retry shortly".into(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
             Self::BadRequest(m)
             | Self::Unauthorized(m)
@@ -164,7 +169,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -173,6 +178,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(cause) => tracing::error!(%cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            Self::Busy(cause) => tracing::warn!(%cause, "too busy: request shed"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -180,8 +186,10 @@ impl ResponseError for ApiError {
         if matches!(self, Self::Unauthorized(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"newsdesk\""));
         }
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            Self::Unavailable(_) => _ = response.insert_header((header::RETRY_AFTER, "5")),
+            Self::Busy(_) => _ = response.insert_header((header::RETRY_AFTER, "1")),
+            _ => {}
         }
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));

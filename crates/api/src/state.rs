@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::web;
 
-use newsdesk_persistence::{Database, DbConn, StoreError, StoreResult};
+use newsdesk_persistence::{Database, DbConn, StoreResult};
 
 use crate::auth::tokens::TokenKeys;
 use crate::cache::changes;
@@ -63,7 +63,7 @@ impl AppState {
         let turn = match &self.writer_turn {
             Some(turn) => match tokio::time::timeout(self.db.wait_limit(), turn.clone().acquire_owned()).await {
                 Ok(Ok(permit)) => Some(permit),
-                _ => return Err(StoreError::Unavailable("no turn to write came in time".into()).into()),
+                _ => return Err(ApiError::Busy("no turn to write came in time".into())),
             },
             None => None,
         };
@@ -109,7 +109,7 @@ async fn on_db_thread<T: Send + 'static>(
         Ok(done) => done,
         Err(_) if state.compare_exchange(QUEUED, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() => {
             let waited = wait_limit.as_millis();
-            return Err(StoreError::Unavailable(format!("no database thread was free within {waited} ms")).into());
+            return Err(ApiError::Busy(format!("no database thread was free within {waited} ms")));
         }
         Err(_) => job.await,
     };
