@@ -65,6 +65,18 @@ async fn requests_survive_the_database_ending_its_sessions() {
     }
 }
 
+/// Another process's connection to this SQLite app's database, holding the write lock until
+/// the test sends `COMMIT`.
+fn hold_write_lock(app: &TestApp) -> diesel::SqliteConnection {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let path = app.database_url().trim_start_matches("sqlite://");
+    let mut outside = diesel::SqliteConnection::establish(path).expect("open the test database");
+    // The server's scheduler writes twice a second: wait for it like any other writer.
+    outside.batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE").expect("take the write lock");
+    outside
+}
+
 /// SQLite, where a test can hold the write lock from outside: with one database thread, a read
 /// queued behind a write that is stuck on that lock answers 503 once it has waited longer than
 /// `db_timeout`, instead of hanging; the write lands when the lock is let go, and the server
@@ -72,16 +84,12 @@ async fn requests_survive_the_database_ending_its_sessions() {
 #[actix_web::test]
 async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
     let app = TestApp::spawn_with(Backend::Sqlite, |config| {
         config.db_threads = Some(1);
         config.db_timeout = 1;
     })
     .await;
-    let path = app.database_url().trim_start_matches("sqlite://").to_owned();
-    let mut outside = diesel::SqliteConnection::establish(&path).expect("open the test database");
-    // The server's scheduler writes twice a second: wait for it like any other writer.
-    outside.batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE").expect("take the write lock");
+    let mut outside = hold_write_lock(&app);
     let write =
         app.send(Method::POST, "/v1/admin/tags", Some(&app.admin), Some(serde_json::json!({"name": "Queued"})), &[]);
     let read = async {
@@ -108,11 +116,8 @@ async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
 #[actix_web::test]
 async fn queued_writes_leave_threads_to_the_reads() {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
     let app = TestApp::spawn_with(Backend::Sqlite, |config| config.db_threads = Some(2)).await;
-    let path = app.database_url().trim_start_matches("sqlite://").to_owned();
-    let mut outside = diesel::SqliteConnection::establish(&path).expect("open the test database");
-    outside.batch_execute("PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE").expect("take the write lock");
+    let mut outside = hold_write_lock(&app);
     let names = ["Queued one", "Queued two", "Queued three"];
     let writes = futures::future::join_all(
         names.iter().map(|name| app.post("/v1/admin/tags", &app.admin, serde_json::json!({ "name": name }))),

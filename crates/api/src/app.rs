@@ -130,7 +130,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
     let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
     crate::cache::changes::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
-    let db_backend = db.backend();
+    let one_writer = db.has_one_writer();
     let state = web::Data::new(AppState {
         cache,
         public_url,
@@ -141,8 +141,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
         views: Default::default(),
         metrics: metrics.clone(),
-        writer_turn: (db_backend == newsdesk_persistence::Backend::Sqlite)
-            .then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
+        writer_turn: one_writer.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
         webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
         public_cache_control: format!(

@@ -65,7 +65,7 @@ pub struct Config {
     pub response_cache_mb: u64,
     /// How many of the newest matches a search ranks or sorts (and pages through). At most
     /// 10,000: SQLite binds a window's ids one by one, and allows 32,766 at most.
-    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 1000,
+    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = newsdesk_persistence::search::SearchWindow::DEFAULT,
           value_parser = clap::value_parser!(i64).range(1..=10_000))]
     pub search_window: i64,
     /// Wait before the first webhook retry, in milliseconds; each further retry waits about

@@ -322,6 +322,11 @@ impl Database {
         result
     }
 
+    /// Whether writes take turns in this process (SQLite: one writer at a time).
+    pub fn has_one_writer(&self) -> bool {
+        self.write_lock.is_some()
+    }
+
     /// How long a request may wait for a connection before it gives up.
     pub fn wait_limit(&self) -> Duration {
         self.pool.connection_timeout()

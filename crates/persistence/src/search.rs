@@ -12,9 +12,14 @@ use crate::{Db, DbConn, StoreResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchWindow(pub i64);
 
+impl SearchWindow {
+    /// The window when the server is not told otherwise (`NEWSDESK_SEARCH_WINDOW`).
+    pub const DEFAULT: i64 = 1000;
+}
+
 impl Default for SearchWindow {
     fn default() -> Self {
-        Self(1000)
+        Self(Self::DEFAULT)
     }
 }
 
