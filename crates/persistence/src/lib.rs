@@ -12,6 +12,7 @@ pub mod backup;
 pub mod database;
 pub mod error;
 pub mod exchange;
+mod fixed_sql;
 pub mod notify;
 pub mod schema;
 pub mod search;

@@ -40,8 +40,8 @@ pub fn add(conn: &mut DbConn, batch: &[(String, NaiveDateTime, i64)]) -> StoreRe
 }
 
 /// `SUM` of a BIGINT is NUMERIC on PostgreSQL; cast it back so both backends return a BigInt.
-fn total_views() -> diesel::expression::SqlLiteral<BigInt> {
-    diesel::dsl::sql::<BigInt>("CAST(SUM(article_views.views) AS BIGINT)")
+fn total_views() -> crate::fixed_sql::FixedSql<BigInt> {
+    crate::fixed_sql::fixed_sql("CAST(SUM(article_views.views) AS BIGINT)")
 }
 
 /// Published articles ranked by views since `since` (all time when `None`), optionally in one
@@ -78,7 +78,7 @@ pub fn most_viewed(
     let ranked: Vec<(String, i64)> = ranked.load(conn)?;
     let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
     let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
-        .filter(articles::id.eq_any(&ids))
+        .filter(crate::any_of::any_of(articles::id, &ids))
         .load::<ArticleRow>(conn)?
         .into_iter()
         .map(|r| (r.id.clone(), r))
