@@ -7,9 +7,12 @@ use crate::fixed_sql::{fixed_sql, Beyond};
 use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
+mod related;
 pub mod relations;
 pub mod revisions;
 pub mod slugs;
+
+pub use related::related_by_tags;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ArticleRow {
@@ -550,92 +553,6 @@ pub fn existing_ids(conn: &mut DbConn, ids: &[String]) -> StoreResult<Vec<String
         return Ok(Vec::new());
     }
     Ok(articles::table.filter(articles::id.eq_any(ids)).select(articles::id).load(conn)?)
-}
-
-/// How many of the newest published articles of each tag "related" considers. Reading all of a
-/// tag's articles would grow with the archive. An article counts the tags in whose window it
-/// is, so the ranking is exact while a tag has at most this many published articles.
-const RELATED_CANDIDATES_PER_TAG: i64 = 200;
-
-#[derive(QueryableByName)]
-struct RelatedCandidate {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    article_id: String,
-}
-
-/// Published articles sharing the most tags with `article_id`, newest first among equals,
-/// leaving out `exclude`: three statements. Candidates are the newest
-/// [`RELATED_CANDIDATES_PER_TAG`] published articles of each of its tags, read from the
-/// `article_tags_tag_published` index, so the cost does not grow with the archive. The rows
-/// come without their bodies (empty strings): they are shown as cards.
-pub fn related_by_tags(
-    conn: &mut DbConn,
-    article_id: &str,
-    exclude: &[String],
-    limit: i64,
-) -> StoreResult<Vec<ArticleRow>> {
-    use crate::schema::article_tags;
-    use diesel::sql_types::{Array, BigInt, Text};
-    if limit <= 0 {
-        return Ok(Vec::new());
-    }
-    let own_tags: Vec<String> =
-        article_tags::table.filter(article_tags::article_id.eq(article_id)).select(article_tags::tag_id).load(conn)?;
-    if own_tags.is_empty() {
-        return Ok(Vec::new());
-    }
-    // The window per tag needs a correlated LIMIT, which diesel's DSL cannot write: one
-    // statement per backend (a LATERAL join on PostgreSQL, a correlated IN on SQLite).
-    let ranked: Vec<RelatedCandidate> = match conn {
-        DbConn::Sqlite(c) => {
-            let tags = serde_json::to_string(&own_tags).unwrap_or_else(|_| "[]".to_owned());
-            let excluded = serde_json::to_string(exclude).unwrap_or_else(|_| "[]".to_owned());
-            diesel::sql_query(
-                "SELECT w.article_id AS article_id FROM json_each(?) AS own \
-                 JOIN article_tags w ON w.rowid IN ( \
-                     SELECT t.rowid FROM article_tags t \
-                     WHERE t.tag_id = own.value AND t.published_at IS NOT NULL \
-                     ORDER BY t.published_at DESC LIMIT ?) \
-                 WHERE w.article_id <> ? AND w.article_id NOT IN (SELECT value FROM json_each(?)) \
-                 GROUP BY w.article_id \
-                 ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC \
-                 LIMIT ?",
-            )
-            .bind::<Text, _>(&tags)
-            .bind::<BigInt, _>(RELATED_CANDIDATES_PER_TAG)
-            .bind::<Text, _>(article_id)
-            .bind::<Text, _>(&excluded)
-            .bind::<BigInt, _>(limit)
-            .load(c)?
-        }
-        DbConn::Postgres(c) => diesel::sql_query(
-            "SELECT w.article_id FROM unnest($1::text[]) AS own(tag_id) \
-             CROSS JOIN LATERAL ( \
-                 SELECT t.article_id, t.published_at FROM article_tags t \
-                 WHERE t.tag_id = own.tag_id AND t.published_at IS NOT NULL \
-                 ORDER BY t.published_at DESC LIMIT $2) AS w \
-             WHERE w.article_id <> $3 AND NOT (w.article_id = ANY($4)) \
-             GROUP BY w.article_id \
-             ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC \
-             LIMIT $5",
-        )
-        .bind::<Array<Text>, _>(&own_tags)
-        .bind::<BigInt, _>(RELATED_CANDIDATES_PER_TAG)
-        .bind::<Text, _>(article_id)
-        .bind::<Array<Text>, _>(exclude)
-        .bind::<BigInt, _>(limit)
-        .load(c)?,
-    };
-    let ids: Vec<String> = ranked.into_iter().map(|r| r.article_id).collect();
-    // Shown as cards: the bodies, most of a row's bytes, stay unread.
-    let cards = ArticleFilter { without_bodies: true, ..ArticleFilter::default() };
-    let mut rows: std::collections::HashMap<String, ArticleRow> = columns(articles::table.into_boxed(), &cards)
-        .filter(articles::id.eq_any(&ids))
-        .load::<ArticleRow>(conn)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }
 
 #[cfg(test)]
