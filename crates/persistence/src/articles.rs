@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::fixed_sql::{fixed_sql, Beyond};
 use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
+use crate::stored_time::{MaybeStoredTime, StoredTime};
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
 mod related;
@@ -35,11 +36,15 @@ pub struct ArticleRow {
     pub word_count: i32,
     pub reading_time_minutes: i32,
     pub created_by: Option<String>,
+    #[diesel(deserialize_as = MaybeStoredTime)]
     pub published_at: Option<NaiveDateTime>,
     pub version: i64,
+    #[diesel(deserialize_as = StoredTime)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = StoredTime)]
     pub updated_at: NaiveDateTime,
     /// Set while the article is in the trash.
+    #[diesel(deserialize_as = MaybeStoredTime)]
     pub trashed_at: Option<NaiveDateTime>,
 }
 

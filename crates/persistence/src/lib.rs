@@ -19,6 +19,7 @@ pub mod search;
 pub mod sections;
 pub mod sources;
 pub mod stats;
+mod stored_time;
 pub mod tags;
 mod term;
 pub mod tokens;

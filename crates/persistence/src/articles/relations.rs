@@ -25,6 +25,7 @@ pub struct ArticleCardRow {
     pub title: String,
     pub summary: Option<String>,
     pub status: String,
+    #[diesel(deserialize_as = crate::stored_time::MaybeStoredTime)]
     pub published_at: Option<NaiveDateTime>,
     pub featured_image_url: Option<String>,
 }
