@@ -85,7 +85,8 @@ macro_rules! one_or_any_of {
     ($column:expr, $ids:expr, |$filter:ident| $query:expr) => {
         match $ids {
             [only] => {
-                let $filter = $column.eq(only);
+                // Owned, so the filter also fits a boxed query, which outlives the ids.
+                let $filter = $column.eq(only.clone());
                 $query
             }
             many => {

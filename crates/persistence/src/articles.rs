@@ -3,16 +3,18 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::fixed_sql::{fixed_sql, Beyond};
+use crate::fixed_sql::fixed_sql;
 use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
+mod keyset;
 mod related;
 pub mod relations;
 pub mod revisions;
 pub mod slugs;
 
+use keyset::Beyond;
 pub use related::related_by_tags;
 
 #[derive(Debug, Clone, Queryable)]
@@ -223,7 +225,9 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
     };
     let mut query = article_totals::table.filter(article_totals::trashed.eq(*trashed)).into_boxed::<Db>();
     if let Some(statuses) = statuses {
-        query = query.filter(crate::any_of::any_of(article_totals::status, statuses));
+        query = crate::any_of::one_or_any_of!(article_totals::status, statuses.as_slice(), |by_status| {
+            query.filter(by_status)
+        });
     }
     Ok(query.select(article_totals::n).load::<i64>(conn)?.into_iter().sum())
 }
@@ -423,8 +427,8 @@ fn keyset_query(conn: &DbConn, filter: &ArticleFilter, sort: ArticleSort, from: 
     match from {
         Some(from) => {
             let (key, descending) = sort.key_sql();
-            let cmp = if descending != from.backwards { "<" } else { ">" };
-            query.filter(Beyond { key, cmp, value: from.key.clone(), id: from.id.clone() })
+            let below = descending != from.backwards;
+            query.filter(Beyond { key, below, value: from.key.clone(), id: from.id.clone() })
         }
         None => query,
     }

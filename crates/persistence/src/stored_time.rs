@@ -3,8 +3,7 @@
 //! SQLite keeps a timestamp as text, and diesel parses it with chrono's `parse_from_str`, which
 //! interprets its format string anew for each value: 5% of an uncached list page and 4% of an
 //! article. Newsdesk writes every timestamp as `YYYY-MM-DD HH:MM:SS[.ffffff]` (diesel's own
-//! format), which [`parse`] reads directly; any other text goes through diesel's formats as
-//! before. PostgreSQL sends timestamps as binary and is read as before.
+//! format), which [`parse`] reads directly; any other value is read by diesel, as before. PostgreSQL sends timestamps as binary and is read as before.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::deserialize::{self, FromSql};
@@ -59,40 +58,12 @@ fn parse(text: &str) -> Option<NaiveDateTime> {
 
 impl FromSql<Timestamp, Sqlite> for StoredTime {
     fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-        let text = value.read_text();
-        match parse(text) {
-            Some(time) => Ok(Self(time)),
-            None => diesel_formats(text).map(Self),
+        if let Some(time) = parse(value.read_text()) {
+            return Ok(Self(time));
         }
+        // Anything else (another text form, a Julian day number) is read as diesel reads it.
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value).map(Self)
     }
-}
-
-/// The formats diesel reads a SQLite timestamp in, for text Newsdesk did not write itself.
-fn diesel_formats(text: &str) -> deserialize::Result<NaiveDateTime> {
-    const FORMATS: [&str; 18] = [
-        "%F %T%.f",
-        "%F %T%.f%:z",
-        "%F %T",
-        "%F %T%:z",
-        "%F %R",
-        "%F %RZ",
-        "%F %R%:z",
-        "%F %TZ",
-        "%F %T%.fZ",
-        "%FT%R",
-        "%FT%RZ",
-        "%FT%R%:z",
-        "%FT%T",
-        "%FT%TZ",
-        "%FT%T%:z",
-        "%FT%T%.f",
-        "%FT%T%.fZ",
-        "%FT%T%.f%:z",
-    ];
-    FORMATS
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .ok_or_else(|| format!("invalid timestamp {text:?}").into())
 }
 
 impl FromSql<Timestamp, Pg> for StoredTime {
@@ -122,19 +93,37 @@ impl FromSql<Nullable<Timestamp>, Db> for MaybeStoredTime {
 
 #[cfg(test)]
 mod tests {
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use diesel::sqlite::SqliteConnection;
+
     use super::*;
 
+    /// Reads the SQLite expression `value` as a timestamp both ways: through diesel and fast.
+    fn both(conn: &mut SqliteConnection, value: &str) -> (NaiveDateTime, NaiveDateTime) {
+        let diesel: NaiveDateTime = diesel::select(sql::<Timestamp>(value)).get_result(conn).expect("diesel reads it");
+        let fast: StoredTime = diesel::select(sql::<Timestamp>(value)).get_result(conn).expect("read fast");
+        (diesel, fast.0)
+    }
+
     #[test]
-    fn reads_what_diesel_writes_and_rejects_the_rest() {
-        for text in [
-            "2026-11-29 18:27:45",
-            "2026-11-29 18:27:45.5",
-            "2026-11-29 18:27:45.123456",
-            "2024-02-29 00:00:00.000000001",
-        ] {
-            let expected = NaiveDateTime::parse_from_str(text, "%F %T%.f").expect("valid");
-            assert_eq!(parse(text), Some(expected), "{text}");
+    fn reads_every_timestamp_as_diesel_does() {
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        let written =
+            ["2026-11-29 18:27:45", "2026-11-29 18:27:45.5", "2026-11-29 18:27:45.123", "2026-11-29 18:27:45.123456"];
+        let others = ["2026-11-29T18:27:45Z", "2026-11-29 18:27:45+01:00", "2026-11-29 18:27", "2460644.5"];
+        for text in written.iter().chain(&others) {
+            let (diesel, fast) = both(&mut conn, &format!("'{text}'"));
+            assert_eq!(fast, diesel, "{text}");
         }
+        let (diesel, fast) = both(&mut conn, "julianday('2026-11-29 18:27:45')");
+        assert_eq!(fast, diesel, "a Julian day number");
+    }
+
+    #[test]
+    fn the_fast_reader_takes_only_what_diesel_writes() {
+        let at = NaiveDateTime::parse_from_str("2024-02-29 23:59:58.000000001", "%F %T%.f").expect("valid");
+        assert_eq!(parse("2024-02-29 23:59:58.000000001"), Some(at));
         for text in [
             "2026-11-29T18:27:45",
             "2026-02-30 10:00:00",
@@ -142,10 +131,10 @@ mod tests {
             "2026-11-29 18:27:4x",
             "2026-11-29 18:27:45+01:00",
             "2026-11-29 18:27:45.1234567890",
+            "2026-12-31 23:59:60",
+            "2026-11-29 18:27:45\u{e9}",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
-        let other = diesel_formats("2026-11-29T18:27:45Z").expect("diesel reads it");
-        assert_eq!(other, NaiveDateTime::parse_from_str("2026-11-29 18:27:45", "%F %T").expect("valid"));
     }
 }

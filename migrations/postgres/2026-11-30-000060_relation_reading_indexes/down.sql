@@ -1,3 +1,3 @@
-DROP INDEX IF EXISTS tags_label;
-DROP INDEX IF EXISTS article_tags_reading;
-DROP INDEX IF EXISTS article_authors_reading;
+DROP INDEX tags_label;
+DROP INDEX article_tags_reading;
+DROP INDEX article_authors_reading;
