@@ -28,8 +28,12 @@ pub struct AnyOf<C> {
 
 /// `column` is one of `ids`.
 pub fn any_of<C>(column: C, ids: &[String]) -> AnyOf<C> {
-    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
-    AnyOf { column, ids: ids.to_vec(), json }
+    AnyOf { column, ids: ids.to_vec(), json: json_list(ids) }
+}
+
+/// `ids` as a JSON array, the one bound value SQLite's `json_each` reads.
+pub fn json_list(ids: &[String]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }
 
 impl<C: Expression<SqlType = Text>> Expression for AnyOf<C> {

@@ -7,7 +7,8 @@ use diesel::sql_types::{Array, BigInt, Text};
 use diesel::sqlite::Sqlite;
 
 use super::{columns, ArticleFilter, ArticleRow};
-use crate::any_of::one_or_any_of;
+use crate::any_of::{any_of, json_list, one_or_any_of, AnyOf};
+use crate::fixed_sql::{fixed_sql, FixedSql};
 use crate::schema::{article_tags, articles};
 use crate::{Db, DbConn, StoreResult};
 
@@ -53,22 +54,20 @@ pub fn related_by_tags(
 struct Ranking {
     own_tags: Vec<String>,
     article_id: String,
-    exclude: Vec<String>,
-    /// The two lists as JSON arrays, read by `json_each` on SQLite.
+    /// Its tags as a JSON array, the rows `json_each` yields on SQLite.
     own_tags_json: String,
-    exclude_json: String,
+    /// Articles left out: `w.article_id` is one of them.
+    excluded: AnyOf<FixedSql<Text>>,
     limit: i64,
 }
 
 impl Ranking {
     fn new(own_tags: Vec<String>, article_id: &str, exclude: &[String], limit: i64) -> Self {
-        let json = |list: &[String]| serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned());
         Self {
-            own_tags_json: json(&own_tags),
-            exclude_json: json(exclude),
+            own_tags_json: json_list(&own_tags),
             own_tags,
             article_id: article_id.to_owned(),
-            exclude: exclude.to_vec(),
+            excluded: any_of(fixed_sql("w.article_id"), exclude),
             limit,
         }
     }
@@ -99,10 +98,10 @@ impl QueryFragment<Sqlite> for Ranking {
         out.push_bind_param::<BigInt, _>(&RELATED_CANDIDATES_PER_TAG)?;
         out.push_sql(") WHERE w.article_id <> ");
         out.push_bind_param::<Text, _>(&self.article_id)?;
-        out.push_sql(" AND w.article_id NOT IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, _>(&self.exclude_json)?;
+        out.push_sql(" AND NOT (");
+        self.excluded.walk_ast(out.reborrow())?;
         out.push_sql(
-            ")) GROUP BY w.article_id \
+            ") GROUP BY w.article_id \
              ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC LIMIT ",
         );
         out.push_bind_param::<BigInt, _>(&self.limit)
@@ -122,10 +121,10 @@ impl QueryFragment<Pg> for Ranking {
         out.push_bind_param::<BigInt, _>(&RELATED_CANDIDATES_PER_TAG)?;
         out.push_sql(") AS w WHERE w.article_id <> ");
         out.push_bind_param::<Text, _>(&self.article_id)?;
-        out.push_sql(" AND NOT (w.article_id = ANY(");
-        out.push_bind_param::<Array<Text>, _>(&self.exclude)?;
+        out.push_sql(" AND NOT (");
+        self.excluded.walk_ast(out.reborrow())?;
         out.push_sql(
-            ")) GROUP BY w.article_id \
+            ") GROUP BY w.article_id \
              ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC LIMIT ",
         );
         out.push_bind_param::<BigInt, _>(&self.limit)
