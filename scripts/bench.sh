@@ -349,7 +349,7 @@ bench_backend() {
   local caches=(on off)
   for cache in "${caches[@]}"; do
     if [ "$cache" = off ] && [ -z "$HAS_CACHE" ]; then
-      for e in "${endpoints[@]}" "view beacons|" "list, alone ($((CONNECTIONS / 2)) conns)|" "list, with beacons ($((CONNECTIONS / 2)) conns)|" "beacons, with list reads ($((CONNECTIONS / 2)) conns)|" "most viewed|" "write mix (create + publish)|"; do
+      for e in "${endpoints[@]}" "list, as a browser asks|" "view beacons|" "list, alone ($((CONNECTIONS / 2)) conns)|" "list, with beacons ($((CONNECTIONS / 2)) conns)|" "beacons, with list reads ($((CONNECTIONS / 2)) conns)|" "most viewed|" "write mix (create + publish)|"; do
         na_row "$backend" off "${e%%|*}" "${e#*|}" "this build has no serve --no-cache"
       done
       continue
@@ -359,6 +359,8 @@ bench_backend() {
     for e in "${endpoints[@]}"; do
       measure "$backend" "$cache" "${e%%|*}" "$SERVER_PID" "$BASE${e#*|}" ""
     done
+    measure "$backend" "$cache" "list, as a browser asks" "$SERVER_PID" "$BASE/v1/articles?$LIST_QUERY" \
+      "Accept-Encoding: gzip, deflate, br" "$ROOT/scripts/bench/browser.lua"
     measure "$backend" "$cache" "view beacons" "$SERVER_PID" "$BASE/" "many slugs and User-Agents, so dedupe hides nothing" \
       "$ROOT/scripts/bench/beacons.lua" "$SLUGS"
     measure_concurrent "$backend" "$cache"

@@ -143,6 +143,62 @@ async fn most_viewed_follows_the_beacons_through_the_cache(app: TestApp) {
     .await;
 }
 
+/// GETs `path` asking for `encoding`; returns the decoded body, the encoding sent and whether
+/// the cache answered.
+async fn fetch_encoded(app: &TestApp, path: &str, encoding: &str) -> (Value, Option<String>, bool) {
+    use std::io::Read;
+    let (hits, _) = app.cache.hits_and_misses();
+    let reply = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", encoding).send().await;
+    let reply = reply.expect("an answer");
+    assert_eq!(reply.status().as_u16(), 200, "{path} with {encoding}");
+    let sent = reply.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let vary = reply.headers().get("vary").and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    // A hit is sent whole, compressed once when stored, so its length is known up front.
+    let length = reply.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let raw = reply.bytes().await.expect("a body").to_vec();
+    let hit = app.cache.hits_and_misses().0 > hits;
+    if hit {
+        assert_eq!(length, Some(raw.len()), "{path} with {encoding}: a cached answer carries its length");
+    }
+    let mut plain = Vec::new();
+    let decoded = match sent.as_deref() {
+        Some("gzip") => flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain),
+        Some("br") => brotli::Decompressor::new(&raw[..], 4096).read_to_end(&mut plain),
+        _ => std::io::Read::read_to_end(&mut &raw[..], &mut plain),
+    };
+    decoded.unwrap_or_else(|e| panic!("{path}: a {sent:?} body that does not decode: {e}"));
+    if sent.is_some() {
+        assert!(vary.contains("accept-encoding"), "{path}: a compressed answer varies by Accept-Encoding");
+    }
+    let body = serde_json::from_slice(&plain).unwrap_or_else(|e| panic!("{path}: not JSON once decoded: {e}"));
+    (body, sent, hit)
+}
+
+async fn compressed_answers_come_from_the_cache_and_follow_writes(app: TestApp) {
+    let (harbour, _) = seed(&app).await;
+    let path = "/v1/articles?include=authors,tags";
+    let (plain, _) = fetch(&app, path).await;
+    for (asked, expected) in
+        [("gzip", Some("gzip")), ("br", Some("br")), ("gzip, deflate, br", Some("br")), ("*", None)]
+    {
+        for _ in 0..2 {
+            let (body, sent, hit) = fetch_encoded(&app, path, asked).await;
+            assert!(hit, "{asked}: served from the cache, compressed there");
+            assert_eq!(sent.as_deref(), expected, "Accept-Encoding: {asked}");
+            assert_eq!(body, plain, "{asked}: the same list as the identity answer");
+        }
+    }
+    app.patch(&format!("/v1/admin/articles/{harbour}"), &app.admin, json!({"title": "Harbour wall reopened"}))
+        .await
+        .expect(200);
+    for asked in ["gzip", "br"] {
+        let (list, _, _) = fetch_encoded(&app, path, asked).await;
+        assert!(titles(&list).contains(&"Harbour wall reopened".to_owned()), "{asked} after an edit: {list}");
+        let (_, _, hit) = fetch_encoded(&app, path, asked).await;
+        assert!(hit, "{asked}: cached again");
+    }
+}
+
 async fn no_cache_answers_every_read_from_the_database(app: TestApp) {
     seed(&app).await;
     for _ in 0..3 {
@@ -157,6 +213,7 @@ on_both_backends!(
     a_repeated_read_is_served_from_memory_until_a_write_changes_it,
     a_write_voids_exactly_the_answers_that_show_what_it_changed,
     most_viewed_follows_the_beacons_through_the_cache,
+    compressed_answers_come_from_the_cache_and_follow_writes,
     an_edit_on_one_server_reaches_the_other_servers_cache_within_a_second,
 );
 

@@ -7,6 +7,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 
+use super::encoded::Coding;
 use super::{CacheTags, Entry};
 use crate::metrics::RoutePattern;
 use crate::respond::{etag_matches, not_modified_since};
@@ -39,7 +40,9 @@ pub async fn response_cache(
         if let Some(route) = &entry.route {
             req.extensions_mut().insert(RoutePattern(route.clone()));
         }
-        let response = from_entry(&entry, req.headers());
+        // `Compress`, outside this middleware, has already refused clients that accept none.
+        let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
+        let response = from_entry(&entry, req.headers(), coding);
         return Ok(req.into_response(response).map_into_right_body());
     }
     // A revalidation that misses is answered by the handler itself and not stored.
@@ -64,8 +67,8 @@ pub async fn response_cache(
     Ok(ServiceResponse::new(req, rebuilt.map_into_boxed_body()).map_into_right_body())
 }
 
-/// The cached response, or 304 when the client's copy is current.
-fn from_entry(entry: &Entry, request: &HeaderMap) -> HttpResponse {
+/// The cached response in `coding`, or 304 when the client's copy is current.
+fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> HttpResponse {
     let etag = entry.header(&header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let unchanged = etag_matches(request, etag)
         || entry
@@ -82,9 +85,14 @@ fn from_entry(entry: &Entry, request: &HeaderMap) -> HttpResponse {
         }
         return response.finish();
     }
-    let mut response = HttpResponse::with_body(StatusCode::OK, entry.body.clone());
+    let mut response = HttpResponse::with_body(StatusCode::OK, entry.encodings.get(&entry.body, coding));
+    let headers = response.headers_mut();
     for (name, value) in entry.headers.iter() {
-        response.headers_mut().append(name.clone(), value.clone());
+        headers.append(name.clone(), value.clone());
+    }
+    if let Some(encoding) = coding.header_value() {
+        headers.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(encoding));
+        headers.append(header::VARY, header::HeaderValue::from_static("accept-encoding"));
     }
     response.map_into_boxed_body()
 }

@@ -6,6 +6,7 @@
 //! that has been acknowledged is never followed by a stale answer, and unrelated entries stay.
 
 pub mod changes;
+mod encoded;
 pub mod middleware;
 
 use std::collections::HashMap;
@@ -90,6 +91,8 @@ pub struct Entry {
     expires: Option<Instant>,
     pub headers: Box<[(HeaderName, HeaderValue)]>,
     pub body: Bytes,
+    /// `body` compressed, for clients that accept it.
+    encodings: encoded::Encodings,
     /// The route pattern that answered, for the metrics of a hit (which skips routing).
     pub route: Option<Arc<str>>,
 }
@@ -129,8 +132,10 @@ impl ResponseCache {
         let entries = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
+                // Half the body again for its compressed forms, made later, which JSON and XML
+                // shrink to well under that.
                 .weigher(|key: &String, entry: &Arc<Entry>| {
-                    u32::try_from(key.len() + entry.body.len() + 256).unwrap_or(u32::MAX)
+                    u32::try_from(key.len() + entry.body.len() * 3 / 2 + 256).unwrap_or(u32::MAX)
                 })
                 .time_to_live(ENTRY_TTL)
                 .build()
@@ -188,7 +193,15 @@ impl ResponseCache {
     ) {
         if let Some(entries) = &self.entries {
             let CacheTags { tags, expires } = tags;
-            let entry = Entry { filled, tags: tags.into(), expires, headers: headers.into(), body, route };
+            let entry = Entry {
+                filled,
+                tags: tags.into(),
+                expires,
+                headers: headers.into(),
+                body,
+                encodings: Default::default(),
+                route,
+            };
             entries.insert(key.to_owned(), Arc::new(entry));
         }
     }
