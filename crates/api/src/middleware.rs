@@ -29,19 +29,13 @@ pub async fn request_context(
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned);
     let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let method = req.method().clone();
-    // Preview links carry a credential in the path; it stays out of the logs.
-    let path = match req.path().strip_prefix("/v1/preview/") {
-        Some(_) => "/v1/preview/<redacted>".to_owned(),
-        None => req.path().to_owned(),
-    };
     {
         use actix_web::HttpMessage;
         req.extensions_mut().insert(RequestId(id.clone()));
     }
     // No id or slug can hold a NUL; answering here keeps it away from the database.
     let started = Instant::now();
-    let mut response = if req.path().to_ascii_lowercase().contains("%00") {
+    let mut response = if req.path().contains("%00") {
         let not_found = HttpResponse::NotFound()
             .content_type(PROBLEM_JSON)
             .json(problem_for_status(actix_web::http::StatusCode::NOT_FOUND, "no such resource"));
@@ -52,8 +46,11 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    // Preview links carry a credential in the path; it stays out of the logs.
+    let path = response.request().path();
+    let path = if path.starts_with("/v1/preview/") { "/v1/preview/<redacted>" } else { path };
     tracing::info!(
-        %method,
+        method = %response.request().method(),
         %path,
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,

@@ -22,6 +22,11 @@ fn is_public(path: &str) -> bool {
         .is_some_and(|rest| !["admin", "auth", "me", "preview"].iter().any(|p| rest.split('/').next() == Some(p)))
 }
 
+/// Entries are kept by path and query, exactly as sent.
+fn key_of(req: &ServiceRequest) -> &str {
+    req.uri().path_and_query().map_or(req.path(), |p| p.as_str())
+}
+
 fn has_conditions(headers: &HeaderMap) -> bool {
     headers.contains_key(header::IF_NONE_MATCH) || headers.contains_key(header::IF_MODIFIED_SINCE)
 }
@@ -35,13 +40,12 @@ pub async fn response_cache(
     else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let key = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
-    if let Some(entry) = state.cache.get(&key) {
+    // `Compress`, outside this middleware, has already refused clients that accept none.
+    let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
+    if let Some(entry) = state.cache.get(key_of(&req)) {
         if let Some(route) = &entry.route {
             req.extensions_mut().insert(RoutePattern(route.clone()));
         }
-        // `Compress`, outside this middleware, has already refused clients that accept none.
-        let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
         let response = from_entry(&entry, req.headers(), coding);
         return Ok(req.into_response(response).map_into_right_body());
     }
@@ -49,6 +53,8 @@ pub async fn response_cache(
     if has_conditions(req.headers()) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
+    // Owned only on a miss: a hit answers from the borrowed path.
+    let key = key_of(&req).to_owned();
     let filled = state.cache.epoch();
     let response = next.call(req).await?;
     let tags = response.request().extensions_mut().remove::<CacheTags>();
@@ -61,10 +67,16 @@ pub async fn response_cache(
     let body =
         actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let headers = head.headers().iter().map(|(n, v)| (n.clone(), v.clone())).collect();
-    state.cache.insert(&key, filled, tags, headers, body.clone(), route);
-    let mut rebuilt = HttpResponse::with_body(StatusCode::OK, body);
-    *rebuilt.headers_mut() = head.headers().clone();
-    Ok(ServiceResponse::new(req, rebuilt.map_into_boxed_body()).map_into_right_body())
+    let rebuilt = match state.cache.insert(&key, filled, tags, headers, body.clone(), route) {
+        // Compressed here, once, for this client and every later hit that asks the same.
+        Some(entry) => from_entry(&entry, req.headers(), coding),
+        None => {
+            let mut rebuilt = HttpResponse::with_body(StatusCode::OK, body);
+            *rebuilt.headers_mut() = head.headers().clone();
+            rebuilt.map_into_boxed_body()
+        }
+    };
+    Ok(ServiceResponse::new(req, rebuilt).map_into_right_body())
 }
 
 /// The cached response in `coding`, or 304 when the client's copy is current.

@@ -182,6 +182,7 @@ impl ResponseCache {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
+    /// Stores a response; returns the entry, to answer the request that filled it.
     pub fn insert(
         &self,
         key: &str,
@@ -190,8 +191,9 @@ impl ResponseCache {
         headers: Vec<(HeaderName, HeaderValue)>,
         body: Bytes,
         route: Option<Arc<str>>,
-    ) {
-        if let Some(entries) = &self.entries {
+    ) -> Option<Arc<Entry>> {
+        let entries = self.entries.as_ref()?;
+        {
             let CacheTags { tags, expires } = tags;
             let entry = Entry {
                 filled,
@@ -202,7 +204,9 @@ impl ResponseCache {
                 encodings: Default::default(),
                 route,
             };
-            entries.insert(key.to_owned(), Arc::new(entry));
+            let entry = Arc::new(entry);
+            entries.insert(key.to_owned(), entry.clone());
+            Some(entry)
         }
     }
 
