@@ -46,18 +46,28 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    // Preview links carry a credential in the path; it stays out of the logs.
-    let path = response.request().path();
-    let path = if path.starts_with("/v1/preview/") { "/v1/preview/<redacted>" } else { path };
-    tracing::info!(
-        method = %response.request().method(),
-        %path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        request_id = %id,
-        "request"
-    );
+    if tracing::enabled!(tracing::Level::INFO) {
+        tracing::info!(
+            method = %response.request().method(),
+            path = %logged_path(response.request().path()),
+            status = response.status().as_u16(),
+            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            request_id = %id,
+            "request"
+        );
+    }
     Ok(response)
+}
+
+/// The path as logged. Preview links carry a credential in the path, which stays out of the
+/// logs however it is spelled: the router decodes `/v1/%70review/…` to the preview route too.
+fn logged_path(raw: &str) -> std::borrow::Cow<'_, str> {
+    const PREVIEW: &str = "/v1/preview";
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    if decoded.get(..PREVIEW.len()).is_some_and(|start| start.eq_ignore_ascii_case(PREVIEW)) {
+        return "/v1/preview/<redacted>".into();
+    }
+    raw.into()
 }
 
 /// Gives router and framework errors (404, 405, …) a problem body like every other error.
