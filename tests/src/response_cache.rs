@@ -152,7 +152,9 @@ async fn fetch_encoded(app: &TestApp, path: &str, encoding: &str) -> (Value, Opt
     let reply = reply.expect("an answer");
     assert_eq!(reply.status().as_u16(), 200, "{path} with {encoding}");
     let sent = reply.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let vary = reply.headers().get("vary").and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let vary: Vec<String> =
+        reply.headers().get_all("vary").iter().filter_map(|v| Some(v.to_str().ok()?.to_ascii_lowercase())).collect();
+    let vary = vary.join(",");
     // Sent whole, compressed once when stored, so its length is known up front, hit or miss.
     let length = reply.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     let raw = reply.bytes().await.expect("a body").to_vec();
@@ -165,9 +167,7 @@ async fn fetch_encoded(app: &TestApp, path: &str, encoding: &str) -> (Value, Opt
         _ => std::io::Read::read_to_end(&mut &raw[..], &mut plain),
     };
     decoded.unwrap_or_else(|e| panic!("{path}: a {sent:?} body that does not decode: {e}"));
-    if sent.is_some() {
-        assert!(vary.contains("accept-encoding"), "{path}: a compressed answer varies by Accept-Encoding");
-    }
+    assert!(vary.contains("accept-encoding"), "{path} with {encoding}: an answer varies by Accept-Encoding");
     let body = serde_json::from_slice(&plain).unwrap_or_else(|e| panic!("{path}: not JSON once decoded: {e}"));
     (body, sent, hit)
 }
@@ -195,6 +195,16 @@ async fn compressed_answers_come_from_the_cache_and_follow_writes(app: TestApp) 
         let (_, _, hit) = fetch_encoded(&app, path, asked).await;
         assert!(hit, "{asked}: cached again");
     }
+
+    // A client revalidating its compressed copy gets a 304 from the cache that varies as the 200 did.
+    let etag = app.get(path).await.expect(200).header("etag").expect("an etag").to_owned();
+    let (hits, _) = app.cache.hits_and_misses();
+    let revalidated = app
+        .send(Method::GET, path, None, None, &[("accept-encoding", "br"), ("if-none-match", &etag)])
+        .await
+        .expect(304);
+    assert!(app.cache.hits_and_misses().0 > hits, "answered by the cache");
+    assert_eq!(revalidated.header("vary"), Some("accept-encoding"), "a 304 varies as its 200 does");
 }
 
 async fn no_cache_answers_every_read_from_the_database(app: TestApp) {

@@ -40,13 +40,13 @@ pub async fn response_cache(
     else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    // `Compress`, outside this middleware, has already refused clients that accept none.
+    // A client that accepts neither gzip nor brotli gets identity (see `Coding::preferred`).
     let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
     if let Some(entry) = state.cache.get(key_of(&req)) {
         if let Some(route) = &entry.route {
             req.extensions_mut().insert(RoutePattern(route.clone()));
         }
-        let response = from_entry(&entry, req.headers(), coding);
+        let response = from_entry(&entry, req.headers(), coding).await?;
         return Ok(req.into_response(response).map_into_right_body());
     }
     // A revalidation that misses is answered by the handler itself and not stored.
@@ -67,20 +67,15 @@ pub async fn response_cache(
     let body =
         actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let headers = head.headers().iter().map(|(n, v)| (n.clone(), v.clone())).collect();
-    let rebuilt = match state.cache.insert(&key, filled, tags, headers, body.clone(), route) {
-        // Compressed here, once, for this client and every later hit that asks the same.
-        Some(entry) => from_entry(&entry, req.headers(), coding),
-        None => {
-            let mut rebuilt = HttpResponse::with_body(StatusCode::OK, body);
-            *rebuilt.headers_mut() = head.headers().clone();
-            rebuilt.map_into_boxed_body()
-        }
-    };
-    Ok(ServiceResponse::new(req, rebuilt).map_into_right_body())
+    let entry = state.cache.insert(&key, filled, tags, headers, body, route);
+    // Compressed here, once, for this client and every later hit that asks the same.
+    let response = from_entry(&entry, req.headers(), coding).await?;
+    Ok(ServiceResponse::new(req, response).map_into_right_body())
 }
 
-/// The cached response in `coding`, or 304 when the client's copy is current.
-fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> HttpResponse {
+/// The cached response in `coding`, or 304 when the client's copy is current. Either varies by
+/// `Accept-Encoding`, so shared caches keep one copy per encoding.
+async fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> Result<HttpResponse, actix_web::Error> {
     let etag = entry.header(&header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let unchanged = etag_matches(request, etag)
         || entry
@@ -88,6 +83,7 @@ fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> HttpRespons
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<header::HttpDate>().ok())
             .is_some_and(|at| not_modified_since(request, std::time::SystemTime::from(at).into()));
+    let vary = (header::VARY, header::HeaderValue::from_static("accept-encoding"));
     if unchanged {
         let mut response = HttpResponse::NotModified();
         for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
@@ -95,16 +91,16 @@ fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> HttpRespons
                 response.insert_header((name, value.clone()));
             }
         }
-        return response.finish();
+        return Ok(response.insert_header(vary).finish());
     }
-    let mut response = HttpResponse::with_body(StatusCode::OK, entry.encodings.get(&entry.body, coding));
+    let mut response = HttpResponse::with_body(StatusCode::OK, entry.body_in(coding).await?);
     let headers = response.headers_mut();
     for (name, value) in entry.headers.iter() {
         headers.append(name.clone(), value.clone());
     }
+    headers.append(vary.0, vary.1);
     if let Some(encoding) = coding.header_value() {
         headers.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(encoding));
-        headers.append(header::VARY, header::HeaderValue::from_static("accept-encoding"));
     }
-    response.map_into_boxed_body()
+    Ok(response.map_into_boxed_body())
 }

@@ -9,6 +9,8 @@ pub mod changes;
 mod encoded;
 pub mod middleware;
 
+use encoded::Coding;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -101,6 +103,17 @@ impl Entry {
     pub fn header(&self, name: &HeaderName) -> Option<&HeaderValue> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
+
+    /// The body in `coding`. A form not made yet is compressed on the blocking pool (a sitemap
+    /// can be megabytes), so no async worker waits on it.
+    pub async fn body_in(&self, coding: Coding) -> Result<Bytes, actix_web::error::BlockingError> {
+        if let Some(ready) = self.encodings.ready(&self.body, coding) {
+            return Ok(ready);
+        }
+        let body = self.body.clone();
+        let made = actix_web::web::block(move || encoded::compress(&body, coding)).await?;
+        Ok(self.encodings.keep(coding, made))
+    }
 }
 
 /// Entries older than this are dropped, which also bounds how long invalidation stamps are kept.
@@ -132,8 +145,8 @@ impl ResponseCache {
         let entries = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
-                // Half the body again for its compressed forms, made later, which JSON and XML
-                // shrink to well under that.
+                // Half the body again for its compressed forms, made later at their exact size,
+                // which JSON and XML shrink to well under that.
                 .weigher(|key: &String, entry: &Arc<Entry>| {
                     u32::try_from(key.len() + entry.body.len() * 3 / 2 + 256).unwrap_or(u32::MAX)
                 })
@@ -182,7 +195,8 @@ impl ResponseCache {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
-    /// Stores a response; returns the entry, to answer the request that filled it.
+    /// Stores a response (when the cache is on); returns the entry, to answer the request that
+    /// filled it.
     pub fn insert(
         &self,
         key: &str,
@@ -191,23 +205,21 @@ impl ResponseCache {
         headers: Vec<(HeaderName, HeaderValue)>,
         body: Bytes,
         route: Option<Arc<str>>,
-    ) -> Option<Arc<Entry>> {
-        let entries = self.entries.as_ref()?;
-        {
-            let CacheTags { tags, expires } = tags;
-            let entry = Entry {
-                filled,
-                tags: tags.into(),
-                expires,
-                headers: headers.into(),
-                body,
-                encodings: Default::default(),
-                route,
-            };
-            let entry = Arc::new(entry);
+    ) -> Arc<Entry> {
+        let CacheTags { tags, expires } = tags;
+        let entry = Arc::new(Entry {
+            filled,
+            tags: tags.into(),
+            expires,
+            headers: headers.into(),
+            body,
+            encodings: Default::default(),
+            route,
+        });
+        if let Some(entries) = &self.entries {
             entries.insert(key.to_owned(), entry.clone());
-            Some(entry)
         }
+        entry
     }
 
     /// Voids every entry that shows any of `tags`. Called after the write committed and before
