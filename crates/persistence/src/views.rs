@@ -45,7 +45,8 @@ fn total_views() -> crate::fixed_sql::FixedSql<BigInt> {
 }
 
 /// Published articles ranked by views since `since` (all time when `None`), optionally in one
-/// section or with one tag: two statements whatever the limit.
+/// section or with one tag: two statements whatever the limit. The rows come without their
+/// bodies: they are shown as cards.
 pub fn most_viewed(
     conn: &mut DbConn,
     since: Option<NaiveDateTime>,
@@ -77,11 +78,6 @@ pub fn most_viewed(
     }
     let ranked: Vec<(String, i64)> = ranked.load(conn)?;
     let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
-    let mut rows: std::collections::HashMap<String, ArticleRow> = articles::table
-        .filter(crate::any_of::any_of(articles::id, &ids))
-        .load::<ArticleRow>(conn)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
+    let mut rows = crate::articles::cards_by_id(conn, &ids)?;
     Ok(ranked.into_iter().filter_map(|(id, views)| rows.remove(&id).map(|row| (row, views))).collect())
 }

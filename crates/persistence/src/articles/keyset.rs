@@ -63,6 +63,17 @@ impl Beyond {
     }
 }
 
+impl Beyond {
+    /// `key < value`, `key <= value` (`then` is `"= "`), or `>` and `>=` above the cursor.
+    fn push_key_against_value<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>, then: &'static str) -> QueryResult<()> {
+        out.push_sql(self.key);
+        out.push_sql(" ");
+        out.push_sql(self.cmp());
+        out.push_sql(then);
+        self.push_value(out)
+    }
+}
+
 impl QueryFragment<Sqlite> for Beyond {
     /// `key <= t AND (key < t OR id < i)` (high to low): the bare first half is what SQLite
     /// turns into a range of the list index. Spelled as `key < t OR (key = t AND id < i)`, or
@@ -70,17 +81,9 @@ impl QueryFragment<Sqlite> for Beyond {
     /// statement took 68 ms instead of 0.1 ms in the middle of a million articles.
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         out.push_sql("((");
-        out.push_sql(self.key);
-        out.push_sql(" ");
-        out.push_sql(self.cmp());
-        out.push_sql("= ");
-        self.push_value(&mut out)?;
+        self.push_key_against_value(&mut out, "= ")?;
         out.push_sql(") AND (");
-        out.push_sql(self.key);
-        out.push_sql(" ");
-        out.push_sql(self.cmp());
-        out.push_sql(" ");
-        self.push_value(&mut out)?;
+        self.push_key_against_value(&mut out, " ")?;
         out.push_sql(" OR articles.id ");
         out.push_sql(self.cmp());
         out.push_sql(" ");

@@ -6,10 +6,10 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Text};
 use diesel::sqlite::Sqlite;
 
-use super::{columns, ArticleFilter, ArticleRow};
-use crate::any_of::{any_of, json_list, one_or_any_of, AnyOf};
+use super::{cards_by_id, ArticleRow};
+use crate::any_of::{any_of, json_list, AnyOf};
 use crate::fixed_sql::{fixed_sql, FixedSql};
-use crate::schema::{article_tags, articles};
+use crate::schema::article_tags;
 use crate::{Db, DbConn, StoreResult};
 
 /// How many of the newest published articles of each tag "related" considers. Reading all of a
@@ -37,12 +37,7 @@ pub fn related_by_tags(
         return Ok(Vec::new());
     }
     let ids: Vec<String> = Ranking::new(own_tags, article_id, exclude, limit).load(conn)?;
-    // Shown as cards: the bodies, most of a row's bytes, stay unread.
-    let cards = ArticleFilter { without_bodies: true, ..ArticleFilter::default() };
-    let cards = columns(articles::table.into_boxed(), &cards);
-    let cards = one_or_any_of!(articles::id, ids.as_slice(), |by_id| cards.filter(by_id));
-    let mut rows: std::collections::HashMap<String, ArticleRow> =
-        cards.load::<ArticleRow>(conn)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let mut rows = cards_by_id(conn, &ids)?;
     Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }
 
@@ -73,6 +68,28 @@ impl Ranking {
     }
 }
 
+impl Ranking {
+    /// What both backends share once the candidates are `w`: leave out the article itself and
+    /// `excluded`, and rank by shared tags, then by the newest.
+    fn rank<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text> + diesel::sql_types::HasSqlType<BigInt>,
+        String: diesel::serialize::ToSql<Text, DB>,
+        i64: diesel::serialize::ToSql<BigInt, DB>,
+        AnyOf<FixedSql<Text>>: QueryFragment<DB>,
+    {
+        out.push_sql(" WHERE w.article_id <> ");
+        out.push_bind_param::<Text, _>(&self.article_id)?;
+        out.push_sql(" AND NOT (");
+        self.excluded.walk_ast(out.reborrow())?;
+        out.push_sql(
+            ") GROUP BY w.article_id \
+             ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC LIMIT ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.limit)
+    }
+}
+
 impl Query for Ranking {
     type SqlType = Text;
 }
@@ -96,15 +113,8 @@ impl QueryFragment<Sqlite> for Ranking {
                  ORDER BY t.published_at DESC LIMIT ",
         );
         out.push_bind_param::<BigInt, _>(&RELATED_CANDIDATES_PER_TAG)?;
-        out.push_sql(") WHERE w.article_id <> ");
-        out.push_bind_param::<Text, _>(&self.article_id)?;
-        out.push_sql(" AND NOT (");
-        self.excluded.walk_ast(out.reborrow())?;
-        out.push_sql(
-            ") GROUP BY w.article_id \
-             ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC LIMIT ",
-        );
-        out.push_bind_param::<BigInt, _>(&self.limit)
+        out.push_sql(")");
+        self.rank(out)
     }
 }
 
@@ -119,15 +129,8 @@ impl QueryFragment<Pg> for Ranking {
                  ORDER BY t.published_at DESC LIMIT ",
         );
         out.push_bind_param::<BigInt, _>(&RELATED_CANDIDATES_PER_TAG)?;
-        out.push_sql(") AS w WHERE w.article_id <> ");
-        out.push_bind_param::<Text, _>(&self.article_id)?;
-        out.push_sql(" AND NOT (");
-        self.excluded.walk_ast(out.reborrow())?;
-        out.push_sql(
-            ") GROUP BY w.article_id \
-             ORDER BY COUNT(*) DESC, MAX(w.published_at) DESC, w.article_id DESC LIMIT ",
-        );
-        out.push_bind_param::<BigInt, _>(&self.limit)
+        out.push_sql(") AS w");
+        self.rank(out)
     }
 }
 
