@@ -3,7 +3,8 @@
 //! SQLite keeps a timestamp as text, and diesel parses it with chrono's `parse_from_str`, which
 //! interprets its format string anew for each value: 5% of an uncached list page and 4% of an
 //! article. Newsdesk writes every timestamp as `YYYY-MM-DD HH:MM:SS[.ffffff]` (diesel's own
-//! format), which [`parse`] reads directly; any other value is read by diesel, as before. PostgreSQL sends timestamps as binary and is read as before.
+//! format), which [`parse`] reads directly; any other value is read by diesel, as before.
+//! PostgreSQL sends timestamps as binary and is read as before.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::deserialize::{self, FromSql};
