@@ -99,7 +99,51 @@ async fn a_repeated_get_with_the_etag_is_not_modified(app: TestApp) {
     assert!(again.text.is_empty());
 }
 
+/// Each card carries its own section and source, whichever of the two it has, and an article
+/// page shows both (PostgreSQL reads them for a page in one statement, SQLite in two).
+async fn each_card_shows_its_own_section_and_source(app: TestApp) {
+    app.seed_taxonomy().await;
+    let admin = &app.admin;
+    app.post("/v1/admin/sections", admin, json!({"slug": "opinion", "name": "Opinion"})).await.expect(201);
+    app.post("/v1/admin/sources", admin, json!({"slug": "agency", "name": "Agency Desk"})).await.expect(201);
+    for (title, section, source) in [
+        ("Both labels", Some("news"), Some("wire")),
+        ("Other labels", Some("opinion"), Some("agency")),
+        ("Section only", Some("opinion"), None),
+        ("Source only", None, Some("wire")),
+        ("No labels", None, None),
+    ] {
+        app.published(json!({"title": title, "section": section, "source": source})).await;
+    }
+    let labels = |card: &serde_json::Value| {
+        (card["title"].as_str().unwrap().to_owned(), card["section"]["slug"].clone(), card["source"]["name"].clone())
+    };
+    let list = app.get("/v1/articles?include=section,source&sort=title").await.expect(200);
+    let cards: Vec<_> = list.body["data"].as_array().unwrap().iter().map(labels).collect();
+    assert_eq!(
+        cards,
+        [
+            ("Both labels".to_owned(), json!("news"), json!("Test Wire")),
+            ("No labels".to_owned(), json!(null), json!(null)),
+            ("Other labels".to_owned(), json!("opinion"), json!("Agency Desk")),
+            ("Section only".to_owned(), json!("opinion"), json!(null)),
+            ("Source only".to_owned(), json!(null), json!("Test Wire")),
+        ]
+    );
+    let wire = app.get("/v1/articles?include=source&sort=title&limit=1").await.expect(200);
+    assert_eq!(wire.body["data"][0]["source"]["homepage_url"], "https://example.org/wire");
+    assert!(wire.body["data"][0].get("section").is_none(), "a section only when asked for");
+    let page = app.get("/v1/articles/other-labels").await.expect(200);
+    assert_eq!(
+        (page.body["section"]["name"].clone(), page.body["source"]["slug"].clone()),
+        (json!("Opinion"), json!("agency"))
+    );
+    let bare = app.get("/v1/articles/no-labels").await.expect(200);
+    assert!(bare.body["section"].is_null() && bare.body["source"].is_null());
+}
+
 on_both_backends!(
+    each_card_shows_its_own_section_and_source,
     an_editor_publishes_a_draft_and_the_public_sees_it,
     list_filters_sort_and_page,
     a_repeated_get_with_the_etag_is_not_modified,

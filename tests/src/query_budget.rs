@@ -68,11 +68,13 @@ async fn statements(app: &TestApp, path: &str) -> u64 {
     fewest
 }
 
-/// The budget of each endpoint (the statements it runs today, counted on both backends), and
-/// its path for a page size. Lower a budget when an endpoint gets cheaper. The same on both
-/// backends: PostgreSQL's pool checks a connection (`SELECT 1`) only when it has not answered
-/// for 2 s, and of three quick requests at least two skip it.
-fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
+/// The budget of each endpoint (the statements it runs today, counted on each backend), and
+/// its path for a page size. Lower a budget when an endpoint gets cheaper. PostgreSQL's pool
+/// checks a connection (`SELECT 1`) only when it has not answered for 2 s, and of three quick
+/// requests at least two skip it. PostgreSQL reads a page's section and source labels in one
+/// statement, where SQLite (with no round trip to save) reads them in two.
+fn endpoints(cursor: &str, backend: Backend) -> Vec<(&'static str, u64, String)> {
+    let labels = if matches!(backend, Backend::Postgres) { 1 } else { 2 };
     let paged = |path: &str, limit: usize| {
         let sep = if path.contains('?') { '&' } else { '?' };
         format!("{path}{sep}limit={limit}")
@@ -80,7 +82,11 @@ fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
     let mut list = Vec::new();
     for limit in [1, 8, 20] {
         list.extend([
-            ("list with every include", 8, paged("/v1/articles?include=authors,tags,source,section,related", limit)),
+            (
+                "list with every include",
+                6 + labels,
+                paged("/v1/articles?include=authors,tags,source,section,related", limit),
+            ),
             ("search", 6, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
             ("deep cursor page", 5, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
             ("related", 6, paged("/v1/articles/harbour-report-5/related", limit)),
@@ -90,7 +96,7 @@ fn endpoints(cursor: &str) -> Vec<(&'static str, u64, String)> {
         ]);
     }
     list.extend([
-        ("article by slug", 7, "/v1/articles/harbour-report-7".to_owned()),
+        ("article by slug", 4, "/v1/articles/harbour-report-7".to_owned()),
         ("tag by slug", 3, "/v1/tags/tides".to_owned()),
         ("rss feed", 6, "/v1/feed.rss".to_owned()),
         ("atom feed", 6, "/v1/feed.atom".to_owned()),
@@ -107,7 +113,7 @@ async fn every_public_endpoint_keeps_its_statement_budget(backend: Backend) {
     let cursor = first.body["meta"]["pagination"]["next_cursor"].as_str().expect("a cursor").to_owned();
     let mut seen: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut report = Vec::new();
-    for (name, budget, path) in endpoints(&cursor) {
+    for (name, budget, path) in endpoints(&cursor, backend) {
         let used = statements(&app, &path).await;
         report.push(format!("{name}: {used} (budget {budget}) {path}"));
         assert!(used <= budget, "{name} ran {used} statements, over its budget of {budget}: {path}\n{report:#?}");

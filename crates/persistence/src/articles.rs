@@ -7,6 +7,8 @@ use diesel::prelude::*;
 
 use crate::fixed_sql::fixed_sql;
 use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
+use crate::sections::SectionLabel;
+use crate::sources::SourceLabel;
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
@@ -470,9 +472,35 @@ pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<ArticleRow> {
     Ok(articles::table.find(id).first(conn)?)
 }
 
-/// A published article by its slug; drafts and the rest are "not found".
-pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<ArticleRow> {
-    Ok(articles::table.filter(articles::slug.eq(slug)).filter(articles::status.eq("published")).first(conn)?)
+/// A published article with what its page shows beside it that lives in one row each.
+pub struct PublishedArticle {
+    pub row: ArticleRow,
+    pub section: Option<SectionLabel>,
+    pub source: Option<SourceLabel>,
+    /// When anything last changed (the `Last-Modified` of a public answer).
+    pub last_change: Option<NaiveDateTime>,
+}
+
+/// A published article by its slug (drafts and the rest are "not found"), with its section's
+/// and source's labels and the time of the last change, read in one statement and so from one
+/// snapshot. On PostgreSQL every statement is a round trip that costs the server about as much
+/// as a small lookup itself: an uncached article page went from seven statements to four.
+pub fn find_published_with_labels(conn: &mut DbConn, slug: &str) -> StoreResult<PublishedArticle> {
+    use crate::schema::audit_log;
+    let last_change = audit_log::table.select(diesel::dsl::max(audit_log::at)).single_value();
+    let (row, section, source, last_change) = articles::table
+        .left_join(sections::table.on(articles::section_id.eq(sections::id.nullable())))
+        .left_join(sources::table.on(articles::source_id.eq(sources::id.nullable())))
+        .filter(articles::slug.eq(slug))
+        .filter(articles::status.eq("published"))
+        .select((
+            articles::all_columns,
+            (sections::id, sections::slug, sections::name).nullable(),
+            (sources::id, sources::slug, sources::name, sources::short_name, sources::homepage_url).nullable(),
+            last_change,
+        ))
+        .first::<(ArticleRow, Option<SectionLabel>, Option<SourceLabel>, Option<NaiveDateTime>)>(conn)?;
+    Ok(PublishedArticle { row, section, source, last_change })
 }
 
 /// The id of the published article at `slug` (an index lookup; no body is read).

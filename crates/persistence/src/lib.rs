@@ -13,6 +13,7 @@ pub mod database;
 pub mod error;
 pub mod exchange;
 mod fixed_sql;
+pub mod labels;
 pub mod notify;
 pub mod schema;
 pub mod search;

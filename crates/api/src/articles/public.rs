@@ -92,17 +92,15 @@ pub async fn get(
         Nothing,
     }
     let found = state
-        .read(move |conn| {
-            match (newsdesk_persistence::audit::last_change(conn)?, store::find_published_by_slug(conn, &slug)) {
-                (changed, Ok(row)) => {
-                    let article = view::render_all(conn, vec![row], shape)?.pop();
-                    Ok(article.map_or(Found::Nothing, |a| Found::Article(Box::new(a), changed)))
-                }
-                (_, Err(newsdesk_persistence::StoreError::NotFound)) => {
-                    Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
-                }
-                (_, Err(e)) => Err(e),
+        .read(move |conn| match store::find_published_with_labels(conn, &slug) {
+            Ok(found) => {
+                let article = view::render_labelled(conn, found.row, found.section, found.source, shape)?;
+                Ok(Found::Article(Box::new(article), found.last_change))
             }
+            Err(newsdesk_persistence::StoreError::NotFound) => {
+                Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
+            }
+            Err(e) => Err(e),
         })
         .await?;
     match found {

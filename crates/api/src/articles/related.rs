@@ -70,11 +70,12 @@ pub async fn related(
     let (data, changed) = state
         .read(move |conn| {
             let changed = newsdesk_persistence::audit::last_change(conn)?;
-            let article = store::find_published_by_slug(conn, &slug)?;
+            // Only the id: the row's bodies are most of its bytes, and nothing here shows them.
+            let article_id = store::published_id_by_slug(conn, &slug)?;
             let include = Include { links: true, published_links_only: true, ..Include::default() };
-            let mut picks = relations::load(conn, std::slice::from_ref(&article.id), include)?
+            let mut picks = relations::load(conn, std::slice::from_ref(&article_id), include)?
                 .links
-                .remove(&article.id)
+                .remove(&article_id)
                 .unwrap_or_default();
             picks.truncate(usize::try_from(limit).unwrap_or(0));
             let mut exclude: Vec<String> = picks
@@ -84,9 +85,9 @@ pub async fn related(
                     LoadedLink::External { .. } => None,
                 })
                 .collect();
-            exclude.push(article.id.clone());
+            exclude.push(article_id.clone());
             let room = limit - i64::try_from(picks.len()).unwrap_or(limit);
-            let matches = store::related_by_tags(conn, &article.id, &exclude, room)?;
+            let matches = store::related_by_tags(conn, &article_id, &exclude, room)?;
             let mut items: Vec<RelatedItem> = picks
                 .into_iter()
                 .map(|link| RelatedItem { origin: Origin::Editor, link: view::related_out(link) })

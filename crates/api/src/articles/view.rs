@@ -7,7 +7,7 @@ use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::sections::SectionLabel;
 use newsdesk_persistence::sources::SourceLabel;
-use newsdesk_persistence::{sections, sources, DbConn, StoreResult};
+use newsdesk_persistence::{labels, DbConn, StoreResult};
 
 use super::dto::{ArticleCard, ArticleOut, AuthorRef, BodyOut, FeaturedImage, LabelRef, RelatedOut, SourceRef};
 use crate::time::utc;
@@ -67,16 +67,11 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
         ids.dedup();
         ids
     };
-    let sections = if shape.section {
-        sections::labels(conn, &wanted(|r| &r.section_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
-    } else {
-        HashMap::new()
-    };
-    let sources = if shape.source {
-        sources::labels(conn, &wanted(|r| &r.source_id))?.into_iter().map(|s| (s.id.clone(), s)).collect()
-    } else {
-        HashMap::new()
-    };
+    let section_ids = if shape.section { wanted(|r| &r.section_id) } else { Vec::new() };
+    let source_ids = if shape.source { wanted(|r| &r.source_id) } else { Vec::new() };
+    let (sections, sources) = labels::section_and_source_labels(conn, &section_ids, &source_ids)?;
+    let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
+    let sources = sources.into_iter().map(|s| (s.id.clone(), s)).collect();
     Ok(Loaded { relations, sections, sources })
 }
 
@@ -193,6 +188,21 @@ pub fn render_saved(
     let mut loaded =
         load(conn, std::slice::from_ref(&row), Shape { authors: false, tags: false, related: false, ..shape })?;
     loaded.relations = relations;
+    Ok(render(row, &mut loaded, shape))
+}
+
+/// Renders one article whose section and source labels came with its row, reading only the
+/// relations with many rows (bylines, tags, links).
+pub fn render_labelled(
+    conn: &mut DbConn,
+    row: ArticleRow,
+    section: Option<SectionLabel>,
+    source: Option<SourceLabel>,
+    shape: Shape,
+) -> StoreResult<ArticleOut> {
+    let mut loaded = load(conn, std::slice::from_ref(&row), Shape { section: false, source: false, ..shape })?;
+    loaded.sections.extend(section.map(|s| (s.id.clone(), s)));
+    loaded.sources.extend(source.map(|s| (s.id.clone(), s)));
     Ok(render(row, &mut loaded, shape))
 }
 
