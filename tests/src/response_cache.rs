@@ -217,6 +217,37 @@ async fn no_cache_answers_every_read_from_the_database(app: TestApp) {
     assert_eq!(app.cache.hits_and_misses(), (0, 0), "with --no-cache nothing is looked up");
 }
 
+/// The `Vary` names of a reply, lowercased, however many headers carry them.
+fn vary_names(reply: &crate::common::Reply) -> Vec<String> {
+    let values = reply.headers.get_all("vary").iter().filter_map(|v| v.to_str().ok());
+    values.flat_map(|v| v.split(',')).map(|name| name.trim().to_ascii_lowercase()).collect()
+}
+
+/// Built without the cache, every answer still says it varies by `Accept-Encoding`, once:
+/// compressed or not, public, editorial or an error. A shared cache that kept an identity
+/// answer without it would hand that to every client, and never the compressed one.
+async fn every_answer_varies_by_accept_encoding(app: TestApp) {
+    seed(&app).await;
+    let public = ["/v1/articles/harbour-wall", "/v1/articles?include=authors,tags", "/v1/feed.rss"];
+    for path in public {
+        for asked in [None, Some("identity"), Some("gzip"), Some("br")] {
+            let headers: Vec<(&str, &str)> = asked.map(|a| ("accept-encoding", a)).into_iter().collect();
+            let reply = app.send(Method::GET, path, None, None, &headers).await.expect(200);
+            assert_eq!(vary_names(&reply), ["accept-encoding"], "{path} asking for {asked:?}");
+            let compressed = matches!(asked, Some("gzip" | "br"));
+            assert_eq!(reply.header("content-encoding").is_some(), compressed, "{path} asking for {asked:?}");
+        }
+    }
+    let etag = app.get("/v1/articles/harbour-wall").await.header("etag").expect("an etag").to_owned();
+    let unchanged = app.send(Method::GET, "/v1/articles/harbour-wall", None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!(vary_names(&unchanged.expect(304)), ["accept-encoding"], "a 304 varies as its 200 does");
+    let editorial = app.admin_get("/v1/admin/articles", &app.admin).await.expect(200);
+    assert_eq!(vary_names(&editorial), ["accept-encoding"], "an editorial answer");
+    let missing = app.get("/v1/articles/no-such-story").await;
+    assert_eq!(vary_names(&missing), ["accept-encoding"], "a problem");
+    missing.expect_problem(404);
+}
+
 on_both_backends!(
     a_repeated_read_is_served_from_memory_until_a_write_changes_it,
     a_write_voids_exactly_the_answers_that_show_what_it_changed,
@@ -240,6 +271,16 @@ mod no_cache {
     #[actix_web::test]
     async fn postgres() {
         no_cache_answers_every_read_from_the_database(TestApp::spawn_with(Backend::Postgres, off).await).await
+    }
+
+    #[actix_web::test]
+    async fn every_answer_varies_by_accept_encoding_on_sqlite() {
+        every_answer_varies_by_accept_encoding(TestApp::spawn_with(Backend::Sqlite, off).await).await
+    }
+
+    #[actix_web::test]
+    async fn every_answer_varies_by_accept_encoding_on_postgres() {
+        every_answer_varies_by_accept_encoding(TestApp::spawn_with(Backend::Postgres, off).await).await
     }
 }
 

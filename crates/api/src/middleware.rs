@@ -1,4 +1,5 @@
-//! Request ids, one log line per request, and problem bodies for errors the router makes.
+//! Request ids, one log line per request, `Vary: Accept-Encoding` on every answer, and problem
+//! bodies for errors the router makes.
 
 use std::time::Instant;
 
@@ -46,6 +47,7 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    vary_by_encoding(response.headers_mut());
     if tracing::enabled!(tracing::Level::INFO) {
         tracing::info!(
             method = %response.request().method(),
@@ -57,6 +59,21 @@ pub async fn request_context(
         );
     }
     Ok(response)
+}
+
+/// Adds `Accept-Encoding` to `Vary` unless it is there. `Compress` says so only on the answers
+/// it compresses, but the identity answer to a client that asked for none varies just as
+/// much: a shared cache that kept it without `Vary` would hand it to every client, and never
+/// the compressed one.
+fn vary_by_encoding(headers: &mut header::HeaderMap) {
+    let listed = headers.get_all(header::VARY).any(|value| {
+        value.to_str().is_ok_and(|names| {
+            names.split(',').map(str::trim).any(|name| name == "*" || name.eq_ignore_ascii_case("accept-encoding"))
+        })
+    });
+    if !listed {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
 }
 
 /// The path as logged. Preview links carry a credential in the path, which stays out of the
