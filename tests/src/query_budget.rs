@@ -89,7 +89,7 @@ fn endpoints(cursor: &str, backend: Backend) -> Vec<(&'static str, u64, String)>
             ),
             ("search", 6, paged("/v1/articles?q=harbour&include=authors,tags", limit)),
             ("deep cursor page", 5, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
-            ("related", 6, paged("/v1/articles/harbour-report-5/related", limit)),
+            ("related", 5, paged("/v1/articles/harbour-report-5/related", limit)),
             ("most viewed", 3, paged("/v1/articles/most-viewed?window=all", limit)),
             ("tags", 4, paged("/v1/tags", limit)),
             ("authors", 4, paged("/v1/authors", limit)),

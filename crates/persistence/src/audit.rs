@@ -88,3 +88,12 @@ pub fn list(conn: &mut DbConn, filter: &AuditFilter, page: PageRequest) -> Store
 pub fn last_change(conn: &mut DbConn) -> StoreResult<Option<NaiveDateTime>> {
     Ok(audit_log::table.select(diesel::dsl::max(audit_log::at)).first(conn)?)
 }
+
+/// [`last_change`] as a scalar subquery, to read it in the same statement (and snapshot) as
+/// what it dates: on PostgreSQL each statement is a round trip.
+pub(crate) fn last_change_subquery() -> LastChange {
+    audit_log::table.select(diesel::dsl::max(audit_log::at)).single_value()
+}
+
+pub(crate) type LastChange =
+    diesel::dsl::SingleValue<diesel::dsl::Select<audit_log::table, diesel::helper_types::max<audit_log::at>>>;

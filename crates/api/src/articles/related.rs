@@ -69,9 +69,8 @@ pub async fn related(
     }
     let (data, changed) = state
         .read(move |conn| {
-            let changed = newsdesk_persistence::audit::last_change(conn)?;
             // Only the id: the row's bodies are most of its bytes, and nothing here shows them.
-            let article_id = store::published_id_by_slug(conn, &slug)?;
+            let (article_id, changed) = store::published_id_and_last_change(conn, &slug)?;
             let include = Include { links: true, published_links_only: true, ..Include::default() };
             let mut picks = relations::load(conn, std::slice::from_ref(&article_id), include)?
                 .links

@@ -73,8 +73,8 @@ pub async fn response_cache(
     Ok(ServiceResponse::new(req, response).map_into_right_body())
 }
 
-/// The cached response in `coding`, or 304 when the client's copy is current. Either varies by
-/// `Accept-Encoding`, so shared caches keep one copy per encoding.
+/// The cached response in `coding`, or 304 when the client's copy is current. (Both say
+/// `Vary: Accept-Encoding`, as every answer does: `middleware::request_context` adds it.)
 async fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> Result<HttpResponse, actix_web::Error> {
     let etag = entry.header(&header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let unchanged = etag_matches(request, etag)
@@ -83,7 +83,6 @@ async fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> Resul
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<header::HttpDate>().ok())
             .is_some_and(|at| not_modified_since(request, std::time::SystemTime::from(at).into()));
-    let vary = (header::VARY, header::HeaderValue::from_static("accept-encoding"));
     if unchanged {
         let mut response = HttpResponse::NotModified();
         for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
@@ -91,14 +90,13 @@ async fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> Resul
                 response.insert_header((name, value.clone()));
             }
         }
-        return Ok(response.insert_header(vary).finish());
+        return Ok(response.finish());
     }
     let mut response = HttpResponse::with_body(StatusCode::OK, entry.body_in(coding).await?);
     let headers = response.headers_mut();
     for (name, value) in entry.headers.iter() {
         headers.append(name.clone(), value.clone());
     }
-    headers.append(vary.0, vary.1);
     if let Some(encoding) = coding.header_value() {
         headers.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(encoding));
     }
