@@ -692,24 +692,12 @@ async fn search_ranks_only_the_newest_matches(app: TestApp) {
     assert!(found.contains(&draft), "{found:?}");
 }
 
-mod search_window {
-    use super::*;
-    use crate::common::Backend;
-
-    fn three(config: &mut newsdesk_api::Config) {
-        config.search_window = 3;
-    }
-
-    #[actix_web::test]
-    async fn sqlite() {
-        search_ranks_only_the_newest_matches(TestApp::spawn_with(Backend::Sqlite, three).await).await
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        search_ranks_only_the_newest_matches(TestApp::spawn_with(Backend::Postgres, three).await).await
-    }
+/// A search window of three articles.
+fn search_window_of_three(config: &mut newsdesk_api::Config) {
+    config.search_window = 3;
 }
+
+on_both_backends!(settings = search_window_of_three; search_ranks_only_the_newest_matches);
 
 /// Views buffered for an article that is purged before the flush are dropped, and never stop
 /// other articles' views from being saved.

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{on_both_backends, Backend, TestApp};
+use crate::common::{on_both_backends, TestApp};
 
 /// Creates and publishes an article; returns its id.
 async fn published(app: &TestApp, body: Value) -> String {
@@ -258,32 +258,19 @@ on_both_backends!(
     an_edit_on_one_server_reaches_the_other_servers_cache_within_a_second,
 );
 
-mod no_cache {
-    use super::*;
+/// The server as `--no-cache` starts it.
+fn no_cache(config: &mut newsdesk_api::Config) {
+    config.no_cache = true;
+}
 
-    fn off(config: &mut newsdesk_api::Config) {
-        config.no_cache = true;
-    }
+on_both_backends!(
+    settings = no_cache;
+    no_cache_answers_every_read_from_the_database,
+    every_answer_varies_by_accept_encoding_without_the_cache,
+);
 
-    #[actix_web::test]
-    async fn sqlite() {
-        no_cache_answers_every_read_from_the_database(TestApp::spawn_with(Backend::Sqlite, off).await).await
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        no_cache_answers_every_read_from_the_database(TestApp::spawn_with(Backend::Postgres, off).await).await
-    }
-
-    #[actix_web::test]
-    async fn every_answer_varies_by_accept_encoding_on_sqlite() {
-        every_answer_varies_by_accept_encoding(TestApp::spawn_with(Backend::Sqlite, off).await).await
-    }
-
-    #[actix_web::test]
-    async fn every_answer_varies_by_accept_encoding_on_postgres() {
-        every_answer_varies_by_accept_encoding(TestApp::spawn_with(Backend::Postgres, off).await).await
-    }
+async fn every_answer_varies_by_accept_encoding_without_the_cache(app: TestApp) {
+    every_answer_varies_by_accept_encoding(app).await
 }
 
 /// Two server processes on one database: an edit made through one reaches the other's cache

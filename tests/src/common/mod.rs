@@ -14,8 +14,26 @@ pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 /// Password given to every user a test creates.
 pub const USER_PASSWORD: &str = "a long enough passphrase";
 
-/// Generates a `sqlite` and a `postgres` test from one `async fn(TestApp)` story.
+/// Generates a `sqlite` and a `postgres` test from one `async fn(TestApp)` story, on servers
+/// with the default settings or, after `settings = f;`, with `f` applied to them.
 macro_rules! on_both_backends {
+    // `settings = f;` first: each server starts with `f` applied to its configuration.
+    (settings = $settings:ident; $($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[actix_web::test]
+                async fn sqlite() {
+                    let app = $crate::common::TestApp::spawn_with($crate::common::Backend::Sqlite, super::$settings);
+                    super::$story(app.await).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    let app = $crate::common::TestApp::spawn_with($crate::common::Backend::Postgres, super::$settings);
+                    super::$story(app.await).await
+                }
+            }
+        )*
+    };
     ($($story:ident),* $(,)?) => {
         $(
             mod $story {

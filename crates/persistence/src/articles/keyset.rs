@@ -61,9 +61,7 @@ impl Beyond {
             SortKey::Text(t) => out.push_bind_param::<Text, _>(t),
         }
     }
-}
 
-impl Beyond {
     /// `key < value`, `key <= value` (`then` is `"= "`), or `>` and `>=` above the cursor.
     fn push_key_against_value<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>, then: &'static str) -> QueryResult<()> {
         out.push_sql(self.key);

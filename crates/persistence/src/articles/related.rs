@@ -66,9 +66,7 @@ impl Ranking {
             limit,
         }
     }
-}
 
-impl Ranking {
     /// What both backends share once the candidates are `w`: leave out the article itself and
     /// `excluded`, and rank by shared tags, then by the newest.
     fn rank<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
