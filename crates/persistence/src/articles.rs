@@ -554,6 +554,47 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &Arti
         .returning(articles::all_columns)
         .get_result::<ArticleRow>(conn)
         .optional()?;
+    updated_or_conflict(conn, id, updated)
+}
+
+/// Where an article stands in its life: the columns that publishing, scheduling, trashing and
+/// their reverses change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub trashed_at: Option<NaiveDateTime>,
+}
+
+impl Lifecycle {
+    pub fn of(row: &ArticleRow) -> Self {
+        Self { status: row.status.clone(), published_at: row.published_at, trashed_at: row.trashed_at }
+    }
+}
+
+/// Sets an article's lifecycle and bumps the version, if the version still is `expected` (when
+/// given). One statement of fixed text, which the connection prepares once and keeps: diesel
+/// compiles every `UPDATE` afresh, on SQLite with the triggers it fires, and that was 7% of
+/// the CPU of a write mix of creates and publishes.
+pub fn set_lifecycle(conn: &mut DbConn, id: &str, expected: Option<i64>, to: &Lifecycle) -> StoreResult<ArticleRow> {
+    let (low, high) = crate::version_range(expected);
+    let statement = diesel::update(articles::table)
+        .filter(articles::id.eq(id))
+        .filter(articles::version.between(low, high))
+        .set((
+            articles::status.eq(&to.status),
+            articles::published_at.eq(to.published_at),
+            articles::trashed_at.eq(to.trashed_at),
+            articles::version.eq(articles::version + 1),
+            articles::updated_at.eq(crate::now()),
+        ))
+        .returning(articles::all_columns);
+    let updated = crate::fixed_sql::KeepPrepared(statement).get_result::<ArticleRow>(conn).optional()?;
+    updated_or_conflict(conn, id, updated)
+}
+
+/// The updated row, or why there was none: the article moved on to another version, or is gone.
+fn updated_or_conflict(conn: &mut DbConn, id: &str, updated: Option<ArticleRow>) -> StoreResult<ArticleRow> {
     match updated {
         Some(row) => Ok(row),
         None => Err(match find(conn, id) {

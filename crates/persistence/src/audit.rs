@@ -22,7 +22,9 @@ pub struct AuditRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = audit_log)]
+// None is NULL, not DEFAULT (the columns have no default): the INSERT then has one text,
+// which diesel keeps prepared, instead of one per combination of missing fields.
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditRow {
     pub id: String,
     pub at: NaiveDateTime,

@@ -12,7 +12,7 @@ use diesel::backend::Backend;
 use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, TypedExpressionType, ValidGrouping,
 };
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::QueryResult;
 
 /// An SQL expression of type `ST`, fixed at compile time.
@@ -51,3 +51,33 @@ impl<ST, QS> SelectableExpression<QS> for FixedSql<ST> where Self: AppearsOnTabl
 impl<ST, GB> ValidGrouping<GB> for FixedSql<ST> {
     type IsAggregate = is_aggregate::Never;
 }
+
+/// A statement diesel would prepare afresh on every run, kept prepared instead.
+///
+/// diesel never caches an `UPDATE` (or an upsert), since a changeset of optional fields writes
+/// different SQL from call to call. Wrap only statements whose text is fixed by their code: a
+/// cached statement is keyed by its text, so a varying one would fill the cache.
+#[derive(Debug, Clone, Copy)]
+pub struct KeepPrepared<Q>(pub Q);
+
+impl<Q: Query> Query for KeepPrepared<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for KeepPrepared<Q> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
+        Ok(true)
+    }
+}
+
+impl<Q> QueryId for KeepPrepared<Q> {
+    type QueryId = ();
+    // Keyed by its SQL text, like `FixedSql`.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, Conn> diesel::RunQueryDsl<Conn> for KeepPrepared<Q> {}

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{body, Action, ArticleStatus};
 use newsdesk_persistence::articles::revisions;
-use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
+use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow, Lifecycle};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, audit_only, Saved, Snapshot};
@@ -21,8 +21,12 @@ fn status_of(row: &ArticleRow) -> ArticleStatus {
 
 /// A scheduled article leaving the schedule was never published: its planned date goes too,
 /// so a later publish is dated when it really goes out.
-fn never_published_date(row: &ArticleRow) -> Option<Option<chrono::NaiveDateTime>> {
-    (row.status == ArticleStatus::Scheduled.as_str()).then_some(None)
+fn published_date_kept(row: &ArticleRow) -> Option<chrono::NaiveDateTime> {
+    row.published_at.filter(|_| row.status != ArticleStatus::Scheduled.as_str())
+}
+
+fn status(to: ArticleStatus) -> String {
+    to.as_str().into()
 }
 
 /// Loads an article the user may publish, schedule or unpublish.
@@ -38,13 +42,13 @@ fn save(
     conn: &mut DbConn,
     row: &ArticleRow,
     expected: Option<i64>,
-    changes: &ArticleChanges,
+    to: &Lifecycle,
     action: &str,
     user: &AuthUser,
 ) -> Result<Saved, WriteError> {
     // The checks above read `row`; writing only if it is still that version makes check and
     // write one atomic step even when the client sent no If-Match.
-    let saved = store::update(conn, &row.id, expected.or(Some(row.version)), changes)?;
+    let saved = store::set_lifecycle(conn, &row.id, expected.or(Some(row.version)), to)?;
     Ok(after_change(conn, saved, action, &user.actor())?)
 }
 
@@ -55,13 +59,12 @@ pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
         return Err(ApiError::InvalidState("the article is already published".into()).into());
     }
     // A scheduled article published early goes out now, not at its planned time.
-    let first = if row.status == ArticleStatus::Scheduled.as_str() { None } else { row.published_at };
-    let changes = ArticleChanges {
-        status: Some(ArticleStatus::Published.as_str().into()),
-        published_at: Some(Some(first.unwrap_or_else(now))),
-        ..ArticleChanges::default()
+    let to = Lifecycle {
+        status: status(ArticleStatus::Published),
+        published_at: Some(published_date_kept(&row).unwrap_or_else(now)),
+        ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &changes, "publish", user)
+    save(conn, &row, expected, &to, "publish", user)
 }
 
 /// Takes a published (or scheduled) article back to draft.
@@ -70,12 +73,12 @@ pub fn unpublish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &Auth
     if !status_of(&row).can_unpublish() {
         return Err(ApiError::InvalidState("the article is not published".into()).into());
     }
-    let changes = ArticleChanges {
-        status: Some(ArticleStatus::Draft.as_str().into()),
-        published_at: never_published_date(&row),
-        ..ArticleChanges::default()
+    let to = Lifecycle {
+        status: status(ArticleStatus::Draft),
+        published_at: published_date_kept(&row),
+        ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &changes, "unpublish", user)
+    save(conn, &row, expected, &to, "unpublish", user)
 }
 
 /// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
@@ -93,12 +96,12 @@ pub fn schedule(
     if publish_at <= Utc::now() {
         return Err(ApiError::invalid("publish_at", "must be in the future; to publish now, use /publish").into());
     }
-    let changes = ArticleChanges {
-        status: Some(ArticleStatus::Scheduled.as_str().into()),
-        published_at: Some(Some(naive(publish_at))),
-        ..ArticleChanges::default()
+    let to = Lifecycle {
+        status: status(ArticleStatus::Scheduled),
+        published_at: Some(naive(publish_at)),
+        ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &changes, "schedule", user)
+    save(conn, &row, expected, &to, "schedule", user)
 }
 
 /// Cancels a schedule: back to draft with no publication date.
@@ -107,25 +110,20 @@ pub fn unschedule(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &Aut
     if row.status != ArticleStatus::Scheduled.as_str() {
         return Err(ApiError::InvalidState("the article is not scheduled".into()).into());
     }
-    let changes = ArticleChanges {
-        status: Some(ArticleStatus::Draft.as_str().into()),
-        published_at: Some(None),
-        ..ArticleChanges::default()
-    };
-    save(conn, &row, expected, &changes, "unschedule", user)
+    let to = Lifecycle { status: status(ArticleStatus::Draft), published_at: None, ..Lifecycle::of(&row) };
+    save(conn, &row, expected, &to, "unschedule", user)
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
 pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
-    let changes = ArticleChanges {
-        status: Some(ArticleStatus::Draft.as_str().into()),
-        published_at: never_published_date(&row),
-        trashed_at: Some(Some(now())),
-        ..ArticleChanges::default()
+    let to = Lifecycle {
+        status: status(ArticleStatus::Draft),
+        published_at: published_date_kept(&row),
+        trashed_at: Some(now()),
     };
-    save(conn, &row, expected, &changes, "trash", user)
+    save(conn, &row, expected, &to, "trash", user)
 }
 
 /// Takes an article out of the trash, as a draft.
@@ -134,8 +132,8 @@ pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
     if row.trashed_at.is_none() {
         return Err(ApiError::InvalidState("the article is not in the trash".into()).into());
     }
-    let changes = ArticleChanges { trashed_at: Some(None), ..ArticleChanges::default() };
-    save(conn, &row, expected, &changes, "restore", user)
+    let to = Lifecycle { trashed_at: None, ..Lifecycle::of(&row) };
+    save(conn, &row, expected, &to, "restore", user)
 }
 
 /// Deletes a trashed article for good (admins only).
@@ -253,5 +251,5 @@ pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUs
         _ => return Ok(Saved { row, relations }),
     }
     relations::set_tags(conn, id, &tag_ids)?;
-    save(conn, &row, None, &ArticleChanges::default(), if add { "tag" } else { "untag" }, user)
+    save(conn, &row, None, &Lifecycle::of(&row), if add { "tag" } else { "untag" }, user)
 }

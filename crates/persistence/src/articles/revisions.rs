@@ -22,7 +22,9 @@ pub struct RevisionRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = article_revisions)]
+// None is NULL, not DEFAULT (the columns have no default): the INSERT then has one text,
+// which diesel keeps prepared, instead of one per combination of missing fields.
+#[diesel(table_name = article_revisions, treat_none_as_default_value = false)]
 pub struct NewRevision {
     pub id: String,
     pub article_id: String,
@@ -69,4 +71,54 @@ pub fn find(conn: &mut DbConn, article_id: &str, id: &str) -> StoreResult<Revisi
         .filter(article_revisions::article_id.eq(article_id))
         .filter(article_revisions::id.eq(id))
         .first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::pg::Pg;
+    use diesel::query_builder::QueryFragment;
+    use diesel::sqlite::Sqlite;
+
+    use super::*;
+    use crate::audit::NewAuditRow;
+    use crate::schema::audit_log;
+    use crate::Db;
+
+    /// Every write to an article inserts a revision and an audit row. With a missing field
+    /// written as DEFAULT, each INSERT's text would depend on which fields are missing, and diesel
+    /// would prepare it again on every write (on PostgreSQL, a parse and a plan each time).
+    #[test]
+    fn revision_and_audit_inserts_are_kept_prepared() {
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time").naive_utc();
+        let revision = NewRevision {
+            id: "r".into(),
+            article_id: "a".into(),
+            version: 1,
+            action: "create".into(),
+            changed_fields: "[]".into(),
+            snapshot: "{}".into(),
+            actor_id: None,
+            actor_name: None,
+            created_at: at,
+        };
+        let audit = NewAuditRow {
+            id: "e".into(),
+            at,
+            actor_type: "system".into(),
+            actor_id: None,
+            actor_label: None,
+            action: "article.create".into(),
+            target_type: None,
+            target_id: None,
+            request_id: None,
+            client_ip: None,
+            detail: None,
+        };
+        let revision = diesel::insert_into(article_revisions::table).values(&revision);
+        let audit = diesel::insert_into(audit_log::table).values(&audit);
+        for (name, backend) in [("SQLite", Db::Sqlite(Sqlite)), ("PostgreSQL", Db::Postgres(Pg))] {
+            assert!(QueryFragment::<Db>::is_safe_to_cache_prepared(&revision, &backend).expect("walks"), "{name}");
+            assert!(QueryFragment::<Db>::is_safe_to_cache_prepared(&audit, &backend).expect("walks"), "{name}");
+        }
+    }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX articles_scheduled ON articles (status, published_at);
