@@ -22,8 +22,8 @@ pub struct AuditRow {
 }
 
 #[derive(Debug, Insertable)]
-// None is NULL, not DEFAULT (the columns have no default): the INSERT then has one text,
-// which diesel keeps prepared, instead of one per combination of missing fields.
+// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
+// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditRow {
     pub id: String,

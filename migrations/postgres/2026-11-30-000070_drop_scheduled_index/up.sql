@@ -1,4 +1,4 @@
 -- articles_status_published (status, published_at DESC, id DESC) serves the scheduler's
 -- `status = 'scheduled' AND published_at <= now` just as well, so this index only cost every
 -- write to an article one more B-tree to update (on SQLite, a page more in each commit).
-DROP INDEX IF EXISTS articles_scheduled;
+DROP INDEX articles_scheduled;

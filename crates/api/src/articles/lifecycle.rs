@@ -19,8 +19,9 @@ fn status_of(row: &ArticleRow) -> ArticleStatus {
     ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft)
 }
 
-/// A scheduled article leaving the schedule was never published: its planned date goes too,
-/// so a later publish is dated when it really goes out.
+/// The publication date an article keeps when it leaves its status: none for a scheduled
+/// article, which was never published (its planned date goes too, so a later publish is dated
+/// when it really goes out).
 fn published_date_kept(row: &ArticleRow) -> Option<chrono::NaiveDateTime> {
     row.published_at.filter(|_| row.status != ArticleStatus::Scheduled.as_str())
 }
@@ -38,17 +39,26 @@ fn publishable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRo
     Ok(row)
 }
 
+/// Writes a new version of `row`: with its lifecycle moved to `to`, or (None) only its relations
+/// changed.
 fn save(
     conn: &mut DbConn,
     row: &ArticleRow,
     expected: Option<i64>,
-    to: &Lifecycle,
+    to: Option<&Lifecycle>,
     action: &str,
     user: &AuthUser,
 ) -> Result<Saved, WriteError> {
-    // The checks above read `row`; writing only if it is still that version makes check and
-    // write one atomic step even when the client sent no If-Match.
-    let saved = store::set_lifecycle(conn, &row.id, expected.or(Some(row.version)), to)?;
+    // `to` was worked out from `row`, so it may only land on that version: on PostgreSQL another
+    // write can commit between the read and this one, and a client's If-Match naming the newer
+    // version must not let a lifecycle taken from the older row overwrite it.
+    if expected.is_some_and(|v| v != row.version) {
+        return Err(newsdesk_persistence::StoreError::VersionConflict { current: row.version }.into());
+    }
+    let saved = match to {
+        Some(to) => store::set_lifecycle(conn, &row.id, row.version, to)?,
+        None => store::new_version(conn, &row.id, row.version)?,
+    };
     Ok(after_change(conn, saved, action, &user.actor())?)
 }
 
@@ -64,7 +74,7 @@ pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
         published_at: Some(published_date_kept(&row).unwrap_or_else(now)),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &to, "publish", user)
+    save(conn, &row, expected, Some(&to), "publish", user)
 }
 
 /// Takes a published (or scheduled) article back to draft.
@@ -78,7 +88,7 @@ pub fn unpublish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &Auth
         published_at: published_date_kept(&row),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &to, "unpublish", user)
+    save(conn, &row, expected, Some(&to), "unpublish", user)
 }
 
 /// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
@@ -101,7 +111,7 @@ pub fn schedule(
         published_at: Some(naive(publish_at)),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, &to, "schedule", user)
+    save(conn, &row, expected, Some(&to), "schedule", user)
 }
 
 /// Cancels a schedule: back to draft with no publication date.
@@ -111,7 +121,7 @@ pub fn unschedule(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &Aut
         return Err(ApiError::InvalidState("the article is not scheduled".into()).into());
     }
     let to = Lifecycle { status: status(ArticleStatus::Draft), published_at: None, ..Lifecycle::of(&row) };
-    save(conn, &row, expected, &to, "unschedule", user)
+    save(conn, &row, expected, Some(&to), "unschedule", user)
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
@@ -123,7 +133,7 @@ pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser
         published_at: published_date_kept(&row),
         trashed_at: Some(now()),
     };
-    save(conn, &row, expected, &to, "trash", user)
+    save(conn, &row, expected, Some(&to), "trash", user)
 }
 
 /// Takes an article out of the trash, as a draft.
@@ -133,7 +143,7 @@ pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
         return Err(ApiError::InvalidState("the article is not in the trash".into()).into());
     }
     let to = Lifecycle { trashed_at: None, ..Lifecycle::of(&row) };
-    save(conn, &row, expected, &to, "restore", user)
+    save(conn, &row, expected, Some(&to), "restore", user)
 }
 
 /// Deletes a trashed article for good (admins only).
@@ -251,5 +261,5 @@ pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUs
         _ => return Ok(Saved { row, relations }),
     }
     relations::set_tags(conn, id, &tag_ids)?;
-    save(conn, &row, None, &Lifecycle::of(&row), if add { "tag" } else { "untag" }, user)
+    save(conn, &row, None, None, if add { "tag" } else { "untag" }, user)
 }

@@ -22,8 +22,8 @@ pub struct RevisionRow {
 }
 
 #[derive(Debug, Insertable)]
-// None is NULL, not DEFAULT (the columns have no default): the INSERT then has one text,
-// which diesel keeps prepared, instead of one per combination of missing fields.
+// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
+// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
 #[diesel(table_name = article_revisions, treat_none_as_default_value = false)]
 pub struct NewRevision {
     pub id: String,
@@ -85,8 +85,7 @@ mod tests {
     use crate::Db;
 
     /// Every write to an article inserts a revision and an audit row. With a missing field
-    /// written as DEFAULT, each INSERT's text would depend on which fields are missing, and diesel
-    /// would prepare it again on every write (on PostgreSQL, a parse and a plan each time).
+    /// written as DEFAULT, diesel would prepare them again on every write on PostgreSQL.
     #[test]
     fn revision_and_audit_inserts_are_kept_prepared() {
         let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time").naive_utc();
