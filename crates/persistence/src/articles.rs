@@ -575,7 +575,7 @@ impl Lifecycle {
 
 /// Sets an article's lifecycle and bumps the version, if the version still is `expected`.
 /// One statement of fixed text, which the connection prepares once and keeps: diesel compiles
-/// every `UPDATE` afresh, on SQLite with the triggers it fires, and that was 7.5% of the CPU of
+/// every `UPDATE` afresh, on SQLite with the triggers it fires, and that was 7% of the CPU of
 /// a write mix of creates and publishes.
 pub fn set_lifecycle(conn: &mut DbConn, id: &str, expected: i64, to: &Lifecycle) -> StoreResult<ArticleRow> {
     let updated = lifecycle_update(id, expected, to, crate::now()).get_result::<ArticleRow>(conn).optional()?;
