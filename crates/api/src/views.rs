@@ -12,7 +12,6 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
-use moka::sync::Cache;
 use newsdesk_persistence::{articles, views, Database};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,6 +25,9 @@ use crate::metrics::Metrics;
 use crate::respond::public_json_at;
 use crate::state::AppState;
 
+mod recent;
+use recent::RecentClients;
+
 /// Repeated views of one article from one client within this window count once.
 const REPEAT_WINDOW: Duration = Duration::from_secs(30 * 60);
 
@@ -35,27 +37,21 @@ type Pending = HashMap<(String, NaiveDateTime), i64>;
 pub struct ViewCounter {
     pending: Mutex<Pending>,
     /// Clients that recently viewed an article (a hash of address, agent and article).
-    recent: Cache<u64, ()>,
+    recent: RecentClients,
 }
 
 impl Default for ViewCounter {
     fn default() -> Self {
-        Self {
-            pending: Mutex::new(HashMap::new()),
-            // About 100 bytes an entry: 250,000 recent readers keep the server's memory small
-            // under a spike; past that the oldest repeat may count twice.
-            recent: Cache::builder().max_capacity(250_000).time_to_live(REPEAT_WINDOW).build(),
-        }
+        Self { pending: Mutex::new(HashMap::new()), recent: RecentClients::new(REPEAT_WINDOW) }
     }
 }
 
 impl ViewCounter {
     /// Counts a view unless this client already viewed this article recently.
     fn count(&self, article_id: &str, client: u64) {
-        if self.recent.contains_key(&client) {
+        if self.recent.seen(client, std::time::Instant::now()) {
             return;
         }
-        self.recent.insert(client, ());
         let day = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
         let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *pending.entry((article_id.to_owned(), day)).or_insert(0) += 1;
