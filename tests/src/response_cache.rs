@@ -249,8 +249,63 @@ async fn every_answer_varies_by_accept_encoding(app: TestApp) {
     missing.expect_problem(404);
 }
 
+/// GETs `path` (with `token`, if any) asking for `encoding`; returns the status, the encoding
+/// sent and the decoded body, having checked that the answer came whole, with its length.
+async fn fetch_whole(app: &TestApp, path: &str, token: Option<&str>, encoding: &str) -> (u16, Option<String>, Vec<u8>) {
+    use std::io::Read;
+    let mut request = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", encoding);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let reply = request.send().await.expect("an answer");
+    let status = reply.status().as_u16();
+    let sent = reply.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let length = reply.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let raw = reply.bytes().await.expect("a body").to_vec();
+    assert_eq!(length, Some(raw.len()), "{path} in {encoding}: sent whole, with its length, not in chunks");
+    let mut plain = Vec::new();
+    let decoded = match sent.as_deref() {
+        Some("gzip") => flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain),
+        Some("br") => brotli::Decompressor::new(&raw[..], 4096).read_to_end(&mut plain),
+        _ => std::io::Read::read_to_end(&mut &raw[..], &mut plain),
+    };
+    decoded.unwrap_or_else(|e| panic!("{path}: a {sent:?} body that does not decode: {e}"));
+    (status, sent, plain)
+}
+
+/// Public, editorial and problem answers come compressed in the encoding the client prefers,
+/// whole and with their length, and decode to the identity answer, whether or not the response
+/// cache kept them.
+async fn every_answer_comes_compressed_whole(app: TestApp) {
+    seed(&app).await;
+    let admin = app.admin.clone();
+    let paths = [
+        ("/v1/articles/harbour-wall", None, 200),
+        ("/v1/articles?include=authors,tags", None, 200),
+        ("/v1/feed.rss", None, 200),
+        ("/sitemap.xml", None, 200),
+        ("/v1/admin/articles", Some(admin.as_str()), 200),
+        ("/v1/articles/no-such-story", None, 404),
+    ];
+    for (path, token, status) in paths {
+        let (_, identity, plain) = fetch_whole(&app, path, token, "identity").await;
+        assert_eq!(identity, None, "{path}: identity when asked");
+        for (asked, expected) in [("gzip", "gzip"), ("br", "br"), ("gzip, deflate, br", "br")] {
+            let (code, sent, decoded) = fetch_whole(&app, path, token, asked).await;
+            assert_eq!(code, status, "{path} in {asked}");
+            assert_eq!(sent.as_deref(), Some(expected), "{path}: Accept-Encoding: {asked}");
+            assert_eq!(
+                String::from_utf8_lossy(&decoded),
+                String::from_utf8_lossy(&plain),
+                "{path} in {asked}: decodes to the identity answer"
+            );
+        }
+    }
+}
+
 on_both_backends!(
     every_answer_varies_by_accept_encoding,
+    every_answer_comes_compressed_whole,
     a_repeated_read_is_served_from_memory_until_a_write_changes_it,
     a_write_voids_exactly_the_answers_that_show_what_it_changed,
     most_viewed_follows_the_beacons_through_the_cache,
@@ -267,7 +322,12 @@ on_both_backends!(
     settings = no_cache;
     no_cache_answers_every_read_from_the_database,
     every_answer_varies_by_accept_encoding_without_the_cache,
+    every_answer_comes_compressed_whole_without_the_cache,
 );
+
+async fn every_answer_comes_compressed_whole_without_the_cache(app: TestApp) {
+    every_answer_comes_compressed_whole(app).await
+}
 
 async fn every_answer_varies_by_accept_encoding_without_the_cache(app: TestApp) {
     every_answer_varies_by_accept_encoding(app).await

@@ -164,6 +164,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
                 .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
                 // Inside compression: entries are kept once, uncompressed.
                 .wrap(from_fn(crate::cache::middleware::response_cache))
+                // Compresses what the cache did not; `Compress` is left what neither does.
+                .wrap(from_fn(crate::compression::compress_answers))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
                 .wrap(from_fn(metrics::track))

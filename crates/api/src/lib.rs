@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod cache;
+pub mod compression;
 pub mod config;
 pub mod config_file;
 pub mod cursor;

@@ -7,8 +7,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 
-use super::encoded::Coding;
 use super::{CacheTags, Entry};
+use crate::compression::Coding;
 use crate::metrics::RoutePattern;
 use crate::respond::{etag_matches, not_modified_since};
 use crate::state::AppState;

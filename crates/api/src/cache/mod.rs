@@ -9,7 +9,7 @@ pub mod changes;
 mod encoded;
 pub mod middleware;
 
-use encoded::Coding;
+use crate::compression::{compress, Coding, Effort};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -111,7 +111,7 @@ impl Entry {
             return Ok(ready);
         }
         let body = self.body.clone();
-        let made = actix_web::web::block(move || encoded::compress(&body, coding)).await?;
+        let made = actix_web::web::block(move || compress(&body, coding, Effort::Kept)).await?;
         Ok(self.encodings.keep(coding, made))
     }
 }
