@@ -92,15 +92,28 @@ pub fn compress(body: &[u8], coding: Coding, effort: Effort) -> Bytes {
     Bytes::from(out.into_boxed_slice())
 }
 
-/// The smallest brotli window (in bits, 10 to 22) that holds `len` bytes: a larger one only
-/// costs memory to set up.
+/// The smallest brotli window (in bits, 10 to 22) that holds `len` bytes (a window of `b` bits
+/// holds 2^b - 16): a larger one only costs memory to set up.
 fn window_bits_for(len: usize) -> u32 {
-    (usize::BITS - len.saturating_sub(1).leading_zeros()).clamp(10, 22)
+    (usize::BITS - (len.saturating_add(16) - 1).leading_zeros()).clamp(10, 22)
 }
 
 /// Bodies up to this size are compressed on the worker, like the JSON they were written as
 /// (about 0.1 ms for a list page); larger ones (a sitemap can be megabytes) on the blocking pool.
 const INLINE_LIMIT: u64 = 128 * 1024;
+
+/// What `Compress` would compress too: not a `HEAD`, a partial answer or one already encoded,
+/// nor an image (SVG apart) or a video, which are compressed already.
+fn worth_compressing(response: &ServiceResponse<impl MessageBody>) -> bool {
+    let headers = response.headers();
+    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let packed_media =
+        (media.starts_with("image/") && !media.starts_with("image/svg+xml")) || media.starts_with("video/");
+    response.request().method() != Method::HEAD
+        && response.status() != actix_web::http::StatusCode::PARTIAL_CONTENT
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && !packed_media
+}
 
 /// Compresses a whole-body answer that is not compressed yet, for a client that prefers gzip or
 /// brotli. Answers from the response cache come compressed already and pass through.
@@ -113,9 +126,7 @@ pub async fn compress_answers(
         BodySize::Sized(size) if size > 0 => size,
         _ => return Ok(response.map_into_left_body()),
     };
-    let coding = Some(response.request())
-        .filter(|req| req.method() != Method::HEAD && !response.headers().contains_key(header::CONTENT_ENCODING))
-        .and_then(Coding::preferred);
+    let coding = worth_compressing(&response).then(|| Coding::preferred(response.request())).flatten();
     let (coding, name) = match coding.and_then(|c| Some((c, c.header_value()?))) {
         Some(found) => found,
         None => return Ok(response.map_into_left_body()),
@@ -206,7 +217,7 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn a_large_body_is_compressed_off_the_worker_and_a_streamed_one_left_alone() {
+    async fn large_and_small_bodies_decode_and_the_rest_is_left_to_compress() {
         let large: Vec<u8> =
             b"<url><loc>https://example.net/a</loc></url>".iter().copied().cycle().take(300_000).collect();
         let (sent, raw) = answer(actix_web::HttpResponse::Ok().body(large.clone()), "br").await;
@@ -220,16 +231,21 @@ mod tests {
         let chunks = futures_util::stream::iter([Ok::<_, actix_web::Error>(Bytes::from_static(b"streamed"))]);
         let streamed = actix_web::HttpResponse::Ok().streaming(chunks);
         assert_eq!(answer(streamed, "br").await, (None, Bytes::from_static(b"streamed")));
+        let png = actix_web::HttpResponse::Ok().content_type("image/png").body("\u{89}PNG");
+        assert_eq!(answer(png, "br").await.0, None, "an image is compressed already");
+        let svg = actix_web::HttpResponse::Ok().content_type("image/svg+xml").body("<svg/>");
+        assert_eq!(answer(svg, "br").await.0.as_deref(), Some("br"), "SVG is text");
         assert_eq!(answer(actix_web::HttpResponse::Ok().body("plain"), "identity").await.0, None);
     }
 
     #[test]
     fn the_window_fits_the_body() {
         assert_eq!(window_bits_for(0), 10);
-        assert_eq!(window_bits_for(1024), 10);
-        assert_eq!(window_bits_for(1025), 11);
+        assert_eq!(window_bits_for(1008), 10);
+        assert_eq!(window_bits_for(1009), 11);
         assert_eq!(window_bits_for(30_000), 15);
-        assert_eq!(window_bits_for(32_768), 15);
-        assert_eq!(window_bits_for(1 << 30), 22);
+        assert_eq!(window_bits_for(32_752), 15);
+        assert_eq!(window_bits_for(32_753), 16);
+        assert_eq!(window_bits_for(usize::MAX), 22);
     }
 }

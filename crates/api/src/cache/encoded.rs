@@ -1,8 +1,8 @@
 //! Cached bodies in the encoding the client asked for, compressed once per entry.
 //!
 //! Otherwise every hit for a browser (which sends `Accept-Encoding: gzip, br`) would be
-//! compressed again by the `Compress` middleware, at a hundred times the cost of the hit. A cached
-//! answer carries `Content-Encoding`, which `Compress` passes through.
+//! compressed again on its way out, at many times the cost of the hit. A cached answer carries
+//! `Content-Encoding`, which the compression middlewares pass through.
 
 use std::sync::OnceLock;
 
