@@ -146,20 +146,40 @@ async fn most_viewed_follows_the_beacons_through_the_cache(app: TestApp) {
 /// GETs `path` asking for `encoding`; returns the decoded body, the encoding sent and whether
 /// the cache answered.
 async fn fetch_encoded(app: &TestApp, path: &str, encoding: &str) -> (Value, Option<String>, bool) {
-    use std::io::Read;
     let (hits, _) = app.cache.hits_and_misses();
-    let reply = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", encoding).send().await;
-    let reply = reply.expect("an answer");
-    assert_eq!(reply.status().as_u16(), 200, "{path} with {encoding}");
+    let whole = fetch_whole(app, path, None, encoding).await;
+    let hit = app.cache.hits_and_misses().0 > hits;
+    assert_eq!(whole.status, 200, "{path} with {encoding}");
+    assert!(whole.vary.contains("accept-encoding"), "{path} with {encoding}: an answer varies by Accept-Encoding");
+    let body = serde_json::from_slice(&whole.body).unwrap_or_else(|e| panic!("{path}: not JSON once decoded: {e}"));
+    (body, whole.encoding, hit)
+}
+
+/// An answer that came whole, with its length, decoded.
+struct Whole {
+    status: u16,
+    encoding: Option<String>,
+    /// The `Vary` values, lowercased and joined.
+    vary: String,
+    body: Vec<u8>,
+}
+
+/// GETs `path` (with `token`, if any) asking for `encoding`, checks that the answer came whole
+/// with its length (not in chunks), and decodes it.
+async fn fetch_whole(app: &TestApp, path: &str, token: Option<&str>, encoding: &str) -> Whole {
+    use std::io::Read;
+    let mut request = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", encoding);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let reply = request.send().await.expect("an answer");
+    let status = reply.status().as_u16();
     let sent = reply.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let vary: Vec<String> =
         reply.headers().get_all("vary").iter().filter_map(|v| Some(v.to_str().ok()?.to_ascii_lowercase())).collect();
-    let vary = vary.join(",");
-    // Sent whole, compressed once when stored, so its length is known up front, hit or miss.
     let length = reply.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     let raw = reply.bytes().await.expect("a body").to_vec();
-    let hit = app.cache.hits_and_misses().0 > hits;
-    assert_eq!(length, Some(raw.len()), "{path} with {encoding}: an answer the cache keeps carries its length");
+    assert_eq!(length, Some(raw.len()), "{path} in {encoding}: sent whole, with its length, not in chunks");
     let mut plain = Vec::new();
     let decoded = match sent.as_deref() {
         Some("gzip") => flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain),
@@ -167,9 +187,7 @@ async fn fetch_encoded(app: &TestApp, path: &str, encoding: &str) -> (Value, Opt
         _ => std::io::Read::read_to_end(&mut &raw[..], &mut plain),
     };
     decoded.unwrap_or_else(|e| panic!("{path}: a {sent:?} body that does not decode: {e}"));
-    assert!(vary.contains("accept-encoding"), "{path} with {encoding}: an answer varies by Accept-Encoding");
-    let body = serde_json::from_slice(&plain).unwrap_or_else(|e| panic!("{path}: not JSON once decoded: {e}"));
-    (body, sent, hit)
+    Whole { status, encoding: sent, vary: vary.join(","), body: plain }
 }
 
 async fn compressed_answers_come_from_the_cache_and_follow_writes(app: TestApp) {
@@ -249,30 +267,6 @@ async fn every_answer_varies_by_accept_encoding(app: TestApp) {
     missing.expect_problem(404);
 }
 
-/// GETs `path` (with `token`, if any) asking for `encoding`; returns the status, the encoding
-/// sent and the decoded body, having checked that the answer came whole, with its length.
-async fn fetch_whole(app: &TestApp, path: &str, token: Option<&str>, encoding: &str) -> (u16, Option<String>, Vec<u8>) {
-    use std::io::Read;
-    let mut request = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", encoding);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let reply = request.send().await.expect("an answer");
-    let status = reply.status().as_u16();
-    let sent = reply.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let length = reply.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    let raw = reply.bytes().await.expect("a body").to_vec();
-    assert_eq!(length, Some(raw.len()), "{path} in {encoding}: sent whole, with its length, not in chunks");
-    let mut plain = Vec::new();
-    let decoded = match sent.as_deref() {
-        Some("gzip") => flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain),
-        Some("br") => brotli::Decompressor::new(&raw[..], 4096).read_to_end(&mut plain),
-        _ => std::io::Read::read_to_end(&mut &raw[..], &mut plain),
-    };
-    decoded.unwrap_or_else(|e| panic!("{path}: a {sent:?} body that does not decode: {e}"));
-    (status, sent, plain)
-}
-
 /// Public, editorial and problem answers come compressed in the encoding the client prefers,
 /// whole and with their length, and decode to the identity answer, whether or not the response
 /// cache kept them.
@@ -288,15 +282,15 @@ async fn every_answer_comes_compressed_whole(app: TestApp) {
         ("/v1/articles/no-such-story", None, 404),
     ];
     for (path, token, status) in paths {
-        let (_, identity, plain) = fetch_whole(&app, path, token, "identity").await;
-        assert_eq!(identity, None, "{path}: identity when asked");
+        let plain = fetch_whole(&app, path, token, "identity").await;
+        assert_eq!((plain.status, plain.encoding.as_deref()), (status, None), "{path}: identity when asked");
         for (asked, expected) in [("gzip", "gzip"), ("br", "br"), ("gzip, deflate, br", "br")] {
-            let (code, sent, decoded) = fetch_whole(&app, path, token, asked).await;
-            assert_eq!(code, status, "{path} in {asked}");
-            assert_eq!(sent.as_deref(), Some(expected), "{path}: Accept-Encoding: {asked}");
+            let packed = fetch_whole(&app, path, token, asked).await;
+            assert_eq!(packed.status, status, "{path} in {asked}");
+            assert_eq!(packed.encoding.as_deref(), Some(expected), "{path}: Accept-Encoding: {asked}");
             assert_eq!(
-                String::from_utf8_lossy(&decoded),
-                String::from_utf8_lossy(&plain),
+                String::from_utf8_lossy(&packed.body),
+                String::from_utf8_lossy(&plain.body),
                 "{path} in {asked}: decodes to the identity answer"
             );
         }
