@@ -4,7 +4,7 @@
 //! actix's `Compress` sets up a brotli encoder with a 4 MiB window for every answer and runs it
 //! on the blocking pool, where the database work waits too. For a 30 KB list page that cost
 //! about 2 ms of CPU, most of it the kernel handing out and zeroing fresh pages for the
-//! encoder, and 64 clients at once took the server from 61 to 253 MB. [`compress_answers`]
+//! encoder, and 64 clients at once took the server from 61 to 253 MB (10,000 articles). [`compress_answers`]
 //! compresses such answers itself, with a window no larger than the body; `Compress` still
 //! handles the rest (streamed bodies, a client that accepts only deflate).
 
@@ -13,7 +13,6 @@ use std::io::Write;
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, AcceptEncoding, Encoding, Header, HeaderValue};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::HttpMessage;
@@ -102,15 +101,14 @@ fn window_bits_for(len: usize) -> u32 {
 /// (about 0.1 ms for a list page); larger ones (a sitemap can be megabytes) on the blocking pool.
 const INLINE_LIMIT: u64 = 128 * 1024;
 
-/// What `Compress` would compress too: not a `HEAD`, a partial answer or one already encoded,
-/// nor an image (SVG apart) or a video, which are compressed already.
+/// What `Compress` would compress too: not a partial answer or one already encoded, nor an
+/// image (SVG apart) or a video, which are compressed already.
 fn worth_compressing(response: &ServiceResponse<impl MessageBody>) -> bool {
     let headers = response.headers();
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let packed_media =
         (media.starts_with("image/") && !media.starts_with("image/svg+xml")) || media.starts_with("video/");
-    response.request().method() != Method::HEAD
-        && response.status() != actix_web::http::StatusCode::PARTIAL_CONTENT
+    response.status() != actix_web::http::StatusCode::PARTIAL_CONTENT
         && !headers.contains_key(header::CONTENT_ENCODING)
         && !packed_media
 }
