@@ -4,9 +4,9 @@
 //! actix's `Compress` sets up a brotli encoder with a 4 MiB window for every answer and runs it
 //! on the blocking pool, where the database work waits too. For a 30 KB list page that cost
 //! about 2 ms of CPU, most of it the kernel handing out and zeroing fresh pages for the
-//! encoder, and 64 clients at once took the server from 61 to 253 MB (10,000 articles). [`compress_answers`]
-//! compresses such answers itself, with a window no larger than the body; `Compress` still
-//! handles the rest (streamed bodies, a client that accepts only deflate).
+//! encoder, and 64 clients at once took the server from 61 to 253 MB (10,000 articles).
+//! [`compress_answers`] compresses such answers itself, with a window no larger than the body;
+//! `Compress` still handles the rest (streamed bodies, a client that accepts only deflate).
 
 use std::io::Write;
 
