@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use newsdesk_api::config_file::{self, FileValues};
 use newsdesk_api::{config::Config, openapi, users};
+use newsdesk_newsroom::{Actor, Change};
 use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
 #[derive(Parser)]
@@ -172,7 +173,13 @@ fn main() -> anyhow::Result<()> {
             let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };
             let input = users::UserCreate { email, name, role, password, author: None };
-            match newsdesk_api::state::write_blocking(&db, |conn| users::create_user(conn, &input)) {
+            let created = newsdesk_api::state::write_blocking(&db, |tx| {
+                let row = users::create_user(tx.conn(), &input)?;
+                let change =
+                    Change::UserCreated { id: row.id.clone(), email: row.email.clone(), role: row.role.clone() };
+                Ok(tx.record(&Actor::system("command line"), change, row)?)
+            });
+            match created {
                 Ok(user) => println!("created {} ({})", user.email, user.role),
                 Err(e) => bail!("{}", e.explain()),
             }

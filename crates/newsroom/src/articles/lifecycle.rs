@@ -8,12 +8,13 @@ use newsdesk_persistence::articles::revisions;
 use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow, Lifecycle};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
-use super::history::{after_change, audit_only, Saved, Snapshot};
+use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
 use super::write::{change_slug, editable, not_trashed, visible};
-use crate::auth::AuthUser;
-use crate::error::ApiError;
-use crate::state::WriteError;
+use crate::actor::Caller;
+use crate::change::{ArticleAction, Change};
+use crate::error::{NewsroomError, NewsroomResult};
 use crate::time::naive;
+use crate::tx::{Recorded, Tx};
 
 fn status_of(row: &ArticleRow) -> ArticleStatus {
     ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft)
@@ -31,7 +32,7 @@ fn status(to: ArticleStatus) -> String {
 }
 
 /// Loads an article the user may publish, schedule or unpublish.
-fn publishable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+fn publishable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
     let own = row.created_by.as_deref() == Some(user.id.as_str());
     user.require(Action::PublishArticle { own })?;
@@ -42,31 +43,31 @@ fn publishable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRo
 /// Writes a new version of `row`: with its lifecycle moved to `to`, or (None) only its relations
 /// changed.
 fn save(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     row: &ArticleRow,
     expected: Option<i64>,
     to: Option<&Lifecycle>,
-    action: &str,
-    user: &AuthUser,
-) -> Result<Saved, WriteError> {
+    action: ArticleAction,
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
     // `to` was worked out from `row`, so it may only land on that version: on PostgreSQL another
     // write can commit between the read and this one, and a client's If-Match naming the newer
     // version must not let a lifecycle taken from the older row overwrite it.
     if expected.is_some_and(|v| v != row.version) {
-        return Err(newsdesk_persistence::StoreError::VersionConflict { current: row.version }.into());
+        return Err(NewsroomError::PreconditionFailed { current: row.version });
     }
     let saved = match to {
-        Some(to) => store::set_lifecycle(conn, &row.id, row.version, to)?,
-        None => store::new_version(conn, &row.id, row.version)?,
+        Some(to) => store::set_lifecycle(tx.conn(), &row.id, row.version, to)?,
+        None => store::new_version(tx.conn(), &row.id, row.version)?,
     };
-    Ok(after_change(conn, saved, action, &user.actor())?)
+    Ok(after_change(tx, saved, action, &user.actor())?)
 }
 
 /// Publishes now, keeping the first publication date on a re-publish.
-pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = publishable(conn, id, user)?;
+pub fn publish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = publishable(tx.conn(), id, user)?;
     if !status_of(&row).can_publish() {
-        return Err(ApiError::InvalidState("the article is already published".into()).into());
+        return Err(NewsroomError::InvalidState("the article is already published".into()));
     }
     // A scheduled article published early goes out now, not at its planned time.
     let to = Lifecycle {
@@ -74,109 +75,106 @@ pub fn publish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUs
         published_at: Some(published_date_kept(&row).unwrap_or_else(now)),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, Some(&to), "publish", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Publish, user)
 }
 
 /// Takes a published (or scheduled) article back to draft.
-pub fn unpublish(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = publishable(conn, id, user)?;
+pub fn unpublish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = publishable(tx.conn(), id, user)?;
     if !status_of(&row).can_unpublish() {
-        return Err(ApiError::InvalidState("the article is not published".into()).into());
+        return Err(NewsroomError::InvalidState("the article is not published".into()));
     }
     let to = Lifecycle {
         status: status(ArticleStatus::Draft),
         published_at: published_date_kept(&row),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, Some(&to), "unpublish", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Unpublish, user)
 }
 
 /// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
 pub fn schedule(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     id: &str,
     expected: Option<i64>,
     publish_at: DateTime<Utc>,
-    user: &AuthUser,
-) -> Result<Saved, WriteError> {
-    let row = publishable(conn, id, user)?;
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let row = publishable(tx.conn(), id, user)?;
     if row.status == ArticleStatus::Published.as_str() {
-        return Err(ApiError::InvalidState("the article is already published; unpublish it first".into()).into());
+        return Err(NewsroomError::InvalidState("the article is already published; unpublish it first".into()));
     }
     if publish_at <= Utc::now() {
-        return Err(ApiError::invalid("publish_at", "must be in the future; to publish now, use /publish").into());
+        return Err(NewsroomError::invalid("publish_at", "must be in the future; to publish now, use /publish"));
     }
     let to = Lifecycle {
         status: status(ArticleStatus::Scheduled),
         published_at: Some(naive(publish_at)),
         ..Lifecycle::of(&row)
     };
-    save(conn, &row, expected, Some(&to), "schedule", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Schedule, user)
 }
 
 /// Cancels a schedule: back to draft with no publication date.
-pub fn unschedule(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = publishable(conn, id, user)?;
+pub fn unschedule(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = publishable(tx.conn(), id, user)?;
     if row.status != ArticleStatus::Scheduled.as_str() {
-        return Err(ApiError::InvalidState("the article is not scheduled".into()).into());
+        return Err(NewsroomError::InvalidState("the article is not scheduled".into()));
     }
     let to = Lifecycle { status: status(ArticleStatus::Draft), published_at: None, ..Lifecycle::of(&row) };
-    save(conn, &row, expected, Some(&to), "unschedule", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Unschedule, user)
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
-pub fn trash(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = editable(conn, id, user)?;
+pub fn trash(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = editable(tx.conn(), id, user)?;
     not_trashed(&row)?;
     let to = Lifecycle {
         status: status(ArticleStatus::Draft),
         published_at: published_date_kept(&row),
         trashed_at: Some(now()),
     };
-    save(conn, &row, expected, Some(&to), "trash", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Trash, user)
 }
 
 /// Takes an article out of the trash, as a draft.
-pub fn restore(conn: &mut DbConn, id: &str, expected: Option<i64>, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = editable(conn, id, user)?;
+pub fn restore(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = editable(tx.conn(), id, user)?;
     if row.trashed_at.is_none() {
-        return Err(ApiError::InvalidState("the article is not in the trash".into()).into());
+        return Err(NewsroomError::InvalidState("the article is not in the trash".into()));
     }
     let to = Lifecycle { trashed_at: None, ..Lifecycle::of(&row) };
-    save(conn, &row, expected, Some(&to), "restore", user)
+    save(tx, &row, expected, Some(&to), ArticleAction::Restore, user)
 }
 
 /// Deletes a trashed article for good (admins only).
-pub fn purge(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<(), WriteError> {
+pub fn purge(tx: &mut Tx, id: &str, user: &Caller) -> NewsroomResult<Recorded<()>> {
     user.require(Action::PurgeArticle)?;
-    let row = visible(conn, id, user)?;
+    let row = visible(tx.conn(), id, user)?;
     if row.trashed_at.is_none() {
-        return Err(
-            ApiError::InvalidState("only trashed articles can be purged; move it to the trash first".into()).into()
-        );
+        return Err(NewsroomError::InvalidState(
+            "only trashed articles can be purged; move it to the trash first".into(),
+        ));
     }
-    store::purge(conn, id)?;
-    audit_only(conn, id, "purge", &user.actor(), serde_json::json!({"slug": row.slug, "title": row.title}))?;
-    Ok(())
+    store::purge(tx.conn(), id)?;
+    Ok(tx.record(&user.actor(), Change::ArticlePurged { id: row.id, slug: row.slug, title: row.title }, ())?)
 }
 
 /// Brings back an earlier revision's content and metadata. Status and dates stay as they are;
 /// relations that no longer exist are left out.
 pub fn restore_revision(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     id: &str,
     revision_id: &str,
     expected: Option<i64>,
-    user: &AuthUser,
-) -> Result<Saved, WriteError> {
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let conn = tx.conn();
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
-    let revision = revisions::find(conn, id, revision_id).map_err(|e| match e {
-        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("revision")),
-        other => other.into(),
-    })?;
+    let revision = revisions::find(conn, id, revision_id).map_err(NewsroomError::not_found_as("revision"))?;
     let old: Snapshot = serde_json::from_str(&revision.snapshot)
-        .map_err(|e| ApiError::Internal(format!("revision {revision_id} is unreadable: {e}")))?;
+        .map_err(|e| NewsroomError::Internal(format!("revision {revision_id} is unreadable: {e}")))?;
     let exists = |found: Vec<String>, id: &Option<String>| id.clone().filter(|id| found.contains(id));
     let section = exists(
         sections::find_many(conn, &old.section_id.iter().cloned().collect::<Vec<_>>())?
@@ -224,13 +222,14 @@ pub fn restore_revision(
     // A related article deleted since then would break the insert; keep only live targets.
     let live_links = live_link_targets(conn, links)?;
     relations::set_links(conn, id, &live_links)?;
-    Ok(after_change(conn, saved, &format!("restore_revision:{revision_id}"), &user.actor())?)
+    let action = ArticleAction::RestoreRevision { revision_id: revision_id.to_owned() };
+    Ok(after_change(tx, saved, action, &user.actor())?)
 }
 
 fn live_link_targets(
     conn: &mut DbConn,
     links: Vec<relations::LinkTarget>,
-) -> Result<Vec<relations::LinkTarget>, WriteError> {
+) -> NewsroomResult<Vec<relations::LinkTarget>> {
     let ids: Vec<String> = links
         .iter()
         .filter_map(|l| match l {
@@ -249,17 +248,18 @@ fn live_link_targets(
 }
 
 /// Adds or removes one tag (bulk actions); a new version either way.
-pub fn retag(conn: &mut DbConn, id: &str, tag_id: &str, add: bool, user: &AuthUser) -> Result<Saved, WriteError> {
-    let row = editable(conn, id, user)?;
+pub fn retag(tx: &mut Tx, id: &str, tag_id: &str, add: bool, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = editable(tx.conn(), id, user)?;
     not_trashed(&row)?;
-    let (snapshot, relations) = super::history::snapshot_with_relations(conn, &row)?;
+    let (snapshot, relations) = snapshot_with_relations(tx.conn(), &row)?;
     let mut tag_ids = snapshot.tag_ids;
     let present = tag_ids.iter().any(|t| t == tag_id);
     match (add, present) {
         (true, false) => tag_ids.push(tag_id.to_owned()),
         (false, true) => tag_ids.retain(|t| t != tag_id),
-        _ => return Ok(Saved { row, relations }),
+        // Nothing to change: no new version, nothing to record.
+        _ => return Ok(tx.nothing_to_record(Saved { row, relations })),
     }
-    relations::set_tags(conn, id, &tag_ids)?;
-    save(conn, &row, None, None, if add { "tag" } else { "untag" }, user)
+    relations::set_tags(tx.conn(), id, &tag_ids)?;
+    save(tx, &row, None, None, if add { ArticleAction::Tag } else { ArticleAction::Untag }, user)
 }
