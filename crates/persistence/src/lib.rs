@@ -20,6 +20,7 @@ pub mod search;
 pub mod sections;
 pub mod sources;
 pub mod stats;
+mod stored_status;
 mod stored_time;
 pub mod tags;
 mod term;

@@ -54,7 +54,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let mut filter = query.0.filter()?;
     if let Some(status) = status.0.status {
-        filter.statuses = Some(vec![status.as_str().into()]);
+        filter.statuses = Some(vec![status]);
     }
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());

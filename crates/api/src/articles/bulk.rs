@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use newsdesk_domain::FieldError;
+use newsdesk_domain::{ArticleStatus, FieldError};
 use newsdesk_persistence::tags;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -47,7 +47,7 @@ pub struct BulkItem {
     pub id: String,
     /// The article's version after the action.
     pub version: i64,
-    pub status: String,
+    pub status: ArticleStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -94,7 +94,7 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
         title: row.title.clone(),
         summary: row.summary.clone(),
         body: row.body_markdown.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().to_owned(),
         section_id: row.section_id.clone(),
         source_id: row.source_id.clone(),
         source_url: row.source_url.clone(),
@@ -147,7 +147,7 @@ pub fn after_change(
         Some(p) => p.get("status").and_then(|s| s.as_str()) == Some(published),
         None => !is_new,
     };
-    let is_public = row.status == published;
+    let is_public = row.status == ArticleStatus::Published;
     let status_changed = changed.iter().any(|f| f == "status");
     revisions::insert(
         tx.conn(),

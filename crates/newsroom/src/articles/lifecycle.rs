@@ -3,9 +3,10 @@
 //! audit entry in the same transaction.
 
 use chrono::{DateTime, Utc};
-use newsdesk_domain::{body, Action, ArticleStatus};
+use newsdesk_domain::article::{Lifecycle, Refused, Step};
+use newsdesk_domain::{body, Action};
 use newsdesk_persistence::articles::revisions;
-use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow, Lifecycle};
+use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
@@ -16,28 +17,35 @@ use crate::error::{NewsroomError, NewsroomResult};
 use crate::time::naive;
 use crate::tx::{Recorded, Tx};
 
-fn status_of(row: &ArticleRow) -> ArticleStatus {
-    ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft)
-}
-
-/// The publication date an article keeps when it leaves its status: none for a scheduled
-/// article, which was never published (its planned date goes too, so a later publish is dated
-/// when it really goes out).
-fn published_date_kept(row: &ArticleRow) -> Option<chrono::NaiveDateTime> {
-    row.published_at.filter(|_| row.status != ArticleStatus::Scheduled.as_str())
-}
-
-fn status(to: ArticleStatus) -> String {
-    to.as_str().into()
-}
-
 /// Loads an article the user may publish, schedule or unpublish.
 fn publishable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
     let own = row.created_by.as_deref() == Some(user.id.as_str());
     user.require(Action::PublishArticle { own })?;
-    not_trashed(&row)?;
     Ok(row)
+}
+
+/// A refused step, as the client hears it: about the field it sent, or the article's state.
+impl From<Refused> for NewsroomError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::ScheduleInThePast => NewsroomError::invalid("publish_at", refused.to_string()),
+            other => NewsroomError::InvalidState(other.to_string()),
+        }
+    }
+}
+
+/// Moves `row` one `step` (see [`Lifecycle::transition`]) and saves the new version.
+fn step(
+    tx: &mut Tx,
+    row: &ArticleRow,
+    expected: Option<i64>,
+    step: Step,
+    action: ArticleAction,
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let to = row.lifecycle().transition(step, now())?;
+    save(tx, row, expected, Some(&to), action, user)
 }
 
 /// Writes a new version of `row`: with its lifecycle moved to `to`, or (None) only its relations
@@ -66,30 +74,13 @@ fn save(
 /// Publishes now, keeping the first publication date on a re-publish.
 pub fn publish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    if !status_of(&row).can_publish() {
-        return Err(NewsroomError::InvalidState("the article is already published".into()));
-    }
-    // A scheduled article published early goes out now, not at its planned time.
-    let to = Lifecycle {
-        status: status(ArticleStatus::Published),
-        published_at: Some(published_date_kept(&row).unwrap_or_else(now)),
-        ..Lifecycle::of(&row)
-    };
-    save(tx, &row, expected, Some(&to), ArticleAction::Publish, user)
+    step(tx, &row, expected, Step::Publish, ArticleAction::Publish, user)
 }
 
 /// Takes a published (or scheduled) article back to draft.
 pub fn unpublish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    if !status_of(&row).can_unpublish() {
-        return Err(NewsroomError::InvalidState("the article is not published".into()));
-    }
-    let to = Lifecycle {
-        status: status(ArticleStatus::Draft),
-        published_at: published_date_kept(&row),
-        ..Lifecycle::of(&row)
-    };
-    save(tx, &row, expected, Some(&to), ArticleAction::Unpublish, user)
+    step(tx, &row, expected, Step::Unpublish, ArticleAction::Unpublish, user)
 }
 
 /// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
@@ -101,50 +92,25 @@ pub fn schedule(
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    if row.status == ArticleStatus::Published.as_str() {
-        return Err(NewsroomError::InvalidState("the article is already published; unpublish it first".into()));
-    }
-    if publish_at <= Utc::now() {
-        return Err(NewsroomError::invalid("publish_at", "must be in the future; to publish now, use /publish"));
-    }
-    let to = Lifecycle {
-        status: status(ArticleStatus::Scheduled),
-        published_at: Some(naive(publish_at)),
-        ..Lifecycle::of(&row)
-    };
-    save(tx, &row, expected, Some(&to), ArticleAction::Schedule, user)
+    step(tx, &row, expected, Step::Schedule { at: naive(publish_at) }, ArticleAction::Schedule, user)
 }
 
 /// Cancels a schedule: back to draft with no publication date.
 pub fn unschedule(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    if row.status != ArticleStatus::Scheduled.as_str() {
-        return Err(NewsroomError::InvalidState("the article is not scheduled".into()));
-    }
-    let to = Lifecycle { status: status(ArticleStatus::Draft), published_at: None, ..Lifecycle::of(&row) };
-    save(tx, &row, expected, Some(&to), ArticleAction::Unschedule, user)
+    step(tx, &row, expected, Step::Unschedule, ArticleAction::Unschedule, user)
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
 pub fn trash(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
-    not_trashed(&row)?;
-    let to = Lifecycle {
-        status: status(ArticleStatus::Draft),
-        published_at: published_date_kept(&row),
-        trashed_at: Some(now()),
-    };
-    save(tx, &row, expected, Some(&to), ArticleAction::Trash, user)
+    step(tx, &row, expected, Step::Trash, ArticleAction::Trash, user)
 }
 
 /// Takes an article out of the trash, as a draft.
 pub fn restore(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
-    if row.trashed_at.is_none() {
-        return Err(NewsroomError::InvalidState("the article is not in the trash".into()));
-    }
-    let to = Lifecycle { trashed_at: None, ..Lifecycle::of(&row) };
-    save(tx, &row, expected, Some(&to), ArticleAction::Restore, user)
+    step(tx, &row, expected, Step::Restore, ArticleAction::Restore, user)
 }
 
 /// Deletes a trashed article for good (admins only).

@@ -162,7 +162,7 @@ pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> N
     }
     check_slug_free(conn, new_slug, Some(&current.id))?;
     slugs::reclaim(conn, &current.id, new_slug)?;
-    if current.status == ArticleStatus::Published.as_str() {
+    if current.status == ArticleStatus::Published {
         slugs::remember(conn, &current.id, &current.slug)?;
     }
     Ok(())
@@ -263,7 +263,7 @@ pub fn create(
 pub fn editable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
     let own = row.created_by.as_deref() == Some(user.id.as_str());
-    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft.as_str() })?;
+    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft })?;
     Ok(row)
 }
 
