@@ -3,31 +3,48 @@
 
 use chrono::SecondsFormat;
 use newsdesk_domain::webhook::{PING, SITE_CHANGED};
-use newsdesk_persistence::webhooks::endpoints::WebhookRow;
+use newsdesk_persistence::webhooks::endpoints::{self, WebhookRow};
 use newsdesk_persistence::webhooks::outbox::{self as store, NewEvent};
 use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
 use serde_json::{json, Value};
 
 use crate::change::Event;
-use crate::tx::Tx;
+
+/// What the outbox knows of one write so far.
+pub(crate) struct WriteEvents {
+    /// Groups the events of one write, so `site.changed` goes out once per write however many
+    /// resources it touches (a bulk action, a scheduler tick).
+    id: String,
+    site_changed_queued: bool,
+    /// The active endpoints, read once per write (a bulk action records a hundred changes).
+    endpoints: Option<Vec<WebhookRow>>,
+}
+
+impl WriteEvents {
+    pub(crate) fn new() -> Self {
+        Self { id: new_id(), site_changed_queued: false, endpoints: None }
+    }
+}
 
 /// Queues `event` for the endpoints that want it, and `site.changed` once per write when the
 /// public may see the change.
-pub(crate) fn queue(tx: &mut Tx, event: &Event) -> StoreResult<()> {
-    let active = tx.active_endpoints()?;
+pub(crate) fn queue(conn: &mut DbConn, write: &mut WriteEvents, event: &Event) -> StoreResult<()> {
+    if write.endpoints.is_none() {
+        write.endpoints = Some(endpoints::active(conn)?);
+    }
+    let active = write.endpoints.as_deref().unwrap_or_default();
     let wanting =
         |name: &str| -> Vec<String> { active.iter().filter(|w| subscribes(w, name)).map(|w| w.id.clone()).collect() };
     let for_event = wanting(event.name);
-    let for_site = if tx.site_changed_queued() || !event.site_visible { Vec::new() } else { wanting(SITE_CHANGED) };
+    let for_site = if write.site_changed_queued || !event.site_visible { Vec::new() } else { wanting(SITE_CHANGED) };
     if !for_event.is_empty() {
         let key = format!("{}:{}", event.kind, event.id);
-        write_event(tx.conn(), event.name, &key, event.data.clone(), None, &for_event)?;
+        write_event(conn, event.name, &key, event.data.clone(), None, &for_event)?;
     }
     if !for_site.is_empty() {
         let data = json!({"cause": event.name, "resource": {"type": event.kind, "id": event.id}});
-        let write_id = tx.write_id().to_owned();
-        write_event(tx.conn(), SITE_CHANGED, "site", data, Some(write_id), &for_site)?;
-        tx.mark_site_changed_queued();
+        write_event(conn, SITE_CHANGED, "site", data, Some(write.id.clone()), &for_site)?;
+        write.site_changed_queued = true;
     }
     Ok(())
 }

@@ -1,15 +1,12 @@
 //! One write: a database transaction, and what its changes ask of the world after it commits.
 
-use std::rc::Rc;
-
 use newsdesk_persistence::audit::{self as audit_store, NewAuditRow};
-use newsdesk_persistence::webhooks::endpoints::WebhookRow;
 use newsdesk_persistence::{new_id, now, Database, DbConn, StoreError, StoreResult};
 
 use crate::actor::Actor;
 use crate::cache_tag::{self, CacheTag};
 use crate::change::Change;
-use crate::outbox;
+use crate::outbox::{self, WriteEvents};
 
 /// A write in progress: the transaction's connection and the effects of the changes recorded
 /// so far. Every use case that changes something takes one and calls [`Tx::record`].
@@ -19,12 +16,7 @@ pub struct Tx<'c> {
     voided: Vec<CacheTag>,
     /// Marks this process's own notices, which its listener skips.
     origin: &'c str,
-    /// Groups the events of one write, so `site.changed` goes out once per write however many
-    /// resources it touches (a bulk action, a scheduler tick).
-    id: String,
-    site_changed_queued: bool,
-    /// The active webhook endpoints, read once per write (a bulk action records a hundred changes).
-    endpoints: Option<Rc<Vec<WebhookRow>>>,
+    events: WriteEvents,
 }
 
 /// Proof that a write said what it changed: the only way to finish a write is to return one,
@@ -86,7 +78,7 @@ impl<'c> Tx<'c> {
         cache_tag::send(self.conn, self.origin, &tags)?;
         self.voided.extend(tags);
         if let Some(event) = change.event() {
-            outbox::queue(self, &event)?;
+            outbox::queue(self.conn, &mut self.events, &event)?;
         }
         let line = change.audit();
         audit_store::insert(
@@ -106,28 +98,6 @@ impl<'c> Tx<'c> {
             },
         )
     }
-
-    pub(crate) fn write_id(&self) -> &str {
-        &self.id
-    }
-
-    pub(crate) fn site_changed_queued(&self) -> bool {
-        self.site_changed_queued
-    }
-
-    pub(crate) fn mark_site_changed_queued(&mut self) {
-        self.site_changed_queued = true;
-    }
-
-    /// The active endpoints, read once per write.
-    pub(crate) fn active_endpoints(&mut self) -> StoreResult<Rc<Vec<WebhookRow>>> {
-        if let Some(known) = &self.endpoints {
-            return Ok(known.clone());
-        }
-        let loaded = Rc::new(newsdesk_persistence::webhooks::endpoints::active(self.conn)?);
-        self.endpoints = Some(loaded.clone());
-        Ok(loaded)
-    }
 }
 
 /// Runs `work` in one write transaction, blocking. Returns its value and the cache tags its
@@ -144,7 +114,7 @@ where
 {
     let mut rejected = None;
     let result = db.write(|conn| {
-        let mut tx = Tx { conn, voided: Vec::new(), origin, id: new_id(), site_changed_queued: false, endpoints: None };
+        let mut tx = Tx { conn, voided: Vec::new(), origin, events: WriteEvents::new() };
         match work(&mut tx) {
             Ok(Recorded(value)) => Ok((value, std::mem::take(&mut tx.voided))),
             Err(rule) => {

@@ -268,7 +268,7 @@ impl Database {
             .connection_timeout(connect_timeout)
             .build(Manager { url: url.clone(), statements: statements.clone() })?;
         let write_lock = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        let _in_use = url.sqlite_path().and_then(crate::backup::lock_shared).map(Arc::new);
+        let _in_use = url.sqlite_path().and_then(lock_shared).map(Arc::new);
         Ok(Self { pool, url: url.clone(), write_lock, statements, _in_use })
     }
 
@@ -381,6 +381,20 @@ pub fn now() -> chrono::NaiveDateTime {
 /// A fresh, time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The shared lock a server holds on its SQLite file for as long as it runs (a restore takes it exclusively, to prove no server runs).
+/// Advisory (`flock`), so it never meets SQLite's own byte-range locks.
+#[cfg(unix)]
+fn lock_shared(path: &str) -> Option<std::fs::File> {
+    let file = std::fs::File::open(path).ok()?;
+    file.try_lock_shared().ok()?;
+    Some(file)
+}
+
+#[cfg(not(unix))]
+fn lock_shared(_path: &str) -> Option<std::fs::File> {
+    None
 }
 
 #[cfg(test)]
