@@ -53,8 +53,8 @@ pub fn warn_when_missing(conn: &mut SqliteConnection) {
             for required in missing(&built_with) {
                 tracing::warn!(
                     option = required.option,
-                    "the bundled SQLite was built without SQLITE_{}, so {}. Build with cargo run \
-                     from the workspace directory, where `.cargo/config.toml` sets LIBSQLITE3_FLAGS",
+                    "the bundled SQLite was built without SQLITE_{}, so {}. Build from the workspace \
+                     directory, where cargo reads `.cargo/config.toml` and its LIBSQLITE3_FLAGS",
                     required.option,
                     required.cost
                 );
@@ -76,7 +76,7 @@ mod tests {
     fn the_linked_sqlite_has_the_options_we_rely_on() {
         let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
         let built_with = compile_options(&mut conn).expect("PRAGMA compile_options");
-        let missing = missing(&built_with);
+        let missing: Vec<_> = missing(&built_with).into_iter().map(|r| r.option).collect();
         assert!(
             missing.is_empty(),
             "SQLite was built without {missing:?}; run cargo from the workspace directory so that \
