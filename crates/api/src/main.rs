@@ -95,15 +95,42 @@ enum ConfigCommand {
 enum UserCommand {
     /// Create a user. The password is read from a prompt, or from stdin when piped.
     Create {
+        /// The e-mail address they log in with.
         #[arg(long)]
         email: String,
-        #[arg(long)]
-        role: String,
+        /// What they may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The name shown for them (default: the e-mail address).
         #[arg(long, default_value = "")]
         name: String,
         #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = "./data/newsdesk.db")]
         database_url: String,
     },
+}
+
+/// The roles `user create` offers, with their meaning for `--help`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    /// Everything: users, API keys, webhooks, the audit log, purging the trash.
+    Admin,
+    /// Every article, anyone's, and publishing it; authors, sources, sections and tags.
+    Editor,
+    /// Their own articles, drafts or published, and publishing them.
+    Author,
+    /// Their own drafts only; may not publish.
+    Contributor,
+}
+
+impl From<RoleArg> for newsdesk_domain::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Author => Self::Author,
+            RoleArg::Contributor => Self::Contributor,
+        }
+    }
 }
 
 fn init_tracing() {
@@ -168,7 +195,7 @@ fn main() -> anyhow::Result<()> {
         Command::Import(args) => newsdesk_api::exchange::cli::run_import(args)?,
         Command::Export(args) => newsdesk_api::exchange::cli::run_export(args)?,
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
-            let role = newsdesk_domain::Role::parse(&role).map_err(|m| anyhow::anyhow!("--role {m}"))?;
+            let role = newsdesk_domain::Role::from(role);
             let password = read_password()?;
             let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };

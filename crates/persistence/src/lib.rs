@@ -19,6 +19,7 @@ pub mod schema;
 pub mod search;
 pub mod sections;
 pub mod sources;
+pub mod sqlite_options;
 pub mod stats;
 mod stored_status;
 mod stored_time;
