@@ -5,82 +5,22 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{validation, Action, Role, Violations};
-use newsdesk_newsroom::{Caller, Change};
+use newsdesk_newsroom::Change;
 use newsdesk_persistence::api_keys::{self as store, ApiKeyRow, NewApiKey};
 use newsdesk_persistence::{new_id, now};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
+use crate::auth::api_key::{hash, random, KEY_PREFIX};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::not_found_as;
+use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::state::AppState;
 use crate::time::{naive, utc};
-use crate::users::not_found_as;
-
-const KEY_PREFIX: &str = "ndk_";
-
-pub fn looks_like_key(token: &str) -> bool {
-    token.starts_with(KEY_PREFIX)
-}
-
-fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn random(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf).replace(['-', '_'], "x")
-}
-
-/// Checks a key and returns the caller it stands for; records its use.
-pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, ApiError> {
-    let invalid = || ApiError::Unauthorized("the API key is invalid, expired or revoked".into());
-    let rest = token.strip_prefix(KEY_PREFIX).ok_or_else(invalid)?;
-    let (prefix, secret) = rest.split_once('_').ok_or_else(invalid)?;
-    let (prefix, secret) = (prefix.to_owned(), secret.to_owned());
-    let found = state.read(move |conn| store::find_with_owner(conn, &prefix)).await?;
-    let (key, owner) = found.ok_or_else(invalid)?;
-    let genuine: bool = hash(&secret).as_bytes().ct_eq(key.secret_hash.as_bytes()).into();
-    // A key stops with its owner: disabling the admin who made it disables their keys too.
-    let live = key.revoked_at.is_none() && key.expires_at.is_none_or(|at| at > now()) && !owner.disabled;
-    if !genuine || !live {
-        return Err(invalid());
-    }
-    // The stored time moves at most once a minute; skipping the write transaction when it is
-    // fresh keeps a busy integration's every call from queuing behind the other writers.
-    let at = now();
-    if store::use_is_stale(key.last_used_at, at) {
-        let id = key.id.clone();
-        state
-            .write(move |tx| {
-                store::touch(tx.conn(), &id, at)?;
-                Ok(tx.nothing_to_record(()))
-            })
-            .await?;
-    }
-    Ok(AuthUser(Caller {
-        id: owner.id,
-        email: owner.email,
-        name: key.name.clone(),
-        // Never more than the owner may do now: demoting the owner demotes their keys.
-        role: Role::parse(&key.role)
-            .map_err(ApiError::Internal)?
-            .lesser(Role::parse(&owner.role).map_err(ApiError::Internal)?),
-        author_id: owner.author_id,
-        key: Some((key.id, key.name)),
-        request_id: None,
-        client_ip: None,
-    }))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyOut {

@@ -10,15 +10,15 @@ use newsdesk_persistence::{Database, DatabaseUrl};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::tokens::TokenKeys;
 use crate::cache::ResponseCache;
 use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
+use crate::tokens::TokenKeys;
 use crate::{
-    api_keys, articles, audit, auth, bootstrap, feeds, health, metrics, middleware, reader, scheduler, terms, users,
-    views, webhooks,
+    api_keys, articles, audit, auth, bootstrap, feeds, metrics, middleware, operations, reader, scheduler, terms,
+    users, views, webhooks,
 };
 
 /// Every route. Kept in one place so it can be read against the OpenAPI document.
@@ -27,9 +27,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/articles/{slug}").route(web::get().to(reader::page)))
         .service(web::resource("/reader.js").route(web::get().to(reader::script)))
         .service(web::resource("/reader.css").route(web::get().to(reader::style)))
-        .service(web::resource("/healthz").route(web::get().to(health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
-        .service(web::resource("/metrics").route(web::get().to(metrics::scrape)))
+        .service(web::resource("/healthz").route(web::get().to(operations::health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(operations::health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(operations::metrics::scrape)))
         .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
         // Before `{slug}`, which would otherwise match "most-viewed".
         .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
@@ -43,7 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
         .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
         .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
-        .service(web::resource("/v1/me").route(web::get().to(auth::handlers::me)))
+        .service(web::resource("/v1/me").route(web::get().to(users::me)))
         .service(
             web::resource("/v1/admin/articles")
                 .route(web::get().to(articles::admin::list))
@@ -136,7 +136,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         public_url,
         db,
         tokens,
-        login_limits: crate::auth::limits::LoginLimits::default(),
+        login_limits: crate::login_limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
         views: Default::default(),
@@ -144,22 +144,30 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         writer_turn: one_writer.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
         webhooks: config.webhook_settings(),
         cursors: crate::cursor::CursorCodec::new(&secret),
-        public_cache_control: format!(
-            "public, max-age={}, stale-while-revalidate={}",
-            config.cache_max_age, config.cache_stale_while_revalidate
-        ),
     });
     actix_web::rt::spawn(scheduler::run(state.clone()));
-    actix_web::rt::spawn(views::flusher(state.views.clone(), state.db.clone(), state.cache.clone(), metrics));
+    actix_web::rt::spawn(crate::view_counter::flusher(
+        state.views.clone(),
+        state.db.clone(),
+        state.cache.clone(),
+        metrics,
+    ));
     actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
+    let public_cache_control = web::Data::new(crate::respond::PublicCacheControl(format!(
+        "public, max-age={}, stale-while-revalidate={}",
+        config.cache_max_age, config.cache_stale_while_revalidate
+    )));
+    let response_cache = web::Data::from(state.cache.clone());
     let openapi = ApiDoc::openapi();
     let shared = state.clone();
     let mut server =
         HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(public_cache_control.clone())
+                .app_data(response_cache.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
                 // Inside compression: entries are kept once, uncompressed.
@@ -168,7 +176,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
                 .wrap(from_fn(crate::compression::compress_answers))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
-                .wrap(from_fn(metrics::track))
+                .wrap(from_fn(operations::metrics::track))
                 .configure(routes)
                 .service(web::resource("/docs").route(
                     web::get().to(|| async {

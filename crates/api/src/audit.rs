@@ -2,7 +2,7 @@
 //! Entries are written by the use cases (`newsdesk_newsroom::Tx::record`); this lists them.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
 use newsdesk_newsroom::Actor;
@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
-use crate::middleware::RequestId;
+use crate::middleware::origin;
 use crate::respond::{private_json, ListResponse};
 use crate::state::AppState;
 use crate::time::{naive, utc};
@@ -23,13 +23,6 @@ use crate::time::{naive, utc};
 pub fn anonymous(req: &HttpRequest, label: Option<String>) -> Actor {
     let (request_id, client_ip) = origin(req);
     Actor::anonymous(request_id, client_ip, label)
-}
-
-/// The request id and the client's address (the socket peer; proxies are not trusted).
-pub fn origin(req: &HttpRequest) -> (Option<String>, Option<String>) {
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
-    (request_id, client_ip)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,7 +23,7 @@ use crate::users::{create_user, UserCreate};
 pub async fn first_admin(db: &Database, config: &Config) -> anyhow::Result<()> {
     let (email, password, generated) = match (&config.admin_email, &config.admin_password) {
         (Some(email), Some(password)) => (email.clone(), password.clone(), false),
-        _ if config.dev => ("admin@newsdesk.local".to_owned(), crate::auth::tokens::new_refresh_token(), true),
+        _ if config.dev => ("admin@newsdesk.local".to_owned(), crate::tokens::new_refresh_token(), true),
         _ => (String::new(), String::new(), false),
     };
     let db = db.clone();

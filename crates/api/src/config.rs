@@ -1,11 +1,12 @@
 //! Settings, from flags and `NEWSDESK_*` environment variables.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
 
-use crate::auth::tokens::MIN_SECRET_BYTES;
+use crate::tokens::MIN_SECRET_BYTES;
 
 /// Everything `newsdesk serve` needs. Secrets are skipped by `Debug`.
 #[derive(Clone, Args)]
@@ -107,11 +108,11 @@ impl std::fmt::Debug for Config {
 
 impl Config {
     /// Webhook delivery settings.
-    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
-        crate::webhooks::Settings {
-            retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(1)),
-            give_up_after: std::time::Duration::from_secs(self.webhook_give_up_secs),
-            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs.max(1)),
+    pub fn webhook_settings(&self) -> WebhookSettings {
+        WebhookSettings {
+            retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(1)),
+            give_up_after: Duration::from_secs(self.webhook_give_up_secs),
+            timeout: Duration::from_secs(self.webhook_timeout_secs.max(1)),
             allow_private: self.webhook_allow_private || self.dev,
         }
     }
@@ -185,7 +186,7 @@ impl Config {
             }
         }
         std::fs::create_dir_all(self.data_dir()).context("creating the data directory")?;
-        let secret = crate::auth::tokens::new_refresh_token() + &crate::auth::tokens::new_refresh_token();
+        let secret = crate::tokens::new_refresh_token() + &crate::tokens::new_refresh_token();
         write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
         tracing::info!(path = %path.display(), "generated a development JWT secret");
         Ok(secret.into_bytes())
@@ -204,5 +205,29 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     #[cfg(not(unix))]
     {
         std::fs::write(path, contents)
+    }
+}
+
+/// Delivery settings, from `NEWSDESK_WEBHOOK_*`.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// The first retry waits about this long; each further one twice as long (capped), with jitter.
+    pub retry_base: Duration,
+    /// After this long since an event was queued, a delivery that still fails is marked failed.
+    pub give_up_after: Duration,
+    /// The overall timeout of one request (connecting takes at most a third of it).
+    pub timeout: Duration,
+    /// Whether endpoints may be on loopback or private addresses.
+    pub allow_private: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            retry_base: Duration::from_secs(30),
+            give_up_after: Duration::from_secs(24 * 3600),
+            timeout: Duration::from_secs(10),
+            allow_private: false,
+        }
     }
 }

@@ -249,3 +249,11 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Names the missing resource in a 404 from storage.
+pub fn not_found_as(error: ApiError, what: &str) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::not_found(what),
+        other => other,
+    }
+}

@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::error::{problem_for_status, PROBLEM_JSON};
 
@@ -111,4 +111,11 @@ pub fn problem_body<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_
         replacement.content_type(PROBLEM_JSON).json(problem_for_status(status, &detail));
     let response: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, replacement).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(response))
+}
+
+/// The request id and the client's address (the socket peer; proxies are not trusted).
+pub fn origin(req: &HttpRequest) -> (Option<String>, Option<String>) {
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    (request_id, client_ip)
 }

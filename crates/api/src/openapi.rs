@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::webhooks::WebhooksDoc;
-use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, users, views};
+use crate::{api_keys, articles, audit, auth, feeds, operations, terms, users, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,7 +21,7 @@ use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, user
         terms::sources::public_list, terms::sources::public_get,
         terms::sections::public_list, terms::sections::public_get,
         terms::tags::public_list, terms::tags::public_get,
-        auth::handlers::login, auth::handlers::refresh, auth::handlers::logout, auth::handlers::me,
+        auth::handlers::login, auth::handlers::refresh, auth::handlers::logout, users::me,
         articles::admin::list, articles::admin::create, articles::admin::get, articles::admin::update,
         articles::admin::delete, articles::workflow::publish, articles::workflow::unpublish,
         articles::workflow::schedule, articles::workflow::unschedule, articles::bulk::bulk,
@@ -35,7 +35,7 @@ use crate::{api_keys, articles, audit, auth, feeds, health, metrics, terms, user
         terms::sections::admin_list, terms::sections::admin_create, terms::sections::admin_get, terms::sections::admin_update, terms::sections::admin_delete,
         terms::tags::admin_list, terms::tags::admin_create, terms::tags::admin_get, terms::tags::admin_update, terms::tags::admin_delete,
         users::list, users::create, users::get, users::update,
-        health::healthz, health::readyz, metrics::endpoint::scrape,
+        operations::health::healthz, operations::health::readyz, operations::metrics::scrape,
     ),
     components(schemas(articles::query::SortParam, views::Window)),
     modifiers(&BearerAuth, &SparseFields, &WebhooksDoc),

@@ -7,10 +7,14 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
 
-/// `Cache-Control` for public responses (configurable; see `NEWSDESK_CACHE_MAX_AGE`).
+/// The `Cache-Control` of public responses (configurable; see `NEWSDESK_CACHE_MAX_AGE`), as
+/// the app's data.
+pub struct PublicCacheControl(pub String);
+
+/// `Cache-Control` for public responses.
 pub fn public_cache_control(req: &HttpRequest) -> String {
-    req.app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .map(|state| state.public_cache_control.clone())
+    req.app_data::<actix_web::web::Data<PublicCacheControl>>()
+        .map(|policy| policy.0.clone())
         .unwrap_or_else(|| "public, max-age=60, stale-while-revalidate=300".to_owned())
 }
 

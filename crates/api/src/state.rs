@@ -10,29 +10,27 @@ use newsdesk_newsroom::cache_tag;
 use newsdesk_newsroom::tx::{self, Recorded, Tx};
 use newsdesk_persistence::{Database, DbConn, StoreResult};
 
-use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, ApiResult};
+use crate::tokens::TokenKeys;
 
 pub struct AppState {
     pub db: Database,
     pub tokens: TokenKeys,
-    pub login_limits: crate::auth::limits::LoginLimits,
+    pub login_limits: crate::login_limits::LoginLimits,
     /// Lifetime of draft preview links.
     pub preview_ttl_secs: i64,
     /// Absolute base URL for links in feeds and the sitemap.
     pub public_url: String,
-    /// `Cache-Control` of public responses.
-    pub public_cache_control: String,
     /// How many of the newest matches a search ranks or sorts.
     pub search_window: newsdesk_persistence::search::SearchWindow,
     /// Signs and checks pagination cursors.
     pub cursors: crate::cursor::CursorCodec,
     /// Buffered view counts from the beacon.
-    pub views: std::sync::Arc<crate::views::ViewCounter>,
+    pub views: std::sync::Arc<crate::view_counter::ViewCounter>,
     /// Ready public responses; every write below voids what it changed.
     pub cache: std::sync::Arc<crate::cache::ResponseCache>,
     /// Webhook delivery settings.
-    pub webhooks: crate::webhooks::Settings,
+    pub webhooks: crate::config::WebhookSettings,
     /// This server's Prometheus metrics (see `crate::metrics` for what reports into them).
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// On SQLite, the one writer's turn (see `write`).

@@ -11,7 +11,7 @@ use serde_with::rust::double_option;
 use utoipa::ToSchema;
 
 use crate::auth::{password, AuthUser};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{not_found_as, ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::AppState;
@@ -274,10 +274,13 @@ pub async fn update(
     versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
 }
 
-/// Names the missing resource in a 404 from storage.
-pub fn not_found_as(error: ApiError, what: &str) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::not_found(what),
-        other => other,
-    }
+/// The logged-in user.
+#[utoipa::path(get, path = "/v1/me", operation_id = "get_me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = UserOut),
+        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let row = state.read(move |conn| users::find(conn, &user.id)).await?;
+    Ok(private_json(StatusCode::OK, &UserOut::from(row)))
 }

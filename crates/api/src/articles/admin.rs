@@ -122,7 +122,7 @@ pub async fn get(
             Ok(view::render_all(conn, vec![row], full_shape(&user))?.pop())
         })
         .await
-        .map_err(|e| crate::users::not_found_as(e, "article"))?
+        .map_err(|e| crate::error::not_found_as(e, "article"))?
         .ok_or_else(|| ApiError::not_found("article"))?;
     respond(&req, StatusCode::OK, &article)
 }

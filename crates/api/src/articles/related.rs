@@ -9,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::RelatedOut;
 use super::view::{self, Shape};
+use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
 use crate::state::AppState;
-use crate::users::not_found_as;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

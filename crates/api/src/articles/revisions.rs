@@ -11,12 +11,12 @@ use utoipa::ToSchema;
 use super::admin::{full, respond};
 use super::dto::ArticleOut;
 use crate::auth::AuthUser;
+use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::state::AppState;
 use crate::time::utc;
-use crate::users::not_found_as;
 use newsdesk_newsroom::articles::history::Snapshot;
 use newsdesk_newsroom::articles::{lifecycle, write};
 

@@ -9,8 +9,8 @@ use newsdesk_domain::{Action, Role};
 use newsdesk_newsroom::Caller;
 use newsdesk_persistence::{users, StoreError};
 
-use crate::audit::origin;
 use crate::error::ApiError;
+use crate::middleware::origin;
 use crate::state::AppState;
 
 /// The caller of an editorial route, loaded fresh so a disabled account, a changed role or a
@@ -59,8 +59,8 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let token = token?;
-            let mut user = if crate::api_keys::looks_like_key(&token) {
-                crate::api_keys::authenticate(&state, token).await?
+            let mut user = if super::api_key::looks_like_key(&token) {
+                super::api_key::authenticate(&state, token).await?
             } else {
                 let claims = state.tokens.verify_access(&token)?;
                 let row = state

@@ -8,13 +8,13 @@ use newsdesk_persistence::{now, tokens, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{password, tokens as keys, AuthUser};
-use crate::audit::origin;
+use super::password;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
+use crate::middleware::origin;
 use crate::respond::private_json;
 use crate::state::AppState;
-use crate::users::UserOut;
+use crate::tokens as keys;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -172,15 +172,4 @@ pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) 
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The logged-in user.
-#[utoipa::path(get, path = "/v1/me", operation_id = "get_me", tag = "auth", security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The caller", body = UserOut),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let row = state.read(move |conn| users::find(conn, &user.id)).await?;
-    Ok(private_json(StatusCode::OK, &UserOut::from(row)))
 }

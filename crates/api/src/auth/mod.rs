@@ -1,9 +1,8 @@
 //! Logging in, tokens, and the extractor that guards every editorial route.
 
+pub mod api_key;
 pub mod extractor;
 pub mod handlers;
-pub mod limits;
 pub mod password;
-pub mod tokens;
 
 pub use extractor::AuthUser;

@@ -7,11 +7,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 
-use super::{CacheTags, Entry};
+use super::{CacheTags, Entry, ResponseCache};
 use crate::compression::Coding;
 use crate::metrics::RoutePattern;
 use crate::respond::{etag_matches, not_modified_since};
-use crate::state::AppState;
 
 /// Paths that never depend on who asks are looked up; the rest go straight through.
 fn is_public(path: &str) -> bool {
@@ -35,14 +34,13 @@ pub async fn response_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let Some(state) = state.filter(|s| s.cache.enabled() && req.method() == Method::GET && is_public(req.path()))
-    else {
+    let cache = req.app_data::<web::Data<ResponseCache>>().cloned();
+    let Some(cache) = cache.filter(|c| c.enabled() && req.method() == Method::GET && is_public(req.path())) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     // A client that accepts neither gzip nor brotli gets identity (see `Coding::preferred`).
     let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
-    if let Some(entry) = state.cache.get(key_of(&req)) {
+    if let Some(entry) = cache.get(key_of(&req)) {
         if let Some(route) = &entry.route {
             req.extensions_mut().insert(RoutePattern(route.clone()));
         }
@@ -55,7 +53,7 @@ pub async fn response_cache(
     }
     // Owned only on a miss: a hit answers from the borrowed path.
     let key = key_of(&req).to_owned();
-    let filled = state.cache.epoch();
+    let filled = cache.epoch();
     let response = next.call(req).await?;
     let tags = response.request().extensions_mut().remove::<CacheTags>();
     let Some(tags) = tags.filter(|_| response.status() == StatusCode::OK) else {
@@ -67,7 +65,7 @@ pub async fn response_cache(
     let body =
         actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let headers = head.headers().iter().map(|(n, v)| (n.clone(), v.clone())).collect();
-    let entry = state.cache.insert(&key, filled, tags, headers, body, route);
+    let entry = cache.insert(&key, filled, tags, headers, body, route);
     // Compressed here, once, for this client and every later hit that asks the same.
     let response = from_entry(&entry, req.headers(), coding).await?;
     Ok(ServiceResponse::new(req, response).map_into_right_body())

@@ -62,11 +62,11 @@ pub(crate) fn open(database_url: &str) -> anyhow::Result<Database> {
 pub fn run_import(args: ImportArgs) -> anyhow::Result<()> {
     let foreign = match args.from {
         ImportFormat::Newsdesk => None,
-        ImportFormat::Ghost => Some(crate::importers::Foreign::Ghost),
-        ImportFormat::Wordpress => Some(crate::importers::Foreign::Wordpress),
+        ImportFormat::Ghost => Some(crate::exchange::importers::Foreign::Ghost),
+        ImportFormat::Wordpress => Some(crate::exchange::importers::Foreign::Wordpress),
     };
     if let Some(format) = foreign {
-        return crate::importers::cli::run(&args, format);
+        return crate::exchange::importers::cli::run(&args, format);
     }
     let (input, total): (Box<dyn Read + Send>, Option<u64>) = if args.file == "-" {
         (Box::new(io::stdin()), None)

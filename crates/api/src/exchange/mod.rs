@@ -11,6 +11,7 @@ use newsdesk_domain::FieldError;
 pub mod cli;
 pub mod export;
 pub mod import;
+pub mod importers;
 pub mod progress;
 pub mod read;
 pub mod validate;

@@ -6,8 +6,6 @@
 //! the pool's state, the response cache's own hit and miss counts, and the scheduler's and the
 //! webhook worker's queues (counted in the database, so every process reports the cluster's).
 
-pub mod endpoint;
-
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -22,8 +20,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use sha2::{Digest, Sha256};
-
-pub use endpoint::{scrape, track};
 
 /// The shortest metrics token accepted.
 pub const MIN_TOKEN_BYTES: usize = 16;
@@ -58,9 +54,9 @@ pub struct Metrics {
     scheduler_queue: Gauge,
     webhook_queue: Gauge,
     /// SHA-256 of the token that guards `/metrics` on the main address.
-    token_digest: Option<[u8; 32]>,
+    pub token_digest: Option<[u8; 32]>,
     /// The address that serves `/metrics` without a token, if any.
-    metrics_addr: Option<SocketAddr>,
+    pub metrics_addr: Option<SocketAddr>,
     /// One scrape at a time, so catching the cache counters up never counts twice.
     scraping: Mutex<()>,
 }
@@ -164,6 +160,23 @@ impl Metrics {
         for (counter, total) in [(&self.cache_hits, hits), (&self.cache_misses, misses)] {
             counter.inc_by(total.saturating_sub(counter.get()));
         }
+    }
+
+    /// A scrape: the gauges brought up to date with what the caller read, then the registry in
+    /// the OpenMetrics text format. One at a time, so two scrapes never interleave their sets.
+    pub fn scrape(
+        &self,
+        pool: newsdesk_persistence::PoolState,
+        (hits, misses): (u64, u64),
+        queue_depths: Option<(i64, i64)>,
+    ) -> Result<String, std::fmt::Error> {
+        let _one_at_a_time = self.scraping.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.set_pool(pool);
+        self.catch_up_cache(hits, misses);
+        if let Some((scheduled, webhooks)) = queue_depths {
+            self.set_queue_depths(scheduled, webhooks);
+        }
+        self.encode()
     }
 
     /// The registry in the OpenMetrics text format.

@@ -16,11 +16,11 @@ use newsdesk_newsroom::change::{TermChange, TermKind, TermOp};
 use newsdesk_newsroom::Change;
 
 use crate::auth::AuthUser;
+use crate::error::not_found_as;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, public_json_at, versioned_json};
 use crate::state::AppState;
-use crate::users::not_found_as;
 
 pub mod authors;
 pub mod labels;

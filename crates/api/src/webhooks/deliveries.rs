@@ -16,12 +16,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
+use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::state::AppState;
 use crate::time::utc;
-use crate::users::not_found_as;
 
 /// One try at sending a delivery.
 #[derive(Debug, Serialize, ToSchema)]

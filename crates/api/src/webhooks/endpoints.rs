@@ -14,12 +14,12 @@ use serde_with::rust::double_option;
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
+use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::state::AppState;
 use crate::time::utc;
-use crate::users::not_found_as;
 
 /// An event name an endpoint can subscribe to.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -169,7 +169,7 @@ fn check_description(v: &mut Violations, description: Option<&str>) -> Option<Op
 }
 
 fn new_secret() -> String {
-    format!("whsec_{}", crate::auth::tokens::new_refresh_token())
+    format!("whsec_{}", crate::tokens::new_refresh_token())
 }
 
 /// List webhook endpoints (admins and editors).

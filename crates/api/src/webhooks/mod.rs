@@ -1,8 +1,6 @@
 //! Webhooks: endpoints admins register, events written to an outbox in the same transaction
 //! as the change, and a worker that delivers them signed, in order, with retries.
 
-use std::time::Duration;
-
 use actix_web::web;
 
 pub mod client;
@@ -11,29 +9,7 @@ pub mod endpoints;
 pub mod signature;
 pub mod worker;
 
-/// Delivery settings, from `NEWSDESK_WEBHOOK_*`.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The first retry waits about this long; each further one twice as long (capped), with jitter.
-    pub retry_base: Duration,
-    /// After this long since an event was queued, a delivery that still fails is marked failed.
-    pub give_up_after: Duration,
-    /// The overall timeout of one request (connecting takes at most a third of it).
-    pub timeout: Duration,
-    /// Whether endpoints may be on loopback or private addresses.
-    pub allow_private: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            retry_base: Duration::from_secs(30),
-            give_up_after: Duration::from_secs(24 * 3600),
-            timeout: Duration::from_secs(10),
-            allow_private: false,
-        }
-    }
-}
+pub use crate::config::WebhookSettings as Settings;
 
 /// The webhook routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {

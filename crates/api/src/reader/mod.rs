@@ -4,9 +4,9 @@
 use actix_web::http::header;
 use actix_web::HttpResponse;
 
-const PAGE: &str = include_str!("reader/index.html");
-const SCRIPT: &str = include_str!("reader/reader.js");
-const STYLE: &str = include_str!("reader/reader.css");
+const PAGE: &str = include_str!("index.html");
+const SCRIPT: &str = include_str!("reader.js");
+const STYLE: &str = include_str!("reader.css");
 
 fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()

@@ -68,17 +68,10 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<H
             Ok((scheduled, newsdesk_persistence::webhooks::deliveries::pending_count(conn)?))
         })
         .await;
-    let body = {
-        let _one_at_a_time = metrics.scraping.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        metrics.set_pool(state.db.pool_state());
-        let (hits, misses) = state.cache.hits_and_misses();
-        metrics.catch_up_cache(hits, misses);
-        match depths {
-            Ok((scheduled, webhooks)) => metrics.set_queue_depths(scheduled, webhooks),
-            Err(error) => tracing::warn!(%error, "metrics: could not count the queues"),
-        }
-        metrics.encode().map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?
-    };
+    let depths = depths.map_err(|error| tracing::warn!(%error, "metrics: could not count the queues")).ok();
+    let body = metrics
+        .scrape(state.db.pool_state(), state.cache.hits_and_misses(), depths)
+        .map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).insert_header((header::CACHE_CONTROL, "no-store")).body(body))
 }
 

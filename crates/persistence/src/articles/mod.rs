@@ -1,0 +1,121 @@
+//! Articles: rows, writes, and the filtered list both APIs page through.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+pub use newsdesk_domain::article::Lifecycle;
+use newsdesk_domain::ArticleStatus;
+
+use crate::schema::articles;
+use crate::stored_status::StoredStatus;
+use crate::stored_time::{MaybeStoredTime, StoredTime};
+
+mod keyset;
+mod listing;
+mod lookup;
+mod related;
+pub mod relations;
+pub mod revisions;
+pub mod slugs;
+mod write;
+
+pub(crate) use listing::cards_by_id;
+pub use listing::{list, list_keyset, ArticleFilter, ArticleSort, Keyset, SortKey};
+pub use lookup::*;
+pub use related::related_by_tags;
+pub use write::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ArticleRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    #[diesel(deserialize_as = StoredStatus)]
+    pub status: ArticleStatus,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub created_by: Option<String>,
+    #[diesel(deserialize_as = MaybeStoredTime)]
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
+    #[diesel(deserialize_as = StoredTime)]
+    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = StoredTime)]
+    pub updated_at: NaiveDateTime,
+    /// Set while the article is in the trash.
+    #[diesel(deserialize_as = MaybeStoredTime)]
+    pub trashed_at: Option<NaiveDateTime>,
+}
+
+/// A new article with every column given (nullable ones as explicit NULLs), so the import can
+/// insert many in one statement on SQLite too.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = articles, treat_none_as_default_value = false)]
+pub struct NewArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub status: String,
+    pub section_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
+    pub created_by: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = articles)]
+pub struct ArticleChanges {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    pub body_text: Option<String>,
+    pub status: Option<String>,
+    pub section_id: Option<Option<String>>,
+    pub source_id: Option<Option<String>>,
+    pub source_url: Option<Option<String>>,
+    pub language: Option<String>,
+    pub featured_image_url: Option<Option<String>>,
+    pub featured_image_alt: Option<Option<String>>,
+    pub featured_image_caption: Option<Option<String>>,
+    pub featured_image_credit: Option<Option<String>>,
+    pub word_count: Option<i32>,
+    pub reading_time_minutes: Option<i32>,
+    pub published_at: Option<Option<NaiveDateTime>>,
+    pub trashed_at: Option<Option<NaiveDateTime>>,
+}
+
+impl ArticleRow {
+    /// Where the article stands in its life.
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle { status: self.status, published_at: self.published_at, trashed_at: self.trashed_at }
+    }
+}
