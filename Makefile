@@ -26,7 +26,6 @@ build:
 ## Every test: unit tests and the black-box HTTP suite on SQLite and PostgreSQL, including the
 ## reader page in headless Chromium.
 test: chromium
-	$(CARGO) build --bin newsdesk  # the backup and config tests run the real binary
 	$(CARGO) test --workspace
 
 ## Debian's Chromium, for the reader-page test (installed when missing).

@@ -1,6 +1,7 @@
 //! The test harness: a real server on a free port against a fresh database per test.
+//!
+//! Shared by the HTTP suite (tests/src/) and the tests that run the binary (tests/cli/).
 
-pub mod cli;
 pub mod database;
 
 use reqwest::{Method, StatusCode};
@@ -15,8 +16,23 @@ pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub const USER_PASSWORD: &str = "a long enough passphrase";
 
 /// Generates a `sqlite` and a `postgres` test from one `async fn(TestApp)` story, on servers
-/// with the default settings or, after `settings = f;`, with `f` applied to them.
+/// with the default settings or, after `settings = f;`, with `f` applied to them. After
+/// `backend;`, each story is an `async fn(Backend)` that starts what it needs itself.
 macro_rules! on_both_backends {
+    (backend; $($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$story($crate::common::Backend::Sqlite).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$story($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
     // `settings = f;` first: each server starts with `f` applied to its configuration.
     (settings = $settings:ident; $($story:ident),* $(,)?) => {
         $(
@@ -117,6 +133,7 @@ impl TestApp {
     }
 
     /// Starts a server on a database the test made (e.g. one it restored a backup into).
+    #[allow(dead_code)] // Only tests/cli/ restores backups.
     pub async fn spawn_on(database: std::sync::Arc<database::TestDatabase>) -> Self {
         Self::start(database).await
     }
@@ -370,7 +387,15 @@ pub const WAIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10
 /// Runs `probe` every 100 ms until it returns `Some`, and returns that; fails the test, naming
 /// `what`, when [`WAIT_DEADLINE`] passes first. For outcomes that come on their own (the
 /// scheduler, an expiry), so no test sleeps for a fixed time and hopes.
-pub async fn wait_until<T, Fut>(what: &str, mut probe: impl FnMut() -> Fut) -> T
+pub async fn wait_until<T, Fut>(what: &str, probe: impl FnMut() -> Fut) -> T
+where
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    wait_until_within(WAIT_DEADLINE, what, probe).await
+}
+
+/// [`wait_until`] with another deadline, for what takes longer by nature (a process starting).
+pub async fn wait_until_within<T, Fut>(deadline: std::time::Duration, what: &str, mut probe: impl FnMut() -> Fut) -> T
 where
     Fut: std::future::Future<Output = Option<T>>,
 {
@@ -379,7 +404,7 @@ where
         if let Some(found) = probe().await {
             return found;
         }
-        assert!(started.elapsed() < WAIT_DEADLINE, "gave up after {WAIT_DEADLINE:?} waiting for {what}");
+        assert!(started.elapsed() < deadline, "gave up after {deadline:?} waiting for {what}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

@@ -2,76 +2,18 @@
 //! exit codes, messages, resuming, and export -> import -> export giving the same bytes.
 //! (What an import writes is read back over HTTP in tests/src/import_export.rs.)
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
-
-const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
-
-/// A scratch database, removed afterwards.
-enum Scratch {
-    /// The directory goes with it.
-    Sqlite {
-        url: String,
-        _dir: tempfile::TempDir,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-        url: String,
-    },
-}
-
-impl Scratch {
-    fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("newsdesk.db").display());
-        Self::Sqlite { url, _dir: dir }
-    }
-
-    fn postgres() -> Self {
-        let admin_url = std::env::var("NEWSDESK_TEST_POSTGRES_URL")
-            .expect("NEWSDESK_TEST_POSTGRES_URL must point at a PostgreSQL server (make test sets it)");
-        let name = format!("newsdesk_cli_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = PgConnection::establish(&admin_url).expect("PostgreSQL is reachable");
-        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-        let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
-        let url = format!("{base}/{name}");
-        Self::Postgres { admin_url, name, url }
-    }
-
-    fn url(&self) -> &str {
-        match self {
-            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
-        }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Self::Postgres { admin_url, name, .. } = self {
-            if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    }
-}
+use crate::common::database::TestDatabase;
+use crate::common::{on_both_backends, Backend};
+use crate::process::{newsdesk, run_with_input};
 
 /// Runs `newsdesk` with `args` against `db`, feeding `stdin`.
-fn newsdesk(db: &Scratch, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("NEWSDESK_DATABASE_URL", db.url())
-        .env("NEWSDESK_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("newsdesk starts");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin is written");
-    child.wait_with_output().expect("newsdesk finishes")
+async fn newsdesk_on(db: &TestDatabase, args: &[&str], stdin: &str) -> Output {
+    let mut command = newsdesk(&std::env::temp_dir());
+    // Logs go to stdout, where `export` writes its lines.
+    command.args(args).env("NEWSDESK_DATABASE_URL", &db.url).env("NEWSDESK_LOG", "warn");
+    run_with_input(command, stdin).await
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -86,23 +28,24 @@ const CORPUS: &str = r#"{"slug":"harbour-opens","title":"Harbour opens","body":"
 {"slug":"same-minute","title":"Same minute","status":"published","published_at":"2026-01-03T08:00:00Z","tags":[{"slug":"ports","name":"Ports"},{"slug":"weather","name":"Weather"}]}
 "#;
 
-fn round_trip_and_resume(first: Scratch, second: Scratch) {
+async fn round_trip_and_resume(backend: Backend) {
+    let (first, second) = (TestDatabase::create(backend), TestDatabase::create(backend));
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("corpus.ndjson");
     std::fs::write(&file, CORPUS).expect("corpus written");
     let file = file.to_str().expect("a UTF-8 path");
 
-    let run = newsdesk(&first, &["import", file, "--batch-size", "2"], "");
+    let run = newsdesk_on(&first, &["import", file, "--batch-size", "2"], "").await;
     assert!(run.status.success(), "stderr: {}", text(&run.stderr));
     let out = text(&run.stdout);
     assert!(out.contains("imported: 4\nalready present: 0\nskipped: 0\n"), "{out}");
     assert!(out.contains("articles/s"), "{out}");
 
-    let again = newsdesk(&first, &["import", file], "");
+    let again = newsdesk_on(&first, &["import", file], "").await;
     assert!(again.status.success(), "stderr: {}", text(&again.stderr));
     assert!(text(&again.stdout).contains("imported: 0\nalready present: 4\n"), "{}", text(&again.stdout));
 
-    let exported = newsdesk(&first, &["export"], "");
+    let exported = newsdesk_on(&first, &["export"], "").await;
     assert!(exported.status.success(), "stderr: {}", text(&exported.stderr));
     let exported = text(&exported.stdout);
     let slugs: Vec<String> = exported
@@ -115,58 +58,41 @@ fn round_trip_and_resume(first: Scratch, second: Scratch) {
     assert!(exported.contains(r#""previous_slugs":["harbour-may-open"]"#));
 
     // Into an empty database from stdin, and out again: the same bytes.
-    let copied = newsdesk(&second, &["import", "-"], &exported);
+    let copied = newsdesk_on(&second, &["import", "-"], &exported).await;
     assert!(copied.status.success(), "stderr: {}", text(&copied.stderr));
     let out_file = dir.path().join("again.ndjson");
-    let again = newsdesk(&second, &["export", "--output", out_file.to_str().expect("path")], "");
+    let again = newsdesk_on(&second, &["export", "--output", out_file.to_str().expect("path")], "").await;
     assert!(again.status.success(), "stderr: {}", text(&again.stderr));
     assert_eq!(std::fs::read_to_string(&out_file).expect("export written"), exported);
 
-    let published = newsdesk(&second, &["export", "--status", "published"], "");
+    let published = newsdesk_on(&second, &["export", "--status", "published"], "").await;
     assert_eq!(text(&published.stdout).lines().count(), 3);
 }
 
-fn bad_lines(db: Scratch) {
+async fn bad_lines(backend: Backend) {
+    let db = TestDatabase::create(backend);
     let input = "{\"slug\":\"fine-one\",\"title\":\"Fine\"}\n\
                  {\"slug\":\"bad-one\",\"title\":\"Bad\",\"authors\":[{\"slug\":\"Not A Slug\",\"name\":\"X\"}]}\n\
                  {\"slug\":\"fine-two\",\"title\":\"Fine too\"}\n";
-    let stopped = newsdesk(&db, &["import", "-"], input);
+    let stopped = newsdesk_on(&db, &["import", "-"], input).await;
     assert!(!stopped.status.success(), "a bad line stops the run by default");
     let err = text(&stopped.stderr);
     assert!(err.contains("line 2: authors[0].slug: must be lowercase"), "{err}");
     assert!(text(&stopped.stdout).contains("imported: 1\n"), "{}", text(&stopped.stdout));
 
-    let skipped = newsdesk(&db, &["import", "-", "--on-error", "skip"], input);
+    let skipped = newsdesk_on(&db, &["import", "-", "--on-error", "skip"], input).await;
     assert!(skipped.status.success(), "stderr: {}", text(&skipped.stderr));
     let out = text(&skipped.stdout);
     assert!(out.contains("imported: 1\nalready present: 1\nskipped: 1\n  line 2: authors[0].slug:"), "{out}");
     assert!(text(&skipped.stderr).contains("skipped: line 2: authors[0].slug"), "{}", text(&skipped.stderr));
 
-    let exported = text(&newsdesk(&db, &["export"], "").stdout);
+    let exported = text(&newsdesk_on(&db, &["export"], "").await.stdout);
     assert_eq!(exported.lines().count(), 2);
     assert!(!exported.contains("bad-one"));
 
-    let wrong = newsdesk(&db, &["import", "-", "--on-error", "maybe"], "");
+    let wrong = newsdesk_on(&db, &["import", "-", "--on-error", "maybe"], "").await;
     assert!(!wrong.status.success());
     assert!(text(&wrong.stderr).contains("--on-error"), "{}", text(&wrong.stderr));
 }
 
-#[test]
-fn sqlite_round_trip_and_resume() {
-    round_trip_and_resume(Scratch::sqlite(), Scratch::sqlite());
-}
-
-#[test]
-fn postgres_round_trip_and_resume() {
-    round_trip_and_resume(Scratch::postgres(), Scratch::postgres());
-}
-
-#[test]
-fn sqlite_bad_lines() {
-    bad_lines(Scratch::sqlite());
-}
-
-#[test]
-fn postgres_bad_lines() {
-    bad_lines(Scratch::postgres());
-}
+on_both_backends!(backend; round_trip_and_resume, bad_lines);
