@@ -8,18 +8,11 @@ use chrono::{DateTime, FixedOffset, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{id_of, slug_of};
 use crate::common::{on_both_backends, wait_until, Reply, TestApp};
 
 const PUBLIC_URL: &str = "https://news.example.org";
 const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
-
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
-}
-
-fn slug_of(article: &Value) -> String {
-    article["slug"].as_str().unwrap_or_else(|| panic!("a slug in {article}")).to_owned()
-}
 
 /// The slugs of a list page, in order.
 fn slugs(reply: &Reply) -> Vec<String> {
@@ -54,11 +47,6 @@ fn slug_in(url: &str) -> String {
 
 fn owned(slugs: &[&String]) -> Vec<String> {
     slugs.iter().map(|s| (*s).clone()).collect()
-}
-
-/// POSTs one of the article's actions (`publish`, `unpublish`) as the admin.
-async fn act(app: &TestApp, id: &str, action: &str) -> Reply {
-    app.send(Method::POST, &format!("/v1/admin/articles/{id}/{action}"), Some(&app.admin), None, &[]).await
 }
 
 /// A GET with extra request headers.
@@ -815,7 +803,7 @@ async fn feeds_list_the_newest_published_articles_with_absolute_links(app: TestA
         }))
         .await,
     );
-    act(&app, &id_of(&withdrawn), "unpublish").await.expect(200);
+    app.act(&app.admin, &id_of(&withdrawn), "unpublish").await.expect(200);
     let draft = slug_of(
         &app.draft(&app.admin, json!({"title": "Embargoed budget", "summary": "Secret.", "section": "news", "tags": ["water", "coast"], "authors": ["ada-byline"], "source": "wire"}))
             .await,

@@ -4,20 +4,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{id_of, slug_of};
 use crate::common::{on_both_backends, wait_until, Reply, TestApp};
-
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
-}
-
-fn slug_of(article: &Value) -> String {
-    article["slug"].as_str().unwrap_or_else(|| panic!("a slug in {article}")).to_owned()
-}
-
-/// POSTs one of the article's actions (`publish`, `unpublish`, `restore`) as the admin.
-async fn act(app: &TestApp, id: &str, action: &str) -> Reply {
-    app.send(Method::POST, &format!("/v1/admin/articles/{id}/{action}"), Some(&app.admin), None, &[]).await
-}
 
 /// `path` with `pairs` as its query string, percent-encoded.
 fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
@@ -128,10 +116,10 @@ async fn most_viewed_ranks_distinct_readers_within_about_a_second(app: TestApp) 
     assert_eq!(most_viewed(&app, "window=day").await, ranked(&[(&tides, 5), (&harbour, 3), (&ferry, 1)]));
 
     // Taken down, an article leaves the list at once.
-    act(&app, &ferry_id, "unpublish").await.expect(200);
+    app.act(&app.admin, &ferry_id, "unpublish").await.expect(200);
     assert_eq!(most_viewed(&app, "window=all").await, ranked(&[(&tides, 5), (&harbour, 3)]));
     // Published at last, the draft has no views from the time it was turned away.
-    act(&app, &draft_id, "publish").await.expect(200);
+    app.act(&app.admin, &draft_id, "publish").await.expect(200);
     assert_eq!(most_viewed(&app, "window=all").await, ranked(&[(&tides, 5), (&harbour, 3)]));
 }
 
@@ -181,7 +169,7 @@ async fn a_story_published_after_a_reader_tried_it_counts_at_once(app: TestApp) 
     let barrier = slug_of(&app.published(json!({"title": "Weather for the weekend"})).await);
 
     view(&app, &slug, "reader-1").await.expect_problem(404);
-    act(&app, &id, "publish").await.expect(200);
+    app.act(&app.admin, &id, "publish").await.expect(200);
     // Published now: the reader who was turned away a moment ago is counted this time.
     view(&app, &slug, "reader-1").await.expect(202);
     view(&app, &barrier, "reader-1").await.expect(202);
@@ -200,12 +188,12 @@ async fn an_unpublished_story_stops_counting_at_once(app: TestApp) {
     assert_eq!(wait_for_views(&app, &barrier, 1).await, ranked(&[(&slug, 2), (&barrier, 1)]));
 
     // Taken down: out of the list at once, and a draft's views are not counted.
-    act(&app, &id, "unpublish").await.expect(200);
+    app.act(&app.admin, &id, "unpublish").await.expect(200);
     assert_eq!(most_viewed(&app, "window=all").await, ranked(&[(&barrier, 1)]));
     view(&app, &slug, "reader-3").await.expect_problem(404);
     view(&app, &barrier, "reader-2").await.expect(202);
     wait_for_views(&app, &barrier, 2).await;
-    act(&app, &id, "publish").await.expect(200);
+    app.act(&app.admin, &id, "publish").await.expect(200);
     let mut list = most_viewed(&app, "window=all").await;
     list.sort();
     assert_eq!(list, ranked(&[(&slug, 2), (&barrier, 2)]), "a view of the unpublished article was counted");
@@ -315,12 +303,12 @@ async fn related_puts_the_editors_picks_first_then_shared_topics(app: TestApp) {
     );
 
     // A pick taken down leaves the list, and does not come back as a topic match.
-    act(&app, &picked_id, "unpublish").await.expect(200);
+    app.act(&app.admin, &picked_id, "unpublish").await.expect(200);
     let mut without_pick = everything.to_vec();
     without_pick.remove(1);
     assert_eq!(related(&app, &anchor, "?limit=20").await, without_pick);
     // Published again, it is an editor's pick again, not a topic match.
-    act(&app, &picked_id, "publish").await.expect(200);
+    app.act(&app.admin, &picked_id, "publish").await.expect(200);
     assert_eq!(related(&app, &anchor, "?limit=20").await, everything);
 
     // Seen from the newest: no picks, so topic matches only, newest first among equals (a
@@ -502,21 +490,21 @@ async fn search_follows_every_write(app: TestApp) {
     assert_eq!(slugs(search(&app, "pelicans", &[]).await), [slug]);
 
     // Unpublished: gone publicly, still found by the admin.
-    act(&app, &id, "unpublish").await.expect(200);
+    app.act(&app.admin, &id, "unpublish").await.expect(200);
     assert!(slugs(search(&app, "quixotic", &[]).await).is_empty(), "an unpublished article is found publicly");
     let admin_hits = admin_search(&app, "quixotic").await.expect(200);
     assert_eq!(admin_hits.body["data"][0]["id"], id.as_str(), "{}", admin_hits.text);
     assert_eq!(admin_hits.body["data"][0]["status"], "draft");
-    act(&app, &id, "publish").await.expect(200);
+    app.act(&app.admin, &id, "publish").await.expect(200);
     assert_eq!(slugs(search(&app, "quixotic", &[]).await), [slug]);
 
     // Trashed: gone publicly; restored it is a draft, still not public; published, back.
     app.delete(&path, &app.admin).await.expect(204);
     assert!(slugs(search(&app, "quixotic", &[]).await).is_empty(), "a trashed article is found publicly");
     assert!(slugs(admin_search(&app, "quixotic").await).is_empty(), "the trash is not in the admin list");
-    act(&app, &id, "restore").await.expect(200);
+    app.act(&app.admin, &id, "restore").await.expect(200);
     assert!(slugs(search(&app, "quixotic", &[]).await).is_empty(), "a restored draft is found publicly");
-    act(&app, &id, "publish").await.expect(200);
+    app.act(&app.admin, &id, "publish").await.expect(200);
     assert_eq!(slugs(search(&app, "quixotic", &[]).await), [slug]);
     assert_eq!(slugs(search(&app, "pelicans", &[]).await), [slug]);
 

@@ -6,6 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::id_of;
 use crate::common::{on_both_backends, Reply, TestApp, USER_PASSWORD};
 
 const ROLES: [&str; 4] = ["admin", "editor", "author", "contributor"];
@@ -162,18 +163,6 @@ fn code(status: u16) -> Value {
     json!(status.to_string())
 }
 
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
-}
-
-async fn publish(app: &TestApp, token: &str, id: &str) -> Reply {
-    app.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(token), None, &[]).await
-}
-
-async fn unpublish(app: &TestApp, token: &str, id: &str) -> Reply {
-    app.send(Method::POST, &format!("/v1/admin/articles/{id}/unpublish"), Some(token), None, &[]).await
-}
-
 /// Where a deleted article is, as the admin sees it: `"in the trash"` when DELETE moved it
 /// there (it is then flagged `trashed_at` and listed in the admin's trash), else its status,
 /// `"gone"` once purged.
@@ -216,13 +205,13 @@ async fn each_role_gets_exactly_its_article_permissions(app: TestApp) {
             id_of(&app.draft(&owner, json!({"title": format!("{role}: others' to publish")})).await);
         let others_to_delete = id_of(&app.draft(&owner, json!({"title": format!("{role}: others' to delete")})).await);
         let others_published = id_of(&app.draft(&owner, json!({"title": format!("{role}: others' published")})).await);
-        publish(&app, &owner, &others_published).await.expect(200);
+        app.act(&owner, &others_published, "publish").await.expect(200);
         // The role's own published articles; the admin publishes them, as contributors can't.
         let own_published = id_of(&app.draft(token, json!({"title": format!("{role}: own published")})).await);
-        publish(&app, &app.admin, &own_published).await.expect(200);
+        app.act(&app.admin, &own_published, "publish").await.expect(200);
         let own_published_to_delete =
             id_of(&app.draft(token, json!({"title": format!("{role}: own published to delete")})).await);
-        publish(&app, &app.admin, &own_published_to_delete).await.expect(200);
+        app.act(&app.admin, &own_published_to_delete, "publish").await.expect(200);
         let own_to_delete = id_of(&app.draft(token, json!({"title": format!("{role}: own draft to delete")})).await);
 
         let created = app.post("/v1/admin/articles", token, json!({"title": format!("{role}: own draft")})).await;
@@ -249,16 +238,16 @@ async fn each_role_gets_exactly_its_article_permissions(app: TestApp) {
             .patch(&format!("/v1/admin/articles/{others_draft}"), token, json!({"title": format!("{role} was here")}))
             .await;
         m.check(r, "edit someone else's draft", &reply);
-        let reply = publish(&app, token, &own).await;
+        let reply = app.act(token, &own, "publish").await;
         m.check(r, "publish own draft", &reply);
-        let reply = publish(&app, token, &others_to_publish).await;
+        let reply = app.act(token, &others_to_publish, "publish").await;
         m.check(r, "publish someone else's draft", &reply);
         let edit = json!({"title": format!("{role}: own published, edited")});
         let reply = app.patch(&format!("/v1/admin/articles/{own_published}"), token, edit).await;
         m.check(r, "edit own published article", &reply);
-        let reply = unpublish(&app, token, &own_published).await;
+        let reply = app.act(token, &own_published, "unpublish").await;
         m.check(r, "unpublish own article", &reply);
-        let reply = unpublish(&app, token, &others_published).await;
+        let reply = app.act(token, &others_published, "unpublish").await;
         m.check(r, "unpublish someone else's article", &reply);
         let reply = app.delete(&format!("/v1/admin/articles/{own_to_delete}"), token).await;
         m.check(r, "delete own draft", &reply);
@@ -323,12 +312,12 @@ async fn the_admin_list_shows_authors_and_contributors_only_their_own(app: TestA
     for (r, role) in ROLES.iter().enumerate() {
         let draft = id_of(&app.draft(&cast[r].1, json!({"title": format!("{role}'s draft")})).await);
         let published = id_of(&app.draft(&cast[r].1, json!({"title": format!("{role}'s published story")})).await);
-        publish(&app, &app.admin, &published).await.expect(200);
+        app.act(&app.admin, &published, "publish").await.expect(200);
         own_ids.push(vec![draft, published]);
     }
     let others_draft = id_of(&app.draft(&owner, json!({"title": "The owner's draft"})).await);
     let others_published = id_of(&app.draft(&owner, json!({"title": "The owner's published story"})).await);
-    publish(&app, &owner, &others_published).await.expect(200);
+    app.act(&owner, &others_published, "publish").await.expect(200);
     let mut everything: Vec<String> =
         own_ids.iter().flatten().cloned().chain([others_draft, others_published]).collect();
     everything.sort();
@@ -492,7 +481,7 @@ async fn others_drafts_do_not_leak_through_related_links(app: TestApp) {
     let cast = cast(&app).await;
     let (_, owner) = app.user_with_role("editor").await;
     let public_story = id_of(&app.draft(&owner, json!({"title": "A public story"})).await);
-    publish(&app, &owner, &public_story).await.expect(200);
+    app.act(&owner, &public_story, "publish").await.expect(200);
     let mut m = Matrix::new(RELATED_ACTIONS);
     for (r, role) in ROLES.iter().enumerate() {
         let token = cast[r].1.as_str();
@@ -555,11 +544,11 @@ async fn others_drafts_do_not_leak_through_related_links(app: TestApp) {
         let story_title = format!("Withdrawn story {role}");
         let story = app.draft(&owner, json!({"title": story_title})).await;
         let (story_id, story_slug) = (id_of(&story), story["slug"].as_str().expect("slug").to_owned());
-        publish(&app, &owner, &story_id).await.expect(200);
+        app.act(&owner, &story_id, "publish").await.expect(200);
         let reply =
             app.post("/v1/admin/articles", token, linking(format!("{role} links a withdrawn story"), &story_slug));
         let linking_id = id_of(&reply.await.expect(201).body);
-        unpublish(&app, &owner, &story_id).await.expect(200);
+        app.act(&owner, &story_id, "unpublish").await.expect(200);
         let edited = app
             .patch(
                 &format!("/v1/admin/articles/{linking_id}"),

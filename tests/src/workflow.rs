@@ -5,19 +5,11 @@ use futures::future::join_all;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::id_of;
 use crate::common::{on_both_backends, Reply, TestApp};
-
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
-}
 
 fn item(id: &str) -> String {
     format!("/v1/admin/articles/{id}")
-}
-
-/// POSTs one of the article's actions (`publish`, `restore`, …) as `token`, with no `If-Match`.
-async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> Reply {
-    app.send(Method::POST, &format!("/v1/admin/articles/{id}/{action}"), Some(token), None, &[]).await
 }
 
 /// The article as the admin sees it now.
@@ -201,7 +193,7 @@ async fn a_write_without_if_match_is_refused_and_says_what_to_send(app: TestApp)
     app.send(Method::DELETE, "/v1/admin/tags/no-such-id", Some(&app.admin), None, &[]).await.expect_problem(404);
     app.send(Method::PATCH, &path, Some(&author), Some(json!({"title": "Not mine"})), &[]).await.expect_problem(404);
     let own_published = id_of(&app.draft(&contributor, json!({"title": "Contributor's published piece"})).await);
-    act(&app, &app.admin, &own_published, "publish").await.expect(200);
+    app.act(&app.admin, &own_published, "publish").await.expect(200);
     let refused =
         app.send(Method::PATCH, &item(&own_published), Some(&contributor), Some(json!({"title": "x"})), &[]).await;
     refused.expect_problem(403);
@@ -261,19 +253,19 @@ async fn a_deleted_story_waits_in_the_trash_until_an_admin_purges_it(app: TestAp
 
     // A trashed article cannot be edited, published or trashed again.
     app.patch(&item(&id), &editor, json!({"title": "Edited in the trash"})).await.expect_problem(409);
-    act(&app, &editor, &id, "publish").await.expect_problem(409);
+    app.act(&editor, &id, "publish").await.expect_problem(409);
     app.delete(&item(&id), &editor).await.expect_problem(409);
 
     // Restored, it is a draft again: in the admin list, out of the trash, still not public.
-    let restored = act(&app, &editor, &id, "restore").await.expect(200).body;
+    let restored = app.act(&editor, &id, "restore").await.expect(200).body;
     assert_eq!(restored["status"], "draft");
     assert!(restored["trashed_at"].is_null(), "{restored}");
     assert_eq!(ids_in(&app.admin_get("/v1/admin/trash", &editor).await.expect(200)), [mine.as_str()]);
     assert!(ids_in(&app.admin_get("/v1/admin/articles", &editor).await.expect(200)).contains(&id));
     app.get(slug).await.expect_problem(404);
-    act(&app, &editor, &id, "restore").await.expect_problem(409);
+    app.act(&editor, &id, "restore").await.expect_problem(409);
     assert_eq!(actions(&revisions(&app, &id).await), ["restore", "trash", "publish", "create"]);
-    act(&app, &editor, &id, "publish").await.expect(200);
+    app.act(&editor, &id, "publish").await.expect(200);
     app.get(slug).await.expect(200);
 
     // Only trashed articles can be purged, and only by an admin.
@@ -297,7 +289,7 @@ async fn every_change_is_a_revision_and_an_old_one_can_be_brought_back(app: Test
     let path = item(&id);
     app.patch(&path, &editor, json!({"title": "Mayor resigns after audit"})).await.expect(200);
     app.patch(&path, &editor, json!({"title": "Mayor resigns after damning audit"})).await.expect(200);
-    let published = act(&app, &editor, &id, "publish").await.expect(200).body;
+    let published = app.act(&editor, &id, "publish").await.expect(200).body;
 
     let history = revisions(&app, &id).await;
     assert_eq!(actions(&history), ["publish", "update", "update", "create"], "newest first");
@@ -398,7 +390,7 @@ async fn a_renamed_story_keeps_its_old_links_working(app: TestApp) {
     // A draft has no readers yet: renaming it reserves nothing and redirects nothing.
     let draft = id_of(&app.draft(&app.admin, json!({"title": "Snow day plan"})).await);
     app.patch(&item(&draft), &app.admin, json!({"slug": "snow-day-plans"})).await.expect(200);
-    act(&app, &app.admin, &draft, "publish").await.expect(200);
+    app.act(&app.admin, &draft, "publish").await.expect(200);
     assert_eq!(fetch("/v1/articles/snow-day-plan").await.0, 404, "no redirect from a draft's old slug");
     app.draft(&app.admin, json!({"title": "Snow day plan"})).await;
     app.get("/v1/articles/snow-day-plans").await.expect(200);
@@ -601,10 +593,10 @@ async fn list_totals_follow_every_change(app: TestApp) {
     };
     expect(0, 6, 6, 0).await;
     for id in &ids[..4] {
-        act(&app, t, id, "publish").await.expect(200);
+        app.act(t, id, "publish").await.expect(200);
     }
     expect(4, 2, 6, 0).await;
-    act(&app, t, &ids[0], "unpublish").await.expect(200);
+    app.act(t, &ids[0], "unpublish").await.expect(200);
     expect(3, 3, 6, 0).await;
     let later = json!({"publish_at": "2099-01-01T00:00:00Z"});
     app.send(Method::POST, &format!("{}/schedule", item(&ids[4])), Some(t), Some(later), &[]).await.expect(200);
@@ -612,7 +604,7 @@ async fn list_totals_follow_every_change(app: TestApp) {
     app.delete(&item(&ids[1]), t).await.expect(204);
     app.delete(&item(&ids[5]), t).await.expect(204);
     expect(2, 1, 4, 2).await;
-    act(&app, t, &ids[1], "restore").await.expect(200);
+    app.act(t, &ids[1], "restore").await.expect(200);
     expect(2, 2, 5, 1).await;
     app.delete(&format!("/v1/admin/trash/{}", ids[5]), t).await.expect(204);
     expect(2, 2, 5, 0).await;

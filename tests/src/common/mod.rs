@@ -3,6 +3,7 @@
 //! Shared by the HTTP suite (tests/src/) and the tests that run the binary (tests/cli/).
 
 pub mod database;
+pub mod values;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -337,10 +338,26 @@ impl TestApp {
     pub async fn published(&self, body: Value) -> Value {
         let draft = self.draft(&self.admin, body).await;
         let id = draft["id"].as_str().expect("id");
-        self.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&self.admin), None, &[])
+        self.act(&self.admin, id, "publish").await.expect(200).body
+    }
+
+    /// POSTs one of an article's actions (`publish`, `unpublish`, `restore`, …) as `token`,
+    /// with no `If-Match`.
+    pub async fn act(&self, token: &str, id: &str, action: &str) -> Reply {
+        self.send(Method::POST, &format!("/v1/admin/articles/{id}/{action}"), Some(token), None, &[]).await
+    }
+
+    /// Creates a user with a known e-mail and `role` as the admin; returns its id.
+    pub async fn create_user(&self, email: &str, role: &str) -> String {
+        let created = self
+            .post(
+                "/v1/admin/users",
+                &self.admin,
+                json!({"email": email, "name": "Pat Example", "role": role, "password": USER_PASSWORD}),
+            )
             .await
-            .expect(200)
-            .body
+            .expect(201);
+        values::id_of(&created.body)
     }
 }
 
