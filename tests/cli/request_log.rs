@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use crate::common::wait_until_within;
+use crate::common::wait::wait_until_within;
 use crate::process::newsdesk;
 
 fn free_port() -> u16 {

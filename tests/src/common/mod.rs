@@ -3,12 +3,16 @@
 //! Shared by the HTTP suite (tests/src/) and the tests that run the binary (tests/cli/).
 
 pub mod database;
+mod reply;
 pub mod values;
+pub mod wait;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 pub use database::Backend;
+pub use reply::Reply;
+pub use wait::wait_until;
 
 pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
@@ -82,45 +86,6 @@ pub struct TestApp {
     pub cache: std::sync::Arc<newsdesk_api::cache::ResponseCache>,
     server_thread: Option<std::thread::JoinHandle<()>>,
     _database: std::sync::Arc<database::TestDatabase>,
-}
-
-/// A response, read whole.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: Value,
-    pub text: String,
-}
-
-impl Reply {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// Asserts the status, printing the body when it differs.
-    #[track_caller]
-    pub fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        self
-    }
-
-    /// Asserts an `application/problem+json` error with this status; returns the problem.
-    #[track_caller]
-    pub fn expect_problem(self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
-        assert_eq!(self.body["status"], status, "body: {}", self.text);
-        self.body
-    }
-
-    /// The `field` names of a problem's errors.
-    pub fn fields(problem: &Value) -> Vec<String> {
-        problem["errors"]
-            .as_array()
-            .map(|e| e.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
-            .unwrap_or_default()
-    }
 }
 
 impl TestApp {
@@ -233,7 +198,7 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("request is sent");
-        read(response).await
+        Reply::read(response).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -283,7 +248,7 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        read(request.send().await.expect("request is sent")).await
+        Reply::read(request.send().await.expect("request is sent")).await
     }
 
     /// Logs in and returns the access token.
@@ -398,34 +363,6 @@ impl Stopped {
     }
 }
 
-/// How long [`wait_until`] waits before failing the test.
-pub const WAIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Runs `probe` every 100 ms until it returns `Some`, and returns that; fails the test, naming
-/// `what`, when [`WAIT_DEADLINE`] passes first. For outcomes that come on their own (the
-/// scheduler, an expiry), so no test sleeps for a fixed time and hopes.
-pub async fn wait_until<T, Fut>(what: &str, probe: impl FnMut() -> Fut) -> T
-where
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    wait_until_within(WAIT_DEADLINE, what, probe).await
-}
-
-/// [`wait_until`] with another deadline, for what takes longer by nature (a process starting).
-pub async fn wait_until_within<T, Fut>(deadline: std::time::Duration, what: &str, mut probe: impl FnMut() -> Fut) -> T
-where
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(started.elapsed() < deadline, "gave up after {deadline:?} waiting for {what}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop the server and wait for its thread; the database guard then drops the database
@@ -435,12 +372,4 @@ impl Drop for TestApp {
             let _ = thread.join();
         }
     }
-}
-
-async fn read(response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap_or_default();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, headers, body, text }
 }
