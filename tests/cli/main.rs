@@ -1,5 +1,5 @@
 //! Tests that run the real `newsdesk` binary as an operator does: serve, migrate, import and
-//! export, back up and restore, and `config check`, on SQLite and on PostgreSQL.
+//! export, back up and restore, `config check` and `user create`, on SQLite and on PostgreSQL.
 //!
 //! This is the `cli` integration test of the newsdesk-api package (see its Cargo.toml), the
 //! one package for which cargo sets `CARGO_BIN_EXE_newsdesk` and builds the binary first. It
@@ -17,3 +17,4 @@ mod configuration;
 mod import_export;
 mod importers;
 mod request_log;
+mod users;

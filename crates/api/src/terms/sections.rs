@@ -1,6 +1,6 @@
 //! Sections: `/v1/sections` and `/v1/admin/sections`.
 
-super::labels::label_term!(Sections, "section", sections, SectionRow, NewSection, SectionChanges);
+super::labels::label_term!(Sections, "section", Section, sections, SectionRow, NewSection, SectionChanges);
 
 super::term_routes!(
     Sections,

@@ -1,6 +1,6 @@
 //! Tags (topics): `/v1/tags` and `/v1/admin/tags`.
 
-super::labels::label_term!(Tags, "tag", tags, TagRow, NewTag, TagChanges);
+super::labels::label_term!(Tags, "tag", Tag, tags, TagRow, NewTag, TagChanges);
 
 super::term_routes!(
     Tags,

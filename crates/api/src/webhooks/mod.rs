@@ -8,7 +8,6 @@ use actix_web::web;
 pub mod client;
 pub mod deliveries;
 pub mod endpoints;
-pub mod outbox;
 pub mod signature;
 pub mod worker;
 
