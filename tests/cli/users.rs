@@ -24,7 +24,9 @@ async fn user_create_lists_the_roles() {
 
     let db = TestDatabase::create(Backend::Sqlite);
     let mut command = newsdesk(&std::env::temp_dir());
-    command.args(["user", "create", "--email", "a@example.org", "--role", "owner"]).env("NEWSDESK_DATABASE_URL", &db.url);
+    command
+        .args(["user", "create", "--email", "a@example.org", "--role", "owner"])
+        .env("NEWSDESK_DATABASE_URL", &db.url);
     let refused = run(command).await;
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
