@@ -35,7 +35,6 @@ build:
 # Unit tests and the black-box HTTP suite (tests/); the PostgreSQL half is mandatory.
 ## Every test, on SQLite and PostgreSQL, the reader page in headless Chromium included.
 test: chromium
-	$(CARGO) build --bin newsdesk  # the backup and config tests run the real binary
 	$(CARGO) test --workspace
 
 ## Install Debian's Chromium for the reader-page test, when it is missing.

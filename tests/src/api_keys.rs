@@ -1,15 +1,12 @@
 //! API keys for integrations: created by admins, shown once, accepted as a Bearer token with
 //! their role's permissions, revocable, expiring, and visible in the audit log as themselves.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{rfc3339, text};
 use crate::common::{on_both_backends, wait_until, Reply, TestApp};
-
-fn text(body: &Value, key: &str) -> String {
-    body[key].as_str().unwrap_or_else(|| panic!("`{key}` is a string in {body}")).to_owned()
-}
 
 /// Creates a key as the admin; returns the created key's JSON (with its `secret`).
 async fn create_key(app: &TestApp, body: Value) -> Value {
@@ -33,10 +30,6 @@ fn find<'a>(list: &'a Reply, id: &str) -> &'a Value {
         .iter()
         .find(|k| k["id"] == id)
         .unwrap_or_else(|| panic!("key {id} is listed: {}", list.text))
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 async fn an_api_key_works_like_a_token_with_its_roles_permissions(app: TestApp) {

@@ -6,17 +6,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{text, time};
 use crate::common::{on_both_backends, Reply, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD};
 
 const REQUEST_ID: &str = "x-request-id";
-
-fn text(body: &Value, key: &str) -> String {
-    body[key].as_str().unwrap_or_else(|| panic!("`{key}` is a string in {body}")).to_owned()
-}
-
-fn time(value: &Value) -> DateTime<Utc> {
-    value.as_str().and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("{value} is an RFC 3339 time"))
-}
 
 async fn login(app: &TestApp, email: &str, password: &str, request_id: &str) -> Reply {
     app.send(
@@ -32,19 +25,6 @@ async fn login(app: &TestApp, email: &str, password: &str, request_id: &str) -> 
 /// POSTs as `token`, tagging the request with `request_id`.
 async fn post_as(app: &TestApp, path: &str, token: &str, body: Option<Value>, request_id: &str) -> Reply {
     app.send(Method::POST, path, Some(token), body, &[(REQUEST_ID, request_id)]).await
-}
-
-/// Creates a user with a known e-mail as the admin; returns its id.
-async fn create_user(app: &TestApp, email: &str, role: &str) -> String {
-    let created = app
-        .post(
-            "/v1/admin/users",
-            &app.admin,
-            json!({"email": email, "name": "Pat Example", "role": role, "password": USER_PASSWORD}),
-        )
-        .await
-        .expect(201);
-    text(&created.body, "id")
 }
 
 /// What an entry should say; `None` means null.
@@ -245,7 +225,7 @@ async fn the_audit_log_records_who_did_what_and_from_which_request(app: TestApp)
 
 async fn the_audit_log_filters_by_actor_action_target_and_time(app: TestApp) {
     let editor_email = "filter.editor@example.org";
-    let editor_id = create_user(&app, editor_email, "editor").await;
+    let editor_id = app.create_user(editor_email, "editor").await;
     let editor = app.login(editor_email, USER_PASSWORD).await;
     let first = text(
         &app.post("/v1/admin/tags", &app.admin, json!({"slug": "first", "name": "First"})).await.expect(201).body,
@@ -315,8 +295,8 @@ async fn only_admins_read_the_audit_log(app: TestApp) {
 async fn repeated_wrong_passwords_for_one_account_are_slowed_down(app: TestApp) {
     let target = "guessed@example.org";
     let bystander = "bystander@example.org";
-    create_user(&app, target, "author").await;
-    create_user(&app, bystander, "author").await;
+    app.create_user(target, "author").await;
+    app.create_user(bystander, "author").await;
 
     let unknown = login(&app, "nobody@example.org", "some wrong password", "rid-unknown").await.expect_problem(401);
     for attempt in 1..=5 {
@@ -375,7 +355,7 @@ async fn new_passwords_must_be_long_and_hard_to_guess(app: TestApp) {
         assert_eq!(Reply::fields(&problem), ["password"], "{weak}");
         login(&app, &email, weak, "rid-weak").await.expect_problem(401);
     }
-    let id = create_user(&app, "strong@example.org", "author").await;
+    let id = app.create_user("strong@example.org", "author").await;
     let problem = app
         .patch(&format!("/v1/admin/users/{id}"), &app.admin, json!({"password": "password1234"}))
         .await

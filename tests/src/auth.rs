@@ -3,10 +3,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{sign, text};
 use crate::common::{on_both_backends, Reply, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET, USER_PASSWORD};
 
 /// Posts credentials to the login route and returns the whole reply.
@@ -18,29 +18,6 @@ async fn login_reply(app: &TestApp, email: &str, password: &str) -> Reply {
 async fn spend(app: &TestApp, action: &str, refresh_token: &str) -> Reply {
     app.send(Method::POST, &format!("/v1/auth/{action}"), None, Some(json!({"refresh_token": refresh_token})), &[])
         .await
-}
-
-fn text<'a>(body: &'a Value, key: &str) -> &'a str {
-    body[key].as_str().unwrap_or_else(|| panic!("`{key}` is a string in {body}"))
-}
-
-/// Creates a user with a known e-mail and returns its id.
-async fn create_user(app: &TestApp, email: &str, role: &str) -> String {
-    let created = app
-        .post(
-            "/v1/admin/users",
-            &app.admin,
-            json!({"email": email, "name": "Pat Example", "role": role, "password": USER_PASSWORD}),
-        )
-        .await
-        .expect(201);
-    text(&created.body, "id").to_owned()
-}
-
-/// Signs claims as HS256 with `secret`, the way the server does.
-fn sign(claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
-        .expect("claims sign")
 }
 
 /// Claims the server accepts for `sub`, valid for the next ten minutes.
@@ -69,7 +46,7 @@ async fn login_with_any_case_email_returns_a_bearer_token_pair(app: TestApp) {
     let lifetime = claims["exp"].as_i64().zip(claims["iat"].as_i64()).map(|(exp, iat)| exp - iat);
     assert_eq!(lifetime, Some(900), "the token lives as long as expires_in says: {claims}");
     assert!(text(&reply.body, "refresh_token").len() >= 32, "the refresh token is long and random");
-    let me = app.admin_get("/v1/me", access).await.expect(200);
+    let me = app.admin_get("/v1/me", &access).await.expect(200);
     assert_eq!(me.body["email"], ADMIN_EMAIL);
     assert_eq!(claims["sub"], me.body["id"]);
 
@@ -86,7 +63,7 @@ async fn login_with_any_case_email_returns_a_bearer_token_pair(app: TestApp) {
 
 async fn me_returns_the_caller_without_secrets(app: TestApp) {
     let email = "Reporter.One@Example.org";
-    let id = create_user(&app, email, "author").await;
+    let id = app.create_user(email, "author").await;
     let token = app.login("reporter.one@example.org", USER_PASSWORD).await;
     let me = app.admin_get("/v1/me", &token).await.expect(200);
     assert_eq!(me.body["id"], id.as_str());
@@ -107,26 +84,26 @@ async fn refresh_rotates_the_pair_and_logout_revokes_it(app: TestApp) {
     let first = login_reply(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200).body;
     let first_refresh = text(&first, "refresh_token");
 
-    let second = spend(&app, "refresh", first_refresh).await.expect(200).body;
+    let second = spend(&app, "refresh", &first_refresh).await.expect(200).body;
     assert_eq!(second["token_type"], "Bearer");
     assert_eq!(second["expires_in"], 900);
     let second_refresh = text(&second, "refresh_token");
     assert_ne!(second_refresh, first_refresh, "refresh hands out a new refresh token");
-    app.admin_get("/v1/me", text(&second, "access_token")).await.expect(200);
+    app.admin_get("/v1/me", &text(&second, "access_token")).await.expect(200);
 
-    let replayed = spend(&app, "refresh", first_refresh).await.expect_problem(401);
+    let replayed = spend(&app, "refresh", &first_refresh).await.expect_problem(401);
     assert!(replayed["detail"].is_string());
 
     // The new refresh token still works once, and rotates again.
-    let third = spend(&app, "refresh", second_refresh).await.expect(200).body;
-    spend(&app, "refresh", second_refresh).await.expect_problem(401);
+    let third = spend(&app, "refresh", &second_refresh).await.expect(200).body;
+    spend(&app, "refresh", &second_refresh).await.expect_problem(401);
     let third_refresh = text(&third, "refresh_token");
 
-    let logout = spend(&app, "logout", third_refresh).await.expect(204);
+    let logout = spend(&app, "logout", &third_refresh).await.expect(204);
     assert!(logout.text.is_empty());
-    spend(&app, "refresh", third_refresh).await.expect_problem(401);
+    spend(&app, "refresh", &third_refresh).await.expect_problem(401);
     // Logging out twice is harmless.
-    spend(&app, "logout", third_refresh).await.expect(204);
+    spend(&app, "logout", &third_refresh).await.expect(204);
 
     spend(&app, "refresh", "not-a-token-we-ever-issued").await.expect_problem(401);
 
@@ -134,22 +111,22 @@ async fn refresh_rotates_the_pair_and_logout_revokes_it(app: TestApp) {
     let raced = login_reply(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200).body;
     let raced = text(&raced, "refresh_token");
     let (a, b, c, d) = tokio::join!(
-        spend(&app, "refresh", raced),
-        spend(&app, "refresh", raced),
-        spend(&app, "refresh", raced),
-        spend(&app, "refresh", raced)
+        spend(&app, "refresh", &raced),
+        spend(&app, "refresh", &raced),
+        spend(&app, "refresh", &raced),
+        spend(&app, "refresh", &raced)
     );
     let mut statuses: Vec<u16> = [a, b, c, d].iter().map(|r| r.status.as_u16()).collect();
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 401, 401, 401], "four concurrent refreshes with one token");
     // Other sessions are untouched by one session's logout.
     let other = login_reply(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200).body;
-    spend(&app, "refresh", text(&other, "refresh_token")).await.expect(200);
+    spend(&app, "refresh", &text(&other, "refresh_token")).await.expect(200);
 }
 
 async fn bad_access_tokens_are_rejected_with_401(app: TestApp) {
     let me = app.admin_get("/v1/me", &app.admin).await.expect(200);
-    let admin_id = text(&me.body, "id").to_owned();
+    let admin_id = text(&me.body, "id");
 
     // A token we build ourselves with the server's secret works: the forgeries below fail
     // for the one thing each gets wrong, not because we build tokens badly.
@@ -246,40 +223,40 @@ async fn bad_access_tokens_are_rejected_with_401(app: TestApp) {
 
 async fn a_disabled_user_is_locked_out_at_once(app: TestApp) {
     let email = "leaving@example.org";
-    let id = create_user(&app, email, "editor").await;
+    let id = app.create_user(email, "editor").await;
     let pair = login_reply(&app, email, USER_PASSWORD).await.expect(200).body;
     let access = text(&pair, "access_token");
     let refresh = text(&pair, "refresh_token");
-    app.admin_get("/v1/me", access).await.expect(200);
-    app.admin_get("/v1/admin/articles", access).await.expect(200);
+    app.admin_get("/v1/me", &access).await.expect(200);
+    app.admin_get("/v1/admin/articles", &access).await.expect(200);
     let bad_login = login_reply(&app, email, "not the right password").await.expect_problem(401);
 
     let disabled = app.patch(&format!("/v1/admin/users/{id}"), &app.admin, json!({"disabled": true})).await.expect(200);
     assert_eq!(disabled.body["disabled"], true);
 
     // The unexpired access token stops working on the next request.
-    app.admin_get("/v1/me", access).await.expect_problem(401);
-    app.admin_get("/v1/admin/articles", access).await.expect_problem(401);
-    app.post("/v1/admin/articles", access, json!({"title": "Written after leaving"})).await.expect_problem(401);
+    app.admin_get("/v1/me", &access).await.expect_problem(401);
+    app.admin_get("/v1/admin/articles", &access).await.expect_problem(401);
+    app.post("/v1/admin/articles", &access, json!({"title": "Written after leaving"})).await.expect_problem(401);
     let login = login_reply(&app, email, USER_PASSWORD).await.expect_problem(401);
     assert_eq!(login["detail"], bad_login["detail"], "a disabled account looks like any failed login");
-    spend(&app, "refresh", refresh).await.expect_problem(401);
+    spend(&app, "refresh", &refresh).await.expect_problem(401);
 
     // Enabling again lets them log in anew; the revoked refresh token stays dead.
     app.patch(&format!("/v1/admin/users/{id}"), &app.admin, json!({"disabled": false})).await.expect(200);
     let back = app.login(email, USER_PASSWORD).await;
     app.admin_get("/v1/me", &back).await.expect(200);
-    spend(&app, "refresh", refresh).await.expect_problem(401);
+    spend(&app, "refresh", &refresh).await.expect_problem(401);
 }
 
 async fn a_new_password_signs_the_user_out_everywhere(app: TestApp) {
     let email = "forgetful@example.org";
-    let id = create_user(&app, email, "author").await;
+    let id = app.create_user(email, "author").await;
     let pair = login_reply(&app, email, USER_PASSWORD).await.expect(200).body;
     app.patch(&format!("/v1/admin/users/{id}"), &app.admin, json!({"password": "a brand new passphrase"}))
         .await
         .expect(200);
-    spend(&app, "refresh", text(&pair, "refresh_token")).await.expect_problem(401);
+    spend(&app, "refresh", &text(&pair, "refresh_token")).await.expect_problem(401);
     login_reply(&app, email, USER_PASSWORD).await.expect_problem(401);
     app.login(email, "a brand new passphrase").await;
 }
@@ -302,7 +279,7 @@ async fn an_admin_creates_and_lists_users_with_validation(app: TestApp) {
         "body: {}",
         created.text
     );
-    let id = text(&created.body, "id").to_owned();
+    let id = text(&created.body, "id");
 
     let duplicate = app
         .post(
@@ -357,7 +334,7 @@ async fn an_admin_creates_and_lists_users_with_validation(app: TestApp) {
 
 async fn a_role_change_takes_effect_on_the_next_request(app: TestApp) {
     let email = "rising@example.org";
-    let id = create_user(&app, email, "contributor").await;
+    let id = app.create_user(email, "contributor").await;
     let token = app.login(email, USER_PASSWORD).await;
     app.post("/v1/admin/sections", &token, json!({"slug": "opinion", "name": "Opinion"})).await.expect_problem(403);
 
@@ -404,7 +381,7 @@ async fn a_role_change_takes_effect_on_the_next_request(app: TestApp) {
 
 async fn an_admin_cannot_disable_or_demote_themselves(app: TestApp) {
     let me = app.admin_get("/v1/me", &app.admin).await.expect(200);
-    let id = text(&me.body, "id").to_owned();
+    let id = text(&me.body, "id");
     let path = format!("/v1/admin/users/{id}");
     app.patch(&path, &app.admin, json!({"disabled": true})).await.expect_problem(409);
     for role in ["editor", "author", "contributor"] {
@@ -419,7 +396,7 @@ async fn an_admin_cannot_disable_or_demote_themselves(app: TestApp) {
 
     // Another admin may do it, and harmless self-edits are fine.
     app.patch(&path, &app.admin, json!({"name": "Chief"})).await.expect(200);
-    let other = create_user(&app, "second.admin@example.org", "admin").await;
+    let other = app.create_user("second.admin@example.org", "admin").await;
     let second = app.login("second.admin@example.org", USER_PASSWORD).await;
     app.patch(&path, &second, json!({"role": "editor"})).await.expect(200);
     assert_eq!(app.admin_get("/v1/me", &app.admin).await.expect(200).body["role"], "editor");

@@ -4,7 +4,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{on_both_backends, TestApp};
+use crate::common::values::time;
+use crate::common::{on_both_backends, wait_until, TestApp};
 
 const DRAFT: &str = "the-unfinished-draft";
 const PUBLISHED: &str = "the-published-story";
@@ -175,8 +176,13 @@ async fn an_unpublished_article_disappears_until_published_again(app: TestApp) {
         .await
         .expect_problem(409);
 
-    // Wait so a fresh timestamp would differ from the first one.
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Timestamps are kept to the microsecond: once the clock is past the first publication, a
+    // re-publish that stamped a fresh date would show a different one.
+    let first_published = time(&first.body["published_at"]);
+    wait_until("the clock to pass the first publication", || async {
+        (chrono::Utc::now() > first_published).then_some(())
+    })
+    .await;
     let up = app
         .send(Method::POST, &format!("/v1/admin/articles/{story_id}/publish"), Some(&app.admin), None, &[])
         .await

@@ -1,6 +1,6 @@
 //! Bulk import through the import pipeline, read back over HTTP: relations, redirects, search,
 //! the audit trail, resuming, and bad lines skipped or stopping the run with nothing half-written.
-//! (The `newsdesk import`/`export` commands themselves are tested in crates/api/tests/cli.rs.)
+//! (The `newsdesk import`/`export` commands themselves are tested in tests/cli/import_export.rs.)
 
 use newsdesk_api::exchange::import::{import_records, ImportOptions, ImportSummary, OnError};
 use newsdesk_api::exchange::progress::Silent;

@@ -1,7 +1,8 @@
 //! Black-box tests of the whole server over HTTP, each run on SQLite and on PostgreSQL.
 //!
 //! They live in one test binary (modules below) so the suite links once. PostgreSQL tests
-//! need `NEWSDESK_TEST_POSTGRES_URL`; `make test` sets it, and they fail without it.
+//! need `NEWSDESK_TEST_POSTGRES_URL`; `make test` sets it, and they fail without it. The tests
+//! that run the `newsdesk` binary itself are in tests/cli/, built with the newsdesk-api package.
 
 #[cfg(test)]
 mod common;
@@ -15,17 +16,11 @@ mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
-mod backup;
-#[cfg(test)]
 mod bad_input;
-#[cfg(test)]
-mod configuration;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
 mod import_export;
-#[cfg(test)]
-mod importers;
 #[cfg(test)]
 mod metrics;
 #[cfg(test)]

@@ -9,23 +9,6 @@ use crate::common::{on_both_backends, wait_until, Backend, TestApp};
 
 const TOKEN: &str = "metrics-token-for-the-tests-0123456789";
 
-macro_rules! on_both {
-    ($($story:ident),* $(,)?) => {
-        $(
-            mod $story {
-                #[actix_web::test]
-                async fn sqlite() {
-                    super::$story(crate::common::Backend::Sqlite).await
-                }
-                #[actix_web::test]
-                async fn postgres() {
-                    super::$story(crate::common::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 type Scrape = MetricsExposition<OpenMetricsType, OpenMetricsValue>;
 
 /// Parses a scrape with a strict OpenMetrics parser (the format Prometheus scrapes).
@@ -138,7 +121,7 @@ async fn a_separate_metrics_address_needs_no_token(backend: Backend) {
     app.get("/v1/articles").await.expect(200);
 }
 
-on_both!(
+on_both_backends!(backend;
     metrics_report_requests_pool_queues_and_flushes,
     metrics_need_the_token,
     a_separate_metrics_address_needs_no_token

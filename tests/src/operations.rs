@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use crate::common::{on_both_backends, Backend, TestApp};
+use crate::common::{on_both_backends, wait_until, Backend, TestApp};
 
 async fn health_checks_answer(app: TestApp) {
     assert_eq!(app.get("/healthz").await.expect(200).body["status"], "ok");
@@ -87,15 +87,25 @@ async fn a_request_queued_too_long_for_a_database_thread_answers_503() {
     let app = TestApp::spawn_with(Backend::Sqlite, |config| {
         config.db_threads = Some(1);
         config.db_timeout = 1;
+        // Every read below needs the database thread: none is answered from the cache.
+        config.no_cache = true;
     })
     .await;
     let mut outside = hold_write_lock(&app);
     let write =
         app.send(Method::POST, "/v1/admin/tags", Some(&app.admin), Some(serde_json::json!({"name": "Queued"})), &[]);
     let read = async {
-        // Behind the write on the one thread, whose SQLite wait (5 s) outlasts db_timeout.
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
-        let read = app.get("/v1/tags?limit=3").await;
+        // Reads are answered while the thread is free. Once the write holds it, stuck on the
+        // lock (SQLite waits 5 s, longer than db_timeout), the next read queues behind it.
+        let read = wait_until("a read queued behind the stuck write", || async {
+            let read = app.get("/v1/tags?limit=3").await;
+            match read.status.as_u16() {
+                200 => None,
+                503 => Some(read),
+                other => panic!("a read answered {other}: {}", read.text),
+            }
+        })
+        .await;
         outside.batch_execute("COMMIT").expect("let the write lock go");
         read
     };
@@ -119,11 +129,17 @@ async fn queued_writes_leave_threads_to_the_reads() {
     let app = TestApp::spawn_with(Backend::Sqlite, |config| config.db_threads = Some(2)).await;
     let mut outside = hold_write_lock(&app);
     let names = ["Queued one", "Queued two", "Queued three"];
+    let before = app.db.statements_run();
     let writes = futures::future::join_all(
         names.iter().map(|name| app.post("/v1/admin/tags", &app.admin, serde_json::json!({ "name": name }))),
     );
     let read = async {
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+        // Each write checks its caller's token with a query, then queues for the writer. (The
+        // webhook worker's polls count too, so this may end a little early, never late.)
+        wait_until("the three writes to have arrived", || async {
+            (app.db.statements_run() >= before + names.len() as u64).then_some(())
+        })
+        .await;
         // Two writes on the two threads would leave this read queued past db_timeout (1 s).
         let read = app.get("/v1/articles?limit=2").await;
         outside.batch_execute("COMMIT").expect("let the write lock go");

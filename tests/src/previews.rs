@@ -4,15 +4,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::common::values::{id_of, sign};
 use crate::common::{on_both_backends, Reply, TestApp, JWT_SECRET};
-
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
-}
 
 async fn mint(app: &TestApp, token: &str, id: &str) -> Reply {
     app.send(Method::POST, &format!("/v1/admin/articles/{id}/preview"), Some(token), None, &[]).await
@@ -26,12 +22,6 @@ async fn preview_token(app: &TestApp, token: &str, id: &str) -> String {
 
 async fn show(app: &TestApp, token: &str) -> Reply {
     app.get(&format!("/v1/preview/{token}")).await
-}
-
-/// Signs preview claims with `secret`, the way the server does.
-fn sign(claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
-        .expect("claims sign")
 }
 
 fn preview_claims(article: &str, expires_in: i64) -> Value {

@@ -2,32 +2,16 @@
 //! due (no cron, no outside trigger), catches up after downtime, and with two server processes
 //! on one PostgreSQL publishes each article exactly once.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
+use crate::common::values::{id_of, rfc3339, time};
 use crate::common::{on_both_backends, wait_until, Backend, Reply, TestApp};
-
-/// `at` as RFC 3339 with milliseconds, the way a client sends it.
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// `ms` milliseconds from now, at the millisecond precision it is sent with.
 fn in_ms(ms: i64) -> DateTime<Utc> {
     time(&json!(rfc3339(Utc::now() + Duration::milliseconds(ms))))
-}
-
-fn time(value: &Value) -> DateTime<Utc> {
-    value
-        .as_str()
-        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-        .map(|at| at.with_timezone(&Utc))
-        .unwrap_or_else(|| panic!("{value} is an RFC 3339 time"))
-}
-
-fn id_of(article: &Value) -> String {
-    article["id"].as_str().unwrap_or_else(|| panic!("an id in {article}")).to_owned()
 }
 
 async fn schedule(app: &TestApp, token: &str, id: &str, publish_at: DateTime<Utc>) -> Reply {

@@ -1,12 +1,18 @@
 //! The test harness: a real server on a free port against a fresh database per test.
+//!
+//! Shared by the HTTP suite (tests/src/) and the tests that run the binary (tests/cli/).
 
-pub mod cli;
 pub mod database;
+mod reply;
+pub mod values;
+pub mod wait;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 pub use database::Backend;
+pub use reply::Reply;
+pub use wait::wait_until;
 
 pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
@@ -15,8 +21,23 @@ pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub const USER_PASSWORD: &str = "a long enough passphrase";
 
 /// Generates a `sqlite` and a `postgres` test from one `async fn(TestApp)` story, on servers
-/// with the default settings or, after `settings = f;`, with `f` applied to them.
+/// with the default settings or, after `settings = f;`, with `f` applied to them. After
+/// `backend;`, each story is an `async fn(Backend)` that starts what it needs itself.
 macro_rules! on_both_backends {
+    (backend; $($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$story($crate::common::Backend::Sqlite).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$story($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
     // `settings = f;` first: each server starts with `f` applied to its configuration.
     (settings = $settings:ident; $($story:ident),* $(,)?) => {
         $(
@@ -67,45 +88,6 @@ pub struct TestApp {
     _database: std::sync::Arc<database::TestDatabase>,
 }
 
-/// A response, read whole.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: Value,
-    pub text: String,
-}
-
-impl Reply {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// Asserts the status, printing the body when it differs.
-    #[track_caller]
-    pub fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        self
-    }
-
-    /// Asserts an `application/problem+json` error with this status; returns the problem.
-    #[track_caller]
-    pub fn expect_problem(self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
-        assert_eq!(self.body["status"], status, "body: {}", self.text);
-        self.body
-    }
-
-    /// The `field` names of a problem's errors.
-    pub fn fields(problem: &Value) -> Vec<String> {
-        problem["errors"]
-            .as_array()
-            .map(|e| e.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
-            .unwrap_or_default()
-    }
-}
-
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with(backend, |_| {}).await
@@ -117,6 +99,7 @@ impl TestApp {
     }
 
     /// Starts a server on a database the test made (e.g. one it restored a backup into).
+    #[allow(dead_code)] // Only tests/cli/ restores backups.
     pub async fn spawn_on(database: std::sync::Arc<database::TestDatabase>) -> Self {
         Self::start(database).await
     }
@@ -215,7 +198,7 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("request is sent");
-        read(response).await
+        Reply::read(response).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -265,7 +248,7 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        read(request.send().await.expect("request is sent")).await
+        Reply::read(request.send().await.expect("request is sent")).await
     }
 
     /// Logs in and returns the access token.
@@ -320,10 +303,26 @@ impl TestApp {
     pub async fn published(&self, body: Value) -> Value {
         let draft = self.draft(&self.admin, body).await;
         let id = draft["id"].as_str().expect("id");
-        self.send(Method::POST, &format!("/v1/admin/articles/{id}/publish"), Some(&self.admin), None, &[])
+        self.act(&self.admin, id, "publish").await.expect(200).body
+    }
+
+    /// POSTs one of an article's actions (`publish`, `unpublish`, `restore`, …) as `token`,
+    /// with no `If-Match`.
+    pub async fn act(&self, token: &str, id: &str, action: &str) -> Reply {
+        self.send(Method::POST, &format!("/v1/admin/articles/{id}/{action}"), Some(token), None, &[]).await
+    }
+
+    /// Creates a user with a known e-mail and `role` as the admin; returns its id.
+    pub async fn create_user(&self, email: &str, role: &str) -> String {
+        let created = self
+            .post(
+                "/v1/admin/users",
+                &self.admin,
+                json!({"email": email, "name": "Pat Example", "role": role, "password": USER_PASSWORD}),
+            )
             .await
-            .expect(200)
-            .body
+            .expect(201);
+        values::id_of(&created.body)
     }
 }
 
@@ -364,26 +363,6 @@ impl Stopped {
     }
 }
 
-/// How long [`wait_until`] waits before failing the test.
-pub const WAIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Runs `probe` every 100 ms until it returns `Some`, and returns that; fails the test, naming
-/// `what`, when [`WAIT_DEADLINE`] passes first. For outcomes that come on their own (the
-/// scheduler, an expiry), so no test sleeps for a fixed time and hopes.
-pub async fn wait_until<T, Fut>(what: &str, mut probe: impl FnMut() -> Fut) -> T
-where
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(started.elapsed() < WAIT_DEADLINE, "gave up after {WAIT_DEADLINE:?} waiting for {what}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop the server and wait for its thread; the database guard then drops the database
@@ -393,12 +372,4 @@ impl Drop for TestApp {
             let _ = thread.join();
         }
     }
-}
-
-async fn read(response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap_or_default();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, headers, body, text }
 }

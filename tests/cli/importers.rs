@@ -3,13 +3,14 @@
 
 use serde_json::Value;
 
-use crate::common::{cli, on_both_backends, TestApp};
+use crate::common::{on_both_backends, TestApp};
+use crate::process::{run_on, Run};
 
-const GHOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ghost-export.json");
-const WORDPRESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/wordpress-export.xml");
+const GHOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/ghost-export.json");
+const WORDPRESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/wordpress-export.xml");
 
-async fn import(app: &TestApp, from: &str, file: &str) -> cli::Run {
-    cli::run_on(app.database_url(), &["import", "--from", from, file]).await
+async fn import(app: &TestApp, from: &str, file: &str) -> Run {
+    run_on(app.database_url(), &["import", "--from", from, file], "").await
 }
 
 fn slugs(list: &Value) -> Vec<&str> {
@@ -199,7 +200,7 @@ async fn an_article_the_rules_refuse_is_named_by_its_slug(app: TestApp) {
         "what came before stays"
     );
 
-    let skipping = cli::run_on(app.database_url(), &["import", "--from", "ghost", "--on-error", "skip", path]).await;
+    let skipping = run_on(app.database_url(), &["import", "--from", "ghost", "--on-error", "skip", path], "").await;
     assert!(skipping.success, "{skipping:?}");
     assert!(skipping.stdout.contains(&format!("skipped: 1\n  {reason}")), "{}", skipping.stdout);
     assert!(

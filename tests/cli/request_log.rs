@@ -3,10 +3,11 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Stdio};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+use crate::common::wait::wait_until_within;
+use crate::process::newsdesk;
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
@@ -21,27 +22,41 @@ fn get(port: u16, path: &str) -> Option<String> {
     Some(reply)
 }
 
-#[test]
-fn preview_credentials_stay_out_of_the_request_log() {
+/// The server process, killed if the test fails before it reads the log.
+struct Stopping(Option<Child>);
+
+impl Drop for Stopping {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[actix_web::test]
+async fn preview_credentials_stay_out_of_the_request_log() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
-    let server = Command::new(BIN)
-        .arg("serve")
-        .env("NEWSDESK_DATABASE_URL", format!("sqlite://{}", dir.path().join("newsdesk.db").display()))
-        .env("NEWSDESK_BIND", format!("127.0.0.1:{port}"))
-        .env("NEWSDESK_LOG", "info")
-        .env("NEWSDESK_JWT_SECRET", "request-log-secret-request-log-secret-0123")
-        .env("NEWSDESK_ADMIN_EMAIL", "log@newsdesk.local")
-        .env("NEWSDESK_ADMIN_PASSWORD", "orchid lantern gravel mosaic 4417")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("newsdesk serve starts");
-    let started = Instant::now();
-    while !get(port, "/readyz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
-        assert!(started.elapsed() < Duration::from_secs(60), "the server did not get ready");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut server = Stopping(Some(
+        newsdesk(dir.path())
+            .arg("serve")
+            .env("NEWSDESK_DATABASE_URL", format!("sqlite://{}", dir.path().join("newsdesk.db").display()))
+            .env("NEWSDESK_BIND", format!("127.0.0.1:{port}"))
+            .env("NEWSDESK_LOG", "info")
+            .env("NEWSDESK_JWT_SECRET", "request-log-secret-request-log-secret-0123")
+            .env("NEWSDESK_ADMIN_EMAIL", "log@newsdesk.local")
+            .env("NEWSDESK_ADMIN_PASSWORD", "orchid lantern gravel mosaic 4417")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("newsdesk serve starts"),
+    ));
+    // A fresh process migrates its database and hashes the admin's password before it listens.
+    wait_until_within(Duration::from_secs(60), "the server to get ready", || async {
+        get(port, "/readyz").filter(|reply| reply.starts_with("HTTP/1.1 200")).map(drop)
+    })
+    .await;
     let spellings = [
         "/v1/preview/first-credential-0123456789",
         // The router decodes this to the preview route as well.
@@ -54,7 +69,7 @@ fn preview_credentials_stay_out_of_the_request_log() {
     }
     let preview_route = get(port, spellings[1]).unwrap_or_default();
     assert!(preview_route.contains("this preview link is invalid"), "the encoded path reaches the preview route");
-    let mut server = server;
+    let mut server = server.0.take().expect("the server is running");
     let _ = server.kill();
     let output = server.wait_with_output().expect("the server stops");
     let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

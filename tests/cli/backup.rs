@@ -8,26 +8,9 @@ use std::sync::{Arc, Mutex};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::cli::{newsdesk, run, text};
 use crate::common::database::TestDatabase;
-use crate::common::{Backend, TestApp};
-
-macro_rules! on_both {
-    ($($story:ident),* $(,)?) => {
-        $(
-            mod $story {
-                #[actix_web::test]
-                async fn sqlite() {
-                    super::$story(crate::common::Backend::Sqlite).await
-                }
-                #[actix_web::test]
-                async fn postgres() {
-                    super::$story(crate::common::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
+use crate::common::{on_both_backends, Backend, TestApp};
+use crate::process::{newsdesk, run, text};
 
 /// Every article, as the admin API shows it, oldest first.
 async fn all_articles(app: &TestApp) -> Vec<Value> {
@@ -227,4 +210,4 @@ async fn backup_and_restore_refuse_to_destroy_data(backend: Backend) {
     assert!(text(&output).contains("no backup file"), "{}", text(&output));
 }
 
-on_both!(a_backup_under_load_restores_the_same_content, backup_and_restore_refuse_to_destroy_data);
+on_both_backends!(backend; a_backup_under_load_restores_the_same_content, backup_and_restore_refuse_to_destroy_data);

@@ -4,9 +4,9 @@
 use clap::Args;
 use diesel::connection::SimpleConnection;
 
-use crate::common::cli::{newsdesk, run, text};
 use crate::common::database::TestDatabase;
-use crate::common::Backend;
+use crate::common::{on_both_backends, Backend};
+use crate::process::{newsdesk, run, text};
 
 const SECRET: &str = "file-jwt-secret-that-is-long-enough-0123456789";
 
@@ -120,22 +120,13 @@ async fn migrate_reads_the_database_url_from_the_file(backend: Backend) {
     }
 }
 
-mod migrate_reads_the_database_url_from_the_file {
-    #[actix_web::test]
-    async fn sqlite() {
-        super::migrate_reads_the_database_url_from_the_file(crate::common::Backend::Sqlite).await
-    }
-    #[actix_web::test]
-    async fn postgres() {
-        super::migrate_reads_the_database_url_from_the_file(crate::common::Backend::Postgres).await
-    }
-}
+on_both_backends!(backend; migrate_reads_the_database_url_from_the_file);
 
 /// Fails when a setting is added without its row in the README's settings table, so none can
 /// go undocumented.
 #[test]
 fn every_setting_is_in_the_readme_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README.md");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README.md");
     let command = newsdesk_api::Config::augment_args(clap::Command::new("newsdesk"));
     let mut missing = Vec::new();
     for arg in command.get_arguments() {

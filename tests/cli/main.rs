@@ -1,0 +1,20 @@
+//! Tests that run the real `newsdesk` binary as an operator does: serve, migrate, import and
+//! export, back up and restore, `config check` and `user create`, on SQLite and on PostgreSQL.
+//!
+//! This is the `cli` integration test of the newsdesk-api package (see its Cargo.toml), the
+//! one package for which cargo sets `CARGO_BIN_EXE_newsdesk` and builds the binary first. It
+//! shares the HTTP suite's harness, so a test can check over HTTP what a command did. Being
+//! built by crates/api, it finds the workspace's files at `CARGO_MANIFEST_DIR/../..`.
+
+// Each test binary uses part of the shared harness.
+#[allow(dead_code)]
+#[path = "../src/common/mod.rs"]
+mod common;
+mod process;
+
+mod backup;
+mod configuration;
+mod import_export;
+mod importers;
+mod request_log;
+mod users;
