@@ -7,97 +7,82 @@ use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 use newsdesk_persistence::{Database, DatabaseUrl};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
 use crate::cache::ResponseCache;
 use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
-use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::routes::{RouteEntry, Routes};
 use crate::state::AppState;
 use crate::{
     api_keys, articles, audit, auth, bootstrap, feeds, health, metrics, middleware, reader, scheduler, terms, users,
     views, webhooks,
 };
 
-/// Every route. Kept in one place so it can be read against the OpenAPI document.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(web::get().to(reader::page)))
-        .service(web::resource("/articles/{slug}").route(web::get().to(reader::page)))
-        .service(web::resource("/reader.js").route(web::get().to(reader::script)))
-        .service(web::resource("/reader.css").route(web::get().to(reader::style)))
-        .service(web::resource("/healthz").route(web::get().to(health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
-        .service(web::resource("/metrics").route(web::get().to(metrics::scrape)))
-        .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
+/// Every route, in the order actix matches them. Registering a handler here also documents it
+/// (see [`crate::routes`]); only the reader's pages are left out of the API document.
+pub fn declare(api: &mut Routes) {
+    api.page("/", reader::page)
+        .page("/articles/{slug}", reader::page)
+        .page("/reader.js", reader::script)
+        .page("/reader.css", reader::style)
+        .add(routes!(health::healthz))
+        .add(routes!(health::readyz))
+        .add(routes!(metrics::endpoint::scrape))
+        .add(routes!(articles::public::list))
         // Before `{slug}`, which would otherwise match "most-viewed".
-        .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
-        .service(web::resource("/v1/articles/{slug}").route(web::get().to(articles::public::get)))
-        .service(web::resource("/v1/articles/{slug}/related").route(web::get().to(articles::related::related)))
-        .service(web::resource("/v1/articles/{slug}/views").route(web::post().to(views::beacon)))
-        .service(web::resource("/v1/feed.rss").route(web::get().to(feeds::rss_feed)))
-        .service(web::resource("/v1/feed.atom").route(web::get().to(feeds::atom_feed)))
-        .service(web::resource("/v1/feed.json").route(web::get().to(feeds::json_feed)))
-        .service(web::resource("/sitemap.xml").route(web::get().to(feeds::sitemap)))
-        .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
-        .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
-        .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
-        .service(web::resource("/v1/me").route(web::get().to(auth::handlers::me)))
-        .service(
-            web::resource("/v1/admin/articles")
-                .route(web::get().to(articles::admin::list))
-                .route(web::post().to(articles::admin::create)),
-        )
+        .add(routes!(views::most_viewed))
+        .add(routes!(articles::public::get))
+        .add(routes!(articles::related::related))
+        .add(routes!(views::beacon))
+        .add(routes!(feeds::rss_feed))
+        .add(routes!(feeds::atom_feed))
+        .add(routes!(feeds::json_feed))
+        .add(routes!(feeds::sitemap))
+        .add(routes!(auth::handlers::login))
+        .add(routes!(auth::handlers::refresh))
+        .add(routes!(auth::handlers::logout))
+        .add(routes!(auth::handlers::me))
+        .add(routes!(articles::admin::list, articles::admin::create))
         // Before `{id}`, which would otherwise match "bulk".
-        .service(web::resource("/v1/admin/articles/bulk").route(web::post().to(articles::bulk::bulk)))
-        .service(
-            web::resource("/v1/admin/articles/{id}")
-                .route(web::get().to(articles::admin::get))
-                .route(web::patch().to(articles::admin::update))
-                .route(web::delete().to(articles::admin::delete)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::workflow::publish)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::workflow::unpublish)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/schedule").route(web::post().to(articles::workflow::schedule)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/unschedule").route(web::post().to(articles::workflow::unschedule)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/restore").route(web::post().to(articles::workflow::restore)))
-        .service(web::resource("/v1/admin/articles/{id}/preview").route(web::post().to(articles::preview::create)))
-        .service(web::resource("/v1/admin/articles/{id}/revisions").route(web::get().to(articles::revisions::list)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/revisions/{rev}").route(web::get().to(articles::revisions::get)),
-        )
-        .service(
-            web::resource("/v1/admin/articles/{id}/revisions/{rev}/restore")
-                .route(web::post().to(articles::revisions::restore)),
-        )
-        .service(web::resource("/v1/admin/trash").route(web::get().to(articles::workflow::trash_list)))
-        .service(web::resource("/v1/admin/trash/{id}").route(web::delete().to(articles::workflow::purge)))
-        .service(web::resource("/v1/preview/{token}").route(web::get().to(articles::preview::show)))
-        .service(
-            web::resource("/v1/admin/api-keys")
-                .route(web::get().to(api_keys::list))
-                .route(web::post().to(api_keys::create)),
-        )
-        .service(web::resource("/v1/admin/api-keys/{id}").route(web::delete().to(api_keys::revoke)))
-        .service(web::resource("/v1/admin/audit-log").route(web::get().to(audit::list)))
-        .service(
-            web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)),
-        )
-        .service(
-            web::resource("/v1/admin/users/{id}")
-                .route(web::get().to(users::get))
-                .route(web::patch().to(users::update)),
-        )
-        .configure(terms::authors::configure)
-        .configure(terms::sources::configure)
-        .configure(terms::sections::configure)
-        .configure(terms::tags::configure)
-        .configure(webhooks::configure);
+        .add(routes!(articles::bulk::bulk))
+        .add(routes!(articles::admin::get, articles::admin::update, articles::admin::delete))
+        .add(routes!(articles::workflow::publish))
+        .add(routes!(articles::workflow::unpublish))
+        .add(routes!(articles::workflow::schedule))
+        .add(routes!(articles::workflow::unschedule))
+        .add(routes!(articles::workflow::restore))
+        .add(routes!(articles::preview::create))
+        .add(routes!(articles::revisions::list))
+        .add(routes!(articles::revisions::get))
+        .add(routes!(articles::revisions::restore))
+        .add(routes!(articles::workflow::trash_list))
+        .add(routes!(articles::workflow::purge))
+        .add(routes!(articles::preview::show))
+        .add(routes!(api_keys::list, api_keys::create))
+        .add(routes!(api_keys::revoke))
+        .add(routes!(audit::list))
+        .add(routes!(users::list, users::create))
+        .add(routes!(users::get, users::update));
+    terms::authors::routes(api);
+    terms::sources::routes(api);
+    terms::sections::routes(api);
+    terms::tags::routes(api);
+    webhooks::routes(api);
+}
+
+/// Routes every [`declare`]d route into an app.
+pub fn routes(app: &mut web::ServiceConfig) {
+    declare(&mut Routes::serving(app));
+}
+
+/// Every routed path and method, for the test that holds them against the document.
+pub fn route_table() -> Vec<RouteEntry> {
+    let mut api = Routes::listing();
+    declare(&mut api);
+    api.into_table()
 }
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
@@ -154,7 +139,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     actix_web::rt::spawn(webhooks::worker::run(state.clone()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
-    let openapi = ApiDoc::openapi();
+    let openapi = crate::openapi::document();
     let shared = state.clone();
     let mut server =
         HttpServer::new(move || {

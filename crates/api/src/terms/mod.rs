@@ -344,17 +344,13 @@ macro_rules! term_routes {
             super::public_get::<$T>(req, state, slug).await
         }
 
-        /// Routes this resource's public and admin endpoints.
-        pub fn configure(cfg: &mut web::ServiceConfig) {
-            cfg.service(web::resource($public).route(web::get().to(public_list)))
-                .service(web::resource($public_item).route(web::get().to(public_get)))
-                .service(web::resource($admin).route(web::get().to(admin_list)).route(web::post().to(admin_create)))
-                .service(
-                    web::resource($admin_item)
-                        .route(web::get().to(admin_get))
-                        .route(web::patch().to(admin_update))
-                        .route(web::delete().to(admin_delete)),
-                );
+        /// Routes and documents this resource's public and admin endpoints.
+        pub fn routes(api: &mut crate::routes::Routes) {
+            use crate::routes;
+            api.add(routes!(public_list))
+                .add(routes!(public_get))
+                .add(routes!(admin_list, admin_create))
+                .add(routes!(admin_get, admin_update, admin_delete));
         }
     };
 }
