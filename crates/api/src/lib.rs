@@ -22,6 +22,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod reader;
 pub mod respond;
+pub mod responses;
 pub mod routes;
 pub mod scheduler;
 pub mod state;

@@ -13,7 +13,7 @@ use crate::{articles, views};
         description = "A headless CMS for news and commentary. The public API (`/v1/articles`, `/v1/authors`, …) serves published content only and is the same for every caller, so a CDN can cache it. The editorial API (`/v1/admin/…`) needs `Authorization: Bearer <access token>` from `/v1/auth/login`. Every error is `application/problem+json` (RFC 9457).",
         license(name = "MIT")
     ),
-    components(schemas(articles::query::SortParam, views::Window)),
+    components(schemas(articles::query::SortParam, views::Window, crate::error::Problem)),
     tags(
         (name = "articles", description = "Published articles"),
         (name = "authors", description = "Bylines"),

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::metrics::Metrics;
 use crate::respond::public_json_at;
+use crate::responses::{NotFound, NotModified};
 use crate::state::AppState;
 
 mod recent;
@@ -160,7 +161,7 @@ async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String
     params(("slug" = String, Path, description = "The article's slug")),
     responses(
         (status = 202, description = "Counted (repeat views from one client within 30 minutes count once)"),
-        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let article_id = published_id(&state, slug.into_inner()).await?.ok_or_else(|| ApiError::not_found("article"))?;
@@ -209,8 +210,8 @@ pub struct MostViewed {
     params(MostViewedQuery),
     responses(
         (status = 200, description = "Most viewed first, as cards with their section", body = MostViewed),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified,
     ))]
 pub async fn most_viewed(
     req: HttpRequest,

@@ -12,6 +12,7 @@ use super::view::{self, Shape};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
+use crate::responses::PublicRead;
 use crate::state::AppState;
 use crate::users::not_found_as;
 
@@ -53,9 +54,8 @@ pub struct RelatedList {
     params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
     responses(
         (status = 200, description = "Editor picks, then topic matches; never the article itself or an unpublished one", body = RelatedList),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        PublicRead,
     ))]
 pub async fn related(
     req: HttpRequest,

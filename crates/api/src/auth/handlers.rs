@@ -12,6 +12,7 @@ use crate::audit::{origin, record, Actor};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
+use crate::responses::JsonInput;
 use crate::state::{AppState, WriteError};
 use crate::users::UserOut;
 
@@ -72,10 +73,9 @@ const BAD_LOGIN: &str = "the e-mail or password is wrong";
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
     ))]
 pub async fn login(
     req: HttpRequest,
@@ -132,9 +132,8 @@ pub async fn login(
         (status = 200, description = "New tokens", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
     ))]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
@@ -159,9 +158,8 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     responses(
         (status = 204, description = "Revoked (also when it was already invalid)"),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
     ))]
 pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);

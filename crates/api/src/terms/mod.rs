@@ -249,14 +249,13 @@ macro_rules! term_routes {
         use crate::error::{ApiResult, Problem};
         use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
         use crate::respond::ListResponse;
+        use crate::responses::{AdminRead, AdminVersionedWrite, ByRole, JsonInput, LoggedIn, NotModified, Paged, PublicRead};
         use crate::state::AppState;
 
         #[utoipa::path(get, path = $admin, operation_id = concat!("admin_list_", $tag), tag = $tag, security(("bearer" = [])), params(Paging),
             responses(
                 (status = 200, description = "A page, by name", body = ListResponse<$Out>),
-                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+                Paged, LoggedIn,
             ))]
         pub async fn admin_list(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
             super::admin_list::<$T>(req, state, user, paging).await
@@ -266,12 +265,9 @@ macro_rules! term_routes {
             responses(
                 (status = 201, description = "Created; `Location` points at it and `ETag` is its version", body = $Out),
                 (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                JsonInput, ByRole,
             ))]
         pub async fn admin_create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<$Create>) -> ApiResult<HttpResponse> {
             super::admin_create::<$T>(req, state, user, body).await
@@ -281,9 +277,7 @@ macro_rules! term_routes {
             params(("id" = String, Path, description = "Id")),
             responses(
                 (status = 200, description = "Found; `ETag` is its version", body = $Out),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
+                NotModified, AdminRead,
             ))]
         pub async fn admin_get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
             super::admin_get::<$T>(req, state, user, id).await
@@ -294,14 +288,9 @@ macro_rules! term_routes {
             responses(
                 (status = 200, description = "Updated", body = $Out),
                 (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
+                JsonInput, AdminVersionedWrite,
             ))]
         pub async fn admin_update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<$Patch>) -> ApiResult<HttpResponse> {
             super::admin_update::<$T>(req, state, user, id, body).await
@@ -312,11 +301,7 @@ macro_rules! term_routes {
             responses(
                 (status = 204, description = "Deleted; articles keep everything else"),
                 (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
+                AdminVersionedWrite,
             ))]
         pub async fn admin_delete(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
             super::admin_delete::<$T>(req, state, user, id).await
@@ -325,9 +310,7 @@ macro_rules! term_routes {
         #[utoipa::path(get, path = $public, operation_id = concat!("public_list_", $tag), tag = $tag, params(Paging),
             responses(
                 (status = 200, description = "A page, by name, each with its count of published articles", body = ListResponse<$Out>),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+                NotModified, Paged,
             ))]
         pub async fn public_list(req: HttpRequest, state: web::Data<AppState>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
             super::public_list::<$T>(req, state, paging).await
@@ -337,8 +320,7 @@ macro_rules! term_routes {
             params(("slug" = String, Path, description = "Slug")),
             responses(
                 (status = 200, description = "Found, with its count of published articles", body = $Out),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 404, description = "No such slug", body = Problem, content_type = "application/problem+json"),
+                PublicRead,
             ))]
         pub async fn public_get(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
             super::public_get::<$T>(req, state, slug).await
