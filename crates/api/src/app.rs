@@ -66,10 +66,10 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(audit::list))
         .add(routes!(users::list, users::create))
         .add(routes!(users::get, users::update));
-    terms::authors::routes(api);
-    terms::sources::routes(api);
-    terms::sections::routes(api);
-    terms::tags::routes(api);
+    terms::routes::<terms::authors::Authors>(api);
+    terms::routes::<terms::sources::Sources>(api);
+    terms::routes::<terms::sections::Sections>(api);
+    terms::routes::<terms::tags::Tags>(api);
     webhooks::routes(api);
 }
 

@@ -28,29 +28,60 @@ pub struct Resource {
     schemas: Vec<(String, RefOr<Schema>)>,
 }
 
+/// What the document says about one operation.
+pub struct Documentation {
+    pub path: String,
+    pub methods: Vec<HttpMethod>,
+    pub operation: Operation,
+    /// The schemas the operation refers to, with the schemas they refer to.
+    pub schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+impl Documentation {
+    /// What `#[utoipa::path]` generated as `D`.
+    pub fn of<D>() -> Self
+    where
+        D: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+    {
+        let mut operation = D::operation();
+        operation.tags = Some(<D as utoipa::__dev::Tags>::tags().into_iter().map(str::to_owned).collect());
+        let mut schemas = Vec::new();
+        D::schemas(&mut schemas);
+        Self { path: D::path(), methods: D::methods(), operation, schemas }
+    }
+}
+
 impl Resource {
-    /// The documented handler `handler`, whose `#[utoipa::path]` generated `D`.
-    pub fn handler<D, F, Args>(mut self, handler: F) -> Self
+    /// The handler `handler`, documented by its `#[utoipa::path]`, which generated `D`.
+    pub fn handler<D, F, Args>(self, handler: F) -> Self
     where
         D: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        let path = D::path();
+        self.documented(Documentation::of::<D>(), handler)
+    }
+
+    /// The handler `handler`, documented by `doc` (generic handlers, which no annotation fits).
+    pub fn documented<F, Args>(mut self, doc: Documentation, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let Documentation { path, methods, operation, mut schemas } = doc;
         assert!(
             self.path.is_empty() || self.path == path,
-            "routes!: {path} grouped with {}; one resource serves one path",
+            "{path} grouped with {}; one resource serves one path",
             self.path
         );
         self.path = path;
-        let mut operation = D::operation();
-        operation.tags = Some(<D as utoipa::__dev::Tags>::tags().into_iter().map(str::to_owned).collect());
-        for method in D::methods() {
+        for method in methods {
             self.routes.push(web::route().method(actix_method(&method)).to(handler.clone()));
             self.operations.push((method, operation.clone()));
         }
-        D::schemas(&mut self.schemas);
+        self.schemas.append(&mut schemas);
         self
     }
 }
