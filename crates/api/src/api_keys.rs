@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::audit::record;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, ByRole, JsonInput, Paged};
@@ -161,8 +161,6 @@ pub async fn list(
     request_body = ApiKeyCreate,
     responses(
         (status = 201, description = "Created, with its secret", body = CreatedApiKey),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         JsonInput, ByRole,
     ))]
 pub async fn create(

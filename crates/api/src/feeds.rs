@@ -11,10 +11,10 @@ use utoipa::IntoParams;
 
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self, Shape};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::public_bytes;
-use crate::responses::NotModified;
+use crate::responses::{BadQuery, NotModified};
 use crate::state::AppState;
 
 /// Most entries in a feed, and in the sitemap.
@@ -98,8 +98,7 @@ fn html_of(article: &ArticleOut) -> Option<String> {
 #[utoipa::path(get, path = "/v1/feed.rss", operation_id = "feed_rss", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "RSS 2.0", content_type = "application/rss+xml", body = String),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        NotModified,
+        NotModified, BadQuery,
     ))]
 pub async fn rss_feed(
     req: HttpRequest,
@@ -159,8 +158,7 @@ pub async fn rss_feed(
 #[utoipa::path(get, path = "/v1/feed.atom", operation_id = "feed_atom", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "Atom 1.0", content_type = "application/atom+xml", body = String),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        NotModified,
+        NotModified, BadQuery,
     ))]
 pub async fn atom_feed(
     req: HttpRequest,
@@ -252,8 +250,7 @@ struct JsonFeedAuthor {
 #[utoipa::path(get, path = "/v1/feed.json", operation_id = "feed_json", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "JSON Feed 1.1", content_type = "application/feed+json", body = Object),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        NotModified,
+        NotModified, BadQuery,
     ))]
 pub async fn json_feed(
     req: HttpRequest,

@@ -1,7 +1,8 @@
 //! The error responses handlers share, as `utoipa::IntoResponses` sets for `responses(...)`:
 //! `responses((status = 200, …), AdminVersionedWrite, JsonInput)`. Every error is a
 //! [`Problem`](crate::error::Problem); its `detail` says what exactly went wrong (which
-//! resource was missing, which role was refused), so these descriptions stay general.
+//! resource was missing, which role was refused), so these descriptions stay general. Where
+//! one operation says more, its own line after the sets replaces theirs for that status.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,7 @@ use Status::*;
 #[derive(Debug, Clone, Copy)]
 enum Status {
     Unchanged,
-    BadCursor,
+    Malformed,
     NotLoggedIn,
     Refused,
     Missing,
@@ -22,6 +23,7 @@ enum Status {
     TooLarge,
     NotJson,
     InvalidQuery,
+    InvalidFields,
     NoIfMatch,
 }
 
@@ -32,15 +34,16 @@ impl Status {
                 let response = ResponseBuilder::new().description("Unchanged since the given `If-None-Match`");
                 return ("304", response.build().into());
             }
-            Self::BadCursor => ("400", "A tampered cursor, or one from another list"),
+            Self::Malformed => ("400", "Malformed JSON, `If-Match` or cursor; `detail` says which"),
             Self::NotLoggedIn => ("401", "Not logged in"),
             Self::Refused => ("403", "Your role may not do this"),
             Self::Missing => ("404", "No such resource (or not yours to see); `detail` names it"),
             Self::Stale => ("412", "Changed since you read it"),
             Self::TooLarge => ("413", "Body too large"),
             Self::NotJson => ("415", "Not JSON"),
-            Self::InvalidQuery => ("422", "Invalid paging or filter"),
-            Self::NoIfMatch => ("428", "Neither `If-Match` nor `version` sent"),
+            Self::InvalidQuery => ("422", "Invalid parameter"),
+            Self::InvalidFields => ("422", "Invalid fields"),
+            Self::NoIfMatch => ("428", "No `If-Match` sent (nor a `version`, where the body takes one)"),
         };
         let problem = Content::new(Some(Ref::from_schema_name("Problem")));
         (
@@ -68,7 +71,9 @@ pub struct PublicRead;
 pub struct NotFound;
 /// 400, 422: a paged, filtered list (its cursor or parameters are wrong).
 pub struct Paged;
-/// 413, 415: a JSON request body.
+/// 422: a query parameter is wrong.
+pub struct BadQuery;
+/// 400, 413, 415, 422: a JSON request body.
 pub struct JsonInput;
 /// 401: any logged-in caller may.
 pub struct LoggedIn;
@@ -78,9 +83,9 @@ pub struct ByRole;
 pub struct AdminRead;
 /// 401, 403, 404: one resource a role may be refused.
 pub struct AdminWrite;
-/// [`AdminWrite`] and 412: a POST action that checks `If-Match` when one is sent.
+/// [`AdminWrite`], 400 and 412: a POST action that checks `If-Match` when one is sent.
 pub struct AdminCheckedWrite;
-/// [`AdminWrite`], 412 and 428: a PATCH or DELETE, which needs `If-Match` (or `version`).
+/// [`AdminWrite`], 400, 412 and 428: a PATCH or DELETE, which needs `If-Match` (or `version`).
 pub struct AdminVersionedWrite;
 
 impl IntoResponses for NotModified {
@@ -103,13 +108,19 @@ impl IntoResponses for NotFound {
 
 impl IntoResponses for Paged {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[BadCursor, InvalidQuery])
+        set(&[Malformed, InvalidQuery])
+    }
+}
+
+impl IntoResponses for BadQuery {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        set(&[InvalidQuery])
     }
 }
 
 impl IntoResponses for JsonInput {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[TooLarge, NotJson])
+        set(&[Malformed, TooLarge, NotJson, InvalidFields])
     }
 }
 
@@ -139,12 +150,12 @@ impl IntoResponses for AdminWrite {
 
 impl IntoResponses for AdminCheckedWrite {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn, Refused, Missing, Stale])
+        set(&[Malformed, NotLoggedIn, Refused, Missing, Stale])
     }
 }
 
 impl IntoResponses for AdminVersionedWrite {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn, Refused, Missing, Stale, NoIfMatch])
+        set(&[Malformed, NotLoggedIn, Refused, Missing, Stale, NoIfMatch])
     }
 }

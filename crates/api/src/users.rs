@@ -156,10 +156,8 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/users", operation_id = "admin_create_user", tag = "users", security(("bearer" = [])), request_body = UserCreate,
     responses(
         (status = 201, description = "Created", body = UserOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "E-mail already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         JsonInput, ByRole,
+        (status = 409, description = "E-mail already taken", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     req: HttpRequest,
@@ -212,10 +210,8 @@ pub async fn get(
     params(("id" = String, Path, description = "User id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = UserOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An admin cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         JsonInput, AdminVersionedWrite,
+        (status = 409, description = "An admin cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     req: HttpRequest,

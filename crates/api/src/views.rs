@@ -19,11 +19,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
 use crate::cache::{changes, CacheTags, ResponseCache, Tag};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::metrics::Metrics;
 use crate::respond::public_json_at;
-use crate::responses::{NotFound, NotModified};
+use crate::responses::{BadQuery, NotFound, NotModified};
 use crate::state::AppState;
 
 mod recent;
@@ -210,8 +210,7 @@ pub struct MostViewed {
     params(MostViewedQuery),
     responses(
         (status = 200, description = "Most viewed first, as cards with their section", body = MostViewed),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        NotModified,
+        NotModified, BadQuery,
     ))]
 pub async fn most_viewed(
     req: HttpRequest,

@@ -71,10 +71,9 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/articles", operation_id = "admin_create_article", tag = "admin-articles", security(("bearer" = [])), request_body = ArticleCreate,
     responses(
         (status = 201, description = "Created as a draft; `ETag` is its version", body = ArticleOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        JsonInput, LoggedIn,
         (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
-        JsonInput, LoggedIn,
     ))]
 pub async fn create(
     req: HttpRequest,
@@ -129,10 +128,9 @@ pub async fn get(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = ArticleOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminVersionedWrite,
         (status = 409, description = "Slug taken (or still redirecting), or the article is in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
-        JsonInput, AdminVersionedWrite,
     ))]
 pub async fn update(
     req: HttpRequest,
@@ -158,9 +156,8 @@ pub async fn update(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 204, description = "In the trash"),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
         AdminVersionedWrite,
+        (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     req: HttpRequest,

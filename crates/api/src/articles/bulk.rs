@@ -69,9 +69,8 @@ fn item_error(index: usize, error: WriteError) -> Result<FieldError, WriteError>
     request_body = BulkRequest,
     responses(
         (status = 200, description = "Every item succeeded", body = BulkResult),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Nothing was changed: `errors` names each item that failed (`ids[i]`) and why", body = Problem, content_type = "application/problem+json"),
         JsonInput, LoggedIn,
+        (status = 422, description = "Nothing was changed: `errors` names each item that failed (`ids[i]`) and why", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<BulkRequest>) -> ApiResult<HttpResponse> {
     let BulkRequest { action, ids, tag } = body.0;

@@ -13,10 +13,10 @@ use super::public::FormatsQuery;
 use super::view::{self, Shape};
 use super::write;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::private_json;
-use crate::responses::{AdminRead, NotFound};
+use crate::responses::{AdminRead, BadQuery, NotFound};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,8 +57,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<St
     params(("token" = String, Path, description = "The preview token"), FormatsQuery),
     responses(
         (status = 200, description = "The article as it now stands (`Cache-Control: no-store`)", body = ArticleOut),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        NotFound,
+        NotFound, BadQuery,
     ))]
 pub async fn show(
     state: web::Data<AppState>,

@@ -11,10 +11,10 @@ use super::listing;
 use super::query::ArticleListQuery;
 use super::view::{self, Shape};
 use crate::cache::{self, Tag};
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{public_json_at, ListResponse};
-use crate::responses::{NotModified, Paged, PublicRead};
+use crate::responses::{BadQuery, NotModified, Paged, PublicRead};
 use crate::state::AppState;
 
 /// List published articles.
@@ -64,8 +64,7 @@ pub struct FormatsQuery {
     responses(
         (status = 200, description = "The article", body = ArticleOut),
         (status = 301, description = "An old slug: `Location` gives the article's current URL"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        PublicRead,
+        PublicRead, BadQuery,
     ))]
 pub async fn get(
     req: HttpRequest,

@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::RelatedOut;
 use super::view::{self, Shape};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
-use crate::responses::PublicRead;
+use crate::responses::{BadQuery, PublicRead};
 use crate::state::AppState;
 use crate::users::not_found_as;
 
@@ -54,8 +54,7 @@ pub struct RelatedList {
     params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
     responses(
         (status = 200, description = "Editor picks, then topic matches; never the article itself or an unpublished one", body = RelatedList),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        PublicRead,
+        PublicRead, BadQuery,
     ))]
 pub async fn related(
     req: HttpRequest,

@@ -111,9 +111,8 @@ pub async fn get(
     params(("id" = String, Path, description = "Article id"), ("rev" = String, Path, description = "Revision id"), IfMatch),
     responses(
         (status = 200, description = "Restored", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
         AdminCheckedWrite,
+        (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     req: HttpRequest,

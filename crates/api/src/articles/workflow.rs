@@ -45,9 +45,8 @@ async fn transition(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Published", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
         AdminCheckedWrite,
+        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn publish(
     req: HttpRequest,
@@ -63,9 +62,8 @@ pub async fn publish(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
         AdminCheckedWrite,
+        (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unpublish(
     req: HttpRequest,
@@ -90,10 +88,9 @@ pub struct ScheduleRequest {
     params(("id" = String, Path, description = "Article id"), IfMatch), request_body = ScheduleRequest,
     responses(
         (status = 200, description = "Scheduled; `published_at` is the planned time", body = ArticleOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminCheckedWrite,
         (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
-        JsonInput, AdminCheckedWrite,
     ))]
 pub async fn schedule(
     req: HttpRequest,
@@ -118,9 +115,8 @@ pub async fn schedule(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
         AdminCheckedWrite,
+        (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unschedule(
     req: HttpRequest,
@@ -136,9 +132,8 @@ pub async fn unschedule(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Restored as a draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
         AdminCheckedWrite,
+        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     req: HttpRequest,
@@ -184,8 +179,8 @@ pub async fn trash_list(
     params(("id" = String, Path, description = "Article id")),
     responses(
         (status = 204, description = "Gone for good"),
-        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
         AdminWrite,
+        (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     state.write(move |conn| lifecycle::purge(conn, &id, &user)).await?;

@@ -76,11 +76,9 @@ impl<T: Term> Doc<T> {
         let ok = "Created; `Location` points at it and `ETag` is its version";
         let responses = ResponsesBuilder::new()
             .response("201", json(ok, &T::Out::name()))
-            .response("400", problem("Malformed JSON"))
-            .response("409", problem("Slug already taken"))
-            .response("422", problem("Invalid fields"))
             .responses_from_into_responses::<JsonInput>()
-            .responses_from_into_responses::<ByRole>();
+            .responses_from_into_responses::<ByRole>()
+            .response("409", problem("Slug already taken"));
         let op = self.admin_operation("admin_create").request_body(Some(json_body(&T::Create::name())));
         self.document(self.admin_path(), HttpMethod::Post, op.responses(responses))
             .refers_to::<T::Create>()
@@ -99,11 +97,9 @@ impl<T: Term> Doc<T> {
     fn admin_update(&self) -> Documentation {
         let responses = ResponsesBuilder::new()
             .response("200", json("Updated", &T::Out::name()))
-            .response("400", problem("Malformed JSON or If-Match"))
-            .response("409", problem("Slug already taken"))
-            .response("422", problem("Invalid fields"))
             .responses_from_into_responses::<JsonInput>()
-            .responses_from_into_responses::<AdminVersionedWrite>();
+            .responses_from_into_responses::<AdminVersionedWrite>()
+            .response("409", problem("Slug already taken"));
         let op = self
             .admin_operation("admin_update")
             .request_body(Some(json_body(&T::Patch::name())))
@@ -116,7 +112,6 @@ impl<T: Term> Doc<T> {
     fn admin_delete(&self) -> Documentation {
         let responses = ResponsesBuilder::new()
             .response("204", ResponseBuilder::new().description("Deleted; articles keep everything else"))
-            .response("400", problem("Malformed If-Match"))
             .responses_from_into_responses::<AdminVersionedWrite>();
         let op = self
             .admin_operation("admin_delete")

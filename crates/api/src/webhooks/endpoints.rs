@@ -197,9 +197,8 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/webhooks", operation_id = "admin_create_webhook", tag = "webhooks", security(("bearer" = [])), request_body = WebhookCreate,
     responses(
         (status = 201, description = "Created; `secret` is included this once", body = WebhookOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, e.g. `url` or `events[1]`", body = Problem, content_type = "application/problem+json"),
         JsonInput, ByRole,
+        (status = 422, description = "Invalid fields, e.g. `url` or `events[1]`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     req: HttpRequest,
@@ -278,8 +277,6 @@ pub async fn get(
     params(("id" = String, Path, description = "Webhook id"), IfMatch),
     responses(
         (status = 200, description = "Updated; `secret` is included only after `rotate_secret`", body = WebhookOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         JsonInput, AdminVersionedWrite,
     ))]
 pub async fn update(
@@ -337,7 +334,6 @@ pub async fn update(
     params(("id" = String, Path, description = "Webhook id"), IfMatch),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
         AdminVersionedWrite,
     ))]
 pub async fn delete(
