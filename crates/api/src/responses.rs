@@ -1,5 +1,5 @@
 //! The error responses handlers share, as `utoipa::IntoResponses` sets for `responses(...)`:
-//! `responses((status = 200, …), AdminVersionedWrite, JsonInput)`. Every error is a
+//! `responses((status = 200, …), JsonInput, AdminVersionedWrite)`. Every error is a
 //! [`Problem`](crate::error::Problem); its `detail` says what exactly went wrong (which
 //! resource was missing, which role was refused), so these descriptions stay general. Where
 //! one operation says more, its own line after the sets replaces theirs for that status.
@@ -9,153 +9,76 @@ use std::collections::BTreeMap;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::IntoResponses;
-use Status::*;
-
-/// One documented status a set can contain.
-#[derive(Debug, Clone, Copy)]
-enum Status {
-    Unchanged,
-    Malformed,
-    NotLoggedIn,
-    Refused,
-    Missing,
-    Stale,
-    TooLarge,
-    NotJson,
-    InvalidQuery,
-    InvalidFields,
-    NoIfMatch,
-}
-
-impl Status {
-    fn documented(self) -> (&'static str, RefOr<Response>) {
-        let (code, description) = match self {
-            Self::Unchanged => {
-                let response = ResponseBuilder::new().description("Unchanged since the given `If-None-Match`");
-                return ("304", response.build().into());
-            }
-            Self::Malformed => ("400", "Malformed JSON, `If-Match` or cursor; `detail` says which"),
-            Self::NotLoggedIn => ("401", "Not logged in"),
-            Self::Refused => ("403", "Your role may not do this"),
-            Self::Missing => ("404", "No such resource (or not yours to see); `detail` names it"),
-            Self::Stale => ("412", "Changed since you read it"),
-            Self::TooLarge => ("413", "Body too large"),
-            Self::NotJson => ("415", "Not JSON"),
-            Self::InvalidQuery => ("422", "Invalid parameter"),
-            Self::InvalidFields => ("422", "Invalid fields"),
-            Self::NoIfMatch => ("428", "No `If-Match` sent (nor a `version`, where the body takes one)"),
-        };
-        let problem = Content::new(Some(Ref::from_schema_name("Problem")));
-        (
-            code,
-            ResponseBuilder::new().description(description).content("application/problem+json", problem).build().into(),
-        )
-    }
-}
-
-fn set(statuses: &[Status]) -> BTreeMap<String, RefOr<Response>> {
-    statuses
-        .iter()
-        .map(|status| {
-            let (code, response) = status.documented();
-            (code.to_owned(), response)
-        })
-        .collect()
-}
 
 /// 304: a conditional GET whose `ETag` still matches.
-pub struct NotModified;
+pub type NotModified = Errors<UNCHANGED>;
 /// 304, 404: a public resource by slug.
-pub struct PublicRead;
+pub type PublicRead = Errors<{ UNCHANGED | MISSING }>;
 /// 404: one resource, by slug, id or token.
-pub struct NotFound;
+pub type NotFound = Errors<MISSING>;
 /// 400, 422: a paged, filtered list (its cursor or parameters are wrong).
-pub struct Paged;
+pub type Paged = Errors<{ MALFORMED | INVALID_QUERY }>;
 /// 422: a query parameter is wrong.
-pub struct BadQuery;
+pub type BadQuery = Errors<INVALID_QUERY>;
 /// 400, 413, 415, 422: a JSON request body.
-pub struct JsonInput;
+pub type JsonInput = Errors<{ MALFORMED | TOO_LARGE | NOT_JSON | INVALID_FIELDS }>;
 /// 401: any logged-in caller may.
-pub struct LoggedIn;
+pub type LoggedIn = Errors<NOT_LOGGED_IN>;
 /// 401, 403: a role may be refused.
-pub struct ByRole;
+pub type ByRole = Errors<{ NOT_LOGGED_IN | REFUSED }>;
 /// 401, 404: one resource any logged-in caller may read.
-pub struct AdminRead;
+pub type AdminRead = Errors<{ NOT_LOGGED_IN | MISSING }>;
 /// 401, 403, 404: one resource a role may be refused.
-pub struct AdminWrite;
+pub type AdminWrite = Errors<{ NOT_LOGGED_IN | REFUSED | MISSING }>;
 /// [`AdminWrite`], 400 and 412: a POST action that checks `If-Match` when one is sent.
-pub struct AdminCheckedWrite;
+pub type AdminCheckedWrite = Errors<{ NOT_LOGGED_IN | REFUSED | MISSING | MALFORMED | STALE }>;
 /// [`AdminWrite`], 400, 412 and 428: a PATCH or DELETE, which needs `If-Match` (or `version`).
-pub struct AdminVersionedWrite;
+pub type AdminVersionedWrite = Errors<{ NOT_LOGGED_IN | REFUSED | MISSING | MALFORMED | STALE | NO_IF_MATCH }>;
 
-impl IntoResponses for NotModified {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Unchanged])
-    }
-}
+/// The documented statuses whose bits are set in `SET`.
+pub struct Errors<const SET: u16>;
 
-impl IntoResponses for PublicRead {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Unchanged, Missing])
-    }
-}
+const UNCHANGED: u16 = 1;
+const MALFORMED: u16 = 1 << 1;
+const NOT_LOGGED_IN: u16 = 1 << 2;
+const REFUSED: u16 = 1 << 3;
+const MISSING: u16 = 1 << 4;
+const STALE: u16 = 1 << 5;
+const TOO_LARGE: u16 = 1 << 6;
+const NOT_JSON: u16 = 1 << 7;
+const INVALID_QUERY: u16 = 1 << 8;
+const INVALID_FIELDS: u16 = 1 << 9;
+const NO_IF_MATCH: u16 = 1 << 10;
 
-impl IntoResponses for NotFound {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Missing])
-    }
-}
+/// Each status a set can hold; every one but 304 is a problem.
+const STATUSES: [(u16, &str, &str); 11] = [
+    (UNCHANGED, "304", "Unchanged since the given `If-None-Match`"),
+    (MALFORMED, "400", "Malformed JSON, `If-Match` or cursor; `detail` says which"),
+    (NOT_LOGGED_IN, "401", "Not logged in"),
+    (REFUSED, "403", "Your role may not do this"),
+    (MISSING, "404", "No such resource (or not yours to see); `detail` names it"),
+    (STALE, "412", "Changed since you read it"),
+    (TOO_LARGE, "413", "Body too large"),
+    (NOT_JSON, "415", "Not JSON"),
+    (INVALID_QUERY, "422", "Invalid parameter"),
+    (INVALID_FIELDS, "422", "Invalid fields"),
+    (NO_IF_MATCH, "428", "No `If-Match` sent (nor a `version`, where the body takes one)"),
+];
 
-impl IntoResponses for Paged {
+impl<const SET: u16> IntoResponses for Errors<SET> {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Malformed, InvalidQuery])
-    }
-}
-
-impl IntoResponses for BadQuery {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[InvalidQuery])
-    }
-}
-
-impl IntoResponses for JsonInput {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Malformed, TooLarge, NotJson, InvalidFields])
-    }
-}
-
-impl IntoResponses for LoggedIn {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn])
-    }
-}
-
-impl IntoResponses for ByRole {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn, Refused])
-    }
-}
-
-impl IntoResponses for AdminRead {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn, Missing])
-    }
-}
-
-impl IntoResponses for AdminWrite {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[NotLoggedIn, Refused, Missing])
-    }
-}
-
-impl IntoResponses for AdminCheckedWrite {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Malformed, NotLoggedIn, Refused, Missing, Stale])
-    }
-}
-
-impl IntoResponses for AdminVersionedWrite {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        set(&[Malformed, NotLoggedIn, Refused, Missing, Stale, NoIfMatch])
+        STATUSES
+            .iter()
+            .filter(|(bit, ..)| SET & bit != 0)
+            .map(|&(bit, code, description)| {
+                let response = ResponseBuilder::new().description(description);
+                let response = match bit {
+                    UNCHANGED => response,
+                    _ => response
+                        .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem")))),
+                };
+                (code.to_owned(), response.build().into())
+            })
+            .collect()
     }
 }
