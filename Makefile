@@ -1,4 +1,5 @@
-# Newsdesk: `make run` starts a demo server; `make test` runs the whole suite on both databases.
+# Newsdesk: `make run` starts a demo server; `make test` runs the whole suite on both databases;
+# `make help` (or `make` alone) lists every target.
 
 CARGO ?= cargo
 PYTHON ?= python3
@@ -12,7 +13,14 @@ export NEWSDESK_TEST_POSTGRES_URL
 DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
 DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
 
-.PHONY: run test lint fmt openapi openapi-validate build fuzz chromium bench
+.PHONY: help run test lint fmt openapi openapi-validate build fuzz chromium bench
+
+# `make` alone lists the targets; nothing runs a bare `make` (CI names its targets).
+.DEFAULT_GOAL := help
+
+## List every target with its description.
+help:
+	@awk '/^## /{desc=substr($$0,4); next} /^[a-z][a-z-]*:/{if(desc!=""){split($$0,t,":"); printf "  make %-17s %s\n", t[1], desc}} {desc=""}' $(MAKEFILE_LIST)
 
 ## Build and start the server on ./data/newsdesk.db with demo content, in dev mode.
 run:
@@ -20,26 +28,28 @@ run:
 	NEWSDESK_ADMIN_PASSWORD="$${NEWSDESK_ADMIN_PASSWORD:-$(DEMO_ADMIN_PASSWORD)}" \
 	$(CARGO) run --bin newsdesk -- serve --dev --demo
 
+## Build every crate and test (debug).
 build:
 	$(CARGO) build --workspace --all-targets
 
-## Every test: unit tests and the black-box HTTP suite on SQLite and PostgreSQL, including the
-## reader page in headless Chromium.
+# Unit tests and the black-box HTTP suite (tests/); the PostgreSQL half is mandatory.
+## Every test, on SQLite and PostgreSQL, the reader page in headless Chromium included.
 test: chromium
 	$(CARGO) build --bin newsdesk  # the backup and config tests run the real binary
 	$(CARGO) test --workspace
 
-## Debian's Chromium, for the reader-page test (installed when missing).
+## Install Debian's Chromium for the reader-page test, when it is missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the reader-page test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## Formatting, clippy with warnings as errors, and a validator run over the OpenAPI document.
+## Check formatting, clippy with warnings as errors, and validate the OpenAPI document.
 lint: openapi-validate
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+## Format every crate.
 fmt:
 	$(CARGO) fmt --all
 
@@ -55,16 +65,17 @@ $(VENV)/bin/openapi-spec-validator:
 openapi-validate: $(VENV)/bin/openapi-spec-validator
 	$(VENV)/bin/openapi-spec-validator openapi/openapi.json
 
-## Fuzz every operation with schemathesis (admin token) against a fresh demo server; fails on
-## any 5xx or any response that contradicts the OpenAPI document.
+# With an admin token; fails on any 5xx or any response that contradicts the OpenAPI document.
+## Fuzz every operation with schemathesis against a fresh demo server (CI runs it).
 fuzz:
 	VENV=$(VENV) scripts/fuzz.sh
 
-## Release build, a generated corpus of $(ARTICLES) articles imported into SQLite and PostgreSQL,
-## and wrk against every endpoint with the cache on and off; the table goes to bench/results/.
-## Not part of CI. `make bench ARTICLES=1000000 DURATION=30s CONNECTIONS=64`
 ARTICLES ?= 10000
 DURATION ?= 10s
 CONNECTIONS ?= 64
+# Release build, a generated corpus of $(ARTICLES) articles imported into SQLite and PostgreSQL,
+# and wrk against every endpoint with the cache on and off; the table goes to bench/results/.
+# Not part of CI. `make bench ARTICLES=1000000 DURATION=30s CONNECTIONS=64`
+## Release benchmark of every endpoint, response cache on and off (not CI; see README).
 bench:
 	ARTICLES=$(ARTICLES) DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) scripts/bench.sh

@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{validation, Action, Role, Violations};
+use newsdesk_newsroom::{Caller, Change};
 use newsdesk_persistence::api_keys::{self as store, ApiKeyRow, NewApiKey};
 use newsdesk_persistence::{new_id, now};
 use rand::RngCore;
@@ -16,7 +17,6 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
-use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Paging, QueryParams};
@@ -61,9 +61,14 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, A
     let at = now();
     if store::use_is_stale(key.last_used_at, at) {
         let id = key.id.clone();
-        state.write(move |conn| Ok(store::touch(conn, &id, at)?)).await?;
+        state
+            .write(move |tx| {
+                store::touch(tx.conn(), &id, at)?;
+                Ok(tx.nothing_to_record(()))
+            })
+            .await?;
     }
-    Ok(AuthUser {
+    Ok(AuthUser(Caller {
         id: owner.id,
         email: owner.email,
         name: key.name.clone(),
@@ -75,7 +80,7 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<AuthUser, A
         key: Some((key.id, key.name)),
         request_id: None,
         client_ip: None,
-    })
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -190,16 +195,14 @@ pub async fn create(
     };
     let actor = user.actor();
     let created = state
-        .write(move |conn| {
-            let created = store::insert(conn, &row)?;
-            record(
-                conn,
-                &actor,
-                "api_key.create",
-                Some(("api_key", &created.id)),
-                Some(serde_json::json!({"name": created.name, "role": created.role})),
-            )?;
-            Ok(created)
+        .write(move |tx| {
+            let created = store::insert(tx.conn(), &row)?;
+            let change = Change::ApiKeyCreated {
+                id: created.id.clone(),
+                name: created.name.clone(),
+                role: created.role.clone(),
+            };
+            Ok(tx.record(&actor, change, created)?)
         })
         .await?;
     let secret = format!("{KEY_PREFIX}{prefix}_{secret}");
@@ -217,10 +220,9 @@ pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<St
     user.require(Action::ManageApiKeys)?;
     let actor = user.actor();
     state
-        .write(move |conn| {
-            let key = store::revoke(conn, &id, now())?;
-            record(conn, &actor, "api_key.revoke", Some(("api_key", &key.id)), None)?;
-            Ok(())
+        .write(move |tx| {
+            let key = store::revoke(tx.conn(), &id, now())?;
+            Ok(tx.record(&actor, Change::ApiKeyRevoked { id: key.id }, ())?)
         })
         .await
         .map_err(|e| not_found_as(e, "API key"))?;

@@ -114,7 +114,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
     let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
     let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
-    crate::cache::changes::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
+    crate::cache::listener::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
     let one_writer = db.has_one_writer();
     let state = web::Data::new(AppState {
         cache,

@@ -1,11 +1,12 @@
-//! The audit log: every editorial write, publish, login and key change, and who did it.
+//! The audit log's API: every editorial write, publish, login and key change, and who did it.
+//! Entries are written by the use cases (`newsdesk_newsroom::Tx::record`); this lists them.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
-use newsdesk_persistence::audit::{self as store, AuditFilter, AuditRow, NewAuditRow};
-use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
+use newsdesk_newsroom::Actor;
+use newsdesk_persistence::audit::{self as store, AuditFilter, AuditRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,28 +19,11 @@ use crate::responses::{ByRole, Paged};
 use crate::state::AppState;
 use crate::time::{naive, utc};
 
-/// Who did something, and from where.
-#[derive(Debug, Clone, Default)]
-pub struct Actor {
-    /// `user`, `api_key`, `system` (the scheduler) or `anonymous` (a failed login).
-    pub kind: &'static str,
-    pub id: Option<String>,
-    pub label: Option<String>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
-}
-
-impl Actor {
-    /// Someone not logged in, e.g. a login attempt.
-    pub fn anonymous(req: &HttpRequest, label: Option<String>) -> Self {
-        let (request_id, client_ip) = origin(req);
-        Self { kind: "anonymous", id: None, label, request_id, client_ip }
-    }
-
-    /// The server itself, e.g. the scheduler.
-    pub fn system(label: &str) -> Self {
-        Self { kind: "system", label: Some(label.to_owned()), ..Self::default() }
-    }
+/// Who a request comes from, as the audit log records it: someone not logged in (a login
+/// attempt) with its origin.
+pub fn anonymous(req: &HttpRequest, label: Option<String>) -> Actor {
+    let (request_id, client_ip) = origin(req);
+    Actor::anonymous(request_id, client_ip, label)
 }
 
 /// The request id and the client's address (the socket peer; proxies are not trusted).
@@ -47,47 +31,6 @@ pub fn origin(req: &HttpRequest) -> (Option<String>, Option<String>) {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let client_ip = req.peer_addr().map(|a| a.ip().to_string());
     (request_id, client_ip)
-}
-
-/// Records one action inside the caller's transaction, so the log and the change land together.
-pub fn record(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    target: Option<(&str, &str)>,
-    detail: Option<serde_json::Value>,
-) -> StoreResult<()> {
-    record_change(conn, actor, action, target, detail, true)
-}
-
-/// [`record`], saying whether the target is or was public. Every content write passes here, so
-/// this is also where the cached responses it changes are noted (see [`crate::cache::changes`]).
-pub fn record_change(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    target: Option<(&str, &str)>,
-    detail: Option<serde_json::Value>,
-    public: bool,
-) -> StoreResult<()> {
-    crate::cache::changes::note(conn, crate::cache::changes::tags_for(action, target, public))?;
-    crate::webhooks::outbox::queue_for_audited(conn, action, target, detail.as_ref())?;
-    store::insert(
-        conn,
-        &NewAuditRow {
-            id: new_id(),
-            at: now(),
-            actor_type: actor.kind.to_owned(),
-            actor_id: actor.id.clone(),
-            actor_label: actor.label.clone(),
-            action: action.to_owned(),
-            target_type: target.map(|(kind, _)| kind.to_owned()),
-            target_id: target.map(|(_, id)| id.to_owned()),
-            request_id: actor.request_id.clone(),
-            client_ip: actor.client_ip.clone(),
-            detail: detail.map(|d| d.to_string()),
-        },
-    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]

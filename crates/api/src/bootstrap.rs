@@ -5,14 +5,16 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::relations::{self, LinkTarget};
-use newsdesk_persistence::{articles, users, Database, DbConn};
+use newsdesk_persistence::{articles, users, Database};
 use serde::Deserialize;
 
-use crate::articles::dto::{ArticleCreate, RelatedIn};
-use crate::articles::write;
+use newsdesk_newsroom::articles::input::{ArticleCreate, RelatedIn};
+use newsdesk_newsroom::articles::write;
+use newsdesk_newsroom::{Actor, Change, Recorded, Tx};
+
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::state::{write_blocking, WriteError};
+use crate::state::write_blocking;
 use crate::terms::{authors::Authors, labels::LabelCreate, sections::Sections, sources::Sources, tags::Tags, Term};
 use crate::users::{create_user, UserCreate};
 
@@ -33,11 +35,13 @@ pub async fn first_admin(db: &Database, config: &Config) -> anyhow::Result<()> {
         author: None,
     };
     let created = web::block(move || {
-        write_blocking(&db, |conn| {
-            if users::count(conn)? > 0 || input.email.is_empty() {
-                return Ok(false);
+        write_blocking(&db, |tx| {
+            if users::count(tx.conn())? > 0 || input.email.is_empty() {
+                return Ok(tx.nothing_to_record(false));
             }
-            create_user(conn, &input).map(|_| true)
+            let row = create_user(tx.conn(), &input)?;
+            let change = Change::UserCreated { id: row.id, email: row.email, role: row.role };
+            Ok(tx.record(&Actor::system("start-up"), change, true)?)
         })
     })
     .await?
@@ -70,7 +74,7 @@ pub async fn demo_content(db: &Database) -> anyhow::Result<()> {
     let content: DemoContent =
         serde_json::from_str(include_str!("demo/content.json")).context("parsing demo content")?;
     let db = db.clone();
-    let loaded = web::block(move || write_blocking(&db, |conn| load(conn, content)))
+    let loaded = web::block(move || write_blocking(&db, |tx| load(tx, content)))
         .await?
         .map_err(|e| anyhow!("demo content rejected: {}", e.explain()))?;
     if loaded {
@@ -79,7 +83,10 @@ pub async fn demo_content(db: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
+/// Seeds the terms as data, and creates each article as an editor would, so every article has
+/// its revision and its recorded change.
+fn load(tx: &mut Tx, content: DemoContent) -> Result<Recorded<bool>, ApiError> {
+    let conn = tx.conn();
     let any = articles::list(
         conn,
         &Default::default(),
@@ -87,7 +94,7 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
         newsdesk_persistence::PageRequest { limit: 1, offset: 0 },
     )?;
     if any.total > 0 {
-        return Ok(false);
+        return Ok(tx.nothing_to_record(false));
     }
     for author in content.authors {
         Authors::insert(conn, &Authors::validate_create(author)?)?;
@@ -102,7 +109,7 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
         Tags::insert(conn, &Tags::validate_create(tag)?)?;
     }
     // Related links may point forward, so they are set once every article exists.
-    let mut pending: Vec<(String, Vec<RelatedIn>)> = Vec::new();
+    let mut pending: Vec<(Recorded<String>, Vec<RelatedIn>)> = Vec::new();
     for value in content.articles {
         let meta: DemoArticle =
             serde_json::from_value(value.clone()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
@@ -114,11 +121,13 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
         let mut input: ArticleCreate =
             serde_json::from_value(fields).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let related = input.related.take().unwrap_or_default();
-        let actor = crate::audit::Actor::system("demo content");
-        let saved = write::create(conn, input, None, meta.status, meta.published_at.map(crate::time::naive), &actor)?;
-        pending.push((saved.row.id, related));
+        let actor = Actor::system("demo content");
+        let saved = write::create(tx, input, None, meta.status, meta.published_at.map(crate::time::naive), &actor)?;
+        pending.push((saved.map(|saved| saved.row.id), related));
     }
-    for (id, related) in pending {
+    let conn = tx.conn();
+    for (recorded, related) in pending {
+        let id = recorded.into_inner();
         let slugs: Vec<String> = related.iter().filter_map(|r| r.article.clone()).collect();
         let ids = articles::ids_by_slug(conn, &slugs, None)?;
         let links: Vec<LinkTarget> = related
@@ -131,5 +140,6 @@ fn load(conn: &mut DbConn, content: DemoContent) -> Result<bool, WriteError> {
             .collect();
         relations::set_links(conn, &id, &links)?;
     }
-    Ok(true)
+    // Each article was recorded as it was created; the links only complete them.
+    Ok(tx.nothing_to_record(true))
 }

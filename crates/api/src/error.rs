@@ -3,6 +3,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use newsdesk_domain::FieldError;
+use newsdesk_newsroom::NewsroomError;
 use newsdesk_persistence::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -208,6 +209,23 @@ impl From<StoreError> for ApiError {
             StoreError::VersionConflict { current } => Self::PreconditionFailed { current },
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             StoreError::Database(cause) => Self::Internal(cause.to_string()),
+        }
+    }
+}
+
+/// A use case's refusal, as the HTTP status that says it.
+impl From<NewsroomError> for ApiError {
+    fn from(error: NewsroomError) -> Self {
+        match error {
+            NewsroomError::Invalid(errors) => Self::Invalid(errors),
+            NewsroomError::Forbidden(why) => Self::Forbidden(why),
+            NewsroomError::NotFound(what) => Self::not_found(what),
+            NewsroomError::Conflict(errors) => Self::Conflict(errors),
+            NewsroomError::InvalidState(why) => Self::InvalidState(why),
+            NewsroomError::PreconditionFailed { current } => Self::PreconditionFailed { current },
+            NewsroomError::PreconditionRequired => Self::PreconditionRequired,
+            NewsroomError::Store(store) => Self::from(store),
+            NewsroomError::Internal(cause) => Self::Internal(cause),
         }
     }
 }

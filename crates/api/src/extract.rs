@@ -140,55 +140,30 @@ fn form_urlencoded(query: &str) -> url::form_urlencoded::Parse<'_> {
     url::form_urlencoded::parse(query.as_bytes())
 }
 
-/// What a write's `If-Match` header says. Read it first (a malformed header is a 400), and
-/// require it only once the resource is known to exist and be the caller's to change, so a
-/// missing resource answers 404 rather than 428.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precondition {
-    Missing,
-    Any,
-    Version(i64),
-}
+pub use newsdesk_newsroom::Precondition;
 
-impl Precondition {
-    pub fn read(req: &HttpRequest) -> Result<Self, ApiError> {
-        let Some(value) = req.headers().get(header::IF_MATCH) else {
-            return Ok(Self::Missing);
-        };
-        let text = value.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Ok(Self::Any);
-        }
-        text.trim_start_matches("W/")
-            .trim_matches('"')
-            .parse::<i64>()
-            .map(Self::Version)
-            .map_err(|_| ApiError::BadRequest("`If-Match` must be the ETag of the resource, such as \"3\"".into()))
+/// What a write's `If-Match` says: nothing, `*`, or the version of an ETag (`"3"`; a weak
+/// `W/"3"` too). Read it first (a malformed header is a 400), and require it only once the
+/// resource is known to exist and be the caller's to change, so a missing resource answers 404
+/// rather than 428.
+pub fn if_match(req: &HttpRequest) -> Result<Precondition, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(Precondition::Missing);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(Precondition::Any);
     }
-
-    /// For POST actions, where `If-Match` is welcome but not required.
-    pub fn optional(self) -> Option<i64> {
-        match self {
-            Self::Version(v) => Some(v),
-            Self::Missing | Self::Any => None,
-        }
-    }
-
-    /// For PATCH and DELETE: the version to check, or 428 when the client sent none (neither
-    /// header nor a `version` in the body).
-    pub fn required(self, body_version: Option<i64>) -> Result<Option<i64>, ApiError> {
-        match (self, body_version) {
-            (Self::Version(v), _) => Ok(Some(v)),
-            (Self::Any, _) => Ok(None),
-            (Self::Missing, Some(v)) => Ok(Some(v)),
-            (Self::Missing, None) => Err(ApiError::PreconditionRequired),
-        }
-    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Precondition::Version)
+        .map_err(|_| ApiError::BadRequest("`If-Match` must be the ETag of the resource, such as \"3\"".into()))
 }
 
 /// The version a write expects, from `If-Match: "<version>"`, when one is sent (`*`: any).
 pub fn optional_if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    Precondition::read(req).map(Precondition::optional)
+    if_match(req).map(Precondition::optional)
 }
 
 /// The `If-Match` header a write may carry, documented once for every write.

@@ -4,6 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::{self as store, ArticleFilter, ArticleSort};
 use newsdesk_persistence::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -62,7 +63,7 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
             .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
             .collect::<Vec<_>>();
     let filter = ArticleFilter {
-        statuses: Some(vec!["published".into()]),
+        statuses: Some(vec![ArticleStatus::Published]),
         section: query.section,
         tag: query.tag,
         author: query.author,
@@ -297,7 +298,7 @@ pub async fn json_feed(
 pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     use quick_xml::events::{BytesDecl, BytesText, Event};
     use quick_xml::Writer;
-    let filter = ArticleFilter { statuses: Some(vec!["published".into()]), ..ArticleFilter::default() };
+    let filter = ArticleFilter { statuses: Some(vec![ArticleStatus::Published]), ..ArticleFilter::default() };
     let (rows, changed) = state
         .read(move |conn| {
             let changed = newsdesk_persistence::audit::last_change(conn)?;

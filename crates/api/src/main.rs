@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use newsdesk_api::config_file::{self, FileValues};
 use newsdesk_api::{config::Config, openapi, users};
+use newsdesk_newsroom::{Actor, Change};
 use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
 #[derive(Parser)]
@@ -94,15 +95,42 @@ enum ConfigCommand {
 enum UserCommand {
     /// Create a user. The password is read from a prompt, or from stdin when piped.
     Create {
+        /// The e-mail address they log in with.
         #[arg(long)]
         email: String,
-        #[arg(long)]
-        role: String,
+        /// What they may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The name shown for them (default: the e-mail address).
         #[arg(long, default_value = "")]
         name: String,
         #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = "./data/newsdesk.db")]
         database_url: String,
     },
+}
+
+/// The roles `user create` offers, with their meaning for `--help`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    /// Everything: users, API keys, webhooks, the audit log, purging the trash.
+    Admin,
+    /// Every article, anyone's, and publishing it; authors, sources, sections and tags.
+    Editor,
+    /// Their own articles, drafts or published, and publishing them.
+    Author,
+    /// Their own drafts only; may not publish.
+    Contributor,
+}
+
+impl From<RoleArg> for newsdesk_domain::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Author => Self::Author,
+            RoleArg::Contributor => Self::Contributor,
+        }
+    }
 }
 
 fn init_tracing() {
@@ -167,12 +195,18 @@ fn main() -> anyhow::Result<()> {
         Command::Import(args) => newsdesk_api::exchange::cli::run_import(args)?,
         Command::Export(args) => newsdesk_api::exchange::cli::run_export(args)?,
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
-            let role = newsdesk_domain::Role::parse(&role).map_err(|m| anyhow::anyhow!("--role {m}"))?;
+            let role = newsdesk_domain::Role::from(role);
             let password = read_password()?;
             let db = Database::open(&DatabaseUrl::parse(&database_url), 1, std::time::Duration::from_secs(5))?;
             let name = if name.is_empty() { email.clone() } else { name };
             let input = users::UserCreate { email, name, role, password, author: None };
-            match newsdesk_api::state::write_blocking(&db, |conn| users::create_user(conn, &input)) {
+            let created = newsdesk_api::state::write_blocking(&db, |tx| {
+                let row = users::create_user(tx.conn(), &input)?;
+                let change =
+                    Change::UserCreated { id: row.id.clone(), email: row.email.clone(), role: row.role.clone() };
+                Ok(tx.record(&Actor::system("command line"), change, row)?)
+            });
+            match created {
                 Ok(user) => println!("created {} ({})", user.email, user.role),
                 Err(e) => bail!("{}", e.explain()),
             }

@@ -1,14 +1,11 @@
-//! Publishes scheduled articles when they fall due: a task inside the server, so no cron is
-//! needed. It also catches up on anything that fell due while the server was down.
+//! Runs the scheduler (`newsdesk_newsroom::scheduler`) inside the server, so no cron is needed.
 
 use std::time::Duration;
 
 use actix_web::web;
-use newsdesk_persistence::articles as store;
-use newsdesk_persistence::now;
+use newsdesk_newsroom::scheduler;
 
-use crate::articles::history::after_change;
-use crate::audit::Actor;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// How often the scheduler looks for due articles; "within a second" of their time.
@@ -28,17 +25,7 @@ pub async fn run(state: web::Data<AppState>) {
     }
 }
 
-/// Publishes what is due now. The claim is one `UPDATE … RETURNING`, so with several server
-/// processes on one PostgreSQL each article is published exactly once.
-pub async fn publish_due(state: &AppState) -> Result<usize, crate::error::ApiError> {
-    state
-        .write(|conn| {
-            let due = store::publish_due(conn, now())?;
-            let (actor, count) = (Actor::system("scheduler"), due.len());
-            for row in due {
-                after_change(conn, row, "publish_scheduled", &actor)?;
-            }
-            Ok(count)
-        })
-        .await
+/// Publishes what is due now, voiding what it changed in this server's cache.
+pub async fn publish_due(state: &AppState) -> Result<usize, ApiError> {
+    state.write(|tx| Ok(scheduler::publish_due(tx)?)).await
 }

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use actix_web::web;
 
+use newsdesk_newsroom::cache_tag;
+use newsdesk_newsroom::tx::{self, Recorded, Tx};
 use newsdesk_persistence::{Database, DbConn, StoreResult};
 
 use crate::auth::tokens::TokenKeys;
-use crate::cache::changes;
 use crate::error::{ApiError, ApiResult};
 
 pub struct AppState {
@@ -49,13 +50,14 @@ impl AppState {
         on_db_thread(self.db.wait_limit(), move || db.read(work).map_err(ApiError::from)).await
     }
 
-    /// Runs a write in one transaction on the blocking pool. Once it has committed, and before
-    /// the caller can acknowledge it, the cached responses it changed are voided (here, and in
-    /// other processes through the notices sent in the transaction).
+    /// Runs a write in one transaction on the blocking pool. `work` returns what it recorded
+    /// (see [`Tx::record`]). Once the transaction has committed, and before the caller can
+    /// acknowledge it, the cached responses its changes voided are voided here (other processes
+    /// hear of them through the notices sent in the transaction).
     pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
+        F: FnOnce(&mut Tx) -> Result<Recorded<T>, ApiError> + Send + 'static,
     {
         // SQLite's writes take turns here, holding no database thread: a queue of writes (or
         // another process holding the lock) never leaves the reads without threads. The turn
@@ -69,19 +71,15 @@ impl AppState {
         };
         let (db, cache) = (self.db.clone(), self.cache.clone());
         on_db_thread(self.db.wait_limit(), move || {
-            changes::with_origin(&cache, || {
-                let result = write_blocking(&db, move |conn| {
-                    drop(turn);
-                    work(conn)
-                });
-                // On this thread, right after the commit: a reader that already sees the write
-                // (its article page, uncached) must not then get a list cached from before it,
-                // as it could while this result travelled back to an async worker.
-                if result.is_ok() {
-                    cache.invalidate(&changes::take());
-                }
-                result
-            })
+            let (value, voided) = tx::write(&db, cache.origin(), move |tx| {
+                drop(turn);
+                work(tx)
+            })?;
+            // On this thread, right after the commit: a reader that already sees the write
+            // (its article page, uncached) must not then get a list cached from before it,
+            // as it could while this result travelled back to an async worker.
+            cache.invalidate(&voided);
+            Ok(value)
         })
         .await
     }
@@ -120,55 +118,8 @@ async fn on_db_thread<T: Send + 'static>(
     }
 }
 
-/// Runs `work` in one write transaction, blocking; a rule broken halfway (an [`ApiError`])
-/// rolls the transaction back and is returned as it was. The CLI and start-up use it directly,
-/// handlers through [`AppState::write`].
-pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut DbConn) -> Result<T, WriteError>) -> ApiResult<T> {
-    changes::clear();
-    let mut rejected = None;
-    let result = db.write(|conn| {
-        let _webhook_write = crate::webhooks::outbox::WriteScope::begin();
-        work(conn).map_err(|e| match e {
-            WriteError::Store(s) => s,
-            WriteError::Api(api) => {
-                rejected = Some(api);
-                newsdesk_persistence::StoreError::Database(diesel_rollback())
-            }
-        })
-    });
-    match (result, rejected) {
-        (_, Some(api)) => Err(api),
-        (Ok(value), None) => Ok(value),
-        (Err(store), None) => Err(ApiError::from(store)),
-    }
-}
-
-/// A write can fail in storage or on a rule checked halfway (an unknown slug, say);
-/// either way the transaction rolls back.
-#[derive(Debug)]
-pub enum WriteError {
-    Store(newsdesk_persistence::StoreError),
-    Api(ApiError),
-}
-
-impl From<newsdesk_persistence::StoreError> for WriteError {
-    fn from(e: newsdesk_persistence::StoreError) -> Self {
-        Self::Store(e)
-    }
-}
-
-impl From<ApiError> for WriteError {
-    fn from(e: ApiError) -> Self {
-        Self::Api(e)
-    }
-}
-
-impl From<Vec<newsdesk_domain::FieldError>> for WriteError {
-    fn from(e: Vec<newsdesk_domain::FieldError>) -> Self {
-        Self::Api(ApiError::Invalid(e))
-    }
-}
-
-fn diesel_rollback() -> newsdesk_persistence::error::DieselError {
-    newsdesk_persistence::error::DieselError::RollbackTransaction
+/// Runs `work` in one write transaction, blocking, from a process with no response cache of
+/// its own (the CLI, start-up); the servers hear of its changes through the notices.
+pub fn write_blocking<T>(db: &Database, work: impl FnOnce(&mut Tx) -> Result<Recorded<T>, ApiError>) -> ApiResult<T> {
+    tx::write(db, cache_tag::NO_ORIGIN, work).map(|(value, _)| value)
 }

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{user as rules, Action, Role, Violations};
+use newsdesk_newsroom::Change;
 use newsdesk_persistence::{authors, new_id, now, tokens, users};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
@@ -11,10 +12,11 @@ use utoipa::ToSchema;
 
 use crate::auth::{password, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, Precondition, QueryParams};
+use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
-use crate::state::{AppState, WriteError};
+use crate::state::AppState;
+
 use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,7 +90,7 @@ pub struct UserPatch {
 }
 
 /// Creates a user from validated input; shared with the CLI and the first-start admin.
-pub fn create_user(conn: &mut newsdesk_persistence::DbConn, input: &UserCreate) -> Result<users::UserRow, WriteError> {
+pub fn create_user(conn: &mut newsdesk_persistence::DbConn, input: &UserCreate) -> Result<users::UserRow, ApiError> {
     let mut v = Violations::new();
     let email = v.check("email", rules::email(&input.email));
     let name = v.check("name", newsdesk_domain::validation::required_text(&input.name, 200));
@@ -97,7 +99,7 @@ pub fn create_user(conn: &mut newsdesk_persistence::DbConn, input: &UserCreate) 
     let author_id = resolve_author(conn, &mut v, input.author.as_deref())?;
     v.into_result()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
-        return Err(ApiError::Internal("validated fields missing".into()).into());
+        return Err(ApiError::Internal("validated fields missing".into()));
     };
     let at = now();
     Ok(users::insert(
@@ -120,7 +122,7 @@ fn resolve_author(
     conn: &mut newsdesk_persistence::DbConn,
     v: &mut Violations,
     slug: Option<&str>,
-) -> Result<Option<String>, WriteError> {
+) -> Result<Option<String>, ApiError> {
     let Some(slug) = slug else { return Ok(None) };
     match authors::find_by_slug(conn, slug) {
         Ok(author) => Ok(Some(author.id)),
@@ -169,16 +171,10 @@ pub async fn create(
     let input = body.0;
     let actor = user.actor();
     let row = state
-        .write(move |conn| {
-            let row = create_user(conn, &input)?;
-            crate::audit::record(
-                conn,
-                &actor,
-                "user.create",
-                Some(("user", &row.id)),
-                Some(serde_json::json!({"email": row.email, "role": row.role})),
-            )?;
-            Ok(row)
+        .write(move |tx| {
+            let row = create_user(tx.conn(), &input)?;
+            let change = Change::UserCreated { id: row.id.clone(), email: row.email.clone(), role: row.role.clone() };
+            Ok(tx.record(&actor, change, row)?)
         })
         .await?;
     let version = row.version;
@@ -221,7 +217,7 @@ pub async fn update(
     body: JsonBody<UserPatch>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let patch = body.0;
     let id = id.into_inner();
     if id == user.id && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != Role::Admin)) {
@@ -229,7 +225,8 @@ pub async fn update(
     }
     let actor = user.actor();
     let row = state
-        .write(move |conn| {
+        .write(move |tx| {
+            let conn = tx.conn();
             users::find(conn, &id)?;
             let expected = precondition.required(None)?;
             let mut v = Violations::new();
@@ -249,12 +246,11 @@ pub async fn update(
             changes.disabled = patch.disabled;
             v.into_result()?;
             let row = users::update(conn, &id, expected, &changes)?;
-            let detail = serde_json::json!({"role": changes.role, "disabled": changes.disabled, "password_changed": changes.password_hash.is_some()});
-            crate::audit::record(conn, &actor, "user.update", Some(("user", &row.id)), Some(detail))?;
             if patch.disabled == Some(true) || changes.password_hash.is_some() {
                 tokens::revoke_all_for_user(conn, &id, now())?;
             }
-            Ok(row)
+            let detail = serde_json::json!({"role": changes.role, "disabled": changes.disabled, "password_changed": changes.password_hash.is_some()});
+            Ok(tx.record(&actor, Change::UserUpdated { id: row.id.clone(), detail }, row)?)
         })
         .await
         .map_err(|e| not_found_as(e, "user"))?;

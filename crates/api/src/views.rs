@@ -12,13 +12,14 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
+use newsdesk_newsroom::cache_tag;
 use newsdesk_persistence::{articles, views, Database};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
-use crate::cache::{changes, CacheTags, ResponseCache, Tag};
+use crate::cache::{CacheTags, ResponseCache, Tag};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::metrics::Metrics;
@@ -69,13 +70,12 @@ impl ViewCounter {
         if batch.is_empty() {
             return 0;
         }
-        let counted = changes::with_origin(cache, || {
-            db.write(|conn| {
-                views::add(conn, &batch)?;
-                changes::note(conn, vec![Tag::Views])
-            })
+        // View counts are bookkeeping, not an editorial change: no audit entry, no webhook; only
+        // the most-viewed answers go stale, here and in the other processes.
+        let counted = db.write(|conn| {
+            views::add(conn, &batch)?;
+            cache_tag::send(conn, cache.origin(), &[Tag::Views])
         });
-        changes::clear();
         match counted {
             Ok(()) => {
                 cache.invalidate(&[Tag::Views]);

@@ -1,6 +1,7 @@
 //! `newsdesk import` and `newsdesk export` run as a user runs them, on SQLite and PostgreSQL:
 //! exit codes, messages, resuming, and export -> import -> export giving the same bytes.
-//! (What an import writes is read back over HTTP in tests/src/import_export.rs.)
+//! (What an import writes is read back over HTTP in tests/src/import_export.rs.) Also
+//! `newsdesk user create --help`, which names the roles.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -169,4 +170,28 @@ fn sqlite_bad_lines() {
 #[test]
 fn postgres_bad_lines() {
     bad_lines(Scratch::postgres());
+}
+
+/// `newsdesk user create --help` tells an operator which roles exist and what each may do,
+/// and an unknown role is refused before anything is read or written.
+#[test]
+fn user_create_lists_the_roles() {
+    let help = Command::new(BIN).args(["user", "create", "--help"]).output().expect("newsdesk runs");
+    assert!(help.status.success(), "{}", text(&help.stderr));
+    let help = text(&help.stdout);
+    for (role, meaning) in [
+        ("admin", "users, API keys"),
+        ("editor", "Every article"),
+        ("author", "Their own articles"),
+        ("contributor", "may not publish"),
+    ] {
+        let line = help.lines().find(|line| line.trim_start().starts_with(&format!("- {role}:")));
+        assert!(line.is_some_and(|line| line.contains(meaning)), "`{role}: …{meaning}…` in:\n{help}");
+    }
+
+    let db = Scratch::sqlite();
+    let refused = newsdesk(&db, &["user", "create", "--email", "a@example.org", "--role", "owner"], "");
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("admin, editor, author, contributor"), "{stderr}");
 }

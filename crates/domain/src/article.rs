@@ -1,5 +1,6 @@
 //! Articles: their publication status and the limits on their fields.
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 /// Longest title, summary and body we accept, in characters.
@@ -38,15 +39,89 @@ impl ArticleStatus {
             .find(|s| s.as_str() == value)
             .ok_or_else(|| "must be one of draft, scheduled, published, archived".to_owned())
     }
+}
 
-    /// Whether `publish` may move an article from this status: anything not yet public.
-    pub fn can_publish(self) -> bool {
-        self != Self::Published
-    }
+/// Where an article stands in its life: the columns that publishing, scheduling, trashing and
+/// their reverses change (times are UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub status: ArticleStatus,
+    /// When it was first published; for a scheduled article, when it will be.
+    pub published_at: Option<NaiveDateTime>,
+    /// Set while the article is in the trash.
+    pub trashed_at: Option<NaiveDateTime>,
+}
 
-    /// Whether `unpublish` may move an article from this status back to a draft.
-    pub fn can_unpublish(self) -> bool {
-        matches!(self, Self::Published | Self::Scheduled | Self::Archived)
+/// A move through an article's life, asked for at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Publish,
+    Unpublish,
+    Schedule {
+        at: NaiveDateTime,
+    },
+    Unschedule,
+    /// The scheduler's publication of a scheduled article once its time has come.
+    PublishDue,
+    Trash,
+    Restore,
+}
+
+/// Why a step is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("the article is in the trash; restore it first")]
+    InTrash,
+    #[error("the article is not in the trash")]
+    NotInTrash,
+    #[error("the article is already published")]
+    AlreadyPublished,
+    #[error("the article is already published; unpublish it first")]
+    PublishedCannotBeScheduled,
+    #[error("the article is not published")]
+    NotPublished,
+    #[error("the article is not scheduled")]
+    NotScheduled,
+    #[error("the article is not due")]
+    NotDue,
+    /// About the `publish_at` field the client sent.
+    #[error("must be in the future; to publish now, use /publish")]
+    ScheduleInThePast,
+}
+
+impl Lifecycle {
+    /// The one place that decides what publishing, scheduling, trashing and their reverses do:
+    /// the lifecycle after `step` at `now`, or why it is refused.
+    pub fn transition(self, step: Step, now: NaiveDateTime) -> Result<Lifecycle, Refused> {
+        let in_trash = self.trashed_at.is_some();
+        if in_trash && !matches!(step, Step::Restore) {
+            return Err(Refused::InTrash);
+        }
+        // The publication date an article keeps when it leaves its status: none for a scheduled
+        // article, which was never published (a later publish is dated when it really goes out).
+        let kept_date = self.published_at.filter(|_| self.status != ArticleStatus::Scheduled);
+        let to = |status, published_at| Lifecycle { status, published_at, trashed_at: self.trashed_at };
+        match step {
+            Step::Publish if self.status == ArticleStatus::Published => Err(Refused::AlreadyPublished),
+            Step::Publish => Ok(to(ArticleStatus::Published, Some(kept_date.unwrap_or(now)))),
+            Step::Unpublish if self.status == ArticleStatus::Draft => Err(Refused::NotPublished),
+            Step::Unpublish => Ok(to(ArticleStatus::Draft, kept_date)),
+            Step::Schedule { .. } if self.status == ArticleStatus::Published => {
+                Err(Refused::PublishedCannotBeScheduled)
+            }
+            Step::Schedule { at } if at <= now => Err(Refused::ScheduleInThePast),
+            Step::Schedule { at } => Ok(to(ArticleStatus::Scheduled, Some(at))),
+            Step::Unschedule if self.status != ArticleStatus::Scheduled => Err(Refused::NotScheduled),
+            Step::Unschedule => Ok(to(ArticleStatus::Draft, None)),
+            Step::PublishDue if self.status != ArticleStatus::Scheduled => Err(Refused::NotScheduled),
+            Step::PublishDue if self.published_at.is_none_or(|at| at > now) => Err(Refused::NotDue),
+            Step::PublishDue => Ok(to(ArticleStatus::Published, self.published_at)),
+            Step::Trash => {
+                Ok(Lifecycle { status: ArticleStatus::Draft, published_at: kept_date, trashed_at: Some(now) })
+            }
+            Step::Restore if !in_trash => Err(Refused::NotInTrash),
+            Step::Restore => Ok(Lifecycle { trashed_at: None, ..self }),
+        }
     }
 }
 
@@ -75,11 +150,48 @@ mod tests {
         assert!(ArticleStatus::parse("live").is_err());
     }
 
+    fn at(hour: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7).and_then(|d| d.and_hms_opt(hour, 0, 0)).unwrap_or_default()
+    }
+
+    fn draft() -> Lifecycle {
+        Lifecycle { status: ArticleStatus::Draft, published_at: None, trashed_at: None }
+    }
+
     #[test]
-    fn publish_transitions() {
-        assert!(ArticleStatus::Draft.can_publish());
-        assert!(!ArticleStatus::Published.can_publish());
-        assert!(!ArticleStatus::Draft.can_unpublish());
+    fn publishing_keeps_the_first_date_but_not_a_planned_one() {
+        let now = at(12);
+        let published = draft().transition(Step::Publish, now);
+        assert_eq!(published.map(|l| (l.status, l.published_at)), Ok((ArticleStatus::Published, Some(now))));
+        let again = Lifecycle { status: ArticleStatus::Draft, published_at: Some(at(9)), trashed_at: None };
+        assert_eq!(again.transition(Step::Publish, now).map(|l| l.published_at), Ok(Some(at(9))));
+        let planned = draft().transition(Step::Schedule { at: at(15) }, now);
+        assert_eq!(planned.map(|l| l.status), Ok(ArticleStatus::Scheduled));
+        let early = planned.and_then(|l| l.transition(Step::Publish, now));
+        assert_eq!(early.map(|l| l.published_at), Ok(Some(now)), "published early goes out now");
+    }
+
+    #[test]
+    fn refused_steps_say_why() {
+        let now = at(12);
+        let published = draft().transition(Step::Publish, now).unwrap_or(draft());
+        assert_eq!(published.transition(Step::Publish, now), Err(Refused::AlreadyPublished));
+        assert_eq!(published.transition(Step::Schedule { at: at(15) }, now), Err(Refused::PublishedCannotBeScheduled));
+        assert_eq!(draft().transition(Step::Unpublish, now), Err(Refused::NotPublished));
+        assert_eq!(draft().transition(Step::Unschedule, now), Err(Refused::NotScheduled));
+        assert_eq!(draft().transition(Step::Schedule { at: now }, now), Err(Refused::ScheduleInThePast));
+        assert_eq!(draft().transition(Step::Restore, now), Err(Refused::NotInTrash));
+        let trashed = draft().transition(Step::Trash, now).unwrap_or(draft());
+        assert_eq!(trashed.transition(Step::Publish, now), Err(Refused::InTrash));
+        assert_eq!(trashed.transition(Step::Restore, now).map(|l| l.trashed_at), Ok(None));
+    }
+
+    #[test]
+    fn the_scheduler_publishes_only_what_is_due() {
+        let planned = draft().transition(Step::Schedule { at: at(15) }, at(12)).unwrap_or(draft());
+        assert_eq!(planned.transition(Step::PublishDue, at(14)), Err(Refused::NotDue));
+        let done = planned.transition(Step::PublishDue, at(15));
+        assert_eq!(done.map(|l| (l.status, l.published_at)), Ok((ArticleStatus::Published, Some(at(15)))));
     }
 
     #[test]

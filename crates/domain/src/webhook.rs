@@ -1,5 +1,5 @@
-//! Webhook rules: which events exist, which change causes which event, and which addresses
-//! an outgoing request may reach.
+//! Webhook rules: which events exist and which addresses an outgoing request may reach. Which
+//! change causes which event is `newsdesk_newsroom::change`.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -54,30 +54,6 @@ pub fn parse_events(names: &[String]) -> Result<Vec<String>, Vec<(String, String
     }
 }
 
-/// The event an audited action causes, if any: `article.publish` -> `article.published`.
-pub fn event_for(action: &str) -> Option<&'static str> {
-    let (kind, verb) = action.split_once('.')?;
-    if kind == "article" {
-        return match verb {
-            "publish" | "publish_scheduled" => Some("article.published"),
-            "unpublish" => Some("article.unpublished"),
-            "schedule" => Some("article.scheduled"),
-            "trash" => Some("article.trashed"),
-            "create" | "update" | "unschedule" | "restore" | "tag" | "untag" => Some("article.updated"),
-            v if v.starts_with("restore_revision") => Some("article.updated"),
-            _ => None,
-        };
-    }
-    let suffix = match verb {
-        "create" => "created",
-        "update" => "updated",
-        "delete" => "deleted",
-        _ => return None,
-    };
-    let full = format!("{kind}.{suffix}");
-    EVENTS.iter().copied().find(|e| *e == full)
-}
-
 /// Whether an outgoing request may go to `ip` when private targets are not allowed: no
 /// loopback, private, link-local, unique-local, shared (CGNAT), multicast or unspecified address.
 pub fn is_public_address(ip: IpAddr) -> bool {
@@ -115,16 +91,6 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn audited_actions_map_to_events() {
-        assert_eq!(event_for("article.publish_scheduled"), Some("article.published"));
-        assert_eq!(event_for("article.restore_revision:abc"), Some("article.updated"));
-        assert_eq!(event_for("tag.delete"), Some("tag.deleted"));
-        assert_eq!(event_for("user.create"), None);
-        assert_eq!(event_for("article.preview_link"), None);
-        assert_eq!(event_for("auth.login"), None);
-    }
 
     #[test]
     fn unknown_and_repeated_events_are_named_by_index() {

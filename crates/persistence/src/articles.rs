@@ -5,11 +5,14 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{Query, QueryFragment, QueryId};
+pub use newsdesk_domain::article::Lifecycle;
+use newsdesk_domain::ArticleStatus;
 
 use crate::fixed_sql::{fixed_sql, KeepPrepared};
 use crate::schema::{article_authors, article_tags, articles, authors, sections, sources, tags};
 use crate::sections::SectionLabel;
 use crate::sources::SourceLabel;
+use crate::stored_status::StoredStatus;
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 use crate::{Db, DbConn, Page, PageRequest, StoreError, StoreResult};
 
@@ -31,7 +34,8 @@ pub struct ArticleRow {
     pub body_markdown: String,
     pub body_html: String,
     pub body_text: String,
-    pub status: String,
+    #[diesel(deserialize_as = StoredStatus)]
+    pub status: ArticleStatus,
     pub section_id: Option<String>,
     pub source_id: Option<String>,
     pub source_url: Option<String>,
@@ -126,7 +130,7 @@ pub enum ArticleSort {
 /// What a list keeps. Slug filters that match nothing give an empty list, not an error.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
-    pub statuses: Option<Vec<String>>,
+    pub statuses: Option<Vec<ArticleStatus>>,
     /// Keep only trashed articles (true) or only those not in the trash (false, the default).
     pub trashed: bool,
     pub created_by: Option<String>,
@@ -160,8 +164,8 @@ macro_rules! keep_filtered {
         };
         // One status (the public lists) as `=`, so the planner can walk the list index in order.
         match filter.statuses.as_deref() {
-            Some([status]) => query = query.filter(articles::status.eq(status.clone())),
-            Some(statuses) => query = query.filter(crate::any_of::any_of(articles::status, statuses)),
+            Some([status]) => query = query.filter(articles::status.eq(status.as_str())),
+            Some(statuses) => query = query.filter(crate::any_of::any_of(articles::status, &status_names(statuses))),
             None => {}
         }
         if let Some(user) = &filter.created_by {
@@ -207,6 +211,11 @@ fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     }
 }
 
+/// The stored names of `statuses`, to bind as a list.
+fn status_names(statuses: &[ArticleStatus]) -> Vec<String> {
+    statuses.iter().map(|s| s.as_str().to_owned()).collect()
+}
+
 /// How many articles `filter` keeps. A filter on status and trash alone (every plain list)
 /// reads the totals the database keeps; any other filter counts.
 fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
@@ -230,7 +239,8 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
     };
     let mut query = article_totals::table.filter(article_totals::trashed.eq(*trashed)).into_boxed::<Db>();
     if let Some(statuses) = statuses {
-        query = crate::any_of::one_or_any_of!(article_totals::status, statuses.as_slice(), |by_status| {
+        let names = status_names(statuses);
+        query = crate::any_of::one_or_any_of!(article_totals::status, names.as_slice(), |by_status| {
             query.filter(by_status)
         });
     }
@@ -492,7 +502,7 @@ pub fn find_published_with_labels(conn: &mut DbConn, slug: &str) -> StoreResult<
         .left_join(sections::table.on(articles::section_id.eq(sections::id.nullable())))
         .left_join(sources::table.on(articles::source_id.eq(sources::id.nullable())))
         .filter(articles::slug.eq(slug))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .select((
             articles::all_columns,
             (sections::id, sections::slug, sections::name).nullable(),
@@ -508,7 +518,7 @@ pub fn find_published_with_labels(conn: &mut DbConn, slug: &str) -> StoreResult<
 pub fn published_id_and_last_change(conn: &mut DbConn, slug: &str) -> StoreResult<(String, Option<NaiveDateTime>)> {
     Ok(articles::table
         .filter(articles::slug.eq(slug))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .select((articles::id, crate::audit::last_change_subquery()))
         .first(conn)?)
 }
@@ -517,7 +527,7 @@ pub fn published_id_and_last_change(conn: &mut DbConn, slug: &str) -> StoreResul
 pub fn published_id_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<String> {
     Ok(articles::table
         .filter(articles::slug.eq(slug))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .select(articles::id)
         .first(conn)?)
 }
@@ -535,7 +545,9 @@ pub fn ids_by_slug(
     let mut query =
         articles::table.filter(articles::slug.eq_any(slugs)).select((articles::slug, articles::id)).into_boxed::<Db>();
     if let Some(user) = only_visible_to {
-        query = query.filter(articles::status.eq("published").or(articles::created_by.eq(user.to_owned())));
+        query = query.filter(
+            articles::status.eq(ArticleStatus::Published.as_str()).or(articles::created_by.eq(user.to_owned())),
+        );
     }
     Ok(query.load::<(String, String)>(conn)?.into_iter().collect())
 }
@@ -558,18 +570,10 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &Arti
     updated_or_conflict(conn, id, updated)
 }
 
-/// Where an article stands in its life: the columns that publishing, scheduling, trashing and
-/// their reverses change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lifecycle {
-    pub status: String,
-    pub published_at: Option<NaiveDateTime>,
-    pub trashed_at: Option<NaiveDateTime>,
-}
-
-impl Lifecycle {
-    pub fn of(row: &ArticleRow) -> Self {
-        Self { status: row.status.clone(), published_at: row.published_at, trashed_at: row.trashed_at }
+impl ArticleRow {
+    /// Where the article stands in its life.
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle { status: self.status, published_at: self.published_at, trashed_at: self.trashed_at }
     }
 }
 
@@ -600,7 +604,7 @@ fn lifecycle_update<'a>(
             .filter(articles::id.eq(id))
             .filter(articles::version.eq(expected))
             .set((
-                articles::status.eq(&to.status),
+                articles::status.eq(to.status.as_str()),
                 articles::published_at.eq(to.published_at),
                 articles::trashed_at.eq(to.trashed_at),
                 articles::version.eq(articles::version + 1),
@@ -653,11 +657,11 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult
 /// several processes on one database each article is claimed by exactly one of them.
 pub fn publish_due(conn: &mut DbConn, now: NaiveDateTime) -> StoreResult<Vec<ArticleRow>> {
     Ok(diesel::update(articles::table)
-        .filter(articles::status.eq("scheduled"))
+        .filter(articles::status.eq(ArticleStatus::Scheduled.as_str()))
         .filter(articles::published_at.le(now))
         .filter(articles::trashed_at.is_null())
         .set((
-            articles::status.eq("published"),
+            articles::status.eq(ArticleStatus::Published.as_str()),
             articles::version.eq(articles::version + 1),
             articles::updated_at.eq(now),
         ))
@@ -696,8 +700,8 @@ mod tests {
     #[test]
     fn the_lifecycle_update_has_one_text() {
         let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time").naive_utc();
-        let dated = Lifecycle { status: "published".into(), published_at: Some(at), trashed_at: Some(at) };
-        let undated = Lifecycle { status: "draft".into(), published_at: None, trashed_at: None };
+        let dated = Lifecycle { status: ArticleStatus::Published, published_at: Some(at), trashed_at: Some(at) };
+        let undated = Lifecycle { status: ArticleStatus::Draft, published_at: None, trashed_at: None };
         let texts = |to: &Lifecycle| {
             let statement = lifecycle_update("a", 1, to, at);
             let without_binds = |sql: String| sql.split(" -- binds").next().unwrap_or_default().to_owned();
@@ -717,9 +721,15 @@ mod tests {
     fn list_statements_are_kept_prepared() {
         let conn = DbConn::Sqlite(SqliteConnection::establish(":memory:").expect("in-memory SQLite"));
         let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time").naive_utc();
-        let public =
-            ArticleFilter { statuses: Some(vec!["published".into()]), without_bodies: true, ..Default::default() };
-        let admin = ArticleFilter { statuses: Some(vec!["draft".into(), "scheduled".into()]), ..Default::default() };
+        let public = ArticleFilter {
+            statuses: Some(vec![ArticleStatus::Published]),
+            without_bodies: true,
+            ..Default::default()
+        };
+        let admin = ArticleFilter {
+            statuses: Some(vec![ArticleStatus::Draft, ArticleStatus::Scheduled]),
+            ..Default::default()
+        };
         for filter in [&public, &admin] {
             for (sort, key) in
                 [(ArticleSort::NewestPublished, SortKey::Time(at)), (ArticleSort::TitleAsc, SortKey::Text("M".into()))]

@@ -1,6 +1,7 @@
 //! Authors: the people in bylines. Their e-mail stays private to the admin API.
 
 use chrono::NaiveDateTime;
+use newsdesk_domain::ArticleStatus;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct AuthorRow {
@@ -52,7 +53,7 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
     let counts = article_authors::table
         .inner_join(articles::table)
         .filter(article_authors::author_id.eq_any(ids))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .group_by(article_authors::author_id)
         .select((article_authors::author_id, diesel::dsl::count_star()))
         .load::<(String, i64)>(conn)?;

@@ -177,20 +177,6 @@ fn lock_exclusive(target: &Path) -> BackupResult<std::fs::File> {
     std::fs::File::open(target).map_err(|e| failed(format!("opening {}", target.display()))(e.to_string()))
 }
 
-/// The shared lock a server holds on its SQLite file for as long as it runs (see [`restore`]).
-/// Advisory (`flock`), so it never meets SQLite's own byte-range locks.
-#[cfg(unix)]
-pub(crate) fn lock_shared(path: &str) -> Option<std::fs::File> {
-    let file = std::fs::File::open(path).ok()?;
-    file.try_lock_shared().ok()?;
-    Some(file)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn lock_shared(_path: &str) -> Option<std::fs::File> {
-    None
-}
-
 /// The URL without its password, and the password, for `PGPASSWORD`.
 fn split_password(url: &DatabaseUrl) -> BackupResult<(String, Option<String>)> {
     let mut parsed = url::Url::parse(url.target())

@@ -110,6 +110,15 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Makes the pool's connections. On SQLite this pool is why the bundled library is built in
+/// multi-thread mode (`SQLITE_THREADSAFE=2`, `.cargo/config.toml`) and not the default
+/// serialized mode: the pool hands a connection, with the prepared statements it caches, to one
+/// thread at a time, and diesel's `SqliteConnection` is `Send` but not `Sync`, so no two threads
+/// can call into one connection at once. The mutex serialized mode takes on every call into a
+/// connection (each step, each column of each row read) then guards nothing, and it was 9% of
+/// the CPU of an uncached list page. Mode 2 keeps SQLite's global mutexes (its allocator, the
+/// shared page cache), which several connections on several threads do need; mode 0 would not.
+/// `sqlite_options` warns at start when the flag is missing, and its test fails.
 pub struct Manager {
     url: DatabaseUrl,
     statements: Arc<AtomicU64>,
@@ -253,9 +262,10 @@ impl Database {
         // One direct connection first: r2d2 would only report a timeout.
         let mut first = url.connect().map_err(|e| StoreError::Unavailable(e.to_string()))?;
         run_migrations(&mut first)?;
-        if let DbConn::Sqlite(_) = first {
+        if let DbConn::Sqlite(sqlite) = &mut first {
+            crate::sqlite_options::warn_when_missing(sqlite);
             // SQLite plans by statistics it only has once analyzed; cheap when nothing changed.
-            first.batch_execute("PRAGMA optimize=0x10002;")?;
+            sqlite.batch_execute("PRAGMA optimize=0x10002;")?;
         }
         drop(first);
         let statements = Arc::new(AtomicU64::new(0));
@@ -268,7 +278,7 @@ impl Database {
             .connection_timeout(connect_timeout)
             .build(Manager { url: url.clone(), statements: statements.clone() })?;
         let write_lock = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        let _in_use = url.sqlite_path().and_then(crate::backup::lock_shared).map(Arc::new);
+        let _in_use = url.sqlite_path().and_then(lock_shared).map(Arc::new);
         Ok(Self { pool, url: url.clone(), write_lock, statements, _in_use })
     }
 
@@ -381,6 +391,20 @@ pub fn now() -> chrono::NaiveDateTime {
 /// A fresh, time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The shared lock a server holds on its SQLite file for as long as it runs (a restore takes it exclusively, to prove no server runs).
+/// Advisory (`flock`), so it never meets SQLite's own byte-range locks.
+#[cfg(unix)]
+fn lock_shared(path: &str) -> Option<std::fs::File> {
+    let file = std::fs::File::open(path).ok()?;
+    file.try_lock_shared().ok()?;
+    Some(file)
+}
+
+#[cfg(not(unix))]
+fn lock_shared(_path: &str) -> Option<std::fs::File> {
+    None
 }
 
 #[cfg(test)]

@@ -216,7 +216,7 @@ diesel::table! {
 }
 
 // SQLite's full-text index: FTS5 keys its rows by integer, and `article_search_ids` maps them
-// to articles. Only the SQLite search reads them (see `crate::search`).
+// to articles. Only the SQLite search reads them (see the search module).
 diesel::table! {
     article_search_ids (rowid) {
         rowid -> BigInt,

@@ -1,6 +1,7 @@
 //! Sections (View, News, Analysis, …).
 
 use chrono::NaiveDateTime;
+use newsdesk_domain::ArticleStatus;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct SectionRow {
@@ -42,7 +43,7 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
     }
     let counts = articles::table
         .filter(articles::section_id.eq_any(ids))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .group_by(articles::section_id)
         .select((articles::section_id.assume_not_null(), diesel::dsl::count_star()))
         .load::<(String, i64)>(conn)?;

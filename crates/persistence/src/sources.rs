@@ -1,6 +1,7 @@
 //! Sources: the wire services and outlets articles come from.
 
 use chrono::NaiveDateTime;
+use newsdesk_domain::ArticleStatus;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct SourceRow {
@@ -45,7 +46,7 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
     }
     let counts = articles::table
         .filter(articles::source_id.eq_any(ids))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .group_by(articles::source_id)
         .select((articles::source_id.assume_not_null(), diesel::dsl::count_star()))
         .load::<(String, i64)>(conn)?;

@@ -1,6 +1,7 @@
 //! Tags (topics).
 
 use chrono::NaiveDateTime;
+use newsdesk_domain::ArticleStatus;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct TagRow {
@@ -43,7 +44,7 @@ pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::c
     let counts = article_tags::table
         .inner_join(articles::table)
         .filter(article_tags::tag_id.eq_any(ids))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .group_by(article_tags::tag_id)
         .select((article_tags::tag_id, diesel::dsl::count_star()))
         .load::<(String, i64)>(conn)?;

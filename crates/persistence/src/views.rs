@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel::upsert::excluded;
+use newsdesk_domain::ArticleStatus;
 
 use crate::articles::ArticleRow;
 use crate::schema::{article_tags, article_views, articles, sections, tags};
@@ -56,7 +57,7 @@ pub fn most_viewed(
 ) -> StoreResult<Vec<(ArticleRow, i64)>> {
     let mut ranked = article_views::table
         .inner_join(articles::table)
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .group_by(article_views::article_id)
         .select((article_views::article_id, total_views()))
         .order((total_views().desc(), article_views::article_id.desc()))

@@ -5,18 +5,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use newsdesk_domain::{Action, ArticleStatus};
 use newsdesk_persistence::articles as store;
 
+use newsdesk_newsroom::articles::history::Saved;
+use newsdesk_newsroom::articles::{lifecycle, write};
+use newsdesk_newsroom::{Recorded, Tx};
+
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
-use super::history::Saved;
 use super::listing;
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
-use super::{lifecycle, write};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, Precondition, QueryParams};
+use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminRead, AdminVersionedWrite, JsonInput, LoggedIn, NotModified, Paged};
-use crate::state::{AppState, WriteError};
+use crate::state::AppState;
 
 /// Everything about one article, as `user` may see it: authors and contributors see related
 /// links to others' unpublished articles left out, as in the public view.
@@ -26,12 +28,8 @@ pub(super) fn full_shape(user: &AuthUser) -> Shape {
 
 /// Renders one article in full inside the same transaction that wrote it, from the relations
 /// the write already read where it did.
-pub(super) fn full(
-    conn: &mut newsdesk_persistence::DbConn,
-    saved: Saved,
-    user: &AuthUser,
-) -> Result<ArticleOut, WriteError> {
-    Ok(view::render_saved(conn, saved.row, saved.relations, full_shape(user))?)
+pub(super) fn full(tx: &mut Tx, saved: Recorded<Saved>, user: &AuthUser) -> Result<Recorded<ArticleOut>, ApiError> {
+    saved.try_map(|saved| Ok(view::render_saved(tx.conn(), saved.row, saved.relations, full_shape(user))?))
 }
 
 pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
@@ -55,7 +53,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let mut filter = query.0.filter()?;
     if let Some(status) = status.0.status {
-        filter.statuses = Some(vec![status.as_str().into()]);
+        filter.statuses = Some(vec![status]);
     }
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
@@ -84,9 +82,9 @@ pub async fn create(
     user.require(Action::CreateArticle)?;
     let input = body.0;
     let article = state
-        .write(move |conn| {
-            let row = write::create(conn, input, Some(&user), ArticleStatus::Draft, None, &user.actor())?;
-            full(conn, row, &user)
+        .write(move |tx| {
+            let saved = write::create(tx, input, Some(&user), ArticleStatus::Draft, None, &user.actor())?;
+            full(tx, saved, &user)
         })
         .await?;
     let mut response = respond(&req, StatusCode::CREATED, &article)?;
@@ -140,11 +138,11 @@ pub async fn update(
     body: JsonBody<ArticlePatch>,
 ) -> ApiResult<HttpResponse> {
     let patch = body.0;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let article = state
-        .write(move |conn| {
-            let row = write::update(conn, &id, precondition, patch, &user)?;
-            full(conn, row, &user)
+        .write(move |tx| {
+            let saved = write::update(tx, &id, precondition, patch, &user)?;
+            full(tx, saved, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
@@ -165,11 +163,11 @@ pub async fn delete(
     user: AuthUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     state
-        .write(move |conn| {
-            write::editable(conn, &id, &user)?;
-            lifecycle::trash(conn, &id, precondition.required(None)?, &user).map(|_| ())
+        .write(move |tx| {
+            write::editable(tx.conn(), &id, &user)?;
+            Ok(lifecycle::trash(tx, &id, precondition.required(None)?, &user)?.map(|_| ()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -3,18 +3,20 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use newsdesk_domain::FieldError;
+use newsdesk_domain::{ArticleStatus, FieldError};
 use newsdesk_persistence::tags;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::lifecycle;
+use newsdesk_newsroom::articles::lifecycle;
+use newsdesk_newsroom::{NewsroomError, Recorded};
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
 use crate::responses::{JsonInput, LoggedIn};
-use crate::state::{AppState, WriteError};
+use crate::state::AppState;
 
 /// Most articles one bulk request may touch.
 const MAX_BULK: usize = 100;
@@ -46,7 +48,7 @@ pub struct BulkItem {
     pub id: String,
     /// The article's version after the action.
     pub version: i64,
-    pub status: String,
+    pub status: ArticleStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,11 +57,11 @@ pub struct BulkResult {
     pub results: Vec<BulkItem>,
 }
 
-fn item_error(index: usize, error: WriteError) -> Result<FieldError, WriteError> {
+fn item_error(index: usize, error: NewsroomError) -> Result<FieldError, ApiError> {
     let message = match error {
-        WriteError::Api(api) => api.to_problem().detail,
         // A storage failure is not the item's fault: abort the whole request.
-        WriteError::Store(store) => return Err(WriteError::Store(store)),
+        NewsroomError::Store(store) => return Err(store.into()),
+        refused => ApiError::from(refused).to_problem().detail,
     };
     Ok(FieldError { field: format!("ids[{index}]"), message })
 }
@@ -87,11 +89,11 @@ pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<Bul
         _ => {}
     }
     let results = state
-        .write(move |conn| {
+        .write(move |tx| {
             let tag_id = match &tag {
-                Some(slug) => Some(tags::find_by_slug(conn, slug).map(|t| t.id).map_err(|e| match e {
+                Some(slug) => Some(tags::find_by_slug(tx.conn(), slug).map(|t| t.id).map_err(|e| match e {
                     newsdesk_persistence::StoreError::NotFound => {
-                        WriteError::Api(ApiError::invalid("tag", format!("no tag with slug `{slug}`")))
+                        ApiError::invalid("tag", format!("no tag with slug `{slug}`"))
                     }
                     other => other.into(),
                 })?),
@@ -101,25 +103,25 @@ pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<Bul
             let mut failed = Vec::new();
             for (index, id) in ids.iter().enumerate() {
                 let outcome = match (action, &tag_id) {
-                    (BulkAction::Publish, _) => lifecycle::publish(conn, id, None, &user),
-                    (BulkAction::Unpublish, _) => lifecycle::unpublish(conn, id, None, &user),
-                    (BulkAction::Trash, _) => lifecycle::trash(conn, id, None, &user),
-                    (BulkAction::Tag, Some(tag)) => lifecycle::retag(conn, id, tag, true, &user),
-                    (BulkAction::Untag, Some(tag)) => lifecycle::retag(conn, id, tag, false, &user),
-                    (BulkAction::Tag | BulkAction::Untag, None) => Err(ApiError::invalid("tag", "is required").into()),
+                    (BulkAction::Publish, _) => lifecycle::publish(tx, id, None, &user),
+                    (BulkAction::Unpublish, _) => lifecycle::unpublish(tx, id, None, &user),
+                    (BulkAction::Trash, _) => lifecycle::trash(tx, id, None, &user),
+                    (BulkAction::Tag, Some(tag)) => lifecycle::retag(tx, id, tag, true, &user),
+                    (BulkAction::Untag, Some(tag)) => lifecycle::retag(tx, id, tag, false, &user),
+                    (BulkAction::Tag | BulkAction::Untag, None) => Err(NewsroomError::invalid("tag", "is required")),
                 };
                 match outcome {
-                    Ok(saved) => {
+                    Ok(saved) => done.push(saved.map(|saved| {
                         let row = saved.row;
-                        done.push(BulkItem { id: row.id, version: row.version, status: row.status })
-                    }
+                        BulkItem { id: row.id, version: row.version, status: row.status }
+                    })),
                     Err(error) => failed.push(item_error(index, error)?),
                 }
             }
             if failed.is_empty() {
-                Ok(done)
+                Ok(done.into_iter().collect::<Recorded<Vec<_>>>())
             } else {
-                Err(WriteError::Api(ApiError::Invalid(failed)))
+                Err(ApiError::Invalid(failed))
             }
         })
         .await?;

@@ -1,11 +1,10 @@
 //! Articles: the editorial API (`/v1/admin/articles`) and the public one (`/v1/articles`).
+//! The rules every write obeys live in `newsdesk_newsroom::articles`.
 
 pub mod admin;
 pub mod bulk;
 pub mod dto;
 pub mod fields;
-pub mod history;
-pub mod lifecycle;
 pub mod listing;
 pub mod preview;
 pub mod public;
@@ -14,4 +13,3 @@ pub mod related;
 pub mod revisions;
 pub mod view;
 pub mod workflow;
-pub mod write;

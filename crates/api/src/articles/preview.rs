@@ -11,13 +11,14 @@ use utoipa::ToSchema;
 use super::dto::ArticleOut;
 use super::public::FormatsQuery;
 use super::view::{self, Shape};
-use super::write;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::private_json;
 use crate::responses::{AdminRead, BadQuery, NotFound};
 use crate::state::AppState;
+use newsdesk_newsroom::articles::write;
+use newsdesk_newsroom::Change;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreviewLink {
@@ -40,10 +41,9 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<St
     let ttl = state.preview_ttl_secs;
     let actor = user.actor();
     let article_id = state
-        .write(move |conn| {
-            let row = write::visible(conn, &id, &user)?;
-            crate::audit::record(conn, &actor, "article.preview_link", Some(("article", &row.id)), None)?;
-            Ok(row.id)
+        .write(move |tx| {
+            let row = write::visible(tx.conn(), &id, &user)?;
+            Ok(tx.record(&actor, Change::PreviewLinkCreated { article_id: row.id.clone() }, row.id)?)
         })
         .await?;
     let (token, expires) = state.tokens.issue_preview(&article_id, ttl)?;

@@ -30,7 +30,7 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     let mut filter = query.0.filter()?;
-    filter.statuses = Some(vec![ArticleStatus::Published.as_str().into()]);
+    filter.statuses = Some(vec![ArticleStatus::Published]);
     let sort = query.0.sort();
     let shape = query.0.shape(true)?;
     let fields = super::fields::parse(query.0.fields.as_deref())?;

@@ -10,8 +10,6 @@ use utoipa::ToSchema;
 
 use super::admin::{full, respond};
 use super::dto::ArticleOut;
-use super::history::Snapshot;
-use super::{lifecycle, write};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
@@ -20,6 +18,8 @@ use crate::responses::{AdminCheckedWrite, AdminRead, Paged};
 use crate::state::AppState;
 use crate::time::utc;
 use crate::users::not_found_as;
+use newsdesk_newsroom::articles::history::Snapshot;
+use newsdesk_newsroom::articles::{lifecycle, write};
 
 /// One change to an article.
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,9 +123,9 @@ pub async fn restore(
     let (id, rev) = path.into_inner();
     let expected = optional_if_match(&req)?;
     let article = state
-        .write(move |conn| {
-            let row = lifecycle::restore_revision(conn, &id, &rev, expected, &user)?;
-            full(conn, row, &user)
+        .write(move |tx| {
+            let saved = lifecycle::restore_revision(tx, &id, &rev, expected, &user)?;
+            full(tx, saved, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::sections::SectionLabel;
@@ -75,10 +74,6 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     Ok(Loaded { relations, sections, sources })
 }
 
-fn status(value: &str) -> ArticleStatus {
-    ArticleStatus::parse(value).unwrap_or(ArticleStatus::Draft)
-}
-
 /// Turns one row into its response, taking its relations out of `loaded`.
 pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut {
     let authors = shape.authors.then(|| {
@@ -132,7 +127,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         credit: row.featured_image_credit.clone(),
     });
     ArticleOut {
-        status: status(&row.status),
+        status: row.status,
         id: row.id,
         slug: row.slug,
         title: row.title,
@@ -161,7 +156,7 @@ pub fn related_out(link: LoadedLink) -> RelatedOut {
     match link {
         LoadedLink::Article(card) => RelatedOut::Article {
             article: ArticleCard {
-                status: status(&card.status),
+                status: card.status,
                 id: card.id,
                 slug: card.slug,
                 title: card.title,

@@ -10,17 +10,19 @@ use utoipa::ToSchema;
 
 use super::admin::{full, full_shape, respond};
 use super::dto::ArticleOut;
-use super::history::Saved;
-use super::lifecycle;
+use newsdesk_newsroom::articles::history::Saved;
+use newsdesk_newsroom::articles::lifecycle;
+use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
+
 use super::view;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
-use crate::state::{AppState, WriteError};
+use crate::state::AppState;
 
-type Transition = fn(&mut newsdesk_persistence::DbConn, &str, Option<i64>, &AuthUser) -> Result<Saved, WriteError>;
+type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Recorded<Saved>>;
 
 /// Runs one state transition and answers with the article as it now stands.
 async fn transition(
@@ -32,9 +34,9 @@ async fn transition(
 ) -> ApiResult<HttpResponse> {
     let expected = optional_if_match(&req)?;
     let article = state
-        .write(move |conn| {
-            let row = step(conn, &id, expected, &user)?;
-            full(conn, row, &user)
+        .write(move |tx| {
+            let saved = step(tx, &id, expected, &user)?;
+            full(tx, saved, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
@@ -102,9 +104,9 @@ pub async fn schedule(
     let expected = optional_if_match(&req)?;
     let publish_at = body.0.publish_at;
     let article = state
-        .write(move |conn| {
-            let row = lifecycle::schedule(conn, &id, expected, publish_at, &user)?;
-            full(conn, row, &user)
+        .write(move |tx| {
+            let saved = lifecycle::schedule(tx, &id, expected, publish_at, &user)?;
+            full(tx, saved, &user)
         })
         .await?;
     respond(&req, StatusCode::OK, &article)
@@ -183,6 +185,6 @@ pub async fn trash_list(
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    state.write(move |conn| lifecycle::purge(conn, &id, &user)).await?;
+    state.write(move |tx| Ok(lifecycle::purge(tx, &id, &user)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

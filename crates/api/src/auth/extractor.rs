@@ -5,57 +5,32 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use newsdesk_domain::{permissions, Action, Role};
+use newsdesk_domain::{Action, Role};
+use newsdesk_newsroom::Caller;
 use newsdesk_persistence::{users, StoreError};
 
-use crate::audit::{origin, Actor};
+use crate::audit::origin;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The caller of an editorial route, loaded fresh so a disabled account, a changed role or a
-/// revoked key takes effect at once, not when the token expires.
+/// revoked key takes effect at once, not when the token expires. The use cases take the
+/// [`Caller`] inside.
 #[derive(Debug, Clone)]
-pub struct AuthUser {
-    /// The user acting; for an API key, the admin who created it.
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub author_id: Option<String>,
-    /// Set when the caller used an API key rather than a login.
-    pub key: Option<(String, String)>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
+pub struct AuthUser(pub Caller);
+
+impl std::ops::Deref for AuthUser {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
 }
 
 impl AuthUser {
     /// 403 unless the permission table allows `action` for this user's role.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
-        if permissions::can(self.role, action) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!("the {} role may not do this", self.role.as_str())))
-        }
-    }
-
-    /// Whether the role sees other people's articles.
-    pub fn sees_all_articles(&self) -> bool {
-        permissions::can(self.role, Action::ReadOthersArticles)
-    }
-
-    /// This caller as the audit log records it.
-    pub fn actor(&self) -> Actor {
-        let (kind, id, label) = match &self.key {
-            Some((id, name)) => ("api_key", id.clone(), name.clone()),
-            None => ("user", self.id.clone(), self.email.clone()),
-        };
-        Actor {
-            kind,
-            id: Some(id),
-            label: Some(label),
-            request_id: self.request_id.clone(),
-            client_ip: self.client_ip.clone(),
-        }
+        Ok(self.0.require(action)?)
     }
 }
 
@@ -100,7 +75,7 @@ impl FromRequest for AuthUser {
                     return Err(ApiError::Unauthorized("the account is disabled".into()));
                 }
                 let role = Role::parse(&row.role).map_err(ApiError::Internal)?;
-                AuthUser {
+                AuthUser(Caller {
                     id: row.id,
                     email: row.email,
                     name: row.name,
@@ -109,10 +84,10 @@ impl FromRequest for AuthUser {
                     key: None,
                     request_id: None,
                     client_ip: None,
-                }
+                })
             };
-            user.request_id = request_id;
-            user.client_ip = client_ip;
+            user.0.request_id = request_id;
+            user.0.client_ip = client_ip;
             Ok(user)
         })
     }

@@ -3,17 +3,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
+use newsdesk_newsroom::{Actor, Change};
 use newsdesk_persistence::{now, tokens, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{password, tokens as keys, AuthUser};
-use crate::audit::{origin, record, Actor};
+use crate::audit::origin;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
 use crate::responses::JsonInput;
-use crate::state::{AppState, WriteError};
+use crate::state::AppState;
+
 use crate::users::UserOut;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,7 +51,7 @@ fn issue_pair(
     state: &AppState,
     conn: &mut newsdesk_persistence::DbConn,
     user: &users::UserRow,
-) -> Result<TokenPair, WriteError> {
+) -> Result<TokenPair, ApiError> {
     let access_token = state.tokens.issue_access(&user.id, &user.role)?;
     let refresh_token = keys::new_refresh_token();
     let issued = now();
@@ -99,7 +101,7 @@ pub async fn login(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let state2 = state.clone();
     let outcome = state
-        .write(move |conn| match user {
+        .write(move |tx| match user {
             Some(user) if valid && !user.disabled => {
                 let actor = Actor {
                     kind: "user",
@@ -108,13 +110,12 @@ pub async fn login(
                     request_id,
                     client_ip,
                 };
-                record(conn, &actor, "auth.login", Some(("user", &user.id)), None)?;
-                issue_pair(&state2, conn, &user).map(Some)
+                let pair = issue_pair(&state2, tx.conn(), &user)?;
+                Ok(tx.record(&actor, Change::LoggedIn { user_id: user.id }, Some(pair))?)
             }
             _ => {
-                let actor = Actor { kind: "anonymous", id: None, label: Some(email), request_id, client_ip };
-                record(conn, &actor, "auth.login_failed", None, None)?;
-                Ok(None)
+                let actor = Actor::anonymous(request_id, client_ip, Some(email));
+                Ok(tx.record(&actor, Change::LoginFailed, None)?)
             }
         })
         .await?;
@@ -135,15 +136,15 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
     let state2 = state.clone();
     let pair = state
-        .write(move |conn| {
-            let invalid =
-                || WriteError::Api(ApiError::Unauthorized("the refresh token is invalid or has been used".into()));
-            let user_id = tokens::consume(conn, &hash, now())?.ok_or_else(invalid)?;
-            let user = users::find(conn, &user_id)?;
+        .write(move |tx| {
+            let invalid = || ApiError::Unauthorized("the refresh token is invalid or has been used".into());
+            let user_id = tokens::consume(tx.conn(), &hash, now())?.ok_or_else(invalid)?;
+            let user = users::find(tx.conn(), &user_id)?;
             if user.disabled {
                 return Err(invalid());
             }
-            issue_pair(&state2, conn, &user)
+            let pair = issue_pair(&state2, tx.conn(), &user)?;
+            Ok(tx.nothing_to_record(pair))
         })
         .await?;
     Ok(private_json(StatusCode::OK, &pair))
@@ -157,7 +158,12 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     ))]
 pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
-    state.write(move |conn| Ok(tokens::consume(conn, &hash, now())?)).await?;
+    state
+        .write(move |tx| {
+            let done = tokens::consume(tx.conn(), &hash, now())?;
+            Ok(tx.nothing_to_record(done))
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -5,8 +5,8 @@
 //! is served only if none of its tags was bumped after the entry's data was read, so a write
 //! that has been acknowledged is never followed by a stale answer, and unrelated entries stay.
 
-pub mod changes;
 mod encoded;
+pub mod listener;
 pub mod middleware;
 
 use crate::compression::{compress, Coding, Effort};
@@ -20,52 +20,10 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest};
 
-/// What a cached response shows, and so what a write must invalidate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tag {
-    /// Everything that lists or counts published articles: lists, search, feeds, the sitemap,
-    /// related, most viewed, and the taxonomy lists with their counts.
-    Lists,
-    /// View counts (most viewed).
-    Views,
-    /// One article, author, source, section or tag, by id (ids are unique across kinds).
-    Entity(Box<str>),
-}
-
-impl Tag {
-    pub fn entity(id: &str) -> Self {
-        Self::Entity(id.into())
-    }
-
-    /// The form sent to other processes: `L`, `V` or `e:<id>`.
-    fn encode(&self) -> String {
-        match self {
-            Self::Lists => "L".to_owned(),
-            Self::Views => "V".to_owned(),
-            Self::Entity(id) => format!("e:{id}"),
-        }
-    }
-
-    fn decode(text: &str) -> Option<Self> {
-        match text {
-            "L" => Some(Self::Lists),
-            "V" => Some(Self::Views),
-            _ => text.strip_prefix("e:").filter(|id| !id.is_empty()).map(Self::entity),
-        }
-    }
-}
-
-/// A notice for other processes: `<origin>|<tag>,<tag>…`, or `<origin>|*` (void everything)
-/// when it would not fit PostgreSQL's 8000-byte payload limit.
-fn notice_text(origin: &str, tags: &[Tag]) -> String {
-    let list: Vec<String> = tags.iter().map(Tag::encode).collect();
-    let notice = format!("{origin}|{}", list.join(","));
-    if notice.len() > 7_000 {
-        format!("{origin}|*")
-    } else {
-        notice
-    }
-}
+use newsdesk_newsroom::cache_tag::{notice_text, read_notice, Notice};
+/// What a cached response shows, and so what a write must invalidate (the use cases derive
+/// the tags a change voids; see `newsdesk_newsroom::change`).
+pub use newsdesk_newsroom::CacheTag as Tag;
 
 /// The tags a handler attaches to its response; only tagged 200 responses are cached.
 #[derive(Debug, Clone)]
@@ -254,16 +212,16 @@ impl ResponseCache {
 
     /// Applies a notice from any process; this process's own are already applied.
     pub fn apply_notice(&self, notice: &str) {
-        let Some((origin, tags)) = notice.split_once('|') else { return };
-        if origin == self.origin {
-            return;
+        match read_notice(notice, &self.origin) {
+            Notice::Own => {}
+            Notice::All => self.invalidate_all(),
+            Notice::Tags(tags) => self.invalidate(&tags),
         }
-        if tags == "*" {
-            self.invalidate_all();
-        } else {
-            let tags: Vec<Tag> = tags.split(',').filter_map(Tag::decode).collect();
-            self.invalidate(&tags);
-        }
+    }
+
+    /// Marks the notices this process sends, so its own listener skips them.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 

@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use newsdesk_domain::exchange::{
     ArticleRecord, AuthorRecord, ImageRecord, LabelRecord, RecordStatus, RelatedRecord, SourceRecord,
 };
-use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink, Relations};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::exchange::{self as store, ExportCursor};
@@ -103,8 +102,7 @@ fn to_record(
     previous: &mut HashMap<String, Vec<String>>,
     statuses: &[&str],
 ) -> ArticleRecord {
-    let status =
-        ArticleStatus::parse(&row.status).ok().and_then(|s| RecordStatus::try_from(s).ok()).unwrap_or_default();
+    let status = RecordStatus::try_from(row.status).unwrap_or_default();
     let authors = relations.authors.remove(&row.id).unwrap_or_default();
     let tags = relations.tags.remove(&row.id).unwrap_or_default();
     let links = relations.links.remove(&row.id).unwrap_or_default();

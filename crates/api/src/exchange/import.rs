@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use super::progress::{Counts, ProgressSink};
 use super::validate::{prepare, PendingLink, PreparedArticle};
 use super::LineError;
-use crate::audit::{record, Actor};
+use newsdesk_newsroom::cache_tag::NO_ORIGIN;
+use newsdesk_newsroom::tx::{self, Recorded, Tx};
+use newsdesk_newsroom::{Actor, Change};
 
 /// What to do with a line that cannot be imported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -193,7 +195,7 @@ impl Run<'_> {
     ) -> Result<bool, ImportError> {
         let on_error = self.opts.on_error;
         let terms = &self.terms;
-        let outcome = db.write(|conn| write_batch(conn, batch, terms, on_error))?;
+        let (outcome, _) = tx::write(db, NO_ORIGIN, |tx| write_batch(tx, batch, terms, on_error))?;
         self.terms.authors.extend(outcome.terms.authors);
         self.terms.tags.extend(outcome.terms.tags);
         self.terms.sections.extend(outcome.terms.sections);
@@ -221,7 +223,8 @@ impl Run<'_> {
     fn write_deferred(&mut self, db: &Database) -> Result<(), ImportError> {
         let deferred = std::mem::take(&mut self.deferred);
         for chunk in deferred.chunks(5_000) {
-            let left_out = db.write(|conn| {
+            let (left_out, _) = tx::write(db, NO_ORIGIN, |tx| {
+                let conn = tx.conn();
                 let slugs: Vec<String> = chunk.iter().map(|d| d.slug.clone()).collect();
                 let ids = store::article_ids_by_slug(conn, &slugs)?;
                 let mut links = Vec::new();
@@ -233,11 +236,11 @@ impl Run<'_> {
                     }
                 }
                 store::insert_links(conn, &links)?;
-                if !links.is_empty() {
-                    let detail = serde_json::json!({"related_links": links.len()});
-                    record(conn, &Actor::system("import"), "article.import", None, Some(detail))?;
+                if links.is_empty() {
+                    return Ok(tx.nothing_to_record(left_out));
                 }
-                Ok(left_out)
+                let detail = serde_json::json!({"related_links": links.len()});
+                tx.record(&Actor::system("import"), Change::ArticlesImported { detail }, left_out)
             })?;
             for d in left_out {
                 let error = LineError::new(
@@ -274,11 +277,12 @@ enum Decision {
 }
 
 fn write_batch(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     batch: Vec<Result<PreparedArticle, LineError>>,
     known: &TermIds,
     on_error: OnError,
-) -> Result<BatchOutcome, StoreError> {
+) -> Result<Recorded<BatchOutcome>, StoreError> {
+    let conn = tx.conn();
     let mut outcome = BatchOutcome::default();
     let mut decisions = decide(conn, batch)?;
     if let Some(at) = decisions.iter().position(|d| matches!(d, Decision::Reject(_))) {
@@ -356,12 +360,12 @@ fn write_batch(
     store::insert_links(conn, &links)?;
     store::insert_slug_history(conn, &history)?;
     outcome.imported = rows.len() as u64;
-    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        let detail = serde_json::json!({"count": rows.len(), "first_slug": first.slug, "last_slug": last.slug});
-        record(conn, &Actor::system("import"), "article.import", None, Some(detail))?;
-    }
     outcome.terms = terms;
-    Ok(outcome)
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(tx.nothing_to_record(outcome));
+    };
+    let detail = serde_json::json!({"count": rows.len(), "first_slug": first.slug, "last_slug": last.slug});
+    tx.record(&Actor::system("import"), Change::ArticlesImported { detail }, outcome)
 }
 
 fn article_link(article_id: &str, position: i32, target: &str) -> ImportedLink {

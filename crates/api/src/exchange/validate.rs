@@ -16,7 +16,6 @@ use newsdesk_persistence::tags::NewTag;
 
 use super::LineError;
 use crate::articles::dto::FeaturedImage;
-use crate::articles::write::{body_text, featured_image, not_reserved};
 use crate::terms::authors::{AuthorCreate, Authors};
 use crate::terms::labels::LabelCreate;
 use crate::terms::sections::Sections;
@@ -24,6 +23,7 @@ use crate::terms::sources::{SourceCreate, Sources};
 use crate::terms::tags::Tags;
 use crate::terms::Term;
 use crate::time::naive;
+use newsdesk_newsroom::articles::write::{body_text, featured_image, not_reserved};
 
 /// A related link before its target is looked up.
 #[derive(Debug, Clone)]

@@ -107,6 +107,7 @@ fn view(row: AuthorRow, email: Option<String>, article_count: Option<i64>) -> Au
 impl Term for Authors {
     const NAME: &'static str = "author";
     const PLURAL: &'static str = "authors";
+    const KIND: newsdesk_newsroom::change::TermKind = newsdesk_newsroom::change::TermKind::Author;
     type Row = AuthorRow;
     type New = NewAuthor;
     type Changes = AuthorChanges;

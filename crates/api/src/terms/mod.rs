@@ -12,10 +12,12 @@ use newsdesk_persistence::{DbConn, Page, PageRequest, StoreResult};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::audit::record;
+use newsdesk_newsroom::change::{TermChange, TermKind, TermOp};
+use newsdesk_newsroom::Change;
+
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, Paging, Precondition, QueryParams};
+use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, public_json_at, versioned_json};
 use crate::state::AppState;
 use crate::users::not_found_as;
@@ -31,9 +33,11 @@ pub mod tags;
 pub trait Term: 'static {
     /// Singular name used in messages ("author").
     const NAME: &'static str;
+    /// Which kind of term its changes are about.
+    const KIND: TermKind;
     /// Plural: its paths (`/v1/authors`), its tag and its operation ids.
     const PLURAL: &'static str;
-    type Row: Send + 'static;
+    type Row: Clone + Send + 'static;
     type New: Send + 'static;
     type Changes: Send + 'static;
     type Create: DeserializeOwned + utoipa::ToSchema + Send + 'static;
@@ -111,6 +115,12 @@ pub async fn admin_list<T: Term>(
     Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
 }
 
+/// The change a write made to a term, with its admin view as the webhook payload.
+fn term_change<T: Term>(row: &T::Row, op: TermOp, version: Option<i64>) -> Change {
+    let view = serde_json::to_value(T::admin_view(row.clone())).ok();
+    Change::Term(TermChange { kind: T::KIND, id: T::id(row).to_owned(), op, view, version })
+}
+
 pub async fn admin_create<T: Term>(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -121,10 +131,10 @@ pub async fn admin_create<T: Term>(
     let new = T::validate_create(body.0)?;
     let actor = user.actor();
     let row = state
-        .write(move |conn| {
-            let row = T::insert(conn, &new)?;
-            record(conn, &actor, &format!("{}.create", T::NAME), Some((T::NAME, T::id(&row))), None)?;
-            Ok(row)
+        .write(move |tx| {
+            let row = T::insert(tx.conn(), &new)?;
+            let change = term_change::<T>(&row, TermOp::Created, None);
+            Ok(tx.record(&actor, change, row)?)
         })
         .await?;
     let version = T::version(&row);
@@ -155,22 +165,16 @@ pub async fn admin_update<T: Term>(
     body: JsonBody<T::Patch>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let changes = T::validate_patch(body.0)?;
     let actor = user.actor();
     let row = state
-        .write(move |conn| {
-            T::find(conn, &id)?;
+        .write(move |tx| {
+            T::find(tx.conn(), &id)?;
             let expected = precondition.required(None)?;
-            let row = T::update(conn, &id, expected, &changes)?;
-            record(
-                conn,
-                &actor,
-                &format!("{}.update", T::NAME),
-                Some((T::NAME, T::id(&row))),
-                Some(serde_json::json!({"version": T::version(&row)})),
-            )?;
-            Ok(row)
+            let row = T::update(tx.conn(), &id, expected, &changes)?;
+            let change = term_change::<T>(&row, TermOp::Updated, Some(T::version(&row)));
+            Ok(tx.record(&actor, change, row)?)
         })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
@@ -185,13 +189,15 @@ pub async fn admin_delete<T: Term>(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let actor = user.actor();
     state
-        .write(move |conn| {
-            T::find(conn, &id)?;
-            T::delete(conn, &id, precondition.required(None)?)?;
-            Ok(record(conn, &actor, &format!("{}.delete", T::NAME), Some((T::NAME, &id)), None)?)
+        .write(move |tx| {
+            T::find(tx.conn(), &id)?;
+            T::delete(tx.conn(), &id, precondition.required(None)?)?;
+            let change =
+                TermChange { kind: T::KIND, id: id.into_inner(), op: TermOp::Deleted, view: None, version: None };
+            Ok(tx.record(&actor, Change::Term(change), ())?)
         })
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;

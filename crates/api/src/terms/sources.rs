@@ -89,6 +89,7 @@ fn view(row: SourceRow, article_count: Option<i64>) -> SourceOut {
 impl Term for Sources {
     const NAME: &'static str = "source";
     const PLURAL: &'static str = "sources";
+    const KIND: newsdesk_newsroom::change::TermKind = newsdesk_newsroom::change::TermKind::Source;
     type Row = SourceRow;
     type New = NewSource;
     type Changes = SourceChanges;

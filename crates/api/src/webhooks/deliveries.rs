@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
+use newsdesk_newsroom::outbox as newsroom_outbox;
+use newsdesk_newsroom::Change;
 use newsdesk_persistence::webhooks::deliveries::{self as store, AttemptRow, DeliveryRow};
 use newsdesk_persistence::webhooks::endpoints;
 use newsdesk_persistence::webhooks::outbox;
@@ -13,7 +15,6 @@ use newsdesk_persistence::{now, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Paging, QueryParams};
@@ -143,16 +144,15 @@ pub async fn redeliver(
     let (webhook_id, delivery_id) = path.into_inner();
     let actor = user.actor();
     let (row, event) = state
-        .write(move |conn| {
-            let original = match store::find(conn, &webhook_id, &delivery_id) {
-                Err(StoreError::NotFound) => return Err(ApiError::not_found("delivery").into()),
+        .write(move |tx| {
+            let original = match store::find(tx.conn(), &webhook_id, &delivery_id) {
+                Err(StoreError::NotFound) => return Err(ApiError::not_found("delivery")),
                 other => other?,
             };
-            let queued = outbox::redeliver(conn, &original, now())?;
+            let queued = outbox::redeliver(tx.conn(), &original, now())?;
+            let event = outbox::event_name(tx.conn(), &queued.event_id)?;
             let detail = serde_json::json!({"delivery_id": original.id, "event_id": original.event_id});
-            record(conn, &actor, "webhook.redeliver", Some(("webhook", &webhook_id)), Some(detail))?;
-            let event = outbox::event_name(conn, &queued.event_id)?;
-            Ok((queued, event))
+            Ok(tx.record(&actor, Change::WebhookRedelivered { id: webhook_id, detail }, (queued, event))?)
         })
         .await?;
     Ok(private_json(StatusCode::ACCEPTED, &delivery_out(row, event, Vec::new())))
@@ -170,10 +170,10 @@ pub async fn ping(state: web::Data<AppState>, user: AuthUser, id: web::Path<Stri
     let id = id.into_inner();
     let actor = user.actor();
     state
-        .write(move |conn| {
-            endpoints::find(conn, &id)?;
-            super::outbox::queue_ping(conn, &id)?;
-            Ok(record(conn, &actor, "webhook.ping", Some(("webhook", &id)), None)?)
+        .write(move |tx| {
+            endpoints::find(tx.conn(), &id)?;
+            newsroom_outbox::queue_ping(tx.conn(), &id)?;
+            Ok(tx.record(&actor, Change::WebhookPinged { id }, ())?)
         })
         .await
         .map_err(|e| not_found_as(e, "webhook"))?;

@@ -6,16 +6,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::webhook as rules;
 use newsdesk_domain::{Action, Violations};
+use newsdesk_newsroom::Change;
 use newsdesk_persistence::webhooks::endpoints::{self as store, NewWebhook, WebhookChanges, WebhookRow};
 use newsdesk_persistence::{new_id, now};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
 use utoipa::ToSchema;
 
-use crate::audit::record;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, Precondition, QueryParams};
+use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
 use crate::state::AppState;
@@ -237,11 +237,10 @@ pub async fn create(
     };
     let actor = user.actor();
     let created = state
-        .write(move |conn| {
-            let created = store::insert(conn, &row)?;
+        .write(move |tx| {
+            let created = store::insert(tx.conn(), &row)?;
             let detail = serde_json::json!({"url": created.url, "events": created.events});
-            record(conn, &actor, "webhook.create", Some(("webhook", &created.id)), Some(detail))?;
-            Ok(created)
+            Ok(tx.record(&actor, Change::WebhookCreated { id: created.id.clone(), detail }, created)?)
         })
         .await?;
     let version = created.version;
@@ -287,7 +286,7 @@ pub async fn update(
     body: JsonBody<WebhookPatch>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageWebhooks)?;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let patch = body.0;
     let mut v = Violations::new();
     let mut changes = WebhookChanges {
@@ -315,13 +314,12 @@ pub async fn update(
     let id = id.into_inner();
     let actor = user.actor();
     let row = state
-        .write(move |conn| {
-            store::find(conn, &id)?;
+        .write(move |tx| {
+            store::find(tx.conn(), &id)?;
             let expected = precondition.required(None)?;
-            let row = store::update(conn, &id, expected, &changes)?;
+            let row = store::update(tx.conn(), &id, expected, &changes)?;
             let detail = serde_json::json!({"url": row.url, "events": row.events, "active": row.active, "secret_rotated": rotated});
-            record(conn, &actor, "webhook.update", Some(("webhook", &row.id)), Some(detail))?;
-            Ok(row)
+            Ok(tx.record(&actor, Change::WebhookUpdated { id: row.id.clone(), detail }, row)?)
         })
         .await
         .map_err(|e| not_found_as(e, "webhook"))?;
@@ -343,14 +341,14 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageWebhooks)?;
-    let precondition = Precondition::read(&req)?;
+    let precondition = crate::extract::if_match(&req)?;
     let id = id.into_inner();
     let actor = user.actor();
     state
-        .write(move |conn| {
-            store::find(conn, &id)?;
-            store::delete(conn, &id, precondition.required(None)?)?;
-            Ok(record(conn, &actor, "webhook.delete", Some(("webhook", &id)), None)?)
+        .write(move |tx| {
+            store::find(tx.conn(), &id)?;
+            store::delete(tx.conn(), &id, precondition.required(None)?)?;
+            Ok(tx.record(&actor, Change::WebhookDeleted { id }, ())?)
         })
         .await
         .map_err(|e| not_found_as(e, "webhook"))?;

@@ -6,7 +6,6 @@ use std::time::Duration;
 pub mod client;
 pub mod deliveries;
 pub mod endpoints;
-pub mod outbox;
 pub mod signature;
 pub mod worker;
 

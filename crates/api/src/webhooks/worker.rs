@@ -58,12 +58,22 @@ async fn round(
         return Ok(0);
     }
     let owned = lease.to_owned();
-    let claimed = state.write(move |conn| Ok(store::claim(conn, now(), now() + hold, &owned, BATCH)?)).await?;
+    let claimed = state
+        .write(move |tx| {
+            let done = store::claim(tx.conn(), now(), now() + hold, &owned, BATCH)?;
+            Ok(tx.nothing_to_record(done))
+        })
+        .await?;
     let count = claimed.len();
     let outcomes = join_all(claimed.into_iter().map(|c| async move {
         let (delivery_id, attempt, next) = send(client, settings, c).await;
         let owned = lease.to_owned();
-        state.write(move |conn| Ok(store::finish(conn, &delivery_id, &owned, &attempt, next)?)).await
+        state
+            .write(move |tx| {
+                let done = store::finish(tx.conn(), &delivery_id, &owned, &attempt, next)?;
+                Ok(tx.nothing_to_record(done))
+            })
+            .await
     }))
     .await;
     for outcome in outcomes {

@@ -24,7 +24,8 @@ pub struct ArticleCardRow {
     pub slug: String,
     pub title: String,
     pub summary: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = crate::stored_status::StoredStatus)]
+    pub status: ArticleStatus,
     #[diesel(deserialize_as = crate::stored_time::MaybeStoredTime)]
     pub published_at: Option<NaiveDateTime>,
     pub featured_image_url: Option<String>,
@@ -76,7 +77,7 @@ impl Relations {
 impl ArticleCardRow {
     /// Whether the public view shows a link to this article.
     pub fn is_published(&self) -> bool {
-        self.status == ArticleStatus::Published.as_str()
+        self.status == ArticleStatus::Published
     }
 }
 

@@ -1,6 +1,7 @@
 //! Slug history: the slugs an article used to have, so old links keep working.
 
 use diesel::prelude::*;
+use newsdesk_domain::ArticleStatus;
 
 use crate::schema::{article_slug_history, articles};
 use crate::{now, DbConn, StoreResult};
@@ -44,7 +45,7 @@ pub fn published_redirect(conn: &mut DbConn, slug: &str) -> StoreResult<Option<S
     Ok(article_slug_history::table
         .inner_join(articles::table)
         .filter(article_slug_history::slug.eq(slug))
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
         .select(articles::slug)
         .first(conn)
         .optional()?)

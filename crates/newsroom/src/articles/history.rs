@@ -1,18 +1,20 @@
 //! What every article change leaves behind: a revision (full snapshot, who, which fields) and
-//! an audit entry, written in the same transaction as the change.
+//! the recorded [`Change`], written in the same transaction as the change.
 
 use chrono::{DateTime, Utc};
+use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::relations::{self, Include, LinkTarget, LoadedLink, Relations};
 use newsdesk_persistence::articles::revisions::{self, NewRevision};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::{new_id, now, DbConn, StoreResult};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 
-use newsdesk_domain::ArticleStatus;
-
-use crate::audit::{record, record_change, Actor};
+use crate::actor::Actor;
+use crate::change::{ArticleAction, ArticleChange, Change};
 use crate::time::utc;
+use crate::tx::{Recorded, Tx};
 
 /// An article as it stood after one change: its columns and its relations (by id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -92,7 +94,7 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
         title: row.title.clone(),
         summary: row.summary.clone(),
         body: row.body_markdown.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().to_owned(),
         section_id: row.section_id.clone(),
         source_id: row.source_id.clone(),
         source_url: row.source_url.clone(),
@@ -111,7 +113,7 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
 }
 
 /// The fields that differ between two snapshots (all of them for the first revision).
-fn changed_fields(before: Option<&serde_json::Value>, after: &serde_json::Value) -> Vec<String> {
+fn changed_fields(before: Option<&Value>, after: &Value) -> Vec<String> {
     let (Some(after), before) = (after.as_object(), before.and_then(|b| b.as_object())) else {
         return Vec::new();
     };
@@ -122,16 +124,21 @@ fn changed_fields(before: Option<&serde_json::Value>, after: &serde_json::Value)
         .collect()
 }
 
-/// Records a revision and an audit entry for a change `action` (e.g. `update`, `publish`).
-pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Actor) -> StoreResult<Saved> {
-    let (snapshot, relations) = snapshot_with_relations(conn, &row)?;
+/// Records a revision of `row` and the change `action` made to it.
+pub fn after_change(
+    tx: &mut Tx,
+    row: ArticleRow,
+    action: ArticleAction,
+    actor: &Actor,
+) -> StoreResult<Recorded<Saved>> {
+    let (snapshot, relations) = snapshot_with_relations(tx.conn(), &row)?;
     let current = serde_json::to_value(snapshot).unwrap_or_default();
-    let is_new = action == "create";
+    let is_new = action == ArticleAction::Create;
     // A new article has no earlier revision to compare with.
     let previous = if is_new {
         None
     } else {
-        revisions::latest(conn, &row.id)?.and_then(|r| serde_json::from_str::<serde_json::Value>(&r.snapshot).ok())
+        revisions::latest(tx.conn(), &row.id)?.and_then(|r| serde_json::from_str::<Value>(&r.snapshot).ok())
     };
     let changed = changed_fields(previous.as_ref(), &current);
     let published = ArticleStatus::Published.as_str();
@@ -140,14 +147,15 @@ pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Ac
         Some(p) => p.get("status").and_then(|s| s.as_str()) == Some(published),
         None => !is_new,
     };
-    let public = was_public || row.status == published;
+    let is_public = row.status == ArticleStatus::Published;
+    let status_changed = changed.iter().any(|f| f == "status");
     revisions::insert(
-        conn,
+        tx.conn(),
         &NewRevision {
             id: new_id(),
             article_id: row.id.clone(),
             version: row.version,
-            action: action.to_owned(),
+            action: action.verb(),
             changed_fields: serde_json::to_string(&changed).unwrap_or_else(|_| "[]".into()),
             snapshot: current.to_string(),
             actor_id: actor.id.clone(),
@@ -155,20 +163,22 @@ pub fn after_change(conn: &mut DbConn, row: ArticleRow, action: &str, actor: &Ac
             created_at: now(),
         },
     )?;
-    let detail = serde_json::json!({"version": row.version, "slug": row.slug, "changed": changed});
-    record_change(conn, actor, &format!("article.{action}"), Some(("article", &row.id)), Some(detail), public)?;
-    Ok(Saved { row, relations })
-}
-
-/// Records only an audit entry about an article (no new revision), e.g. a purge.
-pub fn audit_only(
-    conn: &mut DbConn,
-    id: &str,
-    action: &str,
-    actor: &Actor,
-    detail: serde_json::Value,
-) -> StoreResult<()> {
-    record(conn, actor, &format!("article.{action}"), Some(("article", id)), Some(detail))
+    let mut payload = current;
+    if let Some(object) = payload.as_object_mut() {
+        object.insert("id".into(), json!(row.id));
+        object.insert("version".into(), json!(row.version));
+    }
+    let change = Change::Article(ArticleChange {
+        id: row.id.clone(),
+        action,
+        version: row.version,
+        slug: row.slug.clone(),
+        changed,
+        shows_publicly: was_public || is_public,
+        site_visible: is_public || (status_changed && row.published_at.is_some()),
+        snapshot: payload,
+    });
+    tx.record(actor, change, Saved { row, relations })
 }
 
 #[cfg(test)]
@@ -177,8 +187,8 @@ mod tests {
 
     #[test]
     fn lists_what_changed() {
-        let before = serde_json::json!({"title": "a", "slug": "a", "tag_ids": ["1"]});
-        let after = serde_json::json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"]});
+        let before = json!({"title": "a", "slug": "a", "tag_ids": ["1"]});
+        let after = json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"]});
         assert_eq!(changed_fields(Some(&before), &after), ["tag_ids", "title"]);
         assert_eq!(changed_fields(None, &after).len(), 3);
     }

@@ -11,12 +11,13 @@ use newsdesk_persistence::articles::relations::{self, LinkTarget};
 use newsdesk_persistence::articles::{self as store, slugs, ArticleChanges, ArticleRow, NewArticle};
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
 
-use super::dto::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
 use super::history::{after_change, Saved};
-use crate::audit::Actor;
-use crate::auth::AuthUser;
-use crate::error::ApiError;
-use crate::state::WriteError;
+use super::input::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
+use crate::actor::{Actor, Caller};
+use crate::change::ArticleAction;
+use crate::error::{NewsroomError, NewsroomResult};
+use crate::precondition::Precondition;
+use crate::tx::{Recorded, Tx};
 
 /// Resolves a list of slugs to ids, in order, reporting unknown and repeated ones by index.
 fn resolve_slugs(
@@ -59,7 +60,7 @@ fn resolve_one(
 
 /// The user whose view limits which articles may be linked: authors and contributors may
 /// link only published articles and their own, so a link never reveals someone else's draft.
-fn restricted_viewer(user: Option<&AuthUser>) -> Option<&str> {
+fn restricted_viewer(user: Option<&Caller>) -> Option<&str> {
     user.filter(|u| u.require(Action::ReadOthersArticles).is_err()).map(|u| u.id.as_str())
 }
 
@@ -111,7 +112,7 @@ fn resolve_related(
 }
 
 /// The featured image's four columns, validated.
-pub(crate) fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
+pub fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
     let Some(image) = image else { return [None, None, None, None] };
     let text = |v: &mut Violations, field: &str, value: &Option<String>| {
         value.as_deref().and_then(|t| v.check(field, bounded_text(t, MAX_SHORT_TEXT))).filter(|t| !t.is_empty())
@@ -124,7 +125,7 @@ pub(crate) fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) 
     ]
 }
 
-pub(crate) fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
+pub fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
     if markdown.chars().count() > MAX_BODY {
         v.add("body", format!("must be at most {MAX_BODY} characters"));
         return None;
@@ -135,56 +136,56 @@ pub(crate) fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
 /// Slugs the public article routes use for themselves.
 const RESERVED_SLUGS: [&str; 1] = ["most-viewed"];
 
-pub(crate) fn not_reserved(v: &mut Violations, slug: Option<&str>) {
+pub fn not_reserved(v: &mut Violations, slug: Option<&str>) {
     if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
         v.add("slug", "is reserved for the API's own routes");
     }
 }
 
 /// 409 when `slug` still redirects to another article: old links must keep working.
-fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> Result<(), WriteError> {
+fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> NewsroomResult<()> {
     match slugs::owner_of(conn, slug)? {
         Some(owner) if Some(owner.as_str()) != article_id => {
-            Err(ApiError::Conflict(vec![newsdesk_domain::FieldError {
+            Err(NewsroomError::Conflict(vec![newsdesk_domain::FieldError {
                 field: "slug".into(),
                 message: "is taken: it still redirects to another article".into(),
-            }])
-            .into())
+            }]))
         }
         _ => Ok(()),
     }
 }
 
 /// Moves an article to a new slug; a published article keeps its old one as a redirect.
-pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> Result<(), WriteError> {
+pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> NewsroomResult<()> {
     if current.slug == new_slug {
         return Ok(());
     }
     check_slug_free(conn, new_slug, Some(&current.id))?;
     slugs::reclaim(conn, &current.id, new_slug)?;
-    if current.status == ArticleStatus::Published.as_str() {
+    if current.status == ArticleStatus::Published {
         slugs::remember(conn, &current.id, &current.slug)?;
     }
     Ok(())
 }
 
 /// 409 unless the article is out of the trash.
-pub fn not_trashed(row: &ArticleRow) -> Result<(), WriteError> {
+pub fn not_trashed(row: &ArticleRow) -> NewsroomResult<()> {
     if row.trashed_at.is_some() {
-        return Err(ApiError::InvalidState("the article is in the trash; restore it first".into()).into());
+        return Err(NewsroomError::InvalidState("the article is in the trash; restore it first".into()));
     }
     Ok(())
 }
 
 /// Creates a draft (or, for demo content and imports, an article with a given status and date).
 pub fn create(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     input: ArticleCreate,
-    user: Option<&AuthUser>,
+    user: Option<&Caller>,
     status: ArticleStatus,
     published_at: Option<NaiveDateTime>,
     actor: &Actor,
-) -> Result<Saved, WriteError> {
+) -> NewsroomResult<Recorded<Saved>> {
+    let conn = tx.conn();
     let mut v = Violations::new();
     let title = v.check("title", required_text(&input.title, MAX_TITLE));
     let slug = match &input.slug {
@@ -218,7 +219,7 @@ pub fn create(
         resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None, restricted_viewer(user))?;
     v.into_result()?;
     let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
-        return Err(ApiError::Internal("validated article fields missing".into()).into());
+        return Err(NewsroomError::Internal("validated article fields missing".into()));
     };
     check_slug_free(conn, slug.as_str(), None)?;
     let rendered = body::render(&markdown);
@@ -255,49 +256,47 @@ pub fn create(
     relations::add_authors(conn, &row.id, &author_ids)?;
     relations::add_tags(conn, &row.id, &tag_ids)?;
     relations::add_links(conn, &row.id, &links)?;
-    Ok(after_change(conn, row, "create", actor)?)
+    Ok(after_change(tx, row, ArticleAction::Create, actor)?)
 }
 
 /// Loads an article and checks the user may edit it.
-pub fn editable(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
+pub fn editable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
     let own = row.created_by.as_deref() == Some(user.id.as_str());
-    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft.as_str() })?;
+    user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft })?;
     Ok(row)
 }
 
 /// 404 unless the user may see the article (their own, or any for editors and admins); others'
 /// articles are not even confirmed to exist.
-pub fn check_visible(row: &ArticleRow, user: &AuthUser) -> Result<(), ApiError> {
+pub fn check_visible(row: &ArticleRow, user: &Caller) -> NewsroomResult<()> {
     if row.created_by.as_deref() != Some(user.id.as_str()) && !user.sees_all_articles() {
-        return Err(ApiError::not_found("article"));
+        return Err(NewsroomError::NotFound("article"));
     }
     Ok(())
 }
 
 /// Loads an article the user may see.
-pub fn visible(conn: &mut DbConn, id: &str, user: &AuthUser) -> Result<ArticleRow, WriteError> {
-    let row = store::find(conn, id).map_err(|e| match e {
-        newsdesk_persistence::StoreError::NotFound => WriteError::Api(ApiError::not_found("article")),
-        other => other.into(),
-    })?;
+pub fn visible(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
+    let row = store::find(conn, id).map_err(NewsroomError::not_found_as("article"))?;
     check_visible(&row, user)?;
     Ok(row)
 }
 
 /// Applies a PATCH: columns and whole-list relations, one new version.
 pub fn update(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     id: &str,
-    precondition: crate::extract::Precondition,
+    precondition: Precondition,
     patch: ArticlePatch,
-    user: &AuthUser,
-) -> Result<Saved, WriteError> {
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let conn = tx.conn();
     let current = editable(conn, id, user)?;
     let expected = precondition.required(patch.version)?;
     // A `version` in the body must match too, whatever the header says.
     if patch.version.is_some_and(|v| v != current.version) {
-        return Err(ApiError::PreconditionFailed { current: current.version }.into());
+        return Err(NewsroomError::PreconditionFailed { current: current.version });
     }
     not_trashed(&current)?;
     let mut v = Violations::new();
@@ -366,5 +365,5 @@ pub fn update(
     if let Some(links) = links {
         relations::set_links(conn, id, &links)?;
     }
-    Ok(after_change(conn, row, "update", &user.actor())?)
+    Ok(after_change(tx, row, ArticleAction::Update, &user.actor())?)
 }

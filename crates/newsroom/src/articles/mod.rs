@@ -1,0 +1,8 @@
+//! Articles: what a client may send ([`input`]), the rules a write obeys ([`write`]), the
+//! moves through publication ([`lifecycle`]), and the revision every change leaves
+//! ([`history`]).
+
+pub mod history;
+pub mod input;
+pub mod lifecycle;
+pub mod write;

@@ -1,0 +1,383 @@
+//! Every kind of change a write can make, as data. [`crate::Tx::record`] derives the audit
+//! entry, the cache tags and the webhook events from a [`Change`] in one place, so a new write
+//! path cannot serve stale answers or drop events by forgetting a side effect: it only has to
+//! say what it changed.
+
+use serde_json::{json, Value};
+
+use crate::cache_tag::CacheTag;
+
+/// One change, as the audit log, the cache and the webhook outbox see it.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// An article change that left a revision.
+    Article(ArticleChange),
+    /// A trashed article deleted for good.
+    ArticlePurged {
+        id: String,
+        slug: String,
+        title: String,
+    },
+    /// A preview link to a draft was handed out.
+    PreviewLinkCreated {
+        article_id: String,
+    },
+    /// A batch of articles written by an import; `detail` says how many and from where.
+    ArticlesImported {
+        detail: Value,
+    },
+    Term(TermChange),
+    LoggedIn {
+        user_id: String,
+    },
+    LoginFailed,
+    UserCreated {
+        id: String,
+        email: String,
+        role: String,
+    },
+    UserUpdated {
+        id: String,
+        detail: Value,
+    },
+    ApiKeyCreated {
+        id: String,
+        name: String,
+        role: String,
+    },
+    ApiKeyRevoked {
+        id: String,
+    },
+    WebhookCreated {
+        id: String,
+        detail: Value,
+    },
+    WebhookUpdated {
+        id: String,
+        detail: Value,
+    },
+    WebhookDeleted {
+        id: String,
+    },
+    WebhookPinged {
+        id: String,
+    },
+    WebhookRedelivered {
+        id: String,
+        detail: Value,
+    },
+}
+
+/// What was done to an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleAction {
+    Create,
+    Update,
+    Publish,
+    /// Published by the scheduler when it fell due.
+    PublishScheduled,
+    Unpublish,
+    Schedule,
+    Unschedule,
+    Trash,
+    Restore,
+    RestoreRevision {
+        revision_id: String,
+    },
+    Tag,
+    Untag,
+}
+
+impl ArticleAction {
+    /// The verb in the audit log and the revision history (`publish`, `restore_revision:<id>`).
+    pub fn verb(&self) -> String {
+        let verb = match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Publish => "publish",
+            Self::PublishScheduled => "publish_scheduled",
+            Self::Unpublish => "unpublish",
+            Self::Schedule => "schedule",
+            Self::Unschedule => "unschedule",
+            Self::Trash => "trash",
+            Self::Restore => "restore",
+            Self::RestoreRevision { revision_id } => return format!("restore_revision:{revision_id}"),
+            Self::Tag => "tag",
+            Self::Untag => "untag",
+        };
+        verb.to_owned()
+    }
+
+    /// The webhook event an endpoint subscribes to for this action.
+    pub fn event(&self) -> &'static str {
+        match self {
+            Self::Publish | Self::PublishScheduled => "article.published",
+            Self::Unpublish => "article.unpublished",
+            Self::Schedule => "article.scheduled",
+            Self::Trash => "article.trashed",
+            Self::Create
+            | Self::Update
+            | Self::Unschedule
+            | Self::Restore
+            | Self::RestoreRevision { .. }
+            | Self::Tag
+            | Self::Untag => "article.updated",
+        }
+    }
+}
+
+/// An article change that left a revision, with the article as it stands after it.
+#[derive(Debug, Clone)]
+pub struct ArticleChange {
+    pub id: String,
+    pub action: ArticleAction,
+    pub version: i64,
+    pub slug: String,
+    /// The snapshot fields that differ from the previous revision.
+    pub changed: Vec<String>,
+    /// Whether the article was public before the change or is after it: lists, feeds and counts
+    /// may show the change.
+    pub shows_publicly: bool,
+    /// Whether subscribers to `site.changed` hear of it: the article is published now, or has
+    /// just left publication (unpublished, trashed).
+    pub site_visible: bool,
+    /// The revision's snapshot with `id` and `version`: the webhook payload.
+    pub snapshot: Value,
+}
+
+/// A change to an author, source, section or tag.
+#[derive(Debug, Clone)]
+pub struct TermChange {
+    pub kind: TermKind,
+    pub id: String,
+    pub op: TermOp,
+    /// The term's admin view after the change (none once deleted): the webhook payload.
+    pub view: Option<Value>,
+    /// The version after an update, for the audit entry.
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    Author,
+    Source,
+    Section,
+    Tag,
+}
+
+impl TermKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Author => "author",
+            Self::Source => "source",
+            Self::Section => "section",
+            Self::Tag => "tag",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermOp {
+    Created,
+    Updated,
+    Deleted,
+}
+
+/// The audit entry a change leaves: action, target and detail.
+pub struct AuditLine {
+    pub action: String,
+    pub target: Option<(&'static str, String)>,
+    pub detail: Option<Value>,
+}
+
+/// A webhook event a change causes: its name, the resource it is about, and its data.
+pub struct Event<'a> {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub data: Value,
+    /// Whether the public may see the change, so `site.changed` goes out too.
+    pub site_visible: bool,
+}
+
+impl Change {
+    /// The audit log's entry for this change.
+    pub fn audit(&self) -> AuditLine {
+        let line = |action: &str, target: Option<(&'static str, &str)>, detail: Option<Value>| AuditLine {
+            action: action.to_owned(),
+            target: target.map(|(kind, id)| (kind, id.to_owned())),
+            detail,
+        };
+        match self {
+            Self::Article(a) => AuditLine {
+                action: format!("article.{}", a.action.verb()),
+                target: Some(("article", a.id.clone())),
+                detail: Some(json!({"version": a.version, "slug": a.slug, "changed": a.changed})),
+            },
+            Self::ArticlePurged { id, slug, title } => {
+                line("article.purge", Some(("article", id)), Some(json!({"slug": slug, "title": title})))
+            }
+            Self::PreviewLinkCreated { article_id } => {
+                line("article.preview_link", Some(("article", article_id)), None)
+            }
+            Self::ArticlesImported { detail } => line("article.import", None, Some(detail.clone())),
+            Self::Term(t) => {
+                let verb = match t.op {
+                    TermOp::Created => "create",
+                    TermOp::Updated => "update",
+                    TermOp::Deleted => "delete",
+                };
+                let detail = t.version.map(|version| json!({"version": version}));
+                line(&format!("{}.{verb}", t.kind.name()), Some((t.kind.name(), &t.id)), detail)
+            }
+            Self::LoggedIn { user_id } => line("auth.login", Some(("user", user_id)), None),
+            Self::LoginFailed => line("auth.login_failed", None, None),
+            Self::UserCreated { id, email, role } => {
+                line("user.create", Some(("user", id)), Some(json!({"email": email, "role": role})))
+            }
+            Self::UserUpdated { id, detail } => line("user.update", Some(("user", id)), Some(detail.clone())),
+            Self::ApiKeyCreated { id, name, role } => {
+                line("api_key.create", Some(("api_key", id)), Some(json!({"name": name, "role": role})))
+            }
+            Self::ApiKeyRevoked { id } => line("api_key.revoke", Some(("api_key", id)), None),
+            Self::WebhookCreated { id, detail } => line("webhook.create", Some(("webhook", id)), Some(detail.clone())),
+            Self::WebhookUpdated { id, detail } => line("webhook.update", Some(("webhook", id)), Some(detail.clone())),
+            Self::WebhookDeleted { id } => line("webhook.delete", Some(("webhook", id)), None),
+            Self::WebhookPinged { id } => line("webhook.ping", Some(("webhook", id)), None),
+            Self::WebhookRedelivered { id, detail } => {
+                line("webhook.redeliver", Some(("webhook", id)), Some(detail.clone()))
+            }
+        }
+    }
+
+    /// The cached public answers this change can make stale.
+    pub fn cache_tags(&self) -> Vec<CacheTag> {
+        match self {
+            Self::Article(a) => {
+                let mut tags = vec![CacheTag::entity(&a.id)];
+                if a.shows_publicly {
+                    tags.push(CacheTag::Lists);
+                }
+                tags
+            }
+            // Only trashed articles are purged, and trashing already left the lists; the
+            // article's own entry (its old slug's redirect, say) goes.
+            Self::ArticlePurged { id, .. } => vec![CacheTag::entity(id), CacheTag::Lists],
+            Self::ArticlesImported { .. } => vec![CacheTag::Lists],
+            Self::Term(t) => vec![CacheTag::entity(&t.id), CacheTag::Lists],
+            Self::PreviewLinkCreated { .. }
+            | Self::LoggedIn { .. }
+            | Self::LoginFailed
+            | Self::UserCreated { .. }
+            | Self::UserUpdated { .. }
+            | Self::ApiKeyCreated { .. }
+            | Self::ApiKeyRevoked { .. }
+            | Self::WebhookCreated { .. }
+            | Self::WebhookUpdated { .. }
+            | Self::WebhookDeleted { .. }
+            | Self::WebhookPinged { .. }
+            | Self::WebhookRedelivered { .. } => Vec::new(),
+        }
+    }
+
+    /// The webhook event this change causes, if any.
+    pub fn event(&self) -> Option<Event<'_>> {
+        match self {
+            Self::Article(a) => Some(Event {
+                name: a.action.event(),
+                kind: "article",
+                id: &a.id,
+                data: a.snapshot.clone(),
+                site_visible: a.site_visible,
+            }),
+            Self::Term(t) => {
+                let name = match (t.kind, t.op) {
+                    (TermKind::Author, TermOp::Created) => "author.created",
+                    (TermKind::Author, TermOp::Updated) => "author.updated",
+                    (TermKind::Author, TermOp::Deleted) => "author.deleted",
+                    (TermKind::Source, TermOp::Created) => "source.created",
+                    (TermKind::Source, TermOp::Updated) => "source.updated",
+                    (TermKind::Source, TermOp::Deleted) => "source.deleted",
+                    (TermKind::Section, TermOp::Created) => "section.created",
+                    (TermKind::Section, TermOp::Updated) => "section.updated",
+                    (TermKind::Section, TermOp::Deleted) => "section.deleted",
+                    (TermKind::Tag, TermOp::Created) => "tag.created",
+                    (TermKind::Tag, TermOp::Updated) => "tag.updated",
+                    (TermKind::Tag, TermOp::Deleted) => "tag.deleted",
+                };
+                let data = t.view.clone().unwrap_or_else(|| json!({"id": t.id}));
+                Some(Event { name, kind: t.kind.name(), id: &t.id, data, site_visible: true })
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_domain::webhook::EVENTS;
+
+    #[test]
+    fn every_event_a_change_causes_is_subscribable() {
+        for action in [
+            ArticleAction::Create,
+            ArticleAction::Update,
+            ArticleAction::Publish,
+            ArticleAction::PublishScheduled,
+            ArticleAction::Unpublish,
+            ArticleAction::Schedule,
+            ArticleAction::Unschedule,
+            ArticleAction::Trash,
+            ArticleAction::Restore,
+            ArticleAction::RestoreRevision { revision_id: "r".into() },
+            ArticleAction::Tag,
+            ArticleAction::Untag,
+        ] {
+            assert!(EVENTS.contains(&action.event()), "{action:?}");
+        }
+        for kind in [TermKind::Author, TermKind::Source, TermKind::Section, TermKind::Tag] {
+            for op in [TermOp::Created, TermOp::Updated, TermOp::Deleted] {
+                let change = Change::Term(TermChange { kind, id: "t".into(), op, view: None, version: None });
+                let event = change.event().map(|e| e.name).unwrap_or_default();
+                assert!(EVENTS.contains(&event), "{kind:?} {op:?}");
+                assert!(event.starts_with(kind.name()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_private_article_change_voids_only_its_own_answers() {
+        let change = |shows_publicly| {
+            Change::Article(ArticleChange {
+                id: "a1".into(),
+                action: ArticleAction::Update,
+                version: 2,
+                slug: "s".into(),
+                changed: vec!["title".into()],
+                shows_publicly,
+                site_visible: false,
+                snapshot: json!({}),
+            })
+        };
+        assert_eq!(change(false).cache_tags(), [CacheTag::entity("a1")]);
+        assert_eq!(change(true).cache_tags(), [CacheTag::entity("a1"), CacheTag::Lists]);
+        assert!(Change::LoggedIn { user_id: "u".into() }.cache_tags().is_empty());
+    }
+
+    #[test]
+    fn audit_actions_keep_their_names() {
+        let change = Change::Article(ArticleChange {
+            id: "a1".into(),
+            action: ArticleAction::RestoreRevision { revision_id: "r9".into() },
+            version: 3,
+            slug: "s".into(),
+            changed: vec![],
+            shows_publicly: false,
+            site_visible: false,
+            snapshot: json!({}),
+        });
+        assert_eq!(change.audit().action, "article.restore_revision:r9");
+        assert_eq!(Change::LoginFailed.audit().action, "auth.login_failed");
+    }
+}
