@@ -15,10 +15,10 @@ use utoipa::ToSchema;
 
 use crate::auth::api_key::{hash, random, KEY_PREFIX};
 use crate::auth::AuthUser;
-use crate::error::not_found_as;
-use crate::error::{ApiResult, Problem};
+use crate::error::{not_found_as, ApiResult};
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
+use crate::responses::{AdminWrite, ByRole, JsonInput, Paged};
 use crate::state::AppState;
 use crate::time::{naive, utc};
 
@@ -84,10 +84,7 @@ pub struct ApiKeyCreate {
     params(Paging),
     responses(
         (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, ByRole,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -108,12 +105,7 @@ pub async fn list(
     request_body = ApiKeyCreate,
     responses(
         (status = 201, description = "Created, with its secret", body = CreatedApiKey),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonInput, ByRole,
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -161,9 +153,7 @@ pub async fn create(
     params(("id" = String, Path, description = "Key id")),
     responses(
         (status = 204, description = "Revoked (also when it already was)"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
+        AdminWrite,
     ))]
 pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;

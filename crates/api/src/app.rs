@@ -7,98 +7,14 @@ use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 use newsdesk_persistence::{Database, DatabaseUrl};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::cache::ResponseCache;
 use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::tokens::TokenKeys;
-use crate::{
-    api_keys, articles, audit, auth, bootstrap, feeds, metrics, middleware, operations, reader, scheduler, terms,
-    users, views, webhooks,
-};
-
-/// Every route. Kept in one place so it can be read against the OpenAPI document.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(web::get().to(reader::page)))
-        .service(web::resource("/articles/{slug}").route(web::get().to(reader::page)))
-        .service(web::resource("/reader.js").route(web::get().to(reader::script)))
-        .service(web::resource("/reader.css").route(web::get().to(reader::style)))
-        .service(web::resource("/healthz").route(web::get().to(operations::health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(operations::health::readyz)))
-        .service(web::resource("/metrics").route(web::get().to(operations::metrics::scrape)))
-        .service(web::resource("/v1/articles").route(web::get().to(articles::public::list)))
-        // Before `{slug}`, which would otherwise match "most-viewed".
-        .service(web::resource("/v1/articles/most-viewed").route(web::get().to(views::most_viewed)))
-        .service(web::resource("/v1/articles/{slug}").route(web::get().to(articles::public::get)))
-        .service(web::resource("/v1/articles/{slug}/related").route(web::get().to(articles::related::related)))
-        .service(web::resource("/v1/articles/{slug}/views").route(web::post().to(views::beacon)))
-        .service(web::resource("/v1/feed.rss").route(web::get().to(feeds::rss_feed)))
-        .service(web::resource("/v1/feed.atom").route(web::get().to(feeds::atom_feed)))
-        .service(web::resource("/v1/feed.json").route(web::get().to(feeds::json_feed)))
-        .service(web::resource("/sitemap.xml").route(web::get().to(feeds::sitemap)))
-        .service(web::resource("/v1/auth/login").route(web::post().to(auth::handlers::login)))
-        .service(web::resource("/v1/auth/refresh").route(web::post().to(auth::handlers::refresh)))
-        .service(web::resource("/v1/auth/logout").route(web::post().to(auth::handlers::logout)))
-        .service(web::resource("/v1/me").route(web::get().to(users::me)))
-        .service(
-            web::resource("/v1/admin/articles")
-                .route(web::get().to(articles::admin::list))
-                .route(web::post().to(articles::admin::create)),
-        )
-        // Before `{id}`, which would otherwise match "bulk".
-        .service(web::resource("/v1/admin/articles/bulk").route(web::post().to(articles::bulk::bulk)))
-        .service(
-            web::resource("/v1/admin/articles/{id}")
-                .route(web::get().to(articles::admin::get))
-                .route(web::patch().to(articles::admin::update))
-                .route(web::delete().to(articles::admin::delete)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/publish").route(web::post().to(articles::workflow::publish)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/unpublish").route(web::post().to(articles::workflow::unpublish)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/schedule").route(web::post().to(articles::workflow::schedule)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/unschedule").route(web::post().to(articles::workflow::unschedule)),
-        )
-        .service(web::resource("/v1/admin/articles/{id}/restore").route(web::post().to(articles::workflow::restore)))
-        .service(web::resource("/v1/admin/articles/{id}/preview").route(web::post().to(articles::preview::create)))
-        .service(web::resource("/v1/admin/articles/{id}/revisions").route(web::get().to(articles::revisions::list)))
-        .service(
-            web::resource("/v1/admin/articles/{id}/revisions/{rev}").route(web::get().to(articles::revisions::get)),
-        )
-        .service(
-            web::resource("/v1/admin/articles/{id}/revisions/{rev}/restore")
-                .route(web::post().to(articles::revisions::restore)),
-        )
-        .service(web::resource("/v1/admin/trash").route(web::get().to(articles::workflow::trash_list)))
-        .service(web::resource("/v1/admin/trash/{id}").route(web::delete().to(articles::workflow::purge)))
-        .service(web::resource("/v1/preview/{token}").route(web::get().to(articles::preview::show)))
-        .service(
-            web::resource("/v1/admin/api-keys")
-                .route(web::get().to(api_keys::list))
-                .route(web::post().to(api_keys::create)),
-        )
-        .service(web::resource("/v1/admin/api-keys/{id}").route(web::delete().to(api_keys::revoke)))
-        .service(web::resource("/v1/admin/audit-log").route(web::get().to(audit::list)))
-        .service(
-            web::resource("/v1/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)),
-        )
-        .service(
-            web::resource("/v1/admin/users/{id}")
-                .route(web::get().to(users::get))
-                .route(web::patch().to(users::update)),
-        )
-        .configure(terms::authors::configure)
-        .configure(terms::sources::configure)
-        .configure(terms::sections::configure)
-        .configure(terms::tags::configure)
-        .configure(webhooks::configure);
-}
+use crate::{bootstrap, metrics, middleware, operations, scheduler, webhooks};
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
 /// Returns the server (not yet awaited) and the port it listens on.
@@ -160,7 +76,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         config.cache_max_age, config.cache_stale_while_revalidate
     )));
     let response_cache = web::Data::from(state.cache.clone());
-    let openapi = ApiDoc::openapi();
+    let openapi = crate::openapi::document();
     let shared = state.clone();
     let mut server =
         HttpServer::new(move || {
@@ -177,7 +93,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_context))
                 .wrap(from_fn(operations::metrics::track))
-                .configure(routes)
+                .configure(crate::router::routes)
                 .service(web::resource("/docs").route(
                     web::get().to(|| async {
                         HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()

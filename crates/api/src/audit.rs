@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::middleware::origin;
 use crate::respond::{private_json, ListResponse};
+use crate::responses::{ByRole, Paged};
 use crate::state::AppState;
 use crate::time::{naive, utc};
 
@@ -82,10 +83,7 @@ pub struct AuditQuery {
     params(AuditQuery, Paging),
     responses(
         (status = 200, description = "A page of entries", body = ListResponse<AuditEntry>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        Paged, ByRole,
     ))]
 pub async fn list(
     req: HttpRequest,

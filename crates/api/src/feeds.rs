@@ -12,9 +12,10 @@ use utoipa::IntoParams;
 
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self, Shape};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::public_bytes;
+use crate::responses::{BadQuery, NotModified};
 use crate::state::AppState;
 
 /// Most entries in a feed, and in the sitemap.
@@ -98,8 +99,7 @@ fn html_of(article: &ArticleOut) -> Option<String> {
 #[utoipa::path(get, path = "/v1/feed.rss", operation_id = "feed_rss", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "RSS 2.0", content_type = "application/rss+xml", body = String),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified, BadQuery,
     ))]
 pub async fn rss_feed(
     req: HttpRequest,
@@ -159,8 +159,7 @@ pub async fn rss_feed(
 #[utoipa::path(get, path = "/v1/feed.atom", operation_id = "feed_atom", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "Atom 1.0", content_type = "application/atom+xml", body = String),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified, BadQuery,
     ))]
 pub async fn atom_feed(
     req: HttpRequest,
@@ -252,8 +251,7 @@ struct JsonFeedAuthor {
 #[utoipa::path(get, path = "/v1/feed.json", operation_id = "feed_json", tag = "feeds", params(FeedQuery),
     responses(
         (status = 200, description = "JSON Feed 1.1", content_type = "application/feed+json", body = Object),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified, BadQuery,
     ))]
 pub async fn json_feed(
     req: HttpRequest,
@@ -295,7 +293,7 @@ pub async fn json_feed(
 #[utoipa::path(get, path = "/sitemap.xml", operation_id = "sitemap", tag = "feeds",
     responses(
         (status = 200, description = "A sitemap (sitemaps.org 0.9)", content_type = "application/xml", body = String),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
+        NotModified,
     ))]
 pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     use quick_xml::events::{BytesDecl, BytesText, Event};

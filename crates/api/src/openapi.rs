@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::webhooks::WebhooksDoc;
-use crate::{api_keys, articles, audit, auth, feeds, operations, terms, users, views};
+use crate::{articles, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,32 +13,7 @@ use crate::{api_keys, articles, audit, auth, feeds, operations, terms, users, vi
         description = "A headless CMS for news and commentary. The public API (`/v1/articles`, `/v1/authors`, …) serves published content only and is the same for every caller, so a CDN can cache it. The editorial API (`/v1/admin/…`) needs `Authorization: Bearer <access token>` from `/v1/auth/login`. Every error is `application/problem+json` (RFC 9457).",
         license(name = "MIT")
     ),
-    paths(
-        articles::public::list, articles::public::get, articles::related::related,
-        views::most_viewed, views::beacon,
-        feeds::rss_feed, feeds::atom_feed, feeds::json_feed, feeds::sitemap,
-        terms::authors::public_list, terms::authors::public_get,
-        terms::sources::public_list, terms::sources::public_get,
-        terms::sections::public_list, terms::sections::public_get,
-        terms::tags::public_list, terms::tags::public_get,
-        auth::handlers::login, auth::handlers::refresh, auth::handlers::logout, users::me,
-        articles::admin::list, articles::admin::create, articles::admin::get, articles::admin::update,
-        articles::admin::delete, articles::workflow::publish, articles::workflow::unpublish,
-        articles::workflow::schedule, articles::workflow::unschedule, articles::bulk::bulk,
-        articles::revisions::list, articles::revisions::get, articles::revisions::restore,
-        articles::workflow::trash_list, articles::workflow::restore, articles::workflow::purge,
-        articles::preview::create, articles::preview::show,
-        api_keys::list, api_keys::create, api_keys::revoke,
-        audit::list,
-        terms::authors::admin_list, terms::authors::admin_create, terms::authors::admin_get, terms::authors::admin_update, terms::authors::admin_delete,
-        terms::sources::admin_list, terms::sources::admin_create, terms::sources::admin_get, terms::sources::admin_update, terms::sources::admin_delete,
-        terms::sections::admin_list, terms::sections::admin_create, terms::sections::admin_get, terms::sections::admin_update, terms::sections::admin_delete,
-        terms::tags::admin_list, terms::tags::admin_create, terms::tags::admin_get, terms::tags::admin_update, terms::tags::admin_delete,
-        users::list, users::create, users::get, users::update,
-        operations::health::healthz, operations::health::readyz, operations::metrics::scrape,
-    ),
-    components(schemas(articles::query::SortParam, views::Window)),
-    modifiers(&BearerAuth, &SparseFields, &WebhooksDoc),
+    components(schemas(articles::query::SortParam, views::Window, crate::error::Problem)),
     tags(
         (name = "articles", description = "Published articles"),
         (name = "authors", description = "Bylines"),
@@ -105,9 +80,24 @@ impl Modify for SparseFields {
     }
 }
 
+/// The whole document: [`ApiDoc`], then every route [`crate::router::declare`] registers.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut openapi = ApiDoc::openapi();
+    let mut routes = crate::routes::Routes::listing();
+    crate::router::declare(&mut routes);
+    let (paths, schemas) = routes.into_document();
+    openapi.paths = paths;
+    openapi.components.get_or_insert_with(Default::default).schemas.extend(schemas);
+    let modifiers: [&dyn Modify; 3] = [&BearerAuth, &SparseFields, &WebhooksDoc];
+    for modifier in modifiers {
+        modifier.modify(&mut openapi);
+    }
+    openapi
+}
+
 /// The document as committed in `openapi/openapi.json`.
 pub fn document_json() -> String {
-    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    let mut json = document().to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
 }

@@ -14,7 +14,9 @@ use crate::auth::{password, AuthUser};
 use crate::error::{not_found_as, ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
+use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
 use crate::state::AppState;
+
 use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,10 +138,7 @@ fn resolve_author(
 #[utoipa::path(get, path = "/v1/admin/users", operation_id = "admin_list_users", tag = "users", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, ByRole,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -159,13 +158,8 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/users", operation_id = "admin_create_user", tag = "users", security(("bearer" = [])), request_body = UserCreate,
     responses(
         (status = 201, description = "Created", body = UserOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        JsonInput, ByRole,
         (status = 409, description = "E-mail already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     req: HttpRequest,
@@ -192,10 +186,7 @@ pub async fn create(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user; `ETag` is its version", body = UserOut),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        NotModified, AdminWrite,
     ))]
 pub async fn get(
     req: HttpRequest,
@@ -215,15 +206,8 @@ pub async fn get(
     params(("id" = String, Path, description = "User id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = UserOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminVersionedWrite,
         (status = 409, description = "An admin cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     req: HttpRequest,

@@ -14,9 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self as render, Shape};
 use crate::cache::{CacheTags, Tag};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
+use crate::responses::{BadQuery, NotFound, NotModified};
 use crate::state::AppState;
 fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -56,7 +57,7 @@ async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String
     params(("slug" = String, Path, description = "The article's slug")),
     responses(
         (status = 202, description = "Counted (repeat views from one client within 30 minutes count once)"),
-        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let article_id = published_id(&state, slug.into_inner()).await?.ok_or_else(|| ApiError::not_found("article"))?;
@@ -105,8 +106,7 @@ pub struct MostViewed {
     params(MostViewedQuery),
     responses(
         (status = 200, description = "Most viewed first, as cards with their section", body = MostViewed),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified, BadQuery,
     ))]
 pub async fn most_viewed(
     req: HttpRequest,

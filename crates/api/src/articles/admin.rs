@@ -17,6 +17,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
+use crate::responses::{AdminRead, AdminVersionedWrite, JsonInput, LoggedIn, NotModified, Paged};
 use crate::state::AppState;
 
 /// Everything about one article, as `user` may see it: authors and contributors see related
@@ -40,9 +41,7 @@ pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOu
     params(StatusQuery, ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        Paged, LoggedIn,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -70,11 +69,8 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/articles", operation_id = "admin_create_article", tag = "admin-articles", security(("bearer" = [])), request_body = ArticleCreate,
     responses(
         (status = 201, description = "Created as a draft; `ETag` is its version", body = ArticleOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        JsonInput, LoggedIn,
         (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -103,9 +99,7 @@ pub async fn create(
     params(("id" = String, Path, description = "Article id")),
     responses(
         (status = 200, description = "The article; `ETag` is its version", body = ArticleOut),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (or not yours to see)", body = Problem, content_type = "application/problem+json"),
+        NotModified, AdminRead,
     ))]
 pub async fn get(
     req: HttpRequest,
@@ -132,16 +126,9 @@ pub async fn get(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Updated", body = ArticleOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminVersionedWrite,
         (status = 409, description = "Slug taken (or still redirecting), or the article is in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "Neither If-Match nor version sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     req: HttpRequest,
@@ -167,13 +154,8 @@ pub async fn update(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 204, description = "In the trash"),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not delete this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminVersionedWrite,
         (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     req: HttpRequest,

@@ -15,6 +15,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
+use crate::responses::{JsonInput, LoggedIn};
 use crate::state::AppState;
 
 /// Most articles one bulk request may touch.
@@ -70,10 +71,7 @@ fn item_error(index: usize, error: NewsroomError) -> Result<FieldError, ApiError
     request_body = BulkRequest,
     responses(
         (status = 200, description = "Every item succeeded", body = BulkResult),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        JsonInput, LoggedIn,
         (status = 422, description = "Nothing was changed: `errors` names each item that failed (`ids[i]`) and why", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<BulkRequest>) -> ApiResult<HttpResponse> {

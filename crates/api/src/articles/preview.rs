@@ -12,9 +12,10 @@ use super::dto::ArticleOut;
 use super::public::FormatsQuery;
 use super::view::{self, Shape};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::private_json;
+use crate::responses::{AdminRead, BadQuery, NotFound};
 use crate::state::AppState;
 use newsdesk_newsroom::articles::write;
 use newsdesk_newsroom::Change;
@@ -34,8 +35,7 @@ pub struct PreviewLink {
     params(("id" = String, Path, description = "Article id")),
     responses(
         (status = 201, description = "A preview link", body = PreviewLink),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminRead,
     ))]
 pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let ttl = state.preview_ttl_secs;
@@ -57,8 +57,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<St
     params(("token" = String, Path, description = "The preview token"), FormatsQuery),
     responses(
         (status = 200, description = "The article as it now stands (`Cache-Control: no-store`)", body = ArticleOut),
-        (status = 404, description = "Invalid or expired link, or the article is gone", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotFound, BadQuery,
     ))]
 pub async fn show(
     state: web::Data<AppState>,

@@ -11,18 +11,17 @@ use super::listing;
 use super::query::ArticleListQuery;
 use super::view::{self, Shape};
 use crate::cache::{self, Tag};
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{public_json_at, ListResponse};
+use crate::responses::{BadQuery, NotModified, Paged, PublicRead};
 use crate::state::AppState;
 
 /// List published articles.
 #[utoipa::path(get, path = "/v1/articles", operation_id = "list_articles", tag = "articles", params(ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of published articles as cards", body = ListResponse<ArticleOut>),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        NotModified, Paged,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -65,9 +64,7 @@ pub struct FormatsQuery {
     responses(
         (status = 200, description = "The article", body = ArticleOut),
         (status = 301, description = "An old slug: `Location` gives the article's current URL"),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        PublicRead, BadQuery,
     ))]
 pub async fn get(
     req: HttpRequest,

@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::RelatedOut;
 use super::view::{self, Shape};
-use crate::error::not_found_as;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::public_json_at;
+use crate::responses::{BadQuery, PublicRead};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -53,9 +53,7 @@ pub struct RelatedList {
     params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
     responses(
         (status = 200, description = "Editor picks, then topic matches; never the article itself or an unpublished one", body = RelatedList),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 404, description = "No published article has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        PublicRead, BadQuery,
     ))]
 pub async fn related(
     req: HttpRequest,

@@ -15,6 +15,7 @@ use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
+use crate::responses::{AdminCheckedWrite, AdminRead, Paged};
 use crate::state::AppState;
 use crate::time::utc;
 use newsdesk_newsroom::articles::history::Snapshot;
@@ -58,10 +59,7 @@ fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
     params(("id" = String, Path, description = "Article id"), Paging),
     responses(
         (status = 200, description = "A page of revisions", body = ListResponse<RevisionOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, AdminRead,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -90,8 +88,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Article id"), ("rev" = String, Path, description = "Revision id")),
     responses(
         (status = 200, description = "The revision", body = RevisionOut),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article or revision", body = Problem, content_type = "application/problem+json"),
+        AdminRead,
     ))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -114,12 +111,8 @@ pub async fn get(
     params(("id" = String, Path, description = "Article id"), ("rev" = String, Path, description = "Revision id"), IfMatch),
     responses(
         (status = 200, description = "Restored", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article or revision", body = Problem, content_type = "application/problem+json"),
+        AdminCheckedWrite,
         (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     req: HttpRequest,

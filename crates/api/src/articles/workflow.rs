@@ -19,6 +19,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
+use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
 use crate::state::AppState;
 
 type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Recorded<Saved>>;
@@ -46,12 +47,8 @@ async fn transition(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Published", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminCheckedWrite,
         (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn publish(
     req: HttpRequest,
@@ -67,12 +64,8 @@ pub async fn publish(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not unpublish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminCheckedWrite,
         (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unpublish(
     req: HttpRequest,
@@ -97,14 +90,8 @@ pub struct ScheduleRequest {
     params(("id" = String, Path, description = "Article id"), IfMatch), request_body = ScheduleRequest,
     responses(
         (status = 200, description = "Scheduled; `published_at` is the planned time", body = ArticleOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminCheckedWrite,
         (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn schedule(
@@ -130,12 +117,8 @@ pub async fn schedule(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Back to draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not publish this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminCheckedWrite,
         (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unschedule(
     req: HttpRequest,
@@ -151,12 +134,8 @@ pub async fn unschedule(
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
         (status = 200, description = "Restored as a draft", body = ArticleOut),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not edit this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminCheckedWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     req: HttpRequest,
@@ -172,9 +151,7 @@ pub async fn restore(
     params(Paging),
     responses(
         (status = 200, description = "A page of trashed articles", body = ListResponse<ArticleOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, LoggedIn,
     ))]
 pub async fn trash_list(
     req: HttpRequest,
@@ -204,9 +181,7 @@ pub async fn trash_list(
     params(("id" = String, Path, description = "Article id")),
     responses(
         (status = 204, description = "Gone for good"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        AdminWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {

@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::middleware::origin;
 use crate::respond::private_json;
+use crate::responses::JsonInput;
 use crate::state::AppState;
 use crate::tokens as keys;
 
@@ -71,11 +72,8 @@ const BAD_LOGIN: &str = "the e-mail or password is wrong";
 #[utoipa::path(post, path = "/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
         (status = 401, description = "Wrong e-mail or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
@@ -130,11 +128,8 @@ pub async fn login(
 #[utoipa::path(post, path = "/v1/auth/refresh", operation_id = "refresh_tokens", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
         (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
@@ -158,10 +153,7 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
 #[utoipa::path(post, path = "/v1/auth/logout", operation_id = "logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Revoked (also when it was already invalid)"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonInput,
     ))]
 pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);

@@ -214,7 +214,7 @@ mod tests {
     async fn a_request_is_labelled_by_its_route_pattern() {
         let metrics = std::sync::Arc::new(Metrics::new(None, None));
         let m = metrics.clone();
-        let app = test::init_service(App::new().configure(crate::app::routes).wrap_fn(move |req, srv| {
+        let app = test::init_service(App::new().configure(crate::router::routes).wrap_fn(move |req, srv| {
             let (m, call) = (m.clone(), srv.call(req));
             async move {
                 let res = call.await?;

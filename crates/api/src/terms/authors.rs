@@ -106,6 +106,7 @@ fn view(row: AuthorRow, email: Option<String>, article_count: Option<i64>) -> Au
 
 impl Term for Authors {
     const NAME: &'static str = "author";
+    const PLURAL: &'static str = "authors";
     const KIND: newsdesk_newsroom::change::TermKind = newsdesk_newsroom::change::TermKind::Author;
     type Row = AuthorRow;
     type New = NewAuthor;
@@ -172,15 +173,3 @@ impl Term for Authors {
         view(row, None, Some(published))
     }
 }
-
-super::term_routes!(
-    Authors,
-    "authors",
-    "/v1/admin/authors",
-    "/v1/admin/authors/{id}",
-    "/v1/authors",
-    "/v1/authors/{slug}",
-    AuthorCreate,
-    AuthorPatch,
-    AuthorOut
-);

@@ -57,7 +57,7 @@ pub struct LabelPatch {
 
 /// Implements [`super::Term`] for a label resource over its persistence module.
 macro_rules! label_term {
-    ($Name:ident, $singular:literal, $kind:ident, $store:ident, $Row:ident, $New:ident, $Changes:ident) => {
+    ($Name:ident, $singular:literal, $plural:literal, $kind:ident, $store:ident, $Row:ident, $New:ident, $Changes:ident) => {
         use newsdesk_domain::{FieldError, Violations};
         use newsdesk_persistence::$store::{$Changes, $New, $Row};
         use newsdesk_persistence::{new_id, now, $store as store, DbConn, Page, PageRequest, StoreResult};
@@ -83,6 +83,7 @@ macro_rules! label_term {
 
         impl Term for $Name {
             const NAME: &'static str = $singular;
+            const PLURAL: &'static str = $plural;
             const KIND: newsdesk_newsroom::change::TermKind = newsdesk_newsroom::change::TermKind::$kind;
             type Row = $Row;
             type New = $New;

@@ -1,7 +1,7 @@
 //! Authors, sources, sections and tags: named, slugged resources with the same life cycle.
 //!
-//! Each resource implements [`Term`]; the handlers here are written once and each resource
-//! module instantiates them with its own paths and OpenAPI text via [`term_routes!`].
+//! Each resource implements [`Term`] in its own module; the handlers here are written once,
+//! generic over it, and [`routes`] routes and documents them for each.
 
 use std::collections::HashMap;
 
@@ -23,6 +23,7 @@ use crate::respond::{private_json, public_json_at, versioned_json};
 use crate::state::AppState;
 
 pub mod authors;
+mod docs;
 pub mod labels;
 pub mod sections;
 pub mod sources;
@@ -34,11 +35,13 @@ pub trait Term: 'static {
     const NAME: &'static str;
     /// Which kind of term its changes are about.
     const KIND: TermKind;
+    /// Plural: its paths (`/v1/authors`), its tag and its operation ids.
+    const PLURAL: &'static str;
     type Row: Clone + Send + 'static;
     type New: Send + 'static;
     type Changes: Send + 'static;
-    type Create: DeserializeOwned + Send + 'static;
-    type Patch: DeserializeOwned + Send + 'static;
+    type Create: DeserializeOwned + utoipa::ToSchema + Send + 'static;
+    type Patch: DeserializeOwned + utoipa::ToSchema + Send + 'static;
     type Out: Serialize + utoipa::ToSchema;
 
     fn id(row: &Self::Row) -> &str;
@@ -97,6 +100,7 @@ macro_rules! delegate_store {
     };
 }
 pub(crate) use delegate_store;
+pub use docs::routes;
 
 pub async fn admin_list<T: Term>(
     req: HttpRequest,
@@ -245,126 +249,6 @@ pub async fn public_get<T: Term>(
     crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
     public_json_at(&req, &T::public_view(row, count), changed)
 }
-
-/// Declares a resource's seven documented handlers and a `configure` that routes them.
-macro_rules! term_routes {
-    ($T:ty, $tag:literal, $admin:literal, $admin_item:literal, $public:literal, $public_item:literal, $Create:ty, $Patch:ty, $Out:ty) => {
-        use actix_web::{web, HttpRequest, HttpResponse};
-
-        use crate::auth::AuthUser;
-        use crate::error::{ApiResult, Problem};
-        use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
-        use crate::respond::ListResponse;
-        use crate::state::AppState;
-
-        #[utoipa::path(get, path = $admin, operation_id = concat!("admin_list_", $tag), tag = $tag, security(("bearer" = [])), params(Paging),
-            responses(
-                (status = 200, description = "A page, by name", body = ListResponse<$Out>),
-                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn admin_list(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
-            super::admin_list::<$T>(req, state, user, paging).await
-        }
-
-        #[utoipa::path(post, path = $admin, operation_id = concat!("admin_create_", $tag), tag = $tag, security(("bearer" = [])), request_body = $Create,
-            responses(
-                (status = 201, description = "Created; `Location` points at it and `ETag` is its version", body = $Out),
-                (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn admin_create(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, body: JsonBody<$Create>) -> ApiResult<HttpResponse> {
-            super::admin_create::<$T>(req, state, user, body).await
-        }
-
-        #[utoipa::path(get, path = $admin_item, operation_id = concat!("admin_get_", $tag), tag = $tag, security(("bearer" = [])),
-            params(("id" = String, Path, description = "Id")),
-            responses(
-                (status = 200, description = "Found; `ETag` is its version", body = $Out),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn admin_get(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-            super::admin_get::<$T>(req, state, user, id).await
-        }
-
-        #[utoipa::path(patch, path = $admin_item, operation_id = concat!("admin_update_", $tag), tag = $tag, security(("bearer" = [])), request_body = $Patch,
-            params(("id" = String, Path, description = "Id"), IfMatch),
-            responses(
-                (status = 200, description = "Updated", body = $Out),
-                (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn admin_update(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>, body: JsonBody<$Patch>) -> ApiResult<HttpResponse> {
-            super::admin_update::<$T>(req, state, user, id, body).await
-        }
-
-        #[utoipa::path(delete, path = $admin_item, operation_id = concat!("admin_delete_", $tag), tag = $tag, security(("bearer" = [])),
-            params(("id" = String, Path, description = "Id"), IfMatch),
-            responses(
-                (status = 204, description = "Deleted; articles keep everything else"),
-                (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only editors and admins manage this", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such id", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-                (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn admin_delete(req: HttpRequest, state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-            super::admin_delete::<$T>(req, state, user, id).await
-        }
-
-        #[utoipa::path(get, path = $public, operation_id = concat!("public_list_", $tag), tag = $tag, params(Paging),
-            responses(
-                (status = 200, description = "A page, by name, each with its count of published articles", body = ListResponse<$Out>),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn public_list(req: HttpRequest, state: web::Data<AppState>, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
-            super::public_list::<$T>(req, state, paging).await
-        }
-
-        #[utoipa::path(get, path = $public_item, operation_id = concat!("public_get_", $tag), tag = $tag,
-            params(("slug" = String, Path, description = "Slug")),
-            responses(
-                (status = 200, description = "Found, with its count of published articles", body = $Out),
-                (status = 304, description = "Unchanged since the given `If-None-Match`"),
-                (status = 404, description = "No such slug", body = Problem, content_type = "application/problem+json"),
-            ))]
-        pub async fn public_get(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
-            super::public_get::<$T>(req, state, slug).await
-        }
-
-        /// Routes this resource's public and admin endpoints.
-        pub fn configure(cfg: &mut web::ServiceConfig) {
-            cfg.service(web::resource($public).route(web::get().to(public_list)))
-                .service(web::resource($public_item).route(web::get().to(public_get)))
-                .service(web::resource($admin).route(web::get().to(admin_list)).route(web::post().to(admin_create)))
-                .service(
-                    web::resource($admin_item)
-                        .route(web::get().to(admin_get))
-                        .route(web::patch().to(admin_update))
-                        .route(web::delete().to(admin_delete)),
-                );
-        }
-    };
-}
-pub(crate) use term_routes;
 
 /// Validates an optional slug, or derives one from the name.
 pub fn slug_or_from(v: &mut newsdesk_domain::Violations, slug: Option<&str>, name: &str) -> Option<String> {

@@ -88,6 +88,7 @@ fn view(row: SourceRow, article_count: Option<i64>) -> SourceOut {
 
 impl Term for Sources {
     const NAME: &'static str = "source";
+    const PLURAL: &'static str = "sources";
     const KIND: newsdesk_newsroom::change::TermKind = newsdesk_newsroom::change::TermKind::Source;
     type Row = SourceRow;
     type New = NewSource;
@@ -141,15 +142,3 @@ impl Term for Sources {
         view(row, Some(published))
     }
 }
-
-super::term_routes!(
-    Sources,
-    "sources",
-    "/v1/admin/sources",
-    "/v1/admin/sources/{id}",
-    "/v1/sources",
-    "/v1/sources/{slug}",
-    SourceCreate,
-    SourcePatch,
-    SourceOut
-);

@@ -16,10 +16,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
-use crate::error::not_found_as;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
+use crate::responses::{AdminWrite, Paged};
 use crate::state::AppState;
 use crate::time::utc;
 
@@ -91,11 +91,7 @@ fn delivery_out(row: DeliveryRow, event: String, attempts: Vec<AttemptRow>) -> D
     params(("id" = String, Path, description = "Webhook id"), Paging),
     responses(
         (status = 200, description = "A page of deliveries", body = ListResponse<DeliveryOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, AdminWrite,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -136,9 +132,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Webhook id"), ("delivery_id" = String, Path, description = "Delivery id")),
     responses(
         (status = 202, description = "Queued; the new delivery", body = DeliveryOut),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint or delivery", body = Problem, content_type = "application/problem+json"),
+        AdminWrite,
     ))]
 pub async fn redeliver(
     state: web::Data<AppState>,
@@ -168,9 +162,7 @@ pub async fn redeliver(
     params(("id" = String, Path, description = "Webhook id")),
     responses(
         (status = 202, description = "Queued; see the delivery log for the outcome"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+        AdminWrite,
     ))]
 pub async fn ping(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;

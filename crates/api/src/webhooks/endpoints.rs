@@ -18,6 +18,7 @@ use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
+use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
 use crate::state::AppState;
 use crate::time::utc;
 
@@ -176,10 +177,7 @@ fn new_secret() -> String {
 #[utoipa::path(get, path = "/v1/admin/webhooks", operation_id = "admin_list_webhooks", tag = "webhooks", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of endpoints, oldest first; secrets are never listed", body = ListResponse<WebhookOut>),
-        (status = 400, description = "A tampered cursor, or one from another list", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        Paged, ByRole,
     ))]
 pub async fn list(
     req: HttpRequest,
@@ -199,11 +197,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/v1/admin/webhooks", operation_id = "admin_create_webhook", tag = "webhooks", security(("bearer" = [])), request_body = WebhookCreate,
     responses(
         (status = 201, description = "Created; `secret` is included this once", body = WebhookOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        JsonInput, ByRole,
         (status = 422, description = "Invalid fields, e.g. `url` or `events[1]`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -263,10 +257,7 @@ pub async fn create(
     params(("id" = String, Path, description = "Webhook id")),
     responses(
         (status = 200, description = "The endpoint; `ETag` is its version", body = WebhookOut),
-        (status = 304, description = "Unchanged since the given `If-None-Match`"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+        NotModified, AdminWrite,
     ))]
 pub async fn get(
     req: HttpRequest,
@@ -285,14 +276,7 @@ pub async fn get(
     params(("id" = String, Path, description = "Webhook id"), IfMatch),
     responses(
         (status = 200, description = "Updated; `secret` is included only after `rotate_secret`", body = WebhookOut),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
+        JsonInput, AdminVersionedWrite,
     ))]
 pub async fn update(
     req: HttpRequest,
@@ -348,12 +332,7 @@ pub async fn update(
     params(("id" = String, Path, description = "Webhook id"), IfMatch),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match sent", body = Problem, content_type = "application/problem+json"),
+        AdminVersionedWrite,
     ))]
 pub async fn delete(
     req: HttpRequest,

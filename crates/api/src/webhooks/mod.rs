@@ -1,8 +1,6 @@
 //! Webhooks: endpoints admins register, events written to an outbox in the same transaction
 //! as the change, and a worker that delivers them signed, in order, with retries.
 
-use actix_web::web;
-
 pub mod client;
 pub mod deliveries;
 pub mod endpoints;
@@ -12,24 +10,13 @@ pub mod worker;
 pub use crate::config::WebhookSettings as Settings;
 
 /// The webhook routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/v1/admin/webhooks")
-            .route(web::get().to(endpoints::list))
-            .route(web::post().to(endpoints::create)),
-    )
-    .service(
-        web::resource("/v1/admin/webhooks/{id}")
-            .route(web::get().to(endpoints::get))
-            .route(web::patch().to(endpoints::update))
-            .route(web::delete().to(endpoints::delete)),
-    )
-    .service(web::resource("/v1/admin/webhooks/{id}/ping").route(web::post().to(deliveries::ping)))
-    .service(web::resource("/v1/admin/webhooks/{id}/deliveries").route(web::get().to(deliveries::list)))
-    .service(
-        web::resource("/v1/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver")
-            .route(web::post().to(deliveries::redeliver)),
-    );
+pub fn routes(api: &mut crate::routes::Routes) {
+    use crate::routes;
+    api.add(routes!(endpoints::list, endpoints::create))
+        .add(routes!(endpoints::get, endpoints::update, endpoints::delete))
+        .add(routes!(deliveries::ping))
+        .add(routes!(deliveries::list))
+        .add(routes!(deliveries::redeliver));
 }
 
 /// What every delivery POSTs (`Content-Type: application/json`), signed in the
@@ -48,21 +35,9 @@ pub struct WebhookPayload {
     pub data: serde_json::Value,
 }
 
-/// The webhook part of the OpenAPI document, merged into the main one.
+/// The webhook part of the OpenAPI document that no route refers to, merged into the main one.
 #[derive(utoipa::OpenApi)]
-#[openapi(
-    components(schemas(WebhookPayload)),
-    paths(
-        endpoints::list,
-        endpoints::create,
-        endpoints::get,
-        endpoints::update,
-        endpoints::delete,
-        deliveries::list,
-        deliveries::redeliver,
-        deliveries::ping,
-    )
-)]
+#[openapi(components(schemas(WebhookPayload)))]
 pub struct WebhooksDoc;
 
 impl utoipa::Modify for WebhooksDoc {
