@@ -15,7 +15,7 @@ use newsdesk_newsroom::{Actor, Change, Recorded, Tx};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::write_blocking;
-use crate::terms::{authors::Authors, labels::LabelCreate, sections::Sections, sources::Sources, tags::Tags, Term};
+use crate::terms::{authors::Authors, labels::LabelCreate, labels::Sections, labels::Tags, sources::Sources, Term};
 use crate::users::{create_user, UserCreate};
 
 /// Creates the first admin when there are no users: from the environment, or in dev mode a

@@ -54,8 +54,8 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(users::get, users::update));
     terms::routes::<terms::authors::Authors>(api);
     terms::routes::<terms::sources::Sources>(api);
-    terms::routes::<terms::sections::Sections>(api);
-    terms::routes::<terms::tags::Tags>(api);
+    terms::routes::<terms::labels::Sections>(api);
+    terms::routes::<terms::labels::Tags>(api);
     webhooks::routes(api);
 }
 

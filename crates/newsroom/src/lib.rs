@@ -13,6 +13,7 @@ pub mod error;
 pub mod outbox;
 pub mod precondition;
 pub mod scheduler;
+pub mod terms;
 pub mod time;
 pub mod tx;
 

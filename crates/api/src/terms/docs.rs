@@ -9,14 +9,14 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::Term;
+use super::TermView;
 use crate::extract::{IfMatch, Paging};
 use crate::respond::ListResponse;
 use crate::responses::{AdminRead, AdminVersionedWrite, ByRole, JsonInput, LoggedIn, NotModified, Paged, PublicRead};
 use crate::routes::{resource, Documentation, Routes};
 
 /// Routes `T`'s public and admin endpoints, and documents them.
-pub fn routes<T: Term>(api: &mut Routes) {
+pub fn routes<T: TermView>(api: &mut Routes) {
     let doc = Doc::<T>::new();
     api.add(resource().documented(doc.public_list(), super::public_list::<T>))
         .add(resource().documented(doc.public_get(), super::public_get::<T>))
@@ -39,7 +39,7 @@ struct Doc<T> {
     marker: std::marker::PhantomData<T>,
 }
 
-impl<T: Term> Doc<T> {
+impl<T: TermView> Doc<T> {
     fn new() -> Self {
         Self { marker: std::marker::PhantomData }
     }
