@@ -2,9 +2,9 @@
 //! the audit trail, resuming, and bad lines skipped or stopping the run with nothing half-written.
 //! (The `newsdesk import`/`export` commands themselves are tested in tests/cli/import_export.rs.)
 
-use newsdesk_api::exchange::import::{import_records, ImportOptions, ImportSummary, OnError};
-use newsdesk_api::exchange::progress::Silent;
-use newsdesk_api::exchange::read::records;
+use newsdesk_exchange::import::{import_records, ImportOptions, ImportSummary, OnError};
+use newsdesk_exchange::progress::Silent;
+use newsdesk_exchange::read::records;
 use newsdesk_persistence::{Database, DatabaseUrl};
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -12,7 +12,6 @@ pub mod config;
 pub mod config_file;
 pub mod cursor;
 pub mod error;
-pub mod exchange;
 pub mod extract;
 pub mod feeds;
 pub mod login_limits;

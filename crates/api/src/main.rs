@@ -44,9 +44,9 @@ enum Command {
         output: String,
     },
     /// Import articles from an NDJSON file (one article a line, as `export` writes it), or from a Ghost or WordPress export with `--from`.
-    Import(newsdesk_api::exchange::cli::ImportArgs),
+    Import(newsdesk_exchange::cli::ImportArgs),
     /// Export articles as NDJSON, one article a line, oldest first.
-    Export(newsdesk_api::exchange::cli::ExportArgs),
+    Export(newsdesk_exchange::cli::ExportArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -192,8 +192,8 @@ fn main() -> anyhow::Result<()> {
                 println!("wrote {output}");
             }
         }
-        Command::Import(args) => newsdesk_api::exchange::cli::run_import(args)?,
-        Command::Export(args) => newsdesk_api::exchange::cli::run_export(args)?,
+        Command::Import(args) => newsdesk_exchange::cli::run_import(args)?,
+        Command::Export(args) => newsdesk_exchange::cli::run_export(args)?,
         Command::User { command: UserCommand::Create { email, role, name, database_url } } => {
             let role = newsdesk_domain::Role::from(role);
             let password = read_password()?;

@@ -13,7 +13,7 @@ use newsdesk_persistence::sections::SectionRow;
 use newsdesk_persistence::sources::SourceRow;
 use newsdesk_persistence::{sections, sources, Database, StoreError};
 
-use crate::time::utc;
+use newsdesk_newsroom::time::utc;
 
 /// Which articles to export. Archived and trashed articles are never exported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
-use super::{convert_bytes, convert_file, Converted, Foreign, Notice};
-use crate::exchange::cli::{open, ImportArgs};
-use crate::exchange::import::{import_records, ImportOptions, ImportSummary};
-use crate::exchange::progress::{Counts, ProgressSink, StderrProgress};
-use crate::exchange::LineError;
+use super::{open, ImportArgs};
+use crate::import::{import_records, ImportOptions, ImportSummary};
+use crate::importers::{convert_bytes, convert_file, Converted, Foreign, Notice};
+use crate::progress::{Counts, ProgressSink, StderrProgress};
+use crate::LineError;
 
 /// Converts the export named by `args.file` and imports it. A malformed export is refused
 /// before the database is opened, so nothing of it is written.

@@ -7,10 +7,12 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use newsdesk_persistence::{Database, DatabaseUrl};
 
-use super::export::{export, ExportStatus};
-use super::import::{import_records, ImportOptions, OnError};
-use super::progress::StderrProgress;
-use super::read::{records, CountingReader};
+use crate::export::{export, ExportStatus};
+use crate::import::{import_records, ImportOptions, OnError};
+use crate::progress::StderrProgress;
+use crate::read::{records, CountingReader};
+
+mod foreign;
 
 /// The format of the file to import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -62,11 +64,11 @@ pub(crate) fn open(database_url: &str) -> anyhow::Result<Database> {
 pub fn run_import(args: ImportArgs) -> anyhow::Result<()> {
     let foreign = match args.from {
         ImportFormat::Newsdesk => None,
-        ImportFormat::Ghost => Some(crate::exchange::importers::Foreign::Ghost),
-        ImportFormat::Wordpress => Some(crate::exchange::importers::Foreign::Wordpress),
+        ImportFormat::Ghost => Some(crate::importers::Foreign::Ghost),
+        ImportFormat::Wordpress => Some(crate::importers::Foreign::Wordpress),
     };
     if let Some(format) = foreign {
-        return crate::exchange::importers::cli::run(&args, format);
+        return foreign::run(&args, format);
     }
     let (input, total): (Box<dyn Read + Send>, Option<u64>) = if args.file == "-" {
         (Box::new(io::stdin()), None)

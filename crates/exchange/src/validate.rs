@@ -15,15 +15,15 @@ use newsdesk_persistence::sources::NewSource;
 use newsdesk_persistence::tags::NewTag;
 
 use super::LineError;
-use crate::articles::dto::FeaturedImage;
-use crate::terms::authors::{AuthorCreate, Authors};
-use crate::terms::labels::LabelCreate;
-use crate::terms::labels::Sections;
-use crate::terms::labels::Tags;
-use crate::terms::sources::{SourceCreate, Sources};
-use crate::terms::Term;
-use crate::time::naive;
+use newsdesk_newsroom::articles::input::FeaturedImage;
 use newsdesk_newsroom::articles::write::{body_text, featured_image, not_reserved};
+use newsdesk_newsroom::terms::authors::{AuthorCreate, Authors};
+use newsdesk_newsroom::terms::labels::LabelCreate;
+use newsdesk_newsroom::terms::labels::Sections;
+use newsdesk_newsroom::terms::labels::Tags;
+use newsdesk_newsroom::terms::sources::{SourceCreate, Sources};
+use newsdesk_newsroom::terms::Term;
+use newsdesk_newsroom::time::naive;
 
 /// A related link before its target is looked up.
 #[derive(Debug, Clone)]

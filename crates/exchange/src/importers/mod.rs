@@ -4,7 +4,6 @@
 //! A converter reads the whole export before anything is written, so a malformed file is
 //! refused with its position and nothing of it is half-imported.
 
-pub mod cli;
 pub mod ghost;
 mod names;
 pub mod wordpress;

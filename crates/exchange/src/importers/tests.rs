@@ -5,8 +5,8 @@ use newsdesk_domain::exchange::{ArticleRecord, RecordStatus};
 
 use super::{ghost, wordpress, ConvertError, Converted};
 
-const GHOST: &[u8] = include_bytes!("../../../../../tests/fixtures/ghost-export.json");
-const WORDPRESS: &[u8] = include_bytes!("../../../../../tests/fixtures/wordpress-export.xml");
+const GHOST: &[u8] = include_bytes!("../../../../tests/fixtures/ghost-export.json");
+const WORDPRESS: &[u8] = include_bytes!("../../../../tests/fixtures/wordpress-export.xml");
 
 fn find<'a>(out: &'a Converted, slug: &str) -> &'a ArticleRecord {
     out.records.iter().find(|r| r.slug == slug).unwrap_or_else(|| panic!("no record `{slug}` in {out:#?}"))
