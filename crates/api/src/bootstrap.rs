@@ -10,13 +10,13 @@ use serde::Deserialize;
 
 use newsdesk_newsroom::articles::input::{ArticleCreate, RelatedIn};
 use newsdesk_newsroom::articles::write;
-use newsdesk_newsroom::{Actor, Change, Recorded, Tx};
+use newsdesk_newsroom::{Actor, Recorded, Tx};
 
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::write_blocking;
 use crate::terms::{authors::Authors, labels::LabelCreate, labels::Sections, labels::Tags, sources::Sources, Term};
-use crate::users::{create_user, UserCreate};
+use crate::users::UserCreate;
 
 /// Creates the first admin when there are no users: from the environment, or in dev mode a
 /// generated one whose password is printed once.
@@ -39,9 +39,7 @@ pub async fn first_admin(db: &Database, config: &Config) -> anyhow::Result<()> {
             if users::count(tx.conn())? > 0 || input.email.is_empty() {
                 return Ok(tx.nothing_to_record(false));
             }
-            let row = create_user(tx.conn(), &input)?;
-            let change = Change::UserCreated { id: row.id, email: row.email, role: row.role };
-            Ok(tx.record(&Actor::system("start-up"), change, true)?)
+            Ok(newsdesk_newsroom::users::create(tx, &Actor::system("start-up"), &input)?.map(|_| true))
         })
     })
     .await?

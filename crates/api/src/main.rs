@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use newsdesk_api::config_file::{self, FileValues};
 use newsdesk_api::{config::Config, openapi, users};
-use newsdesk_newsroom::{Actor, Change};
+use newsdesk_newsroom::Actor;
 use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
 #[derive(Parser)]
@@ -201,10 +201,7 @@ fn main() -> anyhow::Result<()> {
             let name = if name.is_empty() { email.clone() } else { name };
             let input = users::UserCreate { email, name, role, password, author: None };
             let created = newsdesk_api::state::write_blocking(&db, |tx| {
-                let row = users::create_user(tx.conn(), &input)?;
-                let change =
-                    Change::UserCreated { id: row.id.clone(), email: row.email.clone(), role: row.role.clone() };
-                Ok(tx.record(&Actor::system("command line"), change, row)?)
+                Ok(newsdesk_newsroom::users::create(tx, &Actor::system("command line"), &input)?)
             });
             match created {
                 Ok(user) => println!("created {} ({})", user.email, user.role),

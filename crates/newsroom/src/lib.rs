@@ -11,11 +11,13 @@ pub mod cache_tag;
 pub mod change;
 pub mod error;
 pub mod outbox;
+pub mod password;
 pub mod precondition;
 pub mod scheduler;
 pub mod terms;
 pub mod time;
 pub mod tx;
+pub mod users;
 
 pub use actor::{Actor, Caller};
 pub use cache_tag::CacheTag;

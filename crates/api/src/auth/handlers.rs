@@ -8,7 +8,6 @@ use newsdesk_persistence::{now, tokens, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::password;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::middleware::origin;
@@ -95,7 +94,7 @@ pub async fn login(
         state.read(move |conn| users::find_by_email(conn, &lookup)).await?
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let valid = web::block(move || password::verify(&given, stored.as_deref()))
+    let valid = web::block(move || newsdesk_newsroom::password::verify(&given, stored.as_deref()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let state2 = state.clone();

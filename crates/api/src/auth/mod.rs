@@ -3,6 +3,5 @@
 pub mod api_key;
 pub mod extractor;
 pub mod handlers;
-pub mod password;
 
 pub use extractor::AuthUser;

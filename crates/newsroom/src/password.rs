@@ -3,14 +3,14 @@
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::error::ApiError;
+use crate::error::NewsroomError;
 
-pub fn hash(password: &str) -> Result<String, ApiError> {
+pub fn hash(password: &str) -> Result<String, NewsroomError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))
+        .map_err(|e| NewsroomError::Internal(format!("hashing failed: {e}")))
 }
 
 /// Checks a password. With no stored hash it still does the work, so a missing account
