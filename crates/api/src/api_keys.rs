@@ -1,26 +1,23 @@
-//! `/v1/admin/api-keys`: keys for integrations, accepted wherever a Bearer token is.
-//!
-//! A key reads `ndk_<prefix>_<secret>`. The prefix finds the row; only a SHA-256 of the secret
-//! is stored, so the key is shown once, at creation.
+//! `/v1/admin/api-keys`: keys for integrations, accepted wherever a Bearer token is (see
+//! `newsdesk_newsroom::api_keys` for what a key is).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use newsdesk_domain::{validation, Action, Role, Violations};
-use newsdesk_newsroom::Change;
-use newsdesk_persistence::api_keys::{self as store, ApiKeyRow, NewApiKey};
-use newsdesk_persistence::{new_id, now};
-use serde::{Deserialize, Serialize};
+use newsdesk_domain::{Action, Role};
+pub use newsdesk_newsroom::api_keys::ApiKeyCreate;
+use newsdesk_newsroom::api_keys::{self as rules, KEY_PREFIX};
+use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::api_key::{hash, random, KEY_PREFIX};
 use crate::auth::AuthUser;
-use crate::error::{not_found_as, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, ByRole, JsonInput, Paged};
 use crate::state::AppState;
-use crate::time::{naive, utc};
+use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyOut {
@@ -64,21 +61,6 @@ pub struct CreatedApiKey {
     pub secret: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "static site builder", "role": "editor", "expires_at": "2027-06-30T00:00:00Z"}))]
-pub struct ApiKeyCreate {
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub name: String,
-    /// What the key may do, as a user of this role would.
-    pub role: Role,
-    /// When the key stops working; never, if left out.
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
 /// List API keys (never their secrets).
 #[utoipa::path(get, path = "/v1/admin/api-keys", operation_id = "admin_list_api_keys", tag = "api-keys", security(("bearer" = [])),
     params(Paging),
@@ -114,37 +96,9 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     let input = body.0;
-    let mut v = Violations::new();
-    let name = v.check("name", validation::required_text(&input.name, 200));
-    if input.expires_at.is_some_and(|at| at <= Utc::now()) {
-        v.add("expires_at", "must be in the future");
-    }
-    v.into_result()?;
-    let prefix = random(9).to_lowercase();
-    let secret = random(32);
-    let row = NewApiKey {
-        id: new_id(),
-        name: name.unwrap_or_default(),
-        role: input.role.as_str().into(),
-        prefix: prefix.clone(),
-        secret_hash: hash(&secret),
-        created_by: user.id.clone(),
-        expires_at: input.expires_at.map(naive),
-        created_at: now(),
-    };
-    let actor = user.actor();
-    let created = state
-        .write(move |tx| {
-            let created = store::insert(tx.conn(), &row)?;
-            let change = Change::ApiKeyCreated {
-                id: created.id.clone(),
-                name: created.name.clone(),
-                role: created.role.clone(),
-            };
-            Ok(tx.record(&actor, change, created)?)
-        })
-        .await?;
-    let secret = format!("{KEY_PREFIX}{prefix}_{secret}");
+    rules::check(&input)?;
+    let created = state.write(move |tx| Ok(rules::create(tx, &user, &input)?)).await?;
+    let (created, secret) = (created.row, created.key);
     Ok(private_json(StatusCode::CREATED, &CreatedApiKey { key: ApiKeyOut::from(created), secret }))
 }
 
@@ -157,13 +111,6 @@ pub async fn create(
     ))]
 pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
-    let actor = user.actor();
-    state
-        .write(move |tx| {
-            let key = store::revoke(tx.conn(), &id, now())?;
-            Ok(tx.record(&actor, Change::ApiKeyRevoked { id: key.id }, ())?)
-        })
-        .await
-        .map_err(|e| not_found_as(e, "API key"))?;
+    state.write(move |tx| Ok(rules::revoke(tx, &user, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

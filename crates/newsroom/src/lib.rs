@@ -6,6 +6,7 @@
 //! Nothing here knows about HTTP.
 
 pub mod actor;
+pub mod api_keys;
 pub mod articles;
 pub mod cache_tag;
 pub mod change;

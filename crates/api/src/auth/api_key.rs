@@ -1,33 +1,20 @@
 //! API keys as credentials: `ndk_<prefix>_<secret>`, checked against the stored hash. The keys'
 //! admin routes are in the `api_keys` module.
 
-use base64::Engine;
 use newsdesk_domain::Role;
+use newsdesk_newsroom::api_keys::{hash, KEY_PREFIX};
 use newsdesk_newsroom::Caller;
 use newsdesk_persistence::api_keys as store;
 use newsdesk_persistence::now;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::AuthUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub const KEY_PREFIX: &str = "ndk_";
-
+/// Whether a Bearer token is an API key rather than an access token.
 pub fn looks_like_key(token: &str) -> bool {
     token.starts_with(KEY_PREFIX)
-}
-
-pub fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn random(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf).replace(['-', '_'], "x")
 }
 
 /// Checks a key and returns the caller it stands for; records its use.
