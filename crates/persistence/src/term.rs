@@ -8,7 +8,7 @@ macro_rules! term_queries {
         use diesel::prelude::*;
 
         use crate::schema::$table;
-        use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
+        use crate::{DbConn, Page, PageRequest, StoreResult};
 
         /// One page, ordered by name.
         pub fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<$Row>> {
@@ -71,13 +71,7 @@ macro_rules! term_queries {
                 .returning($table::all_columns)
                 .get_result::<$Row>(conn)
                 .optional()?;
-            match updated {
-                Some(row) => Ok(row),
-                None => Err(match find(conn, id) {
-                    Ok(current) => StoreError::VersionConflict { current: current.version },
-                    Err(e) => e,
-                }),
-            }
+            updated.ok_or_else(|| crate::version_conflict(find(conn, id).map(|current| current.version)))
         }
 
         /// Deletes the row if the version still is `expected` (when given).
@@ -89,10 +83,7 @@ macro_rules! term_queries {
             if deleted == 1 {
                 return Ok(());
             }
-            Err(match find(conn, id) {
-                Ok(current) => StoreError::VersionConflict { current: current.version },
-                Err(e) => e,
-            })
+            Err(crate::version_conflict(find(conn, id).map(|current| current.version)))
         }
     };
 }
