@@ -1,7 +1,35 @@
-//! Queries every named, slugged resource (authors, sources, sections, tags) shares.
+//! What every named, slugged resource (authors, sources, sections, tags) shares: the queries,
+//! and the rows of the two that have only a name and a description (sections, tags).
 //!
-//! A macro rather than generics: diesel's table types make generic code far harder to read
-//! than four expansions of the same obvious functions.
+//! The queries are a macro rather than generics: diesel's table types make generic code far
+//! harder to read than four expansions of the same obvious functions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A section or a tag as stored: the two tables have the same columns.
+#[derive(Debug, Clone, Queryable)]
+pub struct DescribedRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new section or tag.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::schema::sections, table_name = crate::schema::tags)]
+pub struct NewDescribed {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
 
 macro_rules! term_queries {
     ($table:ident, $Row:ty, $New:ty, $Changes:ty) => {
