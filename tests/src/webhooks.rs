@@ -445,24 +445,4 @@ async fn deliveries_are_marked_failed_after_the_window(backend: Backend) {
     assert!(failed["next_attempt_at"].is_null() && failed["finished_at"].is_string());
 }
 
-mod private_addresses {
-    #[actix_web::test]
-    async fn sqlite() {
-        super::private_addresses_are_refused(super::Backend::Sqlite).await
-    }
-    #[actix_web::test]
-    async fn postgres() {
-        super::private_addresses_are_refused(super::Backend::Postgres).await
-    }
-}
-
-mod give_up {
-    #[actix_web::test]
-    async fn sqlite() {
-        super::deliveries_are_marked_failed_after_the_window(super::Backend::Sqlite).await
-    }
-    #[actix_web::test]
-    async fn postgres() {
-        super::deliveries_are_marked_failed_after_the_window(super::Backend::Postgres).await
-    }
-}
+on_both_backends!(backend; private_addresses_are_refused, deliveries_are_marked_failed_after_the_window);
