@@ -13,6 +13,15 @@ async fn import(app: &TestApp, from: &str, file: &str) -> Run {
     run_on(app.database_url(), &["import", "--from", from, file], "").await
 }
 
+/// Imports `file` with the `from` importer, which succeeds and reports each of `lines`.
+async fn imports_reporting(app: &TestApp, from: &str, file: &str, lines: &[&str]) {
+    let run = import(app, from, file).await;
+    assert!(run.success, "{run:?}");
+    for expected in lines {
+        assert!(run.stdout.contains(expected), "missing {expected:?} in:\n{}", run.stdout);
+    }
+}
+
 fn slugs(list: &Value) -> Vec<&str> {
     list.as_array().expect("a list").iter().map(|item| item["slug"].as_str().expect("a slug")).collect()
 }
@@ -37,18 +46,20 @@ fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 async fn a_ghost_export_imports_and_reads_back(app: TestApp) {
-    let run = import(&app, "ghost", GHOST).await;
-    assert!(run.success, "{run:?}");
-    for expected in [
-        "imported: 4",
-        "left out of the export: 3",
-        "post `about` (id 65f0a1c2e4b0a1000a000004): a page, not an article",
-        "post `weekly-letter-12` (id 65f0a1c2e4b0a1000a000006): sent as an email newsletter only",
-        "tag `#hero`: internal tag",
-        "post `dredging-contract-briefing` (id 65f0a1c2e4b0a1000a000005): visible only to `paid` readers",
-    ] {
-        assert!(run.stdout.contains(expected), "missing {expected:?} in:\n{}", run.stdout);
-    }
+    imports_reporting(
+        &app,
+        "ghost",
+        GHOST,
+        &[
+            "imported: 4",
+            "left out of the export: 3",
+            "post `about` (id 65f0a1c2e4b0a1000a000004): a page, not an article",
+            "post `weekly-letter-12` (id 65f0a1c2e4b0a1000a000006): sent as an email newsletter only",
+            "tag `#hero`: internal tag",
+            "post `dredging-contract-briefing` (id 65f0a1c2e4b0a1000a000005): visible only to `paid` readers",
+        ],
+    )
+    .await;
 
     let story = app.get("/v1/articles/harbour-pilots-walk-out").await.expect(200).body;
     assert_eq!(story["title"], "Harbour pilots walk out over night shifts");
@@ -91,18 +102,20 @@ async fn a_ghost_export_imports_and_reads_back(app: TestApp) {
 }
 
 async fn a_wordpress_export_imports_and_reads_back(app: TestApp) {
-    let run = import(&app, "wordpress", WORDPRESS).await;
-    assert!(run.success, "{run:?}");
-    for expected in [
-        "imported: 5",
-        "left out of the export: 3",
-        "item `old-rumour__trashed` (post_id 13): in the WordPress trash",
-        "item `about` (post_id 20): a page, not an article",
-        "item `ferry` (post_id 30): an attachment (a media file), not an article",
-        "item `cafe-lumen` (post_id 15): slug `caf%c3%a9-lumen` is not a valid Newsdesk slug",
-    ] {
-        assert!(run.stdout.contains(expected), "missing {expected:?} in:\n{}", run.stdout);
-    }
+    imports_reporting(
+        &app,
+        "wordpress",
+        WORDPRESS,
+        &[
+            "imported: 5",
+            "left out of the export: 3",
+            "item `old-rumour__trashed` (post_id 13): in the WordPress trash",
+            "item `about` (post_id 20): a page, not an article",
+            "item `ferry` (post_id 30): an attachment (a media file), not an article",
+            "item `cafe-lumen` (post_id 15): slug `caf%c3%a9-lumen` is not a valid Newsdesk slug",
+        ],
+    )
+    .await;
 
     let story = app.get("/v1/articles/ferry-timetable-cuts").await.expect(200).body;
     assert_eq!(story["title"], "Winter ferry timetable cuts two crossings");

@@ -27,6 +27,11 @@ async fn post_as(app: &TestApp, path: &str, token: &str, body: Option<Value>, re
     app.send(Method::POST, path, Some(token), body, &[(REQUEST_ID, request_id)]).await
 }
 
+/// An unconditional (`If-Match: *`) change by the admin, under `request_id`.
+async fn patch_as_admin(app: &TestApp, path: &str, body: Value, request_id: &str) -> Reply {
+    app.send(Method::PATCH, path, Some(&app.admin), Some(body), &[(REQUEST_ID, request_id), ("if-match", "*")]).await
+}
+
 /// What an entry should say; `None` means null.
 struct Expected<'a> {
     actor_type: &'a str,
@@ -90,12 +95,11 @@ async fn the_audit_log_records_who_did_what_and_from_which_request(app: TestApp)
     post_as(&app, &format!("/v1/admin/articles/{article_id}/restore"), &app.admin, None, "rid-restore")
         .await
         .expect(200);
-    app.send(
-        Method::PATCH,
+    patch_as_admin(
+        &app,
         &format!("/v1/admin/articles/{article_id}"),
-        Some(&app.admin),
-        Some(json!({"summary": "Now with a dek."})),
-        &[(REQUEST_ID, "rid-update"), ("if-match", "*")],
+        json!({"summary": "Now with a dek."}),
+        "rid-update",
     )
     .await
     .expect(200);
@@ -125,15 +129,9 @@ async fn the_audit_log_records_who_did_what_and_from_which_request(app: TestApp)
     .await
     .expect(201);
     let user_id = text(&user.body, "id");
-    app.send(
-        Method::PATCH,
-        &format!("/v1/admin/users/{user_id}"),
-        Some(&app.admin),
-        Some(json!({"name": "Renamed Editor"})),
-        &[(REQUEST_ID, "rid-user-update"), ("if-match", "*")],
-    )
-    .await
-    .expect(200);
+    patch_as_admin(&app, &format!("/v1/admin/users/{user_id}"), json!({"name": "Renamed Editor"}), "rid-user-update")
+        .await
+        .expect(200);
     let key = post_as(
         &app,
         "/v1/admin/api-keys",

@@ -343,13 +343,7 @@ async fn a_role_change_takes_effect_on_the_next_request(app: TestApp) {
     assert_eq!(promoted.body["version"], 2);
     // A second admin working from the old version is stopped rather than silently overruling.
     let stale = app
-        .send(
-            Method::PATCH,
-            &format!("/v1/admin/users/{id}"),
-            Some(&app.admin),
-            Some(json!({"role": "author"})),
-            &[("if-match", "\"1\"")],
-        )
+        .patch_if_match(&format!("/v1/admin/users/{id}"), &app.admin, json!({"role": "author"}), "\"1\"")
         .await
         .expect_problem(412);
     assert_eq!(stale["current_version"], 2);

@@ -373,8 +373,8 @@ async fn endpoints_validate_input_and_need_if_match(app: TestApp) {
 
     let change = json!({"events": ["tag.created", "site.changed"]});
     app.send(Method::PATCH, &path, Some(t), Some(change.clone()), &[]).await.expect_problem(428);
-    app.send(Method::PATCH, &path, Some(t), Some(change.clone()), &[("if-match", "\"7\"")]).await.expect_problem(412);
-    let changed = app.send(Method::PATCH, &path, Some(t), Some(change), &[("if-match", "\"1\"")]).await.expect(200);
+    app.patch_if_match(&path, t, change.clone(), "\"7\"").await.expect_problem(412);
+    let changed = app.patch_if_match(&path, t, change, "\"1\"").await.expect(200);
     assert_eq!(changed.body["events"], json!(["tag.created", "site.changed"]));
     assert!(changed.body.get("secret").is_none());
     assert_eq!(fields(app.patch(&path, t, json!({"events": ["nope"]})).await), ["events[0]"]);
@@ -445,24 +445,4 @@ async fn deliveries_are_marked_failed_after_the_window(backend: Backend) {
     assert!(failed["next_attempt_at"].is_null() && failed["finished_at"].is_string());
 }
 
-mod private_addresses {
-    #[actix_web::test]
-    async fn sqlite() {
-        super::private_addresses_are_refused(super::Backend::Sqlite).await
-    }
-    #[actix_web::test]
-    async fn postgres() {
-        super::private_addresses_are_refused(super::Backend::Postgres).await
-    }
-}
-
-mod give_up {
-    #[actix_web::test]
-    async fn sqlite() {
-        super::deliveries_are_marked_failed_after_the_window(super::Backend::Sqlite).await
-    }
-    #[actix_web::test]
-    async fn postgres() {
-        super::deliveries_are_marked_failed_after_the_window(super::Backend::Postgres).await
-    }
-}
+on_both_backends!(backend; private_addresses_are_refused, deliveries_are_marked_failed_after_the_window);

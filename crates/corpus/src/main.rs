@@ -129,6 +129,15 @@ fn paragraph(dice: &mut Dice, index: u64) -> String {
     sentences.join(" ")
 }
 
+/// `count` different two-word names, a word of `first` then one of `second`, each with its
+/// number among all such names.
+fn distinct_names(dice: &mut Dice, count: u64, first: &[&str], second: &[&str]) -> Vec<(u64, String)> {
+    dice.distinct(count, (first.len() * second.len()) as u64)
+        .into_iter()
+        .map(|i| (i, format!("{} {}", first[i as usize % first.len()], second[i as usize / first.len()])))
+        .collect()
+}
+
 fn article(seed: u64, index: u64, count: u64, published: DateTime<Utc>) -> ArticleRecord {
     let mut dice = Dice::for_article(seed, index);
     let Head { title, slug, draft } = head(&mut dice, index);
@@ -146,34 +155,18 @@ fn article(seed: u64, index: u64, count: u64, published: DateTime<Utc>) -> Artic
         }
     });
     let byline = dice.between(1, 3);
-    let authors = dice
-        .distinct(byline, (FIRST_NAMES.len() * LAST_NAMES.len()) as u64)
+    let authors = distinct_names(&mut dice, byline, FIRST_NAMES, LAST_NAMES)
         .into_iter()
-        .map(|i| {
-            let name = format!(
-                "{} {}",
-                FIRST_NAMES[i as usize % FIRST_NAMES.len()],
-                LAST_NAMES[i as usize / FIRST_NAMES.len()]
-            );
-            AuthorRecord {
-                slug: slug_of(&name),
-                bio: Some(format!("Covers {}.", TOPICS[i as usize % TOPICS.len()].to_lowercase())),
-                name,
-            }
+        .map(|(i, name)| AuthorRecord {
+            slug: slug_of(&name),
+            bio: Some(format!("Covers {}.", TOPICS[i as usize % TOPICS.len()].to_lowercase())),
+            name,
         })
         .collect();
     let tag_count = dice.between(2, 5);
-    let tags = dice
-        .distinct(tag_count, (TOPIC_QUALIFIERS.len() * TOPICS.len()) as u64)
+    let tags = distinct_names(&mut dice, tag_count, TOPIC_QUALIFIERS, TOPICS)
         .into_iter()
-        .map(|i| {
-            let name = format!(
-                "{} {}",
-                TOPIC_QUALIFIERS[i as usize % TOPIC_QUALIFIERS.len()],
-                TOPICS[i as usize / TOPIC_QUALIFIERS.len()]
-            );
-            LabelRecord { slug: slug_of(&name), name }
-        })
+        .map(|(_, name)| LabelRecord { slug: slug_of(&name), name })
         .collect();
     let mut related = Vec::new();
     let mut linked = Vec::new();

@@ -34,10 +34,7 @@ impl ArticleStatus {
     }
 
     pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == value)
-            .ok_or_else(|| "must be one of draft, scheduled, published, archived".to_owned())
+        crate::validation::one_of(Self::ALL, Self::as_str, value)
     }
 }
 

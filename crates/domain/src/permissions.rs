@@ -25,10 +25,7 @@ impl Role {
     }
 
     pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == value)
-            .ok_or_else(|| "must be one of admin, editor, author, contributor".to_owned())
+        crate::validation::one_of(Self::ALL, Self::as_str, value)
     }
 
     /// The less powerful of two roles: what an API key may do when its owner's role has

@@ -52,6 +52,13 @@ impl Violations {
     }
 }
 
+/// The one of `all` named `value`, or a message that lists every name.
+pub fn one_of<T: Copy, const N: usize>(all: [T; N], name: fn(T) -> &'static str, value: &str) -> Result<T, String> {
+    all.into_iter()
+        .find(|&item| name(item) == value)
+        .ok_or_else(|| format!("must be one of {}", all.map(name).join(", ")))
+}
+
 /// A trimmed, non-empty, single-line text of at most `max` characters (titles, names).
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {
     let trimmed = value.trim();
@@ -102,6 +109,18 @@ mod tests {
         let errors = v.into_result().unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[1].field, "b");
+    }
+
+    #[test]
+    fn a_choice_is_one_of_the_names_and_a_wrong_one_lists_them() {
+        use crate::{ArticleStatus, Role};
+        assert_eq!(Role::parse("editor"), Ok(Role::Editor));
+        assert_eq!(ArticleStatus::parse("archived"), Ok(ArticleStatus::Archived));
+        assert_eq!(Role::parse("owner"), Err("must be one of admin, editor, author, contributor".to_owned()));
+        assert_eq!(
+            ArticleStatus::parse("Draft"),
+            Err("must be one of draft, scheduled, published, archived".to_owned())
+        );
     }
 
     #[test]

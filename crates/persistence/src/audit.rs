@@ -6,7 +6,11 @@ use diesel::prelude::*;
 use crate::schema::audit_log;
 use crate::{Db, DbConn, Page, PageRequest, StoreResult};
 
-#[derive(Debug, Clone, Queryable)]
+/// One entry, as written and as read back: the log has no column the database fills in.
+#[derive(Debug, Clone, Queryable, Insertable)]
+// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
+// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub id: String,
     pub at: NaiveDateTime,
@@ -21,23 +25,8 @@ pub struct AuditRow {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Insertable)]
-// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
-// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
-#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
-pub struct NewAuditRow {
-    pub id: String,
-    pub at: NaiveDateTime,
-    pub actor_type: String,
-    pub actor_id: Option<String>,
-    pub actor_label: Option<String>,
-    pub action: String,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
-    pub detail: Option<String>,
-}
+/// The entry [`insert`] writes, which is the row a read returns.
+pub type NewAuditRow = AuditRow;
 
 pub fn insert(conn: &mut DbConn, row: &NewAuditRow) -> StoreResult<()> {
     diesel::insert_into(audit_log::table).values(row).execute(conn)?;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::{
     AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection, TransactionManager,
 };
+use diesel::query_dsl::methods::ExecuteDsl;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -25,6 +26,19 @@ pub enum DbConn {
 
 /// The backend type diesel uses for queries built against [`DbConn`].
 pub type Db = <DbConn as Connection>::Backend;
+
+/// Runs `statement` on the backend's own connection, for what diesel's `MultiConnection`
+/// cannot run itself: multi-row inserts and upserts. The statement is written once and
+/// compiled for each backend.
+pub(crate) fn execute_on_backend<S>(conn: &mut DbConn, statement: S) -> diesel::QueryResult<usize>
+where
+    S: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection>,
+{
+    match conn {
+        DbConn::Sqlite(c) => ExecuteDsl::execute(statement, c),
+        DbConn::Postgres(c) => ExecuteDsl::execute(statement, c),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

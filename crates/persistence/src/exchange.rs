@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::articles::{ArticleRow, NewArticle};
+use crate::database::execute_on_backend;
 use crate::schema::{article_authors, article_links, article_slug_history, article_tags, articles};
 use crate::{DbConn, StoreResult};
 
@@ -16,16 +17,6 @@ use crate::{DbConn, StoreResult};
 const ROWS_PER_STATEMENT: usize = 500;
 /// Values per `IN (…)` list.
 const KEYS_PER_LOOKUP: usize = 5_000;
-
-/// A multi-row INSERT, spelled once per backend: diesel's `MultiConnection` cannot batch inserts.
-macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $values:expr) => {
-        match $conn {
-            DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
-            DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
-        }
-    };
-}
 
 /// One related link as stored; exactly one of `target_article_id` and `url` is set.
 #[derive(Debug, Clone, Insertable)]
@@ -103,7 +94,7 @@ const ARTICLES_PER_STATEMENT: usize = 1_400;
 
 pub fn insert_articles(conn: &mut DbConn, rows: &[NewArticle]) -> StoreResult<()> {
     for chunk in rows.chunks(ARTICLES_PER_STATEMENT) {
-        insert_rows!(conn, articles::table, chunk)?;
+        execute_on_backend(conn, diesel::insert_into(articles::table).values(chunk))?;
     }
     Ok(())
 }
@@ -120,7 +111,7 @@ pub fn insert_authors(conn: &mut DbConn, rows: &[Membership]) -> StoreResult<()>
                 )
             })
             .collect();
-        insert_rows!(conn, article_authors::table, values)?;
+        execute_on_backend(conn, diesel::insert_into(article_authors::table).values(values))?;
     }
     Ok(())
 }
@@ -137,21 +128,21 @@ pub fn insert_tags(conn: &mut DbConn, rows: &[Membership]) -> StoreResult<()> {
                 )
             })
             .collect();
-        insert_rows!(conn, article_tags::table, values)?;
+        execute_on_backend(conn, diesel::insert_into(article_tags::table).values(values))?;
     }
     Ok(())
 }
 
 pub fn insert_links(conn: &mut DbConn, rows: &[ImportedLink]) -> StoreResult<()> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        insert_rows!(conn, article_links::table, chunk)?;
+        execute_on_backend(conn, diesel::insert_into(article_links::table).values(chunk))?;
     }
     Ok(())
 }
 
 pub fn insert_slug_history(conn: &mut DbConn, rows: &[ImportedSlug]) -> StoreResult<()> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        insert_rows!(conn, article_slug_history::table, chunk)?;
+        execute_on_backend(conn, diesel::insert_into(article_slug_history::table).values(chunk))?;
     }
     Ok(())
 }

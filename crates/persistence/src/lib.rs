@@ -52,3 +52,12 @@ pub struct PageRequest {
 pub(crate) fn version_range(expected: Option<i64>) -> (i64, i64) {
     expected.map_or((i64::MIN, i64::MAX), |v| (v, v))
 }
+
+/// Why a write conditional on the version touched no row, given the row's version as it stands
+/// now: it moved on to another version, or it is gone.
+pub(crate) fn version_conflict(current: StoreResult<i64>) -> StoreError {
+    match current {
+        Ok(current) => StoreError::VersionConflict { current },
+        Err(e) => e,
+    }
+}

@@ -65,11 +65,7 @@ pub fn matches(
 
 /// SQLite's relevance, written once for [`relevance`] and [`sqlite_window`]: bm25 with title,
 /// summary and body weighted 10, 4 and 1, negated because bm25 is lower-is-better.
-macro_rules! sqlite_relevance {
-    () => {
-        "-bm25(articles_fts, 10.0, 4.0, 1.0)"
-    };
-}
+const SQLITE_RELEVANCE: &str = "-bm25(articles_fts, 10.0, 4.0, 1.0)";
 
 /// How well an article matches `q`; higher is better. Title matches outweigh summary matches,
 /// which outweigh body matches.
@@ -79,14 +75,14 @@ pub fn relevance(
 ) -> Box<dyn BoxableExpression<crate::schema::articles::table, Db, SqlType = Double>> {
     match conn {
         DbConn::Sqlite(_) => Box::new(
-            diesel::dsl::sql::<Double>(concat!(
-                "(SELECT ",
-                sqlite_relevance!(),
-                " FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid \
-                 WHERE s.article_id = articles.id AND articles_fts MATCH ",
-            ))
-            .bind::<Text, _>(fts5_query(q))
-            .sql(")"),
+            diesel::dsl::sql::<Double>("(SELECT ")
+                .sql(SQLITE_RELEVANCE)
+                .sql(
+                    " FROM articles_fts JOIN article_search_ids s ON s.rowid = articles_fts.rowid \
+                     WHERE s.article_id = articles.id AND articles_fts MATCH ",
+                )
+                .bind::<Text, _>(fts5_query(q))
+                .sql(")"),
         ),
         DbConn::Postgres(_) => Box::new(
             diesel::dsl::sql::<Double>("CAST(ts_rank_cd(articles.search, websearch_to_tsquery('english', ")
@@ -111,7 +107,7 @@ pub fn sqlite_window(
     use diesel::dsl::sql;
     Ok(kept
         .filter(sql::<Bool>("articles_fts MATCH ").bind::<Text, _>(fts5_query(q)))
-        .select((article_search_ids::article_id, sql::<Double>(sqlite_relevance!())))
+        .select((article_search_ids::article_id, sql::<Double>(SQLITE_RELEVANCE)))
         .order(articles_fts::rowid.desc())
         .limit(window.0)
         .load(conn)?)

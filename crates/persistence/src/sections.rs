@@ -1,29 +1,8 @@
 //! Sections (View, News, Analysis, …).
 
-use chrono::NaiveDateTime;
 use newsdesk_domain::ArticleStatus;
 
-#[derive(Debug, Clone, Queryable)]
-pub struct SectionRow {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::sections)]
-pub struct NewSection {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+pub use crate::term::{DescribedRow as SectionRow, NewDescribed as NewSection};
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = crate::schema::sections)]

@@ -1,29 +1,8 @@
 //! Tags (topics).
 
-use chrono::NaiveDateTime;
 use newsdesk_domain::ArticleStatus;
 
-#[derive(Debug, Clone, Queryable)]
-pub struct TagRow {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::tags)]
-pub struct NewTag {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+pub use crate::term::{DescribedRow as TagRow, NewDescribed as NewTag};
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = crate::schema::tags)]

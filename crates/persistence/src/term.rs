@@ -1,14 +1,42 @@
-//! Queries every named, slugged resource (authors, sources, sections, tags) shares.
+//! What every named, slugged resource (authors, sources, sections, tags) shares: the queries,
+//! and the rows of the two that have only a name and a description (sections, tags).
 //!
-//! A macro rather than generics: diesel's table types make generic code far harder to read
-//! than four expansions of the same obvious functions.
+//! The queries are a macro rather than generics: diesel's table types make generic code far
+//! harder to read than four expansions of the same obvious functions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A section or a tag as stored: the two tables have the same columns.
+#[derive(Debug, Clone, Queryable)]
+pub struct DescribedRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new section or tag.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::schema::sections, table_name = crate::schema::tags)]
+pub struct NewDescribed {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
 
 macro_rules! term_queries {
     ($table:ident, $Row:ty, $New:ty, $Changes:ty) => {
         use diesel::prelude::*;
 
         use crate::schema::$table;
-        use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
+        use crate::{DbConn, Page, PageRequest, StoreResult};
 
         /// One page, ordered by name.
         pub fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<$Row>> {
@@ -71,13 +99,7 @@ macro_rules! term_queries {
                 .returning($table::all_columns)
                 .get_result::<$Row>(conn)
                 .optional()?;
-            match updated {
-                Some(row) => Ok(row),
-                None => Err(match find(conn, id) {
-                    Ok(current) => StoreError::VersionConflict { current: current.version },
-                    Err(e) => e,
-                }),
-            }
+            updated.ok_or_else(|| crate::version_conflict(find(conn, id).map(|current| current.version)))
         }
 
         /// Deletes the row if the version still is `expected` (when given).
@@ -89,10 +111,7 @@ macro_rules! term_queries {
             if deleted == 1 {
                 return Ok(());
             }
-            Err(match find(conn, id) {
-                Ok(current) => StoreError::VersionConflict { current: current.version },
-                Err(e) => e,
-            })
+            Err(crate::version_conflict(find(conn, id).map(|current| current.version)))
         }
     };
 }

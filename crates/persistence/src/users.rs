@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::schema::users;
-use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
+use crate::{DbConn, Page, PageRequest, StoreResult};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct UserRow {
@@ -81,11 +81,5 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &User
         .returning(users::all_columns)
         .get_result::<UserRow>(conn)
         .optional()?;
-    match updated {
-        Some(row) => Ok(row),
-        None => Err(match find(conn, id) {
-            Ok(current) => StoreError::VersionConflict { current: current.version },
-            Err(e) => e,
-        }),
-    }
+    updated.ok_or_else(|| crate::version_conflict(find(conn, id).map(|current| current.version)))
 }

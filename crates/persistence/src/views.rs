@@ -7,6 +7,7 @@ use diesel::upsert::excluded;
 use newsdesk_domain::ArticleStatus;
 
 use crate::articles::ArticleRow;
+use crate::database::execute_on_backend;
 use crate::schema::{article_tags, article_views, articles, sections, tags};
 use crate::{DbConn, StoreResult};
 
@@ -16,26 +17,18 @@ pub fn add(conn: &mut DbConn, batch: &[(String, NaiveDateTime, i64)]) -> StoreRe
     let ids: Vec<String> = batch.iter().map(|(id, _, _)| id.clone()).collect();
     let live = crate::articles::existing_ids(conn, &ids)?;
     let batch: Vec<_> = batch.iter().filter(|(id, _, _)| live.contains(id)).collect();
-    // diesel's upsert is backend-specific, so it is spelled once and run on the concrete connection.
-    macro_rules! upsert {
-        ($conn:expr) => {
-            for (article_id, day, views) in &batch {
-                diesel::insert_into(article_views::table)
-                    .values((
-                        article_views::article_id.eq(article_id),
-                        article_views::day.eq(day),
-                        article_views::views.eq(views),
-                    ))
-                    .on_conflict((article_views::article_id, article_views::day))
-                    .do_update()
-                    .set(article_views::views.eq(article_views::views + excluded(article_views::views)))
-                    .execute($conn)?;
-            }
-        };
-    }
-    match conn {
-        DbConn::Sqlite(c) => upsert!(c),
-        DbConn::Postgres(c) => upsert!(c),
+    // diesel's upsert is backend-specific, so each runs on the backend's own connection.
+    for (article_id, day, views) in &batch {
+        let upsert = diesel::insert_into(article_views::table)
+            .values((
+                article_views::article_id.eq(article_id),
+                article_views::day.eq(day),
+                article_views::views.eq(views),
+            ))
+            .on_conflict((article_views::article_id, article_views::day))
+            .do_update()
+            .set(article_views::views.eq(article_views::views + excluded(article_views::views)));
+        execute_on_backend(conn, upsert)?;
     }
     Ok(())
 }

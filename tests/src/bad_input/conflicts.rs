@@ -11,15 +11,10 @@ async fn if_match_guards_against_lost_updates(app: TestApp) {
     for kind in KINDS {
         let created = app.post(&format!("/v1/admin/{kind}"), &app.admin, json!({"name": "Guarded"})).await.expect(201);
         let item = format!("/v1/admin/{kind}/{}", created.body["id"].as_str().unwrap());
-        let first = app
-            .send(Method::PATCH, &item, Some(&app.admin), Some(json!({"name": "First"})), &[("if-match", "\"1\"")])
-            .await
-            .expect(200);
+        let first = app.patch_if_match(&item, &app.admin, json!({"name": "First"}), "\"1\"").await.expect(200);
         assert_eq!(first.header("etag"), Some("\"2\""), "{kind}");
         assert_eq!(first.body["version"], 2, "{kind}");
-        let lost = app
-            .send(Method::PATCH, &item, Some(&app.admin), Some(json!({"name": "Second"})), &[("if-match", "\"1\"")])
-            .await;
+        let lost = app.patch_if_match(&item, &app.admin, json!({"name": "Second"}), "\"1\"").await;
         let body = problem(lost, 412, &format!("{kind}: a PATCH on a stale ETag"));
         assert_eq!(body["current_version"], 2, "{kind}");
         let now = app.admin_get(&item, &app.admin).await.expect(200);
@@ -27,24 +22,13 @@ async fn if_match_guards_against_lost_updates(app: TestApp) {
         assert_eq!(now.body["version"], 2, "{kind}");
 
         for malformed in ["banana", "\"abc\"", "", "1.5", "\"99999999999999999999\""] {
-            let reply = app
-                .send(
-                    Method::PATCH,
-                    &item,
-                    Some(&app.admin),
-                    Some(json!({"name": "Third"})),
-                    &[("if-match", malformed)],
-                )
-                .await;
+            let reply = app.patch_if_match(&item, &app.admin, json!({"name": "Third"}), malformed).await;
             problem(reply, 400, &format!("{kind}: If-Match {malformed:?}"));
         }
         let reply = app.send(Method::DELETE, &item, Some(&app.admin), None, &[("if-match", "nope")]).await;
         problem(reply, 400, &format!("{kind}: DELETE with a malformed If-Match"));
 
-        let any = app
-            .send(Method::PATCH, &item, Some(&app.admin), Some(json!({"name": "Any"})), &[("if-match", "*")])
-            .await
-            .expect(200);
+        let any = app.patch_if_match(&item, &app.admin, json!({"name": "Any"}), "*").await.expect(200);
         assert_eq!(any.body["version"], 3, "{kind}: `*` matches any version");
 
         let stale_delete = app.send(Method::DELETE, &item, Some(&app.admin), None, &[("if-match", "\"2\"")]).await;
@@ -61,15 +45,9 @@ async fn if_match_guards_against_lost_updates(app: TestApp) {
     assert_eq!(second.header("etag"), Some("\"2\""));
     let lost = app.patch(&item, &app.admin, json!({"title": "Lost update", "version": 1})).await;
     assert_eq!(problem(lost, 412, "article PATCH with a stale body version")["current_version"], 2);
-    let lost = app
-        .send(Method::PATCH, &item, Some(&app.admin), Some(json!({"title": "Lost update"})), &[("if-match", "\"1\"")])
-        .await;
+    let lost = app.patch_if_match(&item, &app.admin, json!({"title": "Lost update"}), "\"1\"").await;
     assert_eq!(problem(lost, 412, "article PATCH with a stale If-Match")["current_version"], 2);
-    problem(
-        app.send(Method::PATCH, &item, Some(&app.admin), Some(json!({"title": "x"})), &[("if-match", "v2")]).await,
-        400,
-        "article If-Match",
-    );
+    problem(app.patch_if_match(&item, &app.admin, json!({"title": "x"}), "v2").await, 400, "article If-Match");
     let publish =
         app.send(Method::POST, &format!("{item}/publish"), Some(&app.admin), None, &[("if-match", "\"1\"")]).await;
     assert_eq!(problem(publish, 412, "publish with a stale If-Match")["current_version"], 2);
@@ -87,11 +65,8 @@ async fn if_match_guards_against_lost_updates(app: TestApp) {
     // And users.
     let (user, _) = app.user_with_role("author").await;
     let item = format!("/v1/admin/users/{user}");
-    app.send(Method::PATCH, &item, Some(&app.admin), Some(json!({"name": "Renamed"})), &[("if-match", "\"1\"")])
-        .await
-        .expect(200);
-    let lost =
-        app.send(Method::PATCH, &item, Some(&app.admin), Some(json!({"name": "Lost"})), &[("if-match", "\"1\"")]).await;
+    app.patch_if_match(&item, &app.admin, json!({"name": "Renamed"}), "\"1\"").await.expect(200);
+    let lost = app.patch_if_match(&item, &app.admin, json!({"name": "Lost"}), "\"1\"").await;
     assert_eq!(problem(lost, 412, "stale user PATCH")["current_version"], 2);
 }
 

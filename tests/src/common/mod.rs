@@ -214,10 +214,16 @@ impl TestApp {
     }
 
     /// PATCH with `If-Match` set to the version the caller can read now (`*` when it cannot
-    /// read it), as a careful client would. Tests of the precondition itself use `send`.
+    /// read it), as a careful client would. Tests of the precondition itself use
+    /// [`TestApp::patch_if_match`].
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
         let tag = self.current_etag(path, token).await;
-        self.send(Method::PATCH, path, Some(token), Some(body), &[("if-match", &tag)]).await
+        self.patch_if_match(path, token, body, &tag).await
+    }
+
+    /// PATCH with `If-Match: if_match`, whatever it is.
+    pub async fn patch_if_match(&self, path: &str, token: &str, body: Value, if_match: &str) -> Reply {
+        self.send(Method::PATCH, path, Some(token), Some(body), &[("if-match", if_match)]).await
     }
 
     /// DELETE with `If-Match`, like [`TestApp::patch`].

@@ -85,16 +85,22 @@ fn texts_of(xml: &str, name: &str) -> Vec<String> {
     }
 }
 
+/// The feed at `path`, served as `content_type`.
+async fn feed(app: &TestApp, path: &str, content_type: &str) -> Reply {
+    let reply = app.get(path).await.expect(200);
+    assert!(
+        reply.header("content-type").is_some_and(|t| t.starts_with(content_type)),
+        "{path}: {:?}",
+        reply.header("content-type")
+    );
+    reply
+}
+
 /// The slugs an RSS feed lists, in order, after validating it and checking every item.
 async fn rss_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<String> {
     use rss::validation::Validate;
     let path = format!("/v1/feed.rss{query}");
-    let reply = app.get(&path).await.expect(200);
-    assert!(
-        reply.header("content-type").is_some_and(|t| t.starts_with("application/rss+xml")),
-        "{path}: {:?}",
-        reply.header("content-type")
-    );
+    let reply = feed(app, &path, "application/rss+xml").await;
     let channel =
         rss::Channel::read_from(reply.text.as_bytes()).unwrap_or_else(|e| panic!("{path}: RSS ({e}): {}", reply.text));
     channel.validate().unwrap_or_else(|e| panic!("{path}: a valid RSS channel ({e}): {}", reply.text));
@@ -129,12 +135,7 @@ async fn rss_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<Str
 
 async fn atom_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<String> {
     let path = format!("/v1/feed.atom{query}");
-    let reply = app.get(&path).await.expect(200);
-    assert!(
-        reply.header("content-type").is_some_and(|t| t.starts_with("application/atom+xml")),
-        "{path}: {:?}",
-        reply.header("content-type")
-    );
+    let reply = feed(app, &path, "application/atom+xml").await;
     let feed = atom_syndication::Feed::read_from(reply.text.as_bytes())
         .unwrap_or_else(|e| panic!("{path}: Atom ({e}): {}", reply.text));
     // The parser is lenient about dates; Atom wants RFC 3339.
@@ -176,12 +177,7 @@ async fn atom_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<St
 
 async fn json_feed_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<String> {
     let path = format!("/v1/feed.json{query}");
-    let reply = app.get(&path).await.expect(200);
-    assert!(
-        reply.header("content-type").is_some_and(|t| t.starts_with("application/feed+json")),
-        "{path}: {:?}",
-        reply.header("content-type")
-    );
+    let reply = feed(app, &path, "application/feed+json").await;
     let feed = &reply.body;
     assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1", "{path}");
     assert!(feed["title"].as_str().is_some_and(|t| !t.is_empty()), "{path}: {feed}");

@@ -28,40 +28,18 @@ async fn two_editors_saving_the_same_version_cannot_overwrite_each_other(app: Te
 
     // Both read version 1; the first to save wins, the second is told what changed.
     let first = app
-        .send(
-            Method::PATCH,
-            &path,
-            Some(&app.admin),
-            Some(json!({"title": "Harbour bridge reopens at dawn"})),
-            &[("if-match", "\"1\"")],
-        )
+        .patch_if_match(&path, &app.admin, json!({"title": "Harbour bridge reopens at dawn"}), "\"1\"")
         .await
         .expect(200);
     assert_eq!(first.body["version"], 2);
     assert_eq!(first.header("etag"), Some("\"2\""));
-    let second = app
-        .send(
-            Method::PATCH,
-            &path,
-            Some(&editor),
-            Some(json!({"title": "Harbour bridge stays shut"})),
-            &[("if-match", "\"1\"")],
-        )
-        .await;
+    let second = app.patch_if_match(&path, &editor, json!({"title": "Harbour bridge stays shut"}), "\"1\"").await;
     let problem = second.expect_problem(412);
     assert_eq!(problem["current_version"], 2, "{problem}");
     assert_eq!(admin_view(&app, &id).await["title"], "Harbour bridge reopens at dawn", "the first save stands");
 
     // A stale `version` in the body is refused even when the header is current.
-    let mixed = app
-        .send(
-            Method::PATCH,
-            &path,
-            Some(&editor),
-            Some(json!({"title": "Mixed signals", "version": 1})),
-            &[("if-match", "\"2\"")],
-        )
-        .await;
+    let mixed = app.patch_if_match(&path, &editor, json!({"title": "Mixed signals", "version": 1}), "\"2\"").await;
     assert_eq!(mixed.expect_problem(412)["current_version"], 2);
     // The body `version` alone is enough, and so is the ETag the editor reads again.
     app.send(Method::PATCH, &path, Some(&editor), Some(json!({"summary": "Open again.", "version": 2})), &[])
@@ -85,15 +63,7 @@ async fn eight_simultaneous_saves_of_one_version_make_exactly_one_change(app: Te
         let path = path.clone();
         async move {
             let title = format!("Flood warning, take {i}");
-            let reply = shared
-                .send(
-                    Method::PATCH,
-                    &path,
-                    Some(&shared.admin),
-                    Some(json!({"title": title})),
-                    &[("if-match", "\"1\"")],
-                )
-                .await;
+            let reply = shared.patch_if_match(&path, &shared.admin, json!({"title": title}), "\"1\"").await;
             (title, reply)
         }
     });

@@ -142,24 +142,28 @@ impl QueryFragment<Db> for Ranking {
 mod tests {
     use super::*;
 
+    /// The SQL (without its binds) of a ranking with `tags` tags and `excluded` exclusions.
+    fn sql<DB>(tags: usize, excluded: usize) -> String
+    where
+        DB: diesel::backend::Backend + Default,
+        DB::QueryBuilder: Default,
+        Ranking: QueryFragment<DB>,
+    {
+        let ids = |n: usize| (0..n).map(|i| format!("id-{i}")).collect::<Vec<_>>();
+        let ranking = Ranking::new(ids(tags), "a", &ids(excluded), 5);
+        let shown = diesel::debug_query::<DB, _>(&ranking).to_string();
+        shown.split("-- binds").next().unwrap_or_default().to_owned()
+    }
+
     /// Cached by its type, so its SQL must not depend on the data: the same text, whatever the
     /// number of tags and of excluded articles.
     #[test]
     fn the_ranking_sql_is_the_same_for_any_data() {
-        /// The SQL (without its binds) of a ranking with `$tags` tags and `$excluded` exclusions.
-        macro_rules! sql {
-            ($db:ty, $tags:expr, $excluded:expr) => {{
-                let ids = |n: usize| (0..n).map(|i| format!("id-{i}")).collect::<Vec<_>>();
-                let ranking = Ranking::new(ids($tags), "a", &ids($excluded), 5);
-                let shown = diesel::debug_query::<$db, _>(&ranking).to_string();
-                shown.split("-- binds").next().unwrap_or_default().to_owned()
-            }};
-        }
         for (tags, excluded) in [(2, 0), (5, 3), (40, 12)] {
-            assert_eq!(sql!(Sqlite, tags, excluded), sql!(Sqlite, 1, 1));
-            assert_eq!(sql!(Pg, tags, excluded), sql!(Pg, 1, 1));
+            assert_eq!(sql::<Sqlite>(tags, excluded), sql::<Sqlite>(1, 1));
+            assert_eq!(sql::<Pg>(tags, excluded), sql::<Pg>(1, 1));
         }
-        let pg = sql!(Pg, 1, 1);
+        let pg = sql::<Pg>(1, 1);
         assert!(pg.contains("unnest($1::text[])") && pg.contains("LIMIT $5"), "{pg}");
     }
 }

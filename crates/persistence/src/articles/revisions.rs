@@ -6,7 +6,11 @@ use diesel::prelude::*;
 use crate::schema::article_revisions;
 use crate::{DbConn, Page, PageRequest, StoreResult};
 
-#[derive(Debug, Clone, Queryable)]
+/// One revision, as written and as read back: the table has no column the database fills in.
+#[derive(Debug, Clone, Queryable, Insertable)]
+// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
+// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
+#[diesel(table_name = article_revisions, treat_none_as_default_value = false)]
 pub struct RevisionRow {
     pub id: String,
     pub article_id: String,
@@ -21,21 +25,8 @@ pub struct RevisionRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-// None is written as NULL, not DEFAULT (the columns have no default): on PostgreSQL diesel
-// prepares an INSERT that may write DEFAULT afresh every time, a parse and a plan per write.
-#[diesel(table_name = article_revisions, treat_none_as_default_value = false)]
-pub struct NewRevision {
-    pub id: String,
-    pub article_id: String,
-    pub version: i64,
-    pub action: String,
-    pub changed_fields: String,
-    pub snapshot: String,
-    pub actor_id: Option<String>,
-    pub actor_name: Option<String>,
-    pub created_at: NaiveDateTime,
-}
+/// The revision [`insert`] writes, which is the row a read returns.
+pub type NewRevision = RevisionRow;
 
 pub fn insert(conn: &mut DbConn, row: &NewRevision) -> StoreResult<()> {
     diesel::insert_into(article_revisions::table).values(row).execute(conn)?;

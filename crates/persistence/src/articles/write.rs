@@ -80,13 +80,7 @@ pub fn new_version(conn: &mut DbConn, id: &str, expected: i64) -> StoreResult<Ar
 
 /// The updated row, or why there was none: the article moved on to another version, or is gone.
 fn updated_or_conflict(conn: &mut DbConn, id: &str, updated: Option<ArticleRow>) -> StoreResult<ArticleRow> {
-    match updated {
-        Some(row) => Ok(row),
-        None => Err(match find(conn, id) {
-            Ok(current) => StoreError::VersionConflict { current: current.version },
-            Err(e) => e,
-        }),
-    }
+    updated.ok_or_else(|| crate::version_conflict(find(conn, id).map(|current| current.version)))
 }
 
 /// Deletes an article and its links, if the version still is `expected` (when given).
@@ -98,10 +92,7 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult
     if deleted == 1 {
         return Ok(());
     }
-    Err(match find(conn, id) {
-        Ok(current) => StoreError::VersionConflict { current: current.version },
-        Err(e) => e,
-    })
+    Err(crate::version_conflict(find(conn, id).map(|current| current.version)))
 }
 
 /// Publishes every scheduled article that is due, in one statement, and returns them. With

@@ -81,21 +81,17 @@ pub fn claim(
     lease: &str,
     limit: i64,
 ) -> StoreResult<Vec<Claimed>> {
+    let claim = |sql| {
+        diesel::sql_query(sql)
+            .bind::<Timestamp, _>(until)
+            .bind::<Text, _>(lease)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+    };
     let ids: Vec<ClaimedId> = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(CLAIM_SQLITE)
-            .bind::<Timestamp, _>(until)
-            .bind::<Text, _>(lease)
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(CLAIM_POSTGRES)
-            .bind::<Timestamp, _>(until)
-            .bind::<Text, _>(lease)
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load(c)?,
+        DbConn::Sqlite(c) => claim(CLAIM_SQLITE).load(c)?,
+        DbConn::Postgres(c) => claim(CLAIM_POSTGRES).load(c)?,
     };
     if ids.is_empty() {
         return Ok(Vec::new());

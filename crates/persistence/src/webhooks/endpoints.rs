@@ -91,8 +91,5 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult
 }
 
 fn conflict_or_missing(conn: &mut DbConn, id: &str) -> StoreError {
-    match find(conn, id) {
-        Ok(current) => StoreError::VersionConflict { current: current.version },
-        Err(e) => e,
-    }
+    crate::version_conflict(find(conn, id).map(|current| current.version))
 }
