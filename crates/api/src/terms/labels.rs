@@ -1,8 +1,9 @@
 //! Sections and tags as the API shows them: `/v1/sections`, `/v1/tags` and their admin routes.
 //! Both are labels, with one shape.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 pub use newsdesk_newsroom::terms::labels::{LabelCreate, LabelPatch, Sections, Tags};
+// Sections and tags share one row type.
 use newsdesk_persistence::sections::SectionRow;
 use newsdesk_persistence::tags::TagRow;
 use serde::Serialize;
@@ -28,18 +29,7 @@ pub struct LabelOut {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields both label rows have.
-struct Fields {
-    id: String,
-    slug: String,
-    name: String,
-    description: Option<String>,
-    version: i64,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-fn view(row: Fields, article_count: Option<i64>) -> LabelOut {
+fn view(row: SectionRow, article_count: Option<i64>) -> LabelOut {
     LabelOut {
         id: row.id,
         slug: row.slug,
@@ -52,30 +42,16 @@ fn view(row: Fields, article_count: Option<i64>) -> LabelOut {
     }
 }
 
-impl From<SectionRow> for Fields {
-    fn from(r: SectionRow) -> Self {
-        let SectionRow { id, slug, name, description, version, created_at, updated_at } = r;
-        Self { id, slug, name, description, version, created_at, updated_at }
-    }
-}
-
-impl From<TagRow> for Fields {
-    fn from(r: TagRow) -> Self {
-        let TagRow { id, slug, name, description, version, created_at, updated_at } = r;
-        Self { id, slug, name, description, version, created_at, updated_at }
-    }
-}
-
 impl TermView for Sections {
     const PLURAL: &'static str = "sections";
     type Out = LabelOut;
 
     fn admin_view(row: SectionRow) -> LabelOut {
-        view(row.into(), None)
+        view(row, None)
     }
 
     fn public_view(row: SectionRow, published: i64) -> LabelOut {
-        view(row.into(), Some(published))
+        view(row, Some(published))
     }
 }
 
@@ -84,10 +60,10 @@ impl TermView for Tags {
     type Out = LabelOut;
 
     fn admin_view(row: TagRow) -> LabelOut {
-        view(row.into(), None)
+        view(row, None)
     }
 
     fn public_view(row: TagRow, published: i64) -> LabelOut {
-        view(row.into(), Some(published))
+        view(row, Some(published))
     }
 }
