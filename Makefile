@@ -13,7 +13,7 @@ export NEWSDESK_TEST_POSTGRES_URL
 DEMO_ADMIN_EMAIL ?= admin@newsdesk.local
 DEMO_ADMIN_PASSWORD ?= newsdesk-demo-password
 
-.PHONY: help run test lint fmt openapi openapi-validate build fuzz chromium bench
+.PHONY: help run test lint fmt openapi openapi-validate build fuzz chromium node bench
 
 # `make` alone lists the targets; nothing runs a bare `make` (CI names its targets).
 .DEFAULT_GOAL := help
@@ -33,8 +33,8 @@ build:
 	$(CARGO) build --workspace --all-targets
 
 # Unit tests and the black-box HTTP suite (tests/); the PostgreSQL half is mandatory.
-## Every test, on SQLite and PostgreSQL, the reader page in headless Chromium included.
-test: chromium
+## Every test, on SQLite and PostgreSQL, the reader page (Chromium) and TypeScript client (node) included.
+test: chromium node
 	$(CARGO) test --workspace
 
 ## Install Debian's Chromium for the reader-page test, when it is missing.
@@ -42,6 +42,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the reader-page test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Install Debian's node and npm for the TypeScript client test, when missing.
+node:
+	@{ command -v node && command -v npm; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for the TypeScript client test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 ## Check formatting, clippy with warnings as errors, and validate the OpenAPI document.
 lint: openapi-validate

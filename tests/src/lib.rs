@@ -46,6 +46,8 @@ mod scheduling;
 #[cfg(test)]
 mod taxonomy;
 #[cfg(test)]
+mod typescript_client;
+#[cfg(test)]
 mod webhooks;
 #[cfg(test)]
 mod workflow;

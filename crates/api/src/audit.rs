@@ -31,6 +31,7 @@ pub struct AuditEntry {
     pub id: String,
     pub at: DateTime<Utc>,
     /// `user`, `api_key`, `system` or `anonymous`.
+    #[schema(schema_with = actor_types)]
     pub actor_type: String,
     pub actor_id: Option<String>,
     /// The user's e-mail, the key's name, or what a failed login tried.
@@ -43,6 +44,14 @@ pub struct AuditEntry {
     pub client_ip: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Value>,
+}
+
+/// What [`AuditEntry::actor_type`] can be, as `newsdesk_newsroom::Actor` records it.
+fn actor_types() -> utoipa::openapi::schema::Object {
+    crate::openapi::string_enum(
+        &["user", "api_key", "system", "anonymous"],
+        "`user`, `api_key`, `system` or `anonymous`.",
+    )
 }
 
 impl From<AuditRow> for AuditEntry {

@@ -28,9 +28,11 @@ pub struct Problem {
     pub detail: String,
     /// The fields at fault, for invalid input.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<FieldError>)]
     pub errors: Option<Vec<FieldError>>,
     /// The resource's current version, on a 412.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
     pub current_version: Option<i64>,
 }
 

@@ -8,7 +8,7 @@ use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles::{self as store, ArticleFilter, ArticleSort};
 use newsdesk_persistence::PageRequest;
 use serde::{Deserialize, Serialize};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self, Shape};
@@ -215,8 +215,10 @@ pub async fn atom_feed(
     Ok(public_bytes(&req, "application/atom+xml; charset=utf-8", body, changed))
 }
 
-#[derive(Serialize)]
+/// A JSON Feed 1.1 document (<https://jsonfeed.org/version/1.1>), as this server writes it.
+#[derive(Serialize, ToSchema)]
 struct JsonFeed {
+    #[schema(example = "https://jsonfeed.org/version/1.1")]
     version: &'static str,
     title: String,
     home_page_url: String,
@@ -225,24 +227,28 @@ struct JsonFeed {
     items: Vec<JsonFeedItem>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct JsonFeedItem {
     id: String,
     url: String,
     title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     summary: Option<String>,
     content_html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     image: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = DateTime)]
     date_published: Option<String>,
+    #[schema(format = DateTime)]
     date_modified: String,
     authors: Vec<JsonFeedAuthor>,
     tags: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct JsonFeedAuthor {
     name: String,
 }
@@ -250,7 +256,7 @@ struct JsonFeedAuthor {
 /// JSON Feed 1.1 of the newest published articles.
 #[utoipa::path(get, path = "/v1/feed.json", operation_id = "feed_json", tag = "feeds", params(FeedQuery),
     responses(
-        (status = 200, description = "JSON Feed 1.1", content_type = "application/feed+json", body = Object),
+        (status = 200, description = "JSON Feed 1.1", content_type = "application/feed+json", body = JsonFeed),
         NotModified, BadQuery,
     ))]
 pub async fn json_feed(

@@ -56,28 +56,84 @@ impl Modify for BearerAuth {
     }
 }
 
-/// With `fields=`, articles carry only the named fields, so these responses are either the
-/// full schema or any subset of it.
+/// With `fields=`, articles carry only the named top-level fields (`id` too only when named),
+/// so these answers are either the full schema or a partial one. The partial schemas are
+/// copies of the full ones with nothing required, made here so they cannot drift apart.
 struct SparseFields;
+
+/// [`crate::articles::dto::ArticleOut`] with every property optional.
+const ARTICLE_PARTIAL: &str = "ArticlePartial";
+/// A page of [`ARTICLE_PARTIAL`]s.
+const ARTICLE_LIST_PARTIAL: &str = "ArticleListPartial";
+
+/// The operations that honour `fields=`, and the partial schema of each one's answer.
+const SPARSE_ANSWERS: [(&str, &str); 3] = [
+    ("/v1/articles", ARTICLE_LIST_PARTIAL),
+    ("/v1/articles/{slug}", ARTICLE_PARTIAL),
+    ("/v1/preview/{token}", ARTICLE_PARTIAL),
+];
 
 impl Modify for SparseFields {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema};
-        use utoipa::openapi::RefOr;
-        for path in ["/v1/articles", "/v1/articles/{slug}", "/v1/preview/{token}"] {
+        use utoipa::openapi::schema::{AnyOfBuilder, Schema};
+        use utoipa::openapi::{Ref, RefOr};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let (Some(article), Some(list)) = (partial_article(&components.schemas), partial_list(&components.schemas))
+        else {
+            return;
+        };
+        components.schemas.insert(ARTICLE_PARTIAL.to_owned(), article);
+        components.schemas.insert(ARTICLE_LIST_PARTIAL.to_owned(), list);
+        for (path, partial) in SPARSE_ANSWERS {
             let Some(operation) = openapi.paths.paths.get_mut(path).and_then(|item| item.get.as_mut()) else {
                 continue;
             };
             let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") else { continue };
             let Some(content) = response.content.get_mut("application/json") else { continue };
             if let Some(full) = content.schema.take() {
-                let sparse = ObjectBuilder::new()
-                    .description(Some("With `fields=`: only the named top-level fields of each article"));
-                let either = AnyOfBuilder::new().item(full).item(sparse).build();
+                let either = AnyOfBuilder::new().item(full).item(Ref::from_schema_name(partial)).build();
                 content.schema = Some(RefOr::T(Schema::AnyOf(either)));
             }
         }
     }
+}
+
+type Schemas = std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>;
+
+/// `ArticleOut` with nothing required: the same properties, types and descriptions.
+fn partial_article(schemas: &Schemas) -> Option<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>> {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    let RefOr::T(Schema::Object(mut object)) = schemas.get("ArticleOut")?.clone() else { return None };
+    object.required.clear();
+    object.description = Some(
+        "An article with `fields=`: only the named top-level fields (`id` too only when named). \
+         Every property is as in `ArticleOut`, and any may be absent."
+            .to_owned(),
+    );
+    Some(RefOr::T(Schema::Object(object)))
+}
+
+/// `ListResponse_ArticleOut` whose `data` holds `ArticlePartial`s.
+fn partial_list(schemas: &Schemas) -> Option<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>> {
+    use utoipa::openapi::schema::{ArrayBuilder, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let RefOr::T(Schema::Object(mut object)) = schemas.get("ListResponse_ArticleOut")?.clone() else { return None };
+    let data = object.properties.get_mut("data")?;
+    *data = ArrayBuilder::new().items(Ref::from_schema_name(ARTICLE_PARTIAL)).into();
+    object.description = Some("A page of articles with `fields=`, and how to get the others.".to_owned());
+    Some(RefOr::T(Schema::Object(object)))
+}
+
+/// A string schema that admits only `values`: for a field the server fills from a fixed set
+/// but keeps as a `String`.
+pub(crate) fn string_enum(values: &[&str], description: &str) -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .description(Some(description))
+        .build()
 }
 
 /// The whole document: [`ApiDoc`], then every route [`crate::router::declare`] registers.
@@ -100,4 +156,39 @@ pub fn document_json() -> String {
     let mut json = document().to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn schemas() -> Value {
+        serde_json::to_value(document()).unwrap()["components"]["schemas"].take()
+    }
+
+    #[test]
+    fn a_partial_article_is_the_full_one_with_nothing_required() {
+        let schemas = schemas();
+        let (full, partial) = (&schemas["ArticleOut"], &schemas[ARTICLE_PARTIAL]);
+        assert_eq!(partial["properties"], full["properties"], "same properties, same types");
+        assert!(partial.get("required").is_none_or(|r| r.as_array().is_some_and(Vec::is_empty)), "{partial}");
+        assert!(!full["required"].as_array().unwrap().is_empty(), "the full article does require fields");
+
+        let (list, partial_list) = (&schemas["ListResponse_ArticleOut"], &schemas[ARTICLE_LIST_PARTIAL]);
+        assert_eq!(partial_list["required"], list["required"]);
+        assert_eq!(partial_list["properties"]["meta"], list["properties"]["meta"]);
+        assert_eq!(partial_list["properties"]["data"]["items"]["$ref"], "#/components/schemas/ArticlePartial");
+    }
+
+    /// A client may name exactly the documented properties of an article in `fields=`.
+    #[test]
+    fn every_field_a_client_may_name_is_documented() {
+        let schemas = schemas();
+        let documented: std::collections::BTreeSet<&str> =
+            schemas["ArticleOut"]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let known: std::collections::BTreeSet<&str> = crate::articles::fields::KNOWN.into_iter().collect();
+        assert_eq!(known, documented);
+    }
 }

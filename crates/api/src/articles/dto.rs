@@ -7,6 +7,8 @@ use utoipa::ToSchema;
 
 pub use newsdesk_newsroom::articles::input::{ArticleCreate, ArticlePatch, FeaturedImage, RelatedIn};
 
+// A field skipped when `None` is documented by its present type (`value_type`): clients see it
+// absent, never null.
 /// An article. Lists carry relations only when `include` asks for them, and no body.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleOut {
@@ -33,14 +35,18 @@ pub struct ArticleOut {
     pub featured_image: Option<FeaturedImage>,
     /// The byline, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<AuthorRef>)]
     pub authors: Option<Vec<AuthorRef>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<LabelRef>)]
     pub tags: Option<Vec<LabelRef>>,
     /// Editor-chosen related links, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<RelatedOut>)]
     pub related: Option<Vec<RelatedOut>>,
     /// The body in the requested formats; single articles only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BodyOut)]
     pub body: Option<BodyOut>,
     pub word_count: i32,
     pub reading_time_minutes: i32,
@@ -51,10 +57,11 @@ pub struct ArticleOut {
     pub version: i64,
     /// Set while the article is in the trash (admin API only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = DateTime<Utc>)]
     pub trashed_at: Option<DateTime<Utc>>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "…the <mark>water</mark> board met on Tuesday…")]
+    #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]
     pub snippet: Option<String>,
 }
 
@@ -62,10 +69,13 @@ pub struct ArticleOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BodyOut {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub markdown: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub text: Option<String>,
 }
 

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-const KNOWN: [&str; 22] = [
+pub(crate) const KNOWN: [&str; 22] = [
     "id",
     "slug",
     "title",

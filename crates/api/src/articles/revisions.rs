@@ -37,6 +37,7 @@ pub struct RevisionOut {
     pub created_at: DateTime<Utc>,
     /// The article as it stood after the change (single revisions only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Snapshot)]
     pub snapshot: Option<Snapshot>,
 }
 

@@ -19,12 +19,14 @@ pub struct AuthorOut {
     pub name: String,
     /// Admin API only: the public never sees it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub email: Option<String>,
     pub bio: Option<String>,
     pub avatar_url: Option<String>,
     pub website: Option<String>,
     /// Public API only: how many published articles carry this byline.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
     pub article_count: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

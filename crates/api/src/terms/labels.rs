@@ -23,6 +23,7 @@ pub struct LabelOut {
     pub description: Option<String>,
     /// Public API only: how many published articles carry it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
     pub article_count: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

@@ -22,6 +22,7 @@ pub struct SourceOut {
     pub homepage_url: Option<String>,
     /// Public API only: how many published articles come from this source.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
     pub article_count: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

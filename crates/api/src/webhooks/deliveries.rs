@@ -45,7 +45,7 @@ pub struct DeliveryOut {
     #[schema(example = "article.published")]
     pub event: String,
     /// `pending` (queued or retrying), `delivered` (a 2xx came back) or `failed` (gave up).
-    #[schema(example = "delivered")]
+    #[schema(schema_with = delivery_states)]
     pub state: String,
     pub attempt_count: i32,
     /// When the next try is due, while pending.
@@ -58,6 +58,17 @@ pub struct DeliveryOut {
     pub finished_at: Option<DateTime<Utc>>,
     /// Every attempt, oldest first.
     pub attempts: Vec<AttemptOut>,
+}
+
+/// What [`DeliveryOut::state`] can be.
+fn delivery_states() -> utoipa::openapi::schema::Object {
+    use newsdesk_persistence::webhooks::state;
+    let mut schema = crate::openapi::string_enum(
+        &[state::PENDING, state::DELIVERED, state::FAILED],
+        "`pending` (queued or retrying), `delivered` (a 2xx came back) or `failed` (gave up).",
+    );
+    schema.example = Some(state::DELIVERED.into());
+    schema
 }
 
 fn delivery_out(row: DeliveryRow, event: String, attempts: Vec<AttemptRow>) -> DeliveryOut {

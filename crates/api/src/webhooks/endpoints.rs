@@ -76,6 +76,7 @@ pub struct WebhookOut {
     pub active: bool,
     /// The signing secret: only in the answer to a create or a `rotate_secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub secret: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

@@ -24,6 +24,7 @@ pub struct Snapshot {
     pub summary: Option<String>,
     /// Markdown.
     pub body: String,
+    #[schema(value_type = ArticleStatus)]
     pub status: String,
     pub section_id: Option<String>,
     pub source_id: Option<String>,
