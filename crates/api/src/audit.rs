@@ -48,7 +48,7 @@ pub struct AuditEntry {
 
 /// What [`AuditEntry::actor_type`] can be, as `newsdesk_newsroom::Actor` records it.
 fn actor_types() -> utoipa::openapi::schema::Object {
-    crate::openapi::string_enum(
+    crate::schema::string_enum(
         &["user", "api_key", "system", "anonymous"],
         "`user`, `api_key`, `system` or `anonymous`.",
     )

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use newsdesk_newsroom::webhooks::Settings as WebhookSettings;
+
 use anyhow::{bail, Context};
 use clap::Args;
 
@@ -205,29 +207,5 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     #[cfg(not(unix))]
     {
         std::fs::write(path, contents)
-    }
-}
-
-/// Delivery settings, from `NEWSDESK_WEBHOOK_*`.
-#[derive(Debug, Clone)]
-pub struct WebhookSettings {
-    /// The first retry waits about this long; each further one twice as long (capped), with jitter.
-    pub retry_base: Duration,
-    /// After this long since an event was queued, a delivery that still fails is marked failed.
-    pub give_up_after: Duration,
-    /// The overall timeout of one request (connecting takes at most a third of it).
-    pub timeout: Duration,
-    /// Whether endpoints may be on loopback or private addresses.
-    pub allow_private: bool,
-}
-
-impl Default for WebhookSettings {
-    fn default() -> Self {
-        Self {
-            retry_base: Duration::from_secs(30),
-            give_up_after: Duration::from_secs(24 * 3600),
-            timeout: Duration::from_secs(10),
-            allow_private: false,
-        }
     }
 }

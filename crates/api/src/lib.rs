@@ -25,6 +25,7 @@ pub mod responses;
 pub mod router;
 pub mod routes;
 pub mod scheduler;
+pub mod schema;
 pub mod state;
 pub mod terms;
 pub mod time;

@@ -125,17 +125,6 @@ fn partial_list(schemas: &Schemas) -> Option<utoipa::openapi::RefOr<utoipa::open
     Some(RefOr::T(Schema::Object(object)))
 }
 
-/// A string schema that admits only `values`: for a field the server fills from a fixed set
-/// but keeps as a `String`.
-pub(crate) fn string_enum(values: &[&str], description: &str) -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values.iter().copied()))
-        .description(Some(description))
-        .build()
-}
-
 /// The whole document: [`ApiDoc`], then every route [`crate::router::declare`] registers.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut openapi = ApiDoc::openapi();

@@ -19,6 +19,7 @@ pub mod terms;
 pub mod time;
 pub mod tx;
 pub mod users;
+pub mod webhooks;
 
 pub use actor::{Actor, Caller};
 pub use cache_tag::CacheTag;

@@ -6,17 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
-use newsdesk_newsroom::outbox as newsroom_outbox;
-use newsdesk_newsroom::Change;
+use newsdesk_newsroom::webhooks::deliveries as rules;
 use newsdesk_persistence::webhooks::deliveries::{self as store, AttemptRow, DeliveryRow};
 use newsdesk_persistence::webhooks::endpoints;
-use newsdesk_persistence::webhooks::outbox;
-use newsdesk_persistence::{now, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
-use crate::error::{not_found_as, ApiError, ApiResult};
+use crate::error::{not_found_as, ApiResult};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, Paged};
@@ -63,7 +60,7 @@ pub struct DeliveryOut {
 /// What [`DeliveryOut::state`] can be.
 fn delivery_states() -> utoipa::openapi::schema::Object {
     use newsdesk_persistence::webhooks::state;
-    let mut schema = crate::openapi::string_enum(
+    let mut schema = crate::schema::string_enum(
         &[state::PENDING, state::DELIVERED, state::FAILED],
         "`pending` (queued or retrying), `delivered` (a 2xx came back) or `failed` (gave up).",
     );
@@ -152,19 +149,7 @@ pub async fn redeliver(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
     let (webhook_id, delivery_id) = path.into_inner();
-    let actor = user.actor();
-    let (row, event) = state
-        .write(move |tx| {
-            let original = match store::find(tx.conn(), &webhook_id, &delivery_id) {
-                Err(StoreError::NotFound) => return Err(ApiError::not_found("delivery")),
-                other => other?,
-            };
-            let queued = outbox::redeliver(tx.conn(), &original, now())?;
-            let event = outbox::event_name(tx.conn(), &queued.event_id)?;
-            let detail = serde_json::json!({"delivery_id": original.id, "event_id": original.event_id});
-            Ok(tx.record(&actor, Change::WebhookRedelivered { id: webhook_id, detail }, (queued, event))?)
-        })
-        .await?;
+    let (row, event) = state.write(move |tx| Ok(rules::redeliver(tx, &user, &webhook_id, &delivery_id)?)).await?;
     Ok(private_json(StatusCode::ACCEPTED, &delivery_out(row, event, Vec::new())))
 }
 
@@ -178,14 +163,6 @@ pub async fn redeliver(
 pub async fn ping(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
     let id = id.into_inner();
-    let actor = user.actor();
-    state
-        .write(move |tx| {
-            endpoints::find(tx.conn(), &id)?;
-            newsroom_outbox::queue_ping(tx.conn(), &id)?;
-            Ok(tx.record(&actor, Change::WebhookPinged { id }, ())?)
-        })
-        .await
-        .map_err(|e| not_found_as(e, "webhook"))?;
+    state.write(move |tx| Ok(rules::ping(tx, &user, &id)?)).await?;
     Ok(HttpResponse::Accepted().insert_header(("cache-control", "no-store")).finish())
 }

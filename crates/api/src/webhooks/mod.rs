@@ -1,13 +1,11 @@
 //! Webhooks: endpoints admins register, events written to an outbox in the same transaction
 //! as the change, and a worker that delivers them signed, in order, with retries.
 
-pub mod client;
 pub mod deliveries;
 pub mod endpoints;
-pub mod signature;
 pub mod worker;
 
-pub use crate::config::WebhookSettings as Settings;
+pub use newsdesk_newsroom::webhooks::Settings;
 
 /// The webhook routes.
 pub fn routes(api: &mut crate::routes::Routes) {
