@@ -4,6 +4,7 @@
 //! these types, so a rule lives in exactly one place.
 
 pub mod article;
+pub mod article_input;
 pub mod body;
 pub mod exchange;
 pub mod permissions;
@@ -13,6 +14,7 @@ pub mod validation;
 pub mod webhook;
 
 pub use article::ArticleStatus;
+pub use article_input::{ArticleFields, ArticleInput, ImageInput};
 pub use permissions::{Action, Role};
 pub use slug::Slug;
 pub use validation::{FieldError, Violations};

@@ -3,10 +3,10 @@
 
 use std::collections::HashSet;
 
-use newsdesk_domain::article::{self as rules, MAX_LINKS, MAX_SUMMARY, MAX_TITLE};
+use newsdesk_domain::article::{MAX_LINKS, MAX_TITLE};
 use newsdesk_domain::exchange::{ArticleRecord, AuthorRecord, LabelRecord, RelatedRecord, SourceRecord};
-use newsdesk_domain::validation::{bounded_text, http_url, required_text};
-use newsdesk_domain::{body, ArticleStatus, FieldError, Slug, Violations};
+use newsdesk_domain::validation::{http_url, required_text};
+use newsdesk_domain::{ArticleInput, ArticleStatus, FieldError, ImageInput, Slug, Violations};
 use newsdesk_persistence::articles::NewArticle;
 use newsdesk_persistence::authors::NewAuthor;
 use newsdesk_persistence::now;
@@ -15,8 +15,6 @@ use newsdesk_persistence::sources::NewSource;
 use newsdesk_persistence::tags::NewTag;
 
 use super::LineError;
-use newsdesk_newsroom::articles::input::FeaturedImage;
-use newsdesk_newsroom::articles::write::{body_text, featured_image, not_reserved};
 use newsdesk_newsroom::terms::authors::{AuthorCreate, Authors};
 use newsdesk_newsroom::terms::labels::LabelCreate;
 use newsdesk_newsroom::terms::labels::Sections;
@@ -50,20 +48,24 @@ pub struct PreparedArticle {
 /// Validates `record` (from input line `line`) and renders its body; every problem at once.
 pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, LineError> {
     let mut v = Violations::new();
-    let title = v.check("title", required_text(&record.title, MAX_TITLE));
-    let slug = v.check("slug", Slug::parse(&record.slug)).map(Slug::into_inner);
-    not_reserved(&mut v, slug.as_deref());
-    let summary = record
-        .summary
-        .as_deref()
-        .and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY)))
-        .filter(|s| !s.is_empty());
-    let markdown = body_text(&mut v, &record.body);
-    let source_url = record.source_url.as_deref().and_then(|u| v.check("source_url", http_url(u)));
-    let language = v.check("language", rules::language(record.language.as_deref().unwrap_or("en")));
-    let image =
-        record.featured_image.map(|i| FeaturedImage { url: i.url, alt: i.alt, caption: i.caption, credit: i.credit });
-    let [image_url, image_alt, image_caption, image_credit] = featured_image(&mut v, image.as_ref());
+    let image = record.featured_image.as_ref().map(|i| ImageInput {
+        url: &i.url,
+        alt: i.alt.as_deref(),
+        caption: i.caption.as_deref(),
+        credit: i.credit.as_deref(),
+    });
+    let fields = ArticleInput {
+        title: &record.title,
+        slug: Some(&record.slug),
+        summary: record.summary.as_deref(),
+        body: &record.body,
+        source_url: record.source_url.as_deref(),
+        language: record.language.as_deref(),
+        featured_image: image,
+    }
+    .check(&mut v);
+    // For the checks of links against the article's own slug; a bad slug is reported above.
+    let slug = Slug::parse(&record.slug).ok().map(Slug::into_inner);
     let status = ArticleStatus::from(record.status);
     if status != ArticleStatus::Draft && record.published_at.is_none() {
         v.add("published_at", format!("is required when status is {}", status.as_str()));
@@ -77,39 +79,16 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
     if let Err(errors) = v.into_result() {
         return Err(LineError::from_fields(line, errors));
     }
-    let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
+    let Some(fields) = fields else {
         return Err(LineError::new(line, "", "validated fields missing"));
     };
-    let rendered = body::render(&markdown);
     let at = now();
     let created_at = record.created_at.map(naive).unwrap_or(at);
+    let updated_at = record.updated_at.map(naive).unwrap_or(created_at.max(at));
+    let published_at = record.published_at.map(naive);
     Ok(PreparedArticle {
         line,
-        article: NewArticle {
-            id: String::new(),
-            slug,
-            title,
-            summary,
-            body_markdown: markdown,
-            body_html: rendered.html,
-            body_text: rendered.text,
-            status: status.as_str().to_owned(),
-            section_id: None,
-            source_id: None,
-            source_url,
-            language,
-            featured_image_url: image_url,
-            featured_image_alt: image_alt,
-            featured_image_caption: image_caption,
-            featured_image_credit: image_credit,
-            word_count: rendered.word_count,
-            reading_time_minutes: rendered.reading_time_minutes,
-            created_by: None,
-            published_at: record.published_at.map(naive),
-            version: 1,
-            created_at,
-            updated_at: record.updated_at.map(naive).unwrap_or(created_at.max(at)),
-        },
+        article: NewArticle::of(String::new(), fields, status, published_at, None, (created_at, updated_at)),
         authors: authors.into_iter().flatten().collect(),
         tags: tags.into_iter().flatten().collect(),
         section: section.flatten(),

@@ -2,6 +2,7 @@
 //! these from JSON; imports and demo content build them too, so every article is validated by
 //! the same rules (see [`super::write`]).
 
+use newsdesk_domain::{ArticleInput, ImageInput};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
 use utoipa::ToSchema;
@@ -139,4 +140,31 @@ pub struct ArticlePatch {
     pub related: Option<Vec<RelatedIn>>,
     /// The version you read, as an alternative to `If-Match`.
     pub version: Option<i64>,
+}
+
+impl FeaturedImage {
+    /// The image as the field rules take it.
+    pub fn input(&self) -> ImageInput<'_> {
+        ImageInput {
+            url: &self.url,
+            alt: self.alt.as_deref(),
+            caption: self.caption.as_deref(),
+            credit: self.credit.as_deref(),
+        }
+    }
+}
+
+impl ArticleCreate {
+    /// The article's own fields, for the rules every new article obeys.
+    pub fn fields(&self) -> ArticleInput<'_> {
+        ArticleInput {
+            title: &self.title,
+            slug: self.slug.as_deref(),
+            summary: self.summary.as_deref(),
+            body: self.body.as_deref().unwrap_or_default(),
+            source_url: self.source_url.as_deref(),
+            language: self.language.as_deref(),
+            featured_image: self.featured_image.as_ref().map(FeaturedImage::input),
+        }
+    }
 }

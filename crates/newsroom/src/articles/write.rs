@@ -1,12 +1,15 @@
-//! Validating and writing articles. Everything runs inside the caller's transaction, so a
-//! rejected reference (an unknown author slug, say) leaves nothing half-written.
+//! Writing articles: the field rules are the domain's (`newsdesk_domain::article_input`); here
+//! the relations are resolved and the rows written. Everything runs inside the caller's
+//! transaction, so a rejected reference (an unknown author slug, say) leaves nothing
+//! half-written.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
-use newsdesk_domain::article::{self as rules, MAX_BODY, MAX_LINKS, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
-use newsdesk_domain::validation::{bounded_text, http_url, required_text};
-use newsdesk_domain::{body, Action, ArticleStatus, Slug, Violations};
+use newsdesk_domain::article::{MAX_LINKS, MAX_TITLE};
+use newsdesk_domain::article_input as field;
+use newsdesk_domain::validation::{http_url, required_text};
+use newsdesk_domain::{body, Action, ArticleStatus, Violations};
 use newsdesk_persistence::articles::relations::{self, LinkTarget};
 use newsdesk_persistence::articles::{self as store, slugs, ArticleChanges, ArticleRow, NewArticle};
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
@@ -111,37 +114,6 @@ fn resolve_related(
     Ok(links)
 }
 
-/// The featured image's four columns, validated.
-pub fn featured_image(v: &mut Violations, image: Option<&FeaturedImage>) -> [Option<String>; 4] {
-    let Some(image) = image else { return [None, None, None, None] };
-    let text = |v: &mut Violations, field: &str, value: &Option<String>| {
-        value.as_deref().and_then(|t| v.check(field, bounded_text(t, MAX_SHORT_TEXT))).filter(|t| !t.is_empty())
-    };
-    [
-        v.check("featured_image.url", http_url(&image.url)),
-        text(v, "featured_image.alt", &image.alt),
-        text(v, "featured_image.caption", &image.caption),
-        text(v, "featured_image.credit", &image.credit),
-    ]
-}
-
-pub fn body_text(v: &mut Violations, markdown: &str) -> Option<String> {
-    if markdown.chars().count() > MAX_BODY {
-        v.add("body", format!("must be at most {MAX_BODY} characters"));
-        return None;
-    }
-    Some(markdown.to_owned())
-}
-
-/// Slugs the public article routes use for themselves.
-const RESERVED_SLUGS: [&str; 1] = ["most-viewed"];
-
-pub fn not_reserved(v: &mut Violations, slug: Option<&str>) {
-    if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
-        v.add("slug", "is reserved for the API's own routes");
-    }
-}
-
 /// 409 when `slug` still redirects to another article: old links must keep working.
 fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> NewsroomResult<()> {
     match slugs::owner_of(conn, slug)? {
@@ -187,21 +159,7 @@ pub fn create(
 ) -> NewsroomResult<Recorded<Saved>> {
     let conn = tx.conn();
     let mut v = Violations::new();
-    let title = v.check("title", required_text(&input.title, MAX_TITLE));
-    let slug = match &input.slug {
-        Some(slug) => v.check("slug", Slug::parse(slug)),
-        None => title.as_deref().and_then(|t| v.check("slug", Slug::from_title(t))),
-    };
-    not_reserved(&mut v, slug.as_ref().map(Slug::as_str));
-    let summary = input
-        .summary
-        .as_deref()
-        .and_then(|s| v.check("summary", bounded_text(s, MAX_SUMMARY)))
-        .filter(|s| !s.is_empty());
-    let markdown = body_text(&mut v, input.body.as_deref().unwrap_or_default());
-    let source_url = input.source_url.as_deref().and_then(|u| v.check("source_url", http_url(u)));
-    let language = v.check("language", rules::language(input.language.as_deref().unwrap_or("en")));
-    let [image_url, image_alt, image_caption, image_credit] = featured_image(&mut v, input.featured_image.as_ref());
+    let fields = input.fields().check(&mut v);
     let section_id = match &input.section {
         Some(slug) => resolve_one(&mut v, "section", slug, |s| sections::ids_by_slug(conn, s))?,
         None => None,
@@ -218,40 +176,17 @@ pub fn create(
     let links =
         resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None, restricted_viewer(user))?;
     v.into_result()?;
-    let (Some(title), Some(slug), Some(markdown), Some(language)) = (title, slug, markdown, language) else {
-        return Err(NewsroomError::Internal("validated article fields missing".into()));
-    };
-    check_slug_free(conn, slug.as_str(), None)?;
-    let rendered = body::render(&markdown);
+    let fields = fields.ok_or_else(|| NewsroomError::Internal("validated article fields missing".into()))?;
+    check_slug_free(conn, &fields.slug, None)?;
     let at = now();
-    let row = store::insert(
-        conn,
-        &NewArticle {
-            id: new_id(),
-            slug: slug.into_inner(),
-            title,
-            summary,
-            body_markdown: markdown,
-            body_html: rendered.html,
-            body_text: rendered.text,
-            status: status.as_str().into(),
-            section_id,
-            source_id,
-            source_url,
-            language,
-            featured_image_url: image_url,
-            featured_image_alt: image_alt,
-            featured_image_caption: image_caption,
-            featured_image_credit: image_credit,
-            word_count: rendered.word_count,
-            reading_time_minutes: rendered.reading_time_minutes,
-            created_by: user.map(|u| u.id.clone()),
-            published_at: published_at.or_else(|| (status == ArticleStatus::Published).then_some(at)),
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        },
-    )?;
+    let published_at = published_at.or_else(|| (status == ArticleStatus::Published).then_some(at));
+    let created_by = user.map(|u| u.id.clone());
+    let new = NewArticle {
+        section_id,
+        source_id,
+        ..NewArticle::of(new_id(), fields, status, published_at, created_by, (at, at))
+    };
+    let row = store::insert(conn, &new)?;
     // A new article has no relations to replace.
     relations::add_authors(conn, &row.id, &author_ids)?;
     relations::add_tags(conn, &row.id, &tag_ids)?;
@@ -301,17 +236,14 @@ pub fn update(
     not_trashed(&current)?;
     let mut v = Violations::new();
     let mut changes = ArticleChanges {
-        title: patch.title.as_deref().and_then(|t| v.check("title", required_text(t, MAX_TITLE))),
-        slug: patch.slug.as_deref().and_then(|s| v.check("slug", Slug::parse(s))).map(Slug::into_inner),
-        summary: patch
-            .summary
-            .map(|s| s.and_then(|s| v.check("summary", bounded_text(&s, MAX_SUMMARY))).filter(|s| !s.is_empty())),
-        language: patch.language.as_deref().and_then(|l| v.check("language", rules::language(l))),
-        source_url: patch.source_url.map(|u| u.and_then(|u| v.check("source_url", http_url(&u)))),
+        title: patch.title.as_deref().and_then(|t| field::title(&mut v, t)),
+        slug: patch.slug.as_deref().and_then(|s| field::slug(&mut v, s)),
+        summary: patch.summary.map(|s| s.and_then(|s| field::summary(&mut v, &s))),
+        language: patch.language.as_deref().and_then(|l| field::language_tag(&mut v, l)),
+        source_url: patch.source_url.map(|u| u.and_then(|u| field::source_url(&mut v, &u))),
         ..ArticleChanges::default()
     };
-    not_reserved(&mut v, changes.slug.as_deref());
-    if let Some(markdown) = patch.body.as_deref().and_then(|b| body_text(&mut v, b)) {
+    if let Some(markdown) = patch.body.as_deref().and_then(|b| field::body(&mut v, b)) {
         let rendered = body::render(&markdown);
         changes.body_markdown = Some(markdown);
         changes.body_html = Some(rendered.html);
@@ -320,7 +252,7 @@ pub fn update(
         changes.reading_time_minutes = Some(rendered.reading_time_minutes);
     }
     if let Some(image) = &patch.featured_image {
-        let [url, alt, caption, credit] = featured_image(&mut v, image.as_ref());
+        let [url, alt, caption, credit] = field::featured_image(&mut v, image.as_ref().map(FeaturedImage::input));
         (changes.featured_image_url, changes.featured_image_alt) = (Some(url), Some(alt));
         (changes.featured_image_caption, changes.featured_image_credit) = (Some(caption), Some(credit));
     }

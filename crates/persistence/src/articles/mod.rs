@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 pub use newsdesk_domain::article::Lifecycle;
-use newsdesk_domain::ArticleStatus;
+use newsdesk_domain::{ArticleFields, ArticleStatus};
 
 use crate::schema::articles;
 use crate::stored_status::StoredStatus;
@@ -111,6 +111,45 @@ pub struct ArticleChanges {
     pub reading_time_minutes: Option<i32>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub trashed_at: Option<Option<NaiveDateTime>>,
+}
+
+impl NewArticle {
+    /// A new article of checked `fields`; `id` may be empty for a caller that numbers later.
+    pub fn of(
+        id: String,
+        fields: ArticleFields,
+        status: ArticleStatus,
+        published_at: Option<NaiveDateTime>,
+        created_by: Option<String>,
+        (created_at, updated_at): (NaiveDateTime, NaiveDateTime),
+    ) -> Self {
+        let [featured_image_url, featured_image_alt, featured_image_caption, featured_image_credit] = fields.image;
+        Self {
+            id,
+            slug: fields.slug,
+            title: fields.title,
+            summary: fields.summary,
+            body_markdown: fields.markdown,
+            body_html: fields.body.html,
+            body_text: fields.body.text,
+            status: status.as_str().to_owned(),
+            section_id: None,
+            source_id: None,
+            source_url: fields.source_url,
+            language: fields.language,
+            featured_image_url,
+            featured_image_alt,
+            featured_image_caption,
+            featured_image_credit,
+            word_count: fields.body.word_count,
+            reading_time_minutes: fields.body.reading_time_minutes,
+            created_by,
+            published_at,
+            version: 1,
+            created_at,
+            updated_at,
+        }
+    }
 }
 
 impl ArticleRow {

@@ -1,0 +1,154 @@
+//! The fields of an article as a client or an import gives them, and the one place they are
+//! checked. A new article is checked whole ([`ArticleInput::check`]); an edit checks the fields
+//! it sends with the same functions.
+
+use crate::article::{language, MAX_BODY, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
+use crate::body::{render, RenderedBody};
+use crate::validation::{bounded_text, http_url, required_text};
+use crate::{Slug, Violations};
+
+/// Slugs the public article routes use for themselves.
+const RESERVED_SLUGS: [&str; 1] = ["most-viewed"];
+
+/// An article's own fields, before they are checked. Relations (byline, tags, section, source,
+/// related links) are resolved against the database by whoever writes the article.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArticleInput<'a> {
+    pub title: &'a str,
+    /// Derived from the title when missing.
+    pub slug: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    /// Markdown.
+    pub body: &'a str,
+    pub source_url: Option<&'a str>,
+    /// `en` when missing.
+    pub language: Option<&'a str>,
+    pub featured_image: Option<ImageInput<'a>>,
+}
+
+/// A featured image as given: its URL and three optional texts.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageInput<'a> {
+    pub url: &'a str,
+    pub alt: Option<&'a str>,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+}
+
+/// An article's own fields, checked, with the body rendered.
+#[derive(Debug, Clone)]
+pub struct ArticleFields {
+    pub title: String,
+    pub slug: String,
+    pub summary: Option<String>,
+    pub markdown: String,
+    pub body: RenderedBody,
+    pub source_url: Option<String>,
+    pub language: String,
+    /// URL, alt, caption and credit.
+    pub image: [Option<String>; 4],
+}
+
+impl ArticleInput<'_> {
+    /// Checks every field, noting each problem in `v`; the fields when all are valid.
+    pub fn check(&self, v: &mut Violations) -> Option<ArticleFields> {
+        let title = title(v, self.title);
+        let slug = match self.slug {
+            Some(slug) => self::slug(v, slug),
+            None => {
+                let derived = title.as_deref().and_then(|t| v.check("slug", Slug::from_title(t)).map(Slug::into_inner));
+                not_reserved(v, derived.as_deref());
+                derived
+            }
+        };
+        let summary = self.summary.and_then(|s| summary(v, s));
+        let markdown = body(v, self.body);
+        let source_url = self.source_url.and_then(|u| source_url(v, u));
+        let language = self::language_tag(v, self.language.unwrap_or("en"));
+        let image = featured_image(v, self.featured_image);
+        let (title, slug, markdown, language) = (title?, slug?, markdown?, language?);
+        let body = render(&markdown);
+        Some(ArticleFields { title, slug, summary, markdown, body, source_url, language, image })
+    }
+}
+
+pub fn title(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("title", required_text(value, MAX_TITLE))
+}
+
+pub fn slug(v: &mut Violations, value: &str) -> Option<String> {
+    let slug = v.check("slug", Slug::parse(value)).map(Slug::into_inner);
+    not_reserved(v, slug.as_deref());
+    slug
+}
+
+/// A summary; an empty one is none.
+pub fn summary(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("summary", bounded_text(value, MAX_SUMMARY)).filter(|s| !s.is_empty())
+}
+
+/// The Markdown body, within its length.
+pub fn body(v: &mut Violations, markdown: &str) -> Option<String> {
+    if markdown.chars().count() > MAX_BODY {
+        v.add("body", format!("must be at most {MAX_BODY} characters"));
+        return None;
+    }
+    Some(markdown.to_owned())
+}
+
+pub fn source_url(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("source_url", http_url(value))
+}
+
+pub fn language_tag(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("language", language(value))
+}
+
+/// The featured image's four columns, checked.
+pub fn featured_image(v: &mut Violations, image: Option<ImageInput>) -> [Option<String>; 4] {
+    let Some(image) = image else { return [None, None, None, None] };
+    let text = |v: &mut Violations, field: &str, value: Option<&str>| {
+        value.and_then(|t| v.check(field, bounded_text(t, MAX_SHORT_TEXT))).filter(|t| !t.is_empty())
+    };
+    [
+        v.check("featured_image.url", http_url(image.url)),
+        text(v, "featured_image.alt", image.alt),
+        text(v, "featured_image.caption", image.caption),
+        text(v, "featured_image.credit", image.credit),
+    ]
+}
+
+fn not_reserved(v: &mut Violations, slug: Option<&str>) {
+    if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
+        v.add("slug", "is reserved for the API's own routes");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_article_is_checked_whole_and_every_problem_named() {
+        let mut v = Violations::new();
+        let input = ArticleInput {
+            title: " ",
+            slug: Some("most-viewed"),
+            source_url: Some("ftp://x"),
+            language: Some("English"),
+            ..ArticleInput::default()
+        };
+        assert!(input.check(&mut v).is_none());
+        let fields: Vec<String> = v.into_result().err().unwrap_or_default().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "slug", "source_url", "language"]);
+    }
+
+    #[test]
+    fn a_missing_slug_comes_from_the_title_and_the_body_is_rendered() {
+        let mut v = Violations::new();
+        let input = ArticleInput { title: "Harbour pilots strike", body: "It is **on**.", ..ArticleInput::default() };
+        let fields = input.check(&mut v);
+        assert_eq!(fields.as_ref().map(|f| f.slug.as_str()), Some("harbour-pilots-strike"));
+        assert!(fields.is_some_and(|f| f.body.html.contains("<strong>on</strong>") && f.language == "en"));
+    }
+}
