@@ -75,11 +75,8 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| store::list(conn, request)).await?;
-    let data = found.items.into_iter().map(ApiKeyOut::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| store::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, ApiKeyOut::from).await
 }
 
 /// Create a key. The response carries the secret; store it, it is not shown again.

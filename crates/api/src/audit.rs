@@ -1,7 +1,6 @@
 //! The audit log's API: every editorial write, publish, login and key change, and who did it.
 //! Entries are written by the use cases (`newsdesk_newsroom::Tx::record`); this lists them.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
@@ -14,7 +13,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::middleware::origin;
-use crate::respond::{private_json, ListResponse};
+use crate::respond::ListResponse;
 use crate::responses::{ByRole, Paged};
 use crate::state::AppState;
 use crate::time::{naive, utc};
@@ -93,8 +92,6 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ReadAuditLog)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
     let q = query.0;
     let filter = AuditFilter {
         actor: q.actor,
@@ -103,7 +100,6 @@ pub async fn list(
         since: q.since.map(naive),
         until: q.until.map(naive),
     };
-    let found = state.read(move |conn| store::list(conn, &filter, request)).await?;
-    let data = found.items.into_iter().map(AuditEntry::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| store::list(conn, &filter, page));
+    paging.0.private_page(&req, &state.cursors, load, AuditEntry::from).await
 }

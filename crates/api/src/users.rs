@@ -50,6 +50,12 @@ impl From<users::UserRow> for UserOut {
     }
 }
 
+/// Answers with one user, its version as the `ETag`.
+fn respond(req: &HttpRequest, status: StatusCode, row: users::UserRow) -> ApiResult<HttpResponse> {
+    let version = row.version;
+    versioned_json(req, status, &UserOut::from(row), version)
+}
+
 /// List users.
 #[utoipa::path(get, path = "/v1/admin/users", operation_id = "admin_list_users", tag = "users", security(("bearer" = [])), params(Paging),
     responses(
@@ -63,11 +69,8 @@ pub async fn list(
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| users::list(conn, request)).await?;
-    let data = found.items.into_iter().map(UserOut::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| users::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, UserOut::from).await
 }
 
 /// Create a user with a role and password.
@@ -87,8 +90,7 @@ pub async fn create(
     let input = body.0;
     let actor = user.actor();
     let row = state.write(move |tx| Ok(rules::create(tx, &actor, &input)?)).await?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::CREATED, &UserOut::from(row), version)
+    respond(&req, StatusCode::CREATED, row)
 }
 
 /// Get a user.
@@ -106,8 +108,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let row = state.read(move |conn| users::find(conn, &id)).await.map_err(|e| not_found_as(e, "user"))?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
+    respond(&req, StatusCode::OK, row)
 }
 
 /// Change a user's name, role, password, author link, or disable them. Disabling or a new
@@ -134,8 +135,7 @@ pub async fn update(
         .write(move |tx| Ok(rules::update(tx, &user, &id, precondition, &patch)?))
         .await
         .map_err(|e| not_found_as(e, "user"))?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
+    respond(&req, StatusCode::OK, row)
 }
 
 /// The logged-in user.

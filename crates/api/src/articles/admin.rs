@@ -7,7 +7,7 @@ use newsdesk_persistence::articles as store;
 
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::{lifecycle, write};
-use newsdesk_newsroom::{Recorded, Tx};
+use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
 use super::listing;
@@ -28,12 +28,40 @@ pub(super) fn full_shape(user: &AuthUser) -> Shape {
 
 /// Renders one article in full inside the same transaction that wrote it, from the relations
 /// the write already read where it did.
-pub(super) fn full(tx: &mut Tx, saved: Recorded<Saved>, user: &AuthUser) -> Result<Recorded<ArticleOut>, ApiError> {
+fn full(tx: &mut Tx, saved: Recorded<Saved>, user: &AuthUser) -> Result<Recorded<ArticleOut>, ApiError> {
     saved.try_map(|saved| Ok(view::render_saved(tx.conn(), saved.row, saved.relations, full_shape(user))?))
 }
 
 pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
     versioned_json(req, status, article, article.version)
+}
+
+/// Runs one write of an article, as `user`, and renders the article as it then stands, in
+/// the same transaction.
+pub(super) async fn write_full<F>(state: &AppState, user: AuthUser, step: F) -> ApiResult<ArticleOut>
+where
+    F: FnOnce(&mut Tx, &Caller) -> NewsroomResult<Recorded<Saved>> + Send + 'static,
+{
+    state
+        .write(move |tx| {
+            let saved = step(tx, &user)?;
+            full(tx, saved, &user)
+        })
+        .await
+}
+
+/// [`write_full`], answered with 200 and the article's version as the `ETag`.
+pub(super) async fn write_and_respond<F>(
+    req: &HttpRequest,
+    state: &AppState,
+    user: AuthUser,
+    step: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut Tx, &Caller) -> NewsroomResult<Recorded<Saved>> + Send + 'static,
+{
+    let article = write_full(state, user, step).await?;
+    respond(req, StatusCode::OK, &article)
 }
 
 /// List articles in every status. Contributors and authors see only their own.
@@ -81,12 +109,10 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::CreateArticle)?;
     let input = body.0;
-    let article = state
-        .write(move |tx| {
-            let saved = write::create(tx, input, Some(&user), ArticleStatus::Draft, None, &user.actor())?;
-            full(tx, saved, &user)
-        })
-        .await?;
+    let article = write_full(&state, user, |tx, user| {
+        write::create(tx, input, Some(user), ArticleStatus::Draft, None, &user.actor())
+    })
+    .await?;
     let mut response = respond(&req, StatusCode::CREATED, &article)?;
     if let Ok(location) = header::HeaderValue::from_str(&format!("/v1/admin/articles/{}", article.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -139,13 +165,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let patch = body.0;
     let precondition = crate::extract::if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = write::update(tx, &id, precondition, patch, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| write::update(tx, &id, precondition, patch, user)).await
 }
 
 /// Move an article to the trash. It leaves every public endpoint at once; editors can

@@ -8,7 +8,7 @@ use newsdesk_persistence::articles::{self as articles};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::admin::{full, respond};
+use super::admin::write_and_respond;
 use super::dto::ArticleOut;
 use crate::auth::AuthUser;
 use crate::error::not_found_as;
@@ -68,19 +68,16 @@ pub async fn list(
     id: web::Path<String>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let (article, found) = state
-        .read(move |conn| {
-            let article = articles::find(conn, &id)?;
-            let found = store::list(conn, &id, request)?;
-            Ok((article, found))
-        })
-        .await
-        .map_err(|e| not_found_as(e, "article"))?;
-    write::check_visible(&article, &user)?;
-    let data = found.items.into_iter().map(|r| view(r, false)).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let (state, user) = (&state, &user);
+    let load = |page| async move {
+        let (article, found) = state
+            .read(move |conn| Ok((articles::find(conn, &id)?, store::list(conn, &id, page)?)))
+            .await
+            .map_err(|e| not_found_as(e, "article"))?;
+        write::check_visible(&article, user)?;
+        Ok(found)
+    };
+    paging.0.private_page(&req, &state.cursors, load, |row| view(row, false)).await
 }
 
 /// One revision, with the full snapshot.
@@ -122,11 +119,6 @@ pub async fn restore(
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();
     let expected = optional_if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = lifecycle::restore_revision(tx, &id, &rev, expected, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| lifecycle::restore_revision(tx, &id, &rev, expected, user))
+        .await
 }

@@ -1,14 +1,14 @@
 //! Publishing, scheduling and the trash: `/v1/admin/articles/{id}/{publish,unpublish,schedule,
 //! unschedule,restore}` and `/v1/admin/trash`.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles as store;
+use newsdesk_persistence::Page;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::admin::{full, full_shape, respond};
+use super::admin::{full_shape, write_and_respond};
 use super::dto::ArticleOut;
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::lifecycle;
@@ -18,7 +18,7 @@ use super::view;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
-use crate::respond::{private_json, ListResponse};
+use crate::respond::ListResponse;
 use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
 use crate::state::AppState;
 
@@ -33,13 +33,7 @@ async fn transition(
     step: Transition,
 ) -> ApiResult<HttpResponse> {
     let expected = optional_if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = step(tx, &id, expected, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, expected, user)).await
 }
 
 /// Publish an article now. Authors may publish their own; contributors may not publish.
@@ -103,13 +97,8 @@ pub async fn schedule(
 ) -> ApiResult<HttpResponse> {
     let expected = optional_if_match(&req)?;
     let publish_at = body.0.publish_at;
-    let article = state
-        .write(move |tx| {
-            let saved = lifecycle::schedule(tx, &id, expected, publish_at, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| lifecycle::schedule(tx, &id, expected, publish_at, user))
+        .await
 }
 
 /// Cancel a schedule: back to draft.
@@ -159,21 +148,19 @@ pub async fn trash_list(
     user: AuthUser,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
     let mut filter = store::ArticleFilter { trashed: true, ..Default::default() };
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
     }
     let shape = full_shape(&user);
     let shape = view::Shape { html: false, markdown: false, text: false, related: false, ..shape };
-    let (data, total) = state
-        .read(move |conn| {
-            let found = store::list(conn, &filter, store::ArticleSort::RecentlyUpdated, request)?;
-            Ok((view::render_all(conn, found.items, shape)?, found.total))
+    let load = |page| {
+        state.read(move |conn| {
+            let found = store::list(conn, &filter, store::ArticleSort::RecentlyUpdated, page)?;
+            Ok(Page { items: view::render_all(conn, found.items, shape)?, total: found.total })
         })
-        .await?;
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, total)))
+    };
+    paging.0.private_page(&req, &state.cursors, load, std::convert::identity).await
 }
 
 /// Delete a trashed article for good (admins only).
