@@ -2,7 +2,7 @@
 //! `newsdesk_newsroom::api_keys` for what a key is).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{Action, Role};
 pub use newsdesk_newsroom::api_keys::ApiKeyCreate;
@@ -11,7 +11,7 @@ use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
@@ -68,12 +68,7 @@ pub struct CreatedApiKey {
         (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
         Paged, ByRole,
     ))]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    paging: QueryParams<Paging>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     let load = |page| state.read(move |conn| store::list(conn, page));
     paging.0.private_page(&req, &state.cursors, load, ApiKeyOut::from).await

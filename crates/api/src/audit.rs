@@ -1,7 +1,7 @@
 //! The audit log's API: every editorial write, publish, login and key change, and who did it.
 //! Entries are written by the use cases (`newsdesk_newsroom::Tx::record`); this lists them.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
 use newsdesk_newsroom::Actor;
@@ -9,13 +9,12 @@ use newsdesk_persistence::audit::{self as store, AuditFilter, AuditRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::middleware::origin;
 use crate::respond::ListResponse;
 use crate::responses::{ByRole, Paged};
-use crate::state::AppState;
 use crate::time::{naive, utc};
 
 /// Who a request comes from, as the audit log records it: someone not logged in (a login
@@ -85,9 +84,7 @@ pub struct AuditQuery {
         Paged, ByRole,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     query: QueryParams<AuditQuery>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {

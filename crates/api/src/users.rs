@@ -10,7 +10,7 @@ use newsdesk_persistence::users;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::{not_found_as, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
@@ -62,12 +62,7 @@ fn respond(req: &HttpRequest, status: StatusCode, row: users::UserRow) -> ApiRes
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
         Paged, ByRole,
     ))]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    paging: QueryParams<Paging>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let load = |page| state.read(move |conn| users::list(conn, page));
     paging.0.private_page(&req, &state.cursors, load, UserOut::from).await
@@ -80,12 +75,7 @@ pub async fn list(
         JsonInput, ByRole,
         (status = 409, description = "E-mail already taken", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: JsonBody<UserCreate>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { req, state, user }: AdminCall, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let input = body.0;
     let actor = user.actor();
@@ -100,12 +90,7 @@ pub async fn create(
         (status = 200, description = "The user; `ETag` is its version", body = UserOut),
         NotModified, AdminWrite,
     ))]
-pub async fn get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let row = state.read(move |conn| users::find(conn, &id)).await.map_err(|e| not_found_as(e, "user"))?;
     respond(&req, StatusCode::OK, row)
@@ -121,9 +106,7 @@ pub async fn get(
         (status = 409, description = "An admin cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<UserPatch>,
 ) -> ApiResult<HttpResponse> {

@@ -13,7 +13,7 @@ use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
 use super::listing;
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
@@ -72,9 +72,7 @@ where
         Paged, LoggedIn,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     status: QueryParams<StatusQuery>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
@@ -102,9 +100,7 @@ pub async fn list(
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     body: JsonBody<ArticleCreate>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::CreateArticle)?;
@@ -127,12 +123,7 @@ pub async fn create(
         (status = 200, description = "The article; `ETag` is its version", body = ArticleOut),
         NotModified, AdminRead,
     ))]
-pub async fn get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let article = state
         .read(move |conn| {
             let row = store::find(conn, &id)?;
@@ -157,9 +148,7 @@ pub async fn get(
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<ArticlePatch>,
 ) -> ApiResult<HttpResponse> {
@@ -177,12 +166,7 @@ pub async fn update(
         AdminVersionedWrite,
         (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn delete(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let precondition = crate::extract::if_match(&req)?;
     state
         .write(move |tx| {

@@ -1,7 +1,7 @@
 //! `/v1/admin/articles/{id}/revisions`: every change, and restoring an earlier one.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles::revisions::{self as store, RevisionRow};
 use newsdesk_persistence::articles::{self as articles};
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::admin::write_and_respond;
 use super::dto::ArticleOut;
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
@@ -62,9 +62,7 @@ fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
         Paged, AdminRead,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
@@ -112,9 +110,7 @@ pub async fn get(
         (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();

@@ -1,7 +1,7 @@
 //! Publishing, scheduling and the trash: `/v1/admin/articles/{id}/{publish,unpublish,schedule,
 //! unschedule,restore}` and `/v1/admin/trash`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles as store;
 use newsdesk_persistence::Page;
@@ -15,7 +15,7 @@ use newsdesk_newsroom::articles::lifecycle;
 use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::view;
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::ListResponse;
@@ -26,9 +26,7 @@ type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Reco
 
 /// Runs one state transition and answers with the article as it now stands.
 async fn transition(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: String,
     step: Transition,
 ) -> ApiResult<HttpResponse> {
@@ -44,13 +42,8 @@ async fn transition(
         AdminCheckedWrite,
         (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::publish).await
+pub async fn publish(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::publish).await
 }
 
 /// Take an article down: it goes back to being a draft.
@@ -61,13 +54,8 @@ pub async fn publish(
         AdminCheckedWrite,
         (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn unpublish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::unpublish).await
+pub async fn unpublish(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::unpublish).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -89,9 +77,7 @@ pub struct ScheduleRequest {
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn schedule(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<ScheduleRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -109,13 +95,8 @@ pub async fn schedule(
         AdminCheckedWrite,
         (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn unschedule(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::unschedule).await
+pub async fn unschedule(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::unschedule).await
 }
 
 /// Take an article out of the trash, as a draft.
@@ -126,13 +107,8 @@ pub async fn unschedule(
         AdminCheckedWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn restore(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::restore).await
+pub async fn restore(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::restore).await
 }
 
 /// List the trash, most recently changed first. Authors and contributors see their own.
@@ -143,9 +119,7 @@ pub async fn restore(
         Paged, LoggedIn,
     ))]
 pub async fn trash_list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     let mut filter = store::ArticleFilter { trashed: true, ..Default::default() };
