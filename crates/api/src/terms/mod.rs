@@ -29,10 +29,17 @@ pub trait TermView: Term {
     const PLURAL: &'static str;
     type Out: Serialize + utoipa::ToSchema;
 
-    /// The admin view (private fields included, no count).
-    fn admin_view(row: Self::Row) -> Self::Out;
-    /// The public view, with its count of published articles.
-    fn public_view(row: Self::Row, published: i64) -> Self::Out;
+    /// The public view when given its count of published articles; without one, the admin
+    /// view (private fields included, no count).
+    fn view(row: Self::Row, published: Option<i64>) -> Self::Out;
+
+    fn admin_view(row: Self::Row) -> Self::Out {
+        Self::view(row, None)
+    }
+
+    fn public_view(row: Self::Row, published: i64) -> Self::Out {
+        Self::view(row, Some(published))
+    }
 }
 
 pub use docs::routes;
