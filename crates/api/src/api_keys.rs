@@ -11,12 +11,11 @@ use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{AdminCall, AuthUser};
+use crate::auth::AdminCall;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, ByRole, JsonInput, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,11 +80,7 @@ pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams
         (status = 201, description = "Created, with its secret", body = CreatedApiKey),
         JsonInput, ByRole,
     ))]
-pub async fn create(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: JsonBody<ApiKeyCreate>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { state, user, .. }: AdminCall, body: JsonBody<ApiKeyCreate>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     let input = body.0;
     rules::check(&input)?;
@@ -101,7 +96,7 @@ pub async fn create(
         (status = 204, description = "Revoked (also when it already was)"),
         AdminWrite,
     ))]
-pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn revoke(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     state.write(move |tx| Ok(rules::revoke(tx, &user, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -10,12 +10,11 @@ use newsdesk_persistence::users;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{AdminCall, AuthUser};
+use crate::auth::AdminCall;
 use crate::error::{not_found_as, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
-use crate::state::AppState;
 
 use crate::time::utc;
 
@@ -127,7 +126,7 @@ pub async fn update(
         (status = 200, description = "The caller", body = UserOut),
         (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn me(AdminCall { state, user, .. }: AdminCall) -> ApiResult<HttpResponse> {
     let row = state.read(move |conn| users::find(conn, &user.id)).await?;
     Ok(private_json(StatusCode::OK, &UserOut::from(row)))
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::dto::ArticleOut;
 use super::public::FormatsQuery;
 use super::view::{self};
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::private_json;
@@ -37,7 +37,7 @@ pub struct PreviewLink {
         (status = 201, description = "A preview link", body = PreviewLink),
         AdminRead,
     ))]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let ttl = state.preview_ttl_secs;
     let actor = user.actor();
     let article_id = state

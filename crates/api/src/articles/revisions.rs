@@ -10,13 +10,12 @@ use utoipa::ToSchema;
 
 use super::admin::write_and_respond;
 use super::dto::ArticleOut;
-use crate::auth::{AdminCall, AuthUser};
+use crate::auth::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminCheckedWrite, AdminRead, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 use newsdesk_newsroom::articles::history::Snapshot;
 use newsdesk_newsroom::articles::{lifecycle, write};
@@ -86,8 +85,7 @@ pub async fn list(
         AdminRead,
     ))]
 pub async fn get(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { state, user, .. }: AdminCall,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();

@@ -15,12 +15,11 @@ use newsdesk_newsroom::articles::lifecycle;
 use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::view;
-use crate::auth::{AdminCall, AuthUser};
+use crate::auth::AdminCall;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::ListResponse;
 use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
-use crate::state::AppState;
 
 type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Recorded<Saved>>;
 
@@ -145,7 +144,7 @@ pub async fn trash_list(
         AdminWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn purge(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     state.write(move |tx| Ok(lifecycle::purge(tx, &id, &user)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

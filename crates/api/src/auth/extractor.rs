@@ -93,8 +93,8 @@ impl FromRequest for AuthUser {
     }
 }
 
-/// What an editorial handler works with: the request, the app and the logged-in caller, in
-/// one argument (`AdminCall { req, state, user }: AdminCall`). Fails as [`AuthUser`] does.
+/// What a handler behind login works with: the request, the app and the caller, in one
+/// argument (`AdminCall { req, state, user }: AdminCall`). It fails as [`AuthUser`] does.
 pub struct AdminCall {
     pub req: HttpRequest,
     pub state: web::Data<AppState>,
