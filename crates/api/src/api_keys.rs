@@ -2,7 +2,7 @@
 //! `newsdesk_newsroom::api_keys` for what a key is).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{Action, Role};
 pub use newsdesk_newsroom::api_keys::ApiKeyCreate;
@@ -11,12 +11,11 @@ use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, ByRole, JsonInput, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,18 +67,10 @@ pub struct CreatedApiKey {
         (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
         Paged, ByRole,
     ))]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    paging: QueryParams<Paging>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| store::list(conn, request)).await?;
-    let data = found.items.into_iter().map(ApiKeyOut::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| store::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, ApiKeyOut::from).await
 }
 
 /// Create a key. The response carries the secret; store it, it is not shown again.
@@ -89,11 +80,7 @@ pub async fn list(
         (status = 201, description = "Created, with its secret", body = CreatedApiKey),
         JsonInput, ByRole,
     ))]
-pub async fn create(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: JsonBody<ApiKeyCreate>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { state, user, .. }: AdminCall, body: JsonBody<ApiKeyCreate>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     let input = body.0;
     rules::check(&input)?;
@@ -109,7 +96,7 @@ pub async fn create(
         (status = 204, description = "Revoked (also when it already was)"),
         AdminWrite,
     ))]
-pub async fn revoke(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn revoke(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageApiKeys)?;
     state.write(move |tx| Ok(rules::revoke(tx, &user, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())

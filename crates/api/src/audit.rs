@@ -1,8 +1,7 @@
 //! The audit log's API: every editorial write, publish, login and key change, and who did it.
 //! Entries are written by the use cases (`newsdesk_newsroom::Tx::record`); this lists them.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
 use newsdesk_newsroom::Actor;
@@ -10,13 +9,12 @@ use newsdesk_persistence::audit::{self as store, AuditFilter, AuditRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::ApiResult;
 use crate::extract::{Paging, QueryParams};
 use crate::middleware::origin;
-use crate::respond::{private_json, ListResponse};
+use crate::respond::ListResponse;
 use crate::responses::{ByRole, Paged};
-use crate::state::AppState;
 use crate::time::{naive, utc};
 
 /// Who a request comes from, as the audit log records it: someone not logged in (a login
@@ -95,15 +93,11 @@ pub struct AuditQuery {
         Paged, ByRole,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     query: QueryParams<AuditQuery>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ReadAuditLog)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
     let q = query.0;
     let filter = AuditFilter {
         actor: q.actor,
@@ -112,7 +106,6 @@ pub async fn list(
         since: q.since.map(naive),
         until: q.until.map(naive),
     };
-    let found = state.read(move |conn| store::list(conn, &filter, request)).await?;
-    let data = found.items.into_iter().map(AuditEntry::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| store::list(conn, &filter, page));
+    paging.0.private_page(&req, &state.cursors, load, AuditEntry::from).await
 }

@@ -256,6 +256,26 @@ impl Paging {
         Ok((limit, page))
     }
 
+    /// Loads the slice this asks for with `load` and answers with it, privately: each item
+    /// `map`ped to its API form, with page links, cursors and the total.
+    pub async fn private_page<R, T, Fut>(
+        &self,
+        req: &HttpRequest,
+        cursors: &crate::cursor::CursorCodec,
+        load: impl FnOnce(newsdesk_persistence::PageRequest) -> Fut,
+        map: impl FnMut(R) -> T,
+    ) -> Result<actix_web::HttpResponse, ApiError>
+    where
+        Fut: std::future::Future<Output = Result<newsdesk_persistence::Page<R>, ApiError>>,
+        T: serde::Serialize + utoipa::ToSchema,
+    {
+        let window = self.window(cursors, req)?;
+        let found = load(window.request()).await?;
+        let data = found.items.into_iter().map(map).collect();
+        let list = window.respond(req, cursors, data, found.total);
+        Ok(crate::respond::private_json(actix_web::http::StatusCode::OK, &list))
+    }
+
     /// The slice to load: from `cursor` when given, else from `page` (default 1).
     pub fn window(&self, cursors: &crate::cursor::CursorCodec, req: &HttpRequest) -> Result<OffsetWindow, ApiError> {
         let (limit, page) = self.resolve()?;

@@ -87,6 +87,22 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
     Ok(Feed { title, self_url, items, updated, changed })
 }
 
+/// Loads the feed at `path` and answers with it as `render` writes it, in `content_type`.
+async fn serve(
+    req: &HttpRequest,
+    state: &AppState,
+    query: FeedQuery,
+    path: &str,
+    content_type: &'static str,
+    render: fn(Feed, &str) -> ApiResult<Vec<u8>>,
+) -> ApiResult<HttpResponse> {
+    let feed = load(req, state, query, path).await?;
+    let changed = feed.changed;
+    let body = render(feed, &state.public_url)?;
+    crate::cache::tag(req, vec![crate::cache::Tag::Lists]);
+    Ok(public_bytes(req, content_type, body, changed))
+}
+
 fn authors_of(article: &ArticleOut) -> Vec<String> {
     article.authors.iter().flatten().map(|a| a.name.clone()).collect()
 }
@@ -106,10 +122,11 @@ pub async fn rss_feed(
     state: web::Data<AppState>,
     query: QueryParams<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
+    serve(&req, &state, query.0, "/v1/feed.rss", "application/rss+xml; charset=utf-8", write_rss).await
+}
+
+fn write_rss(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
     use rss::extension::atom::{AtomExtensionBuilder, Link};
-    let feed = load(&req, &state, query.0, "/v1/feed.rss").await?;
-    let changed = feed.changed;
-    let base = &state.public_url;
     let items: Vec<rss::Item> = feed
         .items
         .iter()
@@ -151,8 +168,7 @@ pub async fn rss_feed(
         .build();
     let mut body = Vec::new();
     channel.pretty_write_to(&mut body, b' ', 2).map_err(|e| ApiError::Internal(e.to_string()))?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, "application/rss+xml; charset=utf-8", body, changed))
+    Ok(body)
 }
 
 /// Atom feed of the newest published articles.
@@ -166,10 +182,11 @@ pub async fn atom_feed(
     state: web::Data<AppState>,
     query: QueryParams<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
+    serve(&req, &state, query.0, "/v1/feed.atom", "application/atom+xml; charset=utf-8", write_atom).await
+}
+
+fn write_atom(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
     use atom_syndication::{ContentBuilder, EntryBuilder, FeedBuilder, FixedDateTime, LinkBuilder, PersonBuilder};
-    let feed = load(&req, &state, query.0, "/v1/feed.atom").await?;
-    let changed = feed.changed;
-    let base = &state.public_url;
     let date = |d: DateTime<Utc>| FixedDateTime::from(d);
     let entries: Vec<atom_syndication::Entry> = feed
         .items
@@ -211,8 +228,7 @@ pub async fn atom_feed(
         .build();
     let mut body = Vec::new();
     atom.write_to(&mut body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, "application/atom+xml; charset=utf-8", body, changed))
+    Ok(body)
 }
 
 /// A JSON Feed 1.1 document (<https://jsonfeed.org/version/1.1>), as this server writes it.
@@ -264,9 +280,10 @@ pub async fn json_feed(
     state: web::Data<AppState>,
     query: QueryParams<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let feed = load(&req, &state, query.0, "/v1/feed.json").await?;
-    let changed = feed.changed;
-    let base = &state.public_url;
+    serve(&req, &state, query.0, "/v1/feed.json", "application/feed+json", write_json).await
+}
+
+fn write_json(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
     let json = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: feed.title,
@@ -291,8 +308,7 @@ pub async fn json_feed(
             .collect(),
     };
     let body = serde_json::to_vec(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, "application/feed+json", body, changed))
+    Ok(body)
 }
 
 /// Every published article with its last change, for search engines.

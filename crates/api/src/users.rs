@@ -10,12 +10,11 @@ use newsdesk_persistence::users;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::{not_found_as, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
-use crate::state::AppState;
 
 use crate::time::utc;
 
@@ -50,24 +49,22 @@ impl From<users::UserRow> for UserOut {
     }
 }
 
+/// Answers with one user, its version as the `ETag`.
+fn respond(req: &HttpRequest, status: StatusCode, row: users::UserRow) -> ApiResult<HttpResponse> {
+    let version = row.version;
+    versioned_json(req, status, &UserOut::from(row), version)
+}
+
 /// List users.
 #[utoipa::path(get, path = "/v1/admin/users", operation_id = "admin_list_users", tag = "users", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
         Paged, ByRole,
     ))]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    paging: QueryParams<Paging>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| users::list(conn, request)).await?;
-    let data = found.items.into_iter().map(UserOut::from).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| users::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, UserOut::from).await
 }
 
 /// Create a user with a role and password.
@@ -77,18 +74,12 @@ pub async fn list(
         JsonInput, ByRole,
         (status = 409, description = "E-mail already taken", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: JsonBody<UserCreate>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { req, state, user }: AdminCall, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let input = body.0;
     let actor = user.actor();
     let row = state.write(move |tx| Ok(rules::create(tx, &actor, &input)?)).await?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::CREATED, &UserOut::from(row), version)
+    respond(&req, StatusCode::CREATED, row)
 }
 
 /// Get a user.
@@ -98,16 +89,10 @@ pub async fn create(
         (status = 200, description = "The user; `ETag` is its version", body = UserOut),
         NotModified, AdminWrite,
     ))]
-pub async fn get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageUsers)?;
     let row = state.read(move |conn| users::find(conn, &id)).await.map_err(|e| not_found_as(e, "user"))?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
+    respond(&req, StatusCode::OK, row)
 }
 
 /// Change a user's name, role, password, author link, or disable them. Disabling or a new
@@ -120,9 +105,7 @@ pub async fn get(
         (status = 409, description = "An admin cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<UserPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -134,8 +117,7 @@ pub async fn update(
         .write(move |tx| Ok(rules::update(tx, &user, &id, precondition, &patch)?))
         .await
         .map_err(|e| not_found_as(e, "user"))?;
-    let version = row.version;
-    versioned_json(&req, StatusCode::OK, &UserOut::from(row), version)
+    respond(&req, StatusCode::OK, row)
 }
 
 /// The logged-in user.
@@ -144,7 +126,7 @@ pub async fn update(
         (status = 200, description = "The caller", body = UserOut),
         (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn me(AdminCall { state, user, .. }: AdminCall) -> ApiResult<HttpResponse> {
     let row = state.read(move |conn| users::find(conn, &user.id)).await?;
     Ok(private_json(StatusCode::OK, &UserOut::from(row)))
 }

@@ -7,13 +7,13 @@ use newsdesk_persistence::articles as store;
 
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::{lifecycle, write};
-use newsdesk_newsroom::{Recorded, Tx};
+use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
 use super::listing;
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
-use crate::auth::AuthUser;
+use crate::auth::{AdminCall, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
@@ -28,12 +28,40 @@ pub(super) fn full_shape(user: &AuthUser) -> Shape {
 
 /// Renders one article in full inside the same transaction that wrote it, from the relations
 /// the write already read where it did.
-pub(super) fn full(tx: &mut Tx, saved: Recorded<Saved>, user: &AuthUser) -> Result<Recorded<ArticleOut>, ApiError> {
+fn full(tx: &mut Tx, saved: Recorded<Saved>, user: &AuthUser) -> Result<Recorded<ArticleOut>, ApiError> {
     saved.try_map(|saved| Ok(view::render_saved(tx.conn(), saved.row, saved.relations, full_shape(user))?))
 }
 
 pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOut) -> ApiResult<HttpResponse> {
     versioned_json(req, status, article, article.version)
+}
+
+/// Runs one write of an article, as `user`, and renders the article as it then stands, in
+/// the same transaction.
+pub(super) async fn write_full<F>(state: &AppState, user: AuthUser, step: F) -> ApiResult<ArticleOut>
+where
+    F: FnOnce(&mut Tx, &Caller) -> NewsroomResult<Recorded<Saved>> + Send + 'static,
+{
+    state
+        .write(move |tx| {
+            let saved = step(tx, &user)?;
+            full(tx, saved, &user)
+        })
+        .await
+}
+
+/// [`write_full`], answered with 200 and the article's version as the `ETag`.
+pub(super) async fn write_and_respond<F>(
+    req: &HttpRequest,
+    state: &AppState,
+    user: AuthUser,
+    step: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut Tx, &Caller) -> NewsroomResult<Recorded<Saved>> + Send + 'static,
+{
+    let article = write_full(state, user, step).await?;
+    respond(req, StatusCode::OK, &article)
 }
 
 /// List articles in every status. Contributors and authors see only their own.
@@ -44,9 +72,7 @@ pub(super) fn respond(req: &HttpRequest, status: StatusCode, article: &ArticleOu
         Paged, LoggedIn,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     status: QueryParams<StatusQuery>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
@@ -74,19 +100,15 @@ pub async fn list(
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     body: JsonBody<ArticleCreate>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::CreateArticle)?;
     let input = body.0;
-    let article = state
-        .write(move |tx| {
-            let saved = write::create(tx, input, Some(&user), ArticleStatus::Draft, None, &user.actor())?;
-            full(tx, saved, &user)
-        })
-        .await?;
+    let article = write_full(&state, user, |tx, user| {
+        write::create(tx, input, Some(user), ArticleStatus::Draft, None, &user.actor())
+    })
+    .await?;
     let mut response = respond(&req, StatusCode::CREATED, &article)?;
     if let Ok(location) = header::HeaderValue::from_str(&format!("/v1/admin/articles/{}", article.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -101,12 +123,7 @@ pub async fn create(
         (status = 200, description = "The article; `ETag` is its version", body = ArticleOut),
         NotModified, AdminRead,
     ))]
-pub async fn get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let article = state
         .read(move |conn| {
             let row = store::find(conn, &id)?;
@@ -131,21 +148,13 @@ pub async fn get(
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<ArticlePatch>,
 ) -> ApiResult<HttpResponse> {
     let patch = body.0;
     let precondition = crate::extract::if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = write::update(tx, &id, precondition, patch, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| write::update(tx, &id, precondition, patch, user)).await
 }
 
 /// Move an article to the trash. It leaves every public endpoint at once; editors can
@@ -157,12 +166,7 @@ pub async fn update(
         AdminVersionedWrite,
         (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn delete(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let precondition = crate::extract::if_match(&req)?;
     state
         .write(move |tx| {

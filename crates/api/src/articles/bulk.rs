@@ -2,7 +2,7 @@
 //! trashes many articles. All or nothing; the answer reports every item.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use newsdesk_domain::{ArticleStatus, FieldError};
 use newsdesk_persistence::tags;
 use serde::{Deserialize, Serialize};
@@ -11,12 +11,11 @@ use utoipa::ToSchema;
 use newsdesk_newsroom::articles::lifecycle;
 use newsdesk_newsroom::{NewsroomError, Recorded};
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::respond::private_json;
 use crate::responses::{JsonInput, LoggedIn};
-use crate::state::AppState;
 
 /// Most articles one bulk request may touch.
 const MAX_BULK: usize = 100;
@@ -74,7 +73,7 @@ fn item_error(index: usize, error: NewsroomError) -> Result<FieldError, ApiError
         JsonInput, LoggedIn,
         (status = 422, description = "Nothing was changed: `errors` names each item that failed (`ids[i]`) and why", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn bulk(state: web::Data<AppState>, user: AuthUser, body: JsonBody<BulkRequest>) -> ApiResult<HttpResponse> {
+pub async fn bulk(AdminCall { state, user, .. }: AdminCall, body: JsonBody<BulkRequest>) -> ApiResult<HttpResponse> {
     let BulkRequest { action, ids, tag } = body.0;
     if ids.is_empty() || ids.len() > MAX_BULK {
         return Err(ApiError::invalid("ids", format!("must list 1 to {MAX_BULK} article ids")));

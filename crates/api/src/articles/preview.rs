@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 
 use super::dto::ArticleOut;
 use super::public::FormatsQuery;
-use super::view::{self, Shape};
-use crate::auth::AuthUser;
+use super::view::{self};
+use crate::auth::AdminCall;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::respond::private_json;
@@ -37,7 +37,7 @@ pub struct PreviewLink {
         (status = 201, description = "A preview link", body = PreviewLink),
         AdminRead,
     ))]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn create(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let ttl = state.preview_ttl_secs;
     let actor = user.actor();
     let article_id = state
@@ -65,17 +65,7 @@ pub async fn show(
     query: QueryParams<FormatsQuery>,
 ) -> ApiResult<HttpResponse> {
     let article_id = state.tokens.verify_preview(&token)?;
-    let mut shape = Shape {
-        authors: true,
-        tags: true,
-        section: true,
-        source: true,
-        related: true,
-        public: true,
-        ..Shape::default()
-    };
-    shape.apply_formats(query.0.formats.as_deref(), true)?;
-    let fields = super::fields::parse(query.0.fields.as_deref())?;
+    let (shape, fields) = query.0.shape()?;
     let article: Option<ArticleOut> = state
         .read(move |conn| {
             let row = match store::find(conn, &article_id) {

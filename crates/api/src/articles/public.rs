@@ -58,6 +58,24 @@ pub struct FormatsQuery {
     pub fields: Option<String>,
 }
 
+impl FormatsQuery {
+    /// One article as the public sees it, whole, in the formats asked for; and the fields to
+    /// keep of it (`None`: all).
+    pub fn shape(&self) -> ApiResult<(Shape, Option<Vec<String>>)> {
+        let mut shape = Shape {
+            authors: true,
+            tags: true,
+            section: true,
+            source: true,
+            related: true,
+            public: true,
+            ..Shape::default()
+        };
+        shape.apply_formats(self.formats.as_deref(), true)?;
+        Ok((shape, super::fields::parse(self.fields.as_deref())?))
+    }
+}
+
 /// Get one published article with its byline, tags, section, source and related links.
 #[utoipa::path(get, path = "/v1/articles/{slug}", operation_id = "get_article", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
@@ -72,17 +90,7 @@ pub async fn get(
     slug: web::Path<String>,
     query: QueryParams<FormatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let mut shape = Shape {
-        authors: true,
-        tags: true,
-        section: true,
-        source: true,
-        related: true,
-        public: true,
-        ..Shape::default()
-    };
-    shape.apply_formats(query.0.formats.as_deref(), true)?;
-    let fields = super::fields::parse(query.0.fields.as_deref())?;
+    let (shape, fields) = query.0.shape()?;
     enum Found {
         Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
         MovedTo(String),

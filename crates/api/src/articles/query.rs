@@ -127,24 +127,31 @@ fn items(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
-impl Shape {
-    pub fn apply_include(&mut self, include: Option<&str>) -> Result<(), ApiError> {
-        for item in items(include.unwrap_or_default()) {
-            match item {
-                "authors" => self.authors = true,
-                "tags" => self.tags = true,
-                "source" => self.source = true,
-                "section" => self.section = true,
-                "related" => self.related = true,
-                other => {
-                    return Err(ApiError::invalid(
-                        "include",
-                        format!("unknown relation `{other}`; use authors, tags, source, section, related"),
-                    ))
-                }
+/// Turns on the flag each comma-separated item of `value` names; an item naming no flag is an
+/// invalid `param` (`what` says what an item is).
+fn switch_on(param: &str, what: &str, value: &str, flags: &mut [(&str, &mut bool)]) -> Result<(), ApiError> {
+    for item in items(value) {
+        match flags.iter_mut().find(|(name, _)| *name == item) {
+            Some((_, flag)) => **flag = true,
+            None => {
+                let known: Vec<&str> = flags.iter().map(|(name, _)| *name).collect();
+                return Err(ApiError::invalid(param, format!("unknown {what} `{item}`; use {}", known.join(", "))));
             }
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+impl Shape {
+    pub fn apply_include(&mut self, include: Option<&str>) -> Result<(), ApiError> {
+        let flags = &mut [
+            ("authors", &mut self.authors),
+            ("tags", &mut self.tags),
+            ("source", &mut self.source),
+            ("section", &mut self.section),
+            ("related", &mut self.related),
+        ];
+        switch_on("include", "relation", include.unwrap_or_default(), flags)
     }
 
     /// Sets the body formats; with none given, `html` when `default_html`.
@@ -153,20 +160,8 @@ impl Shape {
             self.html = default_html;
             return Ok(());
         };
-        for item in items(formats) {
-            match item {
-                "html" => self.html = true,
-                "markdown" => self.markdown = true,
-                "text" => self.text = true,
-                other => {
-                    return Err(ApiError::invalid(
-                        "formats",
-                        format!("unknown format `{other}`; use html, markdown, text"),
-                    ))
-                }
-            }
-        }
-        Ok(())
+        let flags = &mut [("html", &mut self.html), ("markdown", &mut self.markdown), ("text", &mut self.text)];
+        switch_on("formats", "format", formats, flags)
     }
 }
 

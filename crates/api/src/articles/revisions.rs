@@ -1,22 +1,21 @@
 //! `/v1/admin/articles/{id}/revisions`: every change, and restoring an earlier one.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles::revisions::{self as store, RevisionRow};
 use newsdesk_persistence::articles::{self as articles};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::admin::{full, respond};
+use super::admin::write_and_respond;
 use super::dto::ArticleOut;
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminCheckedWrite, AdminRead, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 use newsdesk_newsroom::articles::history::Snapshot;
 use newsdesk_newsroom::articles::{lifecycle, write};
@@ -63,25 +62,20 @@ fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
         Paged, AdminRead,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let (article, found) = state
-        .read(move |conn| {
-            let article = articles::find(conn, &id)?;
-            let found = store::list(conn, &id, request)?;
-            Ok((article, found))
-        })
-        .await
-        .map_err(|e| not_found_as(e, "article"))?;
-    write::check_visible(&article, &user)?;
-    let data = found.items.into_iter().map(|r| view(r, false)).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let (state, user) = (&state, &user);
+    let load = |page| async move {
+        let (article, found) = state
+            .read(move |conn| Ok((articles::find(conn, &id)?, store::list(conn, &id, page)?)))
+            .await
+            .map_err(|e| not_found_as(e, "article"))?;
+        write::check_visible(&article, user)?;
+        Ok(found)
+    };
+    paging.0.private_page(&req, &state.cursors, load, |row| view(row, false)).await
 }
 
 /// One revision, with the full snapshot.
@@ -92,8 +86,7 @@ pub async fn list(
         AdminRead,
     ))]
 pub async fn get(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { state, user, .. }: AdminCall,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();
@@ -116,18 +109,11 @@ pub async fn get(
         (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();
     let expected = optional_if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = lifecycle::restore_revision(tx, &id, &rev, expected, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| lifecycle::restore_revision(tx, &id, &rev, expected, user))
+        .await
 }

@@ -74,31 +74,28 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     Ok(Loaded { relations, sections, sources })
 }
 
+/// Article `id`'s items in `by_article`, each `map`ped, when `shown`. They are moved out, not
+/// cloned: each article is rendered once.
+fn take<R, T>(
+    shown: bool,
+    by_article: &mut HashMap<String, Vec<R>>,
+    id: &str,
+    map: impl FnMut(R) -> T,
+) -> Option<Vec<T>> {
+    shown.then(|| by_article.remove(id).unwrap_or_default().into_iter().map(map).collect())
+}
+
 /// Turns one row into its response, taking its relations out of `loaded`.
 pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut {
-    let authors = shape.authors.then(|| {
-        loaded
-            .relations
-            .authors
-            .remove(&row.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a| AuthorRef { id: a.id, slug: a.slug, name: a.name, avatar_url: a.avatar_url })
-            .collect()
+    let relations = &mut loaded.relations;
+    let authors = take(shape.authors, &mut relations.authors, &row.id, |a| AuthorRef {
+        id: a.id,
+        slug: a.slug,
+        name: a.name,
+        avatar_url: a.avatar_url,
     });
-    let tags = shape.tags.then(|| {
-        loaded
-            .relations
-            .tags
-            .remove(&row.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| LabelRef { id: t.id, slug: t.slug, name: t.name })
-            .collect()
-    });
-    let related = shape
-        .related
-        .then(|| loaded.relations.links.remove(&row.id).unwrap_or_default().into_iter().map(related_out).collect());
+    let tags = take(shape.tags, &mut relations.tags, &row.id, |t| LabelRef { id: t.id, slug: t.slug, name: t.name });
+    let related = take(shape.related, &mut relations.links, &row.id, related_out);
     let section = shape.section.then(|| {
         row.section_id.as_ref().and_then(|id| loaded.sections.get(id)).map(|s| LabelRef {
             id: s.id.clone(),

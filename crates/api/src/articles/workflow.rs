@@ -1,45 +1,36 @@
 //! Publishing, scheduling and the trash: `/v1/admin/articles/{id}/{publish,unpublish,schedule,
 //! unschedule,restore}` and `/v1/admin/trash`.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles as store;
+use newsdesk_persistence::Page;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::admin::{full, full_shape, respond};
+use super::admin::{full_shape, write_and_respond};
 use super::dto::ArticleOut;
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::lifecycle;
 use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::view;
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
-use crate::respond::{private_json, ListResponse};
+use crate::respond::ListResponse;
 use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
-use crate::state::AppState;
 
 type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Recorded<Saved>>;
 
 /// Runs one state transition and answers with the article as it now stands.
 async fn transition(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: String,
     step: Transition,
 ) -> ApiResult<HttpResponse> {
     let expected = optional_if_match(&req)?;
-    let article = state
-        .write(move |tx| {
-            let saved = step(tx, &id, expected, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, expected, user)).await
 }
 
 /// Publish an article now. Authors may publish their own; contributors may not publish.
@@ -50,13 +41,8 @@ async fn transition(
         AdminCheckedWrite,
         (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::publish).await
+pub async fn publish(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::publish).await
 }
 
 /// Take an article down: it goes back to being a draft.
@@ -67,13 +53,8 @@ pub async fn publish(
         AdminCheckedWrite,
         (status = 409, description = "Not published", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn unpublish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::unpublish).await
+pub async fn unpublish(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::unpublish).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -95,21 +76,14 @@ pub struct ScheduleRequest {
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn schedule(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<ScheduleRequest>,
 ) -> ApiResult<HttpResponse> {
     let expected = optional_if_match(&req)?;
     let publish_at = body.0.publish_at;
-    let article = state
-        .write(move |tx| {
-            let saved = lifecycle::schedule(tx, &id, expected, publish_at, &user)?;
-            full(tx, saved, &user)
-        })
-        .await?;
-    respond(&req, StatusCode::OK, &article)
+    write_and_respond(&req, &state, user, move |tx, user| lifecycle::schedule(tx, &id, expected, publish_at, user))
+        .await
 }
 
 /// Cancel a schedule: back to draft.
@@ -120,13 +94,8 @@ pub async fn schedule(
         AdminCheckedWrite,
         (status = 409, description = "Not scheduled", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn unschedule(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::unschedule).await
+pub async fn unschedule(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::unschedule).await
 }
 
 /// Take an article out of the trash, as a draft.
@@ -137,13 +106,8 @@ pub async fn unschedule(
         AdminCheckedWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn restore(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    transition(req, state, user, id.into_inner(), lifecycle::restore).await
+pub async fn restore(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::restore).await
 }
 
 /// List the trash, most recently changed first. Authors and contributors see their own.
@@ -154,26 +118,22 @@ pub async fn restore(
         Paged, LoggedIn,
     ))]
 pub async fn trash_list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
     let mut filter = store::ArticleFilter { trashed: true, ..Default::default() };
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
     }
     let shape = full_shape(&user);
     let shape = view::Shape { html: false, markdown: false, text: false, related: false, ..shape };
-    let (data, total) = state
-        .read(move |conn| {
-            let found = store::list(conn, &filter, store::ArticleSort::RecentlyUpdated, request)?;
-            Ok((view::render_all(conn, found.items, shape)?, found.total))
+    let load = |page| {
+        state.read(move |conn| {
+            let found = store::list(conn, &filter, store::ArticleSort::RecentlyUpdated, page)?;
+            Ok(Page { items: view::render_all(conn, found.items, shape)?, total: found.total })
         })
-        .await?;
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, total)))
+    };
+    paging.0.private_page(&req, &state.cursors, load, std::convert::identity).await
 }
 
 /// Delete a trashed article for good (admins only).
@@ -184,7 +144,7 @@ pub async fn trash_list(
         AdminWrite,
         (status = 409, description = "Not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn purge(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn purge(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     state.write(move |tx| Ok(lifecycle::purge(tx, &id, &user)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -92,3 +92,27 @@ impl FromRequest for AuthUser {
         })
     }
 }
+
+/// What a handler behind login works with: the request, the app and the caller, in one
+/// argument (`AdminCall { req, state, user }: AdminCall`). It fails as [`AuthUser`] does.
+pub struct AdminCall {
+    pub req: HttpRequest,
+    pub state: web::Data<AppState>,
+    pub user: AuthUser,
+}
+
+impl FromRequest for AdminCall {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let user = AuthUser::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let user = user.await?;
+            let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+            Ok(Self { req, state, user })
+        })
+    }
+}

@@ -4,4 +4,4 @@ pub mod api_key;
 pub mod extractor;
 pub mod handlers;
 
-pub use extractor::AuthUser;
+pub use extractor::{AdminCall, AuthUser};

@@ -83,27 +83,25 @@ impl Metrics {
             "Time to answer HTTP requests, by route pattern, method and status",
             latency.clone(),
         );
-        registry.register("cache_hits", "Responses served from the response cache", Clone::clone(&cache_hits));
-        registry.register("cache_misses", "Responses the response cache did not hold", Clone::clone(&cache_misses));
-        registry.register("view_flushes", "Batches of buffered views written", Clone::clone(&view_flushes));
-        registry.register(
-            "view_flush_articles",
-            "Article-day view counts written by those batches",
-            Clone::clone(&views_flushed),
-        );
-        registry.register("db_pool_connections", "Open database connections", Clone::clone(&pool_connections));
-        registry.register("db_pool_idle", "Idle database connections", Clone::clone(&pool_idle));
-        registry.register("db_pool_max", "Most database connections the pool opens", Clone::clone(&pool_max));
-        registry.register(
-            "scheduler_queue_depth",
-            "Scheduled articles not yet published",
-            Clone::clone(&scheduler_queue),
-        );
-        registry.register(
-            "webhook_queue_depth",
-            "Webhook deliveries waiting to be sent or retried",
-            Clone::clone(&webhook_queue),
-        );
+        let counters = [
+            ("cache_hits", "Responses served from the response cache", &cache_hits),
+            ("cache_misses", "Responses the response cache did not hold", &cache_misses),
+            ("view_flushes", "Batches of buffered views written", &view_flushes),
+            ("view_flush_articles", "Article-day view counts written by those batches", &views_flushed),
+        ];
+        for (name, help, counter) in counters {
+            registry.register(name, help, Counter::clone(counter));
+        }
+        let gauges = [
+            ("db_pool_connections", "Open database connections", &pool_connections),
+            ("db_pool_idle", "Idle database connections", &pool_idle),
+            ("db_pool_max", "Most database connections the pool opens", &pool_max),
+            ("scheduler_queue_depth", "Scheduled articles not yet published", &scheduler_queue),
+            ("webhook_queue_depth", "Webhook deliveries waiting to be sent or retried", &webhook_queue),
+        ];
+        for (name, help, gauge) in gauges {
+            registry.register(name, help, Gauge::clone(gauge));
+        }
         Self {
             registry,
             requests,

@@ -33,32 +33,24 @@ pub struct AuthorOut {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(row: AuthorRow, email: Option<String>, article_count: Option<i64>) -> AuthorOut {
-    AuthorOut {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        email,
-        bio: row.bio,
-        avatar_url: row.avatar_url,
-        website: row.website,
-        article_count,
-        version: row.version,
-        created_at: utc(row.created_at),
-        updated_at: utc(row.updated_at),
-    }
-}
-
 impl TermView for Authors {
     const PLURAL: &'static str = "authors";
     type Out = AuthorOut;
 
-    fn admin_view(row: AuthorRow) -> AuthorOut {
-        let email = row.email.clone();
-        view(row, email, None)
-    }
-
-    fn public_view(row: AuthorRow, published: i64) -> AuthorOut {
-        view(row, None, Some(published))
+    fn view(row: AuthorRow, article_count: Option<i64>) -> AuthorOut {
+        AuthorOut {
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            // Only the admin view, which has no count, shows it.
+            email: row.email.filter(|_| article_count.is_none()),
+            bio: row.bio,
+            avatar_url: row.avatar_url,
+            website: row.website,
+            article_count,
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
     }
 }

@@ -30,7 +30,7 @@ pub struct LabelOut {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(row: SectionRow, article_count: Option<i64>) -> LabelOut {
+fn label(row: SectionRow, article_count: Option<i64>) -> LabelOut {
     LabelOut {
         id: row.id,
         slug: row.slug,
@@ -47,12 +47,8 @@ impl TermView for Sections {
     const PLURAL: &'static str = "sections";
     type Out = LabelOut;
 
-    fn admin_view(row: SectionRow) -> LabelOut {
-        view(row, None)
-    }
-
-    fn public_view(row: SectionRow, published: i64) -> LabelOut {
-        view(row, Some(published))
+    fn view(row: SectionRow, published: Option<i64>) -> LabelOut {
+        label(row, published)
     }
 }
 
@@ -60,11 +56,7 @@ impl TermView for Tags {
     const PLURAL: &'static str = "tags";
     type Out = LabelOut;
 
-    fn admin_view(row: TagRow) -> LabelOut {
-        view(row, None)
-    }
-
-    fn public_view(row: TagRow, published: i64) -> LabelOut {
-        view(row, Some(published))
+    fn view(row: TagRow, published: Option<i64>) -> LabelOut {
+        label(row, published)
     }
 }

@@ -11,11 +11,11 @@ pub use newsdesk_newsroom::terms::Term;
 use newsdesk_newsroom::terms::{self as rules};
 use serde::Serialize;
 
-use crate::auth::AuthUser;
+use crate::auth::AdminCall;
 use crate::error::not_found_as;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
-use crate::respond::{private_json, public_json_at, versioned_json};
+use crate::respond::{public_json_at, versioned_json};
 use crate::state::AppState;
 
 pub mod authors;
@@ -29,25 +29,33 @@ pub trait TermView: Term {
     const PLURAL: &'static str;
     type Out: Serialize + utoipa::ToSchema;
 
-    /// The admin view (private fields included, no count).
-    fn admin_view(row: Self::Row) -> Self::Out;
-    /// The public view, with its count of published articles.
-    fn public_view(row: Self::Row, published: i64) -> Self::Out;
+    /// The public view when given its count of published articles; without one, the admin
+    /// view (private fields included, no count).
+    fn view(row: Self::Row, published: Option<i64>) -> Self::Out;
+
+    fn admin_view(row: Self::Row) -> Self::Out {
+        Self::view(row, None)
+    }
+
+    fn public_view(row: Self::Row, published: i64) -> Self::Out {
+        Self::view(row, Some(published))
+    }
 }
 
 pub use docs::routes;
 
 pub async fn admin_list<T: TermView>(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    _user: AuthUser,
+    AdminCall { req, state, .. }: AdminCall,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| T::list(conn, request)).await?;
-    let data: Vec<T::Out> = found.items.into_iter().map(T::admin_view).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| T::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, T::admin_view).await
+}
+
+/// Answers with one term's admin view, its version as the `ETag`.
+fn respond<T: TermView>(req: &HttpRequest, status: StatusCode, row: T::Row) -> ApiResult<HttpResponse> {
+    let version = T::version(&row);
+    versioned_json(req, status, &T::admin_view(row), version)
 }
 
 /// A term as webhooks carry it: its admin view.
@@ -56,18 +64,15 @@ fn payload<T: TermView>(row: &T::Row) -> Option<serde_json::Value> {
 }
 
 pub async fn admin_create<T: TermView>(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     body: JsonBody<T::Create>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;
     let new = T::validate_create(body.0)?;
     let actor = user.actor();
     let row = state.write(move |tx| Ok(rules::create::<T>(tx, &actor, &new, payload::<T>)?)).await?;
-    let version = T::version(&row);
     let location = format!("{}/{}", req.path().trim_end_matches('/'), T::id(&row));
-    let mut response = versioned_json(&req, StatusCode::CREATED, &T::admin_view(row), version)?;
+    let mut response = respond::<T>(&req, StatusCode::CREATED, row)?;
     if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&location) {
         response.headers_mut().insert(actix_web::http::header::LOCATION, value);
     }
@@ -75,20 +80,15 @@ pub async fn admin_create<T: TermView>(
 }
 
 pub async fn admin_get<T: TermView>(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    _user: AuthUser,
+    AdminCall { req, state, .. }: AdminCall,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let row = state.read(move |conn| T::find(conn, &id)).await.map_err(|e| not_found_as(e, T::NAME))?;
-    let version = T::version(&row);
-    versioned_json(&req, StatusCode::OK, &T::admin_view(row), version)
+    respond::<T>(&req, StatusCode::OK, row)
 }
 
 pub async fn admin_update<T: TermView>(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<T::Patch>,
 ) -> ApiResult<HttpResponse> {
@@ -100,14 +100,11 @@ pub async fn admin_update<T: TermView>(
         .write(move |tx| Ok(rules::update::<T>(tx, &actor, &id, precondition, &changes, payload::<T>)?))
         .await
         .map_err(|e| not_found_as(e, T::NAME))?;
-    let version = T::version(&row);
-    versioned_json(&req, StatusCode::OK, &T::admin_view(row), version)
+    respond::<T>(&req, StatusCode::OK, row)
 }
 
 pub async fn admin_delete<T: TermView>(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageTaxonomy)?;

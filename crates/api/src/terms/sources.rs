@@ -29,29 +29,21 @@ pub struct SourceOut {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(row: SourceRow, article_count: Option<i64>) -> SourceOut {
-    SourceOut {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        short_name: row.short_name,
-        homepage_url: row.homepage_url,
-        article_count,
-        version: row.version,
-        created_at: utc(row.created_at),
-        updated_at: utc(row.updated_at),
-    }
-}
-
 impl TermView for Sources {
     const PLURAL: &'static str = "sources";
     type Out = SourceOut;
 
-    fn admin_view(row: SourceRow) -> SourceOut {
-        view(row, None)
-    }
-
-    fn public_view(row: SourceRow, published: i64) -> SourceOut {
-        view(row, Some(published))
+    fn view(row: SourceRow, article_count: Option<i64>) -> SourceOut {
+        SourceOut {
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            short_name: row.short_name,
+            homepage_url: row.homepage_url,
+            article_count,
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
     }
 }
