@@ -23,7 +23,11 @@ HELPER="python3 $ROOT/scripts/bench/report.py"
 RUN="$BENCH_DIR/alternate-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RUN" "$BENCH_DIR/corpus"
 PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true' EXIT
+stop_all() {
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+}
+trap stop_all EXIT
 
 cargo build --release --quiet -p newsdesk-corpus
 CORPUS="$BENCH_DIR/corpus/alternate-$ARTICLES-$SEED.ndjson"
@@ -42,21 +46,27 @@ serve() {
   env -u NEWSDESK_LOG NEWSDESK_DATABASE_URL="$db" NEWSDESK_BIND="127.0.0.1:$P" \
     NEWSDESK_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123" \
     NEWSDESK_ADMIN_EMAIL=bench@newsdesk.local NEWSDESK_ADMIN_PASSWORD="bench password 1234" \
-    "$bin" serve "$@" >>"$RUN/server.log" 2>&1 &
+    "$bin" serve "$@" >/dev/null 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
-  echo "the server did not start; see $RUN/server.log" >&2
+  echo "the server did not start (run it by hand to see why)" >&2
   exit 1
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
-# rate URL [wrk args…]: requests/s over DURATION after a 2 s warm-up.
+# rate URL [SCRIPT ARGS…]: requests/s over DURATION after a 2 s warm-up.
 rate() {
   local url=$1
   shift
-  wrk -t2 -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$RUN/wrk.txt"
-  $HELPER wrk "$RUN/wrk.txt" | cut -d' ' -f3
+  local -a script=()
+  if [ $# -gt 0 ]; then script=(-s "$1"); shift; fi
+  wrk -t2 -c"$CONNECTIONS" -d2s "${script[@]}" "$url" -- "$@" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$url" -- "$@" >"$RUN/wrk.txt"
+  local parsed
+  parsed=$($HELPER wrk "$RUN/wrk.txt")
+  # requests seconds rps p50 p99 non2xx sockerr: a row with errors measures the errors.
+  [ "$(echo "$parsed" | cut -d' ' -f6)" = 0 ] || { echo "non-2xx answers on $url: $parsed" >&2; exit 1; }
+  echo "$parsed" | cut -d' ' -f3
 }
 
 printf 'round\tbuild\tarticle (cache)\tlist (cache)\tarticle (no cache)\tlist (no cache)\twrite mix\n' | tee "$RUN/table.tsv"
@@ -65,23 +75,24 @@ for round in $(seq 1 "$ROUNDS"); do
     bin=$OLD
     [ "$build" = new ] && bin=$NEW
     db="$RUN/$build-$round.db"
-    cp "$BASE_DB" "$db"
+    fresh() { rm -f "$db" "$db-wal" "$db-shm"; cp "$BASE_DB" "$db"; }
+    fresh
     serve "$bin" "$db"
     slug=$(curl -fsS "$B/v1/articles?fields=slug&limit=1&page=50" | $HELPER json data.0.slug)
-    list="$B/v1/articles?include=authors,tags,source,section"
+    list="/v1/articles?include=authors,tags,source,section"
     a_on=$(rate "$B/v1/articles/$slug")
-    l_on=$(rate "$list")
+    l_on=$(rate "$B$list")
     token=$(curl -fsS -X POST "$B/v1/auth/login" -H 'content-type: application/json' \
       -d '{"email":"bench@newsdesk.local","password":"bench password 1234"}' | $HELPER json access_token)
     key=$(curl -fsS -X POST "$B/v1/admin/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
       -d '{"name":"alternate","role":"editor"}' | $HELPER json secret)
     tag=$(curl -fsS "$B/v1/tags?limit=1" | $HELPER json data.0.slug)
-    writes=$(rate "$B/" -s "$ROOT/scripts/bench/write-mix.lua" -- "$key" "$tag")
+    writes=$(rate "$B/" "$ROOT/scripts/bench/write-mix.lua" "$key" "$tag")
     stop
-    cp "$BASE_DB" "$db"
+    fresh
     serve "$bin" "$db" --no-cache
     a_off=$(rate "$B/v1/articles/$slug")
-    l_off=$(rate "$list")
+    l_off=$(rate "$B$list")
     stop
     rm -f "$db" "$db-wal" "$db-shm"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$build" "$a_on" "$l_on" "$a_off" "$l_off" "$writes" | tee -a "$RUN/table.tsv"

@@ -3,6 +3,8 @@
 //! path cannot serve stale answers or drop events by forgetting a side effect: it only has to
 //! say what it changed.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 
 use crate::cache_tag::CacheTag;
@@ -195,7 +197,9 @@ pub struct Event<'a> {
     pub name: &'static str,
     pub kind: &'static str,
     pub id: &'a str,
-    pub data: Value,
+    /// Borrowed from the change: most writes have no endpoint that wants them, and an article's
+    /// snapshot carries its whole body.
+    pub data: Cow<'a, Value>,
     /// Whether the public may see the change, so `site.changed` goes out too.
     pub site_visible: bool,
 }
@@ -287,7 +291,7 @@ impl Change {
                 name: a.action.event(),
                 kind: "article",
                 id: &a.id,
-                data: a.snapshot.clone(),
+                data: Cow::Borrowed(&a.snapshot),
                 site_visible: a.site_visible,
             }),
             Self::Term(t) => {
@@ -305,7 +309,7 @@ impl Change {
                     (TermKind::Tag, TermOp::Updated) => "tag.updated",
                     (TermKind::Tag, TermOp::Deleted) => "tag.deleted",
                 };
-                let data = t.view.clone().unwrap_or_else(|| json!({"id": t.id}));
+                let data = t.view.as_ref().map_or_else(|| Cow::Owned(json!({"id": t.id})), Cow::Borrowed);
                 Some(Event { name, kind: t.kind.name(), id: &t.id, data, site_visible: true })
             }
             _ => None,

@@ -39,7 +39,7 @@ pub(crate) fn queue(conn: &mut DbConn, write: &mut WriteEvents, event: &Event) -
     let for_site = if write.site_changed_queued || !event.site_visible { Vec::new() } else { wanting(SITE_CHANGED) };
     if !for_event.is_empty() {
         let key = format!("{}:{}", event.kind, event.id);
-        write_event(conn, event.name, &key, event.data.clone(), None, &for_event)?;
+        write_event(conn, event.name, &key, event.data.clone().into_owned(), None, &for_event)?;
     }
     if !for_site.is_empty() {
         let data = json!({"cause": event.name, "resource": {"type": event.kind, "id": event.id}});
