@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
 use newsdesk_newsroom::webhooks::deliveries as rules;
@@ -12,12 +12,11 @@ use newsdesk_persistence::webhooks::endpoints;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::extractor::AdminCall;
 use crate::error::{not_found_as, ApiResult};
 use crate::extract::{Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminWrite, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 
 /// One try at sending a delivery.
@@ -102,9 +101,7 @@ fn delivery_out(row: DeliveryRow, event: String, attempts: Vec<AttemptRow>) -> D
         Paged, AdminWrite,
     ))]
 pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
@@ -143,8 +140,7 @@ pub async fn list(
         AdminWrite,
     ))]
 pub async fn redeliver(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { state, user, .. }: AdminCall,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
@@ -160,7 +156,7 @@ pub async fn redeliver(
         (status = 202, description = "Queued; see the delivery log for the outcome"),
         AdminWrite,
     ))]
-pub async fn ping(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn ping(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
     let id = id.into_inner();
     state.write(move |tx| Ok(rules::ping(tx, &user, &id)?)).await?;

@@ -2,7 +2,7 @@
 //! read them (never their secrets).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_domain::Action;
 use newsdesk_newsroom::webhooks::endpoints as rules;
@@ -11,13 +11,12 @@ use newsdesk_persistence::webhooks::endpoints::{self as store, WebhookRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::AuthUser;
+use crate::auth::extractor::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
-use crate::respond::{private_json, versioned_json, ListResponse};
+use crate::respond::{versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
-use crate::state::AppState;
 use crate::time::utc;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,18 +60,10 @@ impl WebhookOut {
         (status = 200, description = "A page of endpoints, oldest first; secrets are never listed", body = ListResponse<WebhookOut>),
         Paged, ByRole,
     ))]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    paging: QueryParams<Paging>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
-    let window = paging.0.window(&state.cursors, &req)?;
-    let request = window.request();
-    let found = state.read(move |conn| store::list(conn, request)).await?;
-    let data = found.items.into_iter().map(|row| WebhookOut::from_row(row, false)).collect();
-    Ok(private_json(StatusCode::OK, &window.respond(&req, &state.cursors, data, found.total)))
+    let load = |page| state.read(move |conn| store::list(conn, page));
+    paging.0.private_page(&req, &state.cursors, load, |row| WebhookOut::from_row(row, false)).await
 }
 
 /// Register an endpoint. The answer is the only time the secret is shown (until a rotation).
@@ -83,9 +74,7 @@ pub async fn list(
         (status = 422, description = "Invalid fields, e.g. `url` or `events[1]`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     body: JsonBody<WebhookCreate>,
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ManageWebhooks)?;
@@ -107,12 +96,7 @@ pub async fn create(
         (status = 200, description = "The endpoint; `ETag` is its version", body = WebhookOut),
         NotModified, AdminWrite,
     ))]
-pub async fn get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::OperateWebhooks)?;
     let row = state.read(move |conn| store::find(conn, &id)).await.map_err(|e| not_found_as(e, "webhook"))?;
     let version = row.version;
@@ -127,9 +111,7 @@ pub async fn get(
         JsonInput, AdminVersionedWrite,
     ))]
 pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
+    AdminCall { req, state, user }: AdminCall,
     id: web::Path<String>,
     body: JsonBody<WebhookPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -152,12 +134,7 @@ pub async fn update(
         (status = 204, description = "Deleted"),
         AdminVersionedWrite,
     ))]
-pub async fn delete(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     user.require(Action::ManageWebhooks)?;
     let precondition = crate::extract::if_match(&req)?;
     let id = id.into_inner();
