@@ -67,8 +67,9 @@ const ARTICLE_PARTIAL: &str = "ArticlePartial";
 const ARTICLE_LIST_PARTIAL: &str = "ArticleListPartial";
 
 /// The operations that honour `fields=`, and the partial schema of each one's answer.
-const SPARSE_ANSWERS: [(&str, &str); 3] = [
+const SPARSE_ANSWERS: [(&str, &str); 4] = [
     ("/v1/articles", ARTICLE_LIST_PARTIAL),
+    ("/v1/admin/articles", ARTICLE_LIST_PARTIAL),
     ("/v1/articles/{slug}", ARTICLE_PARTIAL),
     ("/v1/preview/{token}", ARTICLE_PARTIAL),
 ];

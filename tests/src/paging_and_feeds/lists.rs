@@ -331,6 +331,15 @@ async fn fields_keeps_only_the_named_top_level_fields(app: TestApp) {
     let shown = app.get(&format!("{preview}?fields=summary,status")).await.expect(200);
     assert_eq!(shown.body, json!({"summary": "Not yet.", "status": "draft"}));
 
+    // The editorial list honours fields= too, drafts included.
+    let admin = app
+        .send(Method::GET, "/v1/admin/articles?fields=slug,status&status=draft", Some(&app.admin), None, &[])
+        .await
+        .expect(200);
+    assert_eq!(admin.body["data"], json!([{"slug": slug_of(&draft), "status": "draft"}]), "{}", admin.text);
+    let bad = app.send(Method::GET, "/v1/admin/articles?fields=nope", Some(&app.admin), None, &[]).await;
+    assert_eq!(Reply::fields(&bad.expect_problem(422)), ["fields"]);
+
     for path in ["/v1/articles".to_owned(), path.clone(), preview.clone()] {
         for fields in ["slug,nope", "password_hash", "title,Slug"] {
             let reply = app.get(&format!("{path}?fields={fields}")).await;

@@ -86,9 +86,17 @@ pub async fn list(
     }
     let sort = query.0.sort();
     let shape = query.0.shape(!user.sees_all_articles())?;
+    let fields = super::fields::parse(query.0.fields.as_deref())?;
     let list =
         listing::page_of(&req, &state, listing::ListSpec { endpoint: "admin", filter, sort, shape }, paging.0).await?;
-    Ok(private_json(StatusCode::OK, &list.0))
+    match fields {
+        Some(fields) => {
+            let mut value = serde_json::to_value(&list.0).map_err(|e| ApiError::Internal(e.to_string()))?;
+            super::fields::keep_in_list(&mut value, &fields);
+            Ok(private_json(StatusCode::OK, &value))
+        }
+        None => Ok(private_json(StatusCode::OK, &list.0)),
+    }
 }
 
 /// Create a draft with its byline, tags, section, source and related links.
