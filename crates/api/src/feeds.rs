@@ -125,6 +125,13 @@ pub async fn rss_feed(
     serve(&req, &state, query.0, "/v1/feed.rss", "application/rss+xml; charset=utf-8", write_rss).await
 }
 
+/// An RFC 2822 date, which has four-digit years only: a stored date outside them is left out
+/// of the feed rather than taking the feed down (chrono panics on it).
+fn rfc2822(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    use chrono::Datelike;
+    (0..=9999).contains(&at.year()).then(|| at.to_rfc2822())
+}
+
 fn write_rss(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
     use rss::extension::atom::{AtomExtensionBuilder, Link};
     let items: Vec<rss::Item> = feed
@@ -136,7 +143,9 @@ fn write_rss(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
                 .title(Some(a.title.clone()))
                 .link(Some(link.clone()))
                 .guid(Some(rss::GuidBuilder::default().value(link).permalink(true).build()))
-                .description(a.summary.clone())
+                // RSS readers take a description as HTML; a summary is plain text, so it goes in
+                // escaped, and markup in it shows as text rather than running.
+                .description(a.summary.as_deref().map(|s| quick_xml::escape::escape(s).into_owned()))
                 .content(html_of(a))
                 .author(None)
                 .dublin_core_ext(Some(
@@ -149,7 +158,7 @@ fn write_rss(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
                         .map(|t| rss::CategoryBuilder::default().name(t.name.clone()).build())
                         .collect::<Vec<_>>(),
                 )
-                .pub_date(a.published_at.map(|d| d.to_rfc2822()))
+                .pub_date(a.published_at.and_then(rfc2822))
                 .build()
         })
         .collect();
@@ -162,7 +171,7 @@ fn write_rss(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
         .link(format!("{base}/"))
         .description("The newest published articles")
         .language(Some("en".to_owned()))
-        .last_build_date(Some(feed.updated.to_rfc2822()))
+        .last_build_date(rfc2822(feed.updated))
         .atom_ext(Some(AtomExtensionBuilder::default().links(vec![self_link]).build()))
         .items(items)
         .build();

@@ -119,7 +119,11 @@ async fn rss_slugs(app: &TestApp, query: &str, articles: &[Expected]) -> Vec<Str
         let guid = item.guid().unwrap_or_else(|| panic!("{path}: a guid for {slug}"));
         assert_eq!(guid.value(), article_url(&slug), "{path}");
         assert!(guid.is_permalink(), "{path}: the guid is the permalink");
-        assert_eq!(item.description(), Some(article.summary.as_str()), "{path}: {slug}");
+        // A summary is text: readers take an RSS description as HTML, so its markup comes escaped
+        // (`Fast <boats>.` must not reach a reader as a tag, nor `<img onerror=…>` as an image).
+        let escaped = quick_xml::escape::escape(article.summary.as_str());
+        assert_eq!(item.description(), Some(escaped.as_ref()), "{path}: {slug}");
+        assert!(!item.description().unwrap_or_default().contains('<'), "{path}: {slug}: no raw markup");
         // Feed parsers trim text, so the body's closing newline may go.
         assert_eq!(item.content().map(str::trim), Some(article.html.trim()), "{path}: {slug}");
         let date = item.pub_date().unwrap_or_else(|| panic!("{path}: a pubDate for {slug}"));
