@@ -99,12 +99,15 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     user.require(Action::ReadAuditLog)?;
     let q = query.0;
+    let mut v = newsdesk_domain::Violations::new();
+    let (since, until) = (v.time("since", q.since), v.time("until", q.until));
+    v.into_result()?;
     let filter = AuditFilter {
         actor: q.actor,
         action: q.action,
         target: q.target,
-        since: q.since.map(naive),
-        until: q.until.map(naive),
+        since: since.map(naive),
+        until: until.map(naive),
     };
     let load = |page| state.read(move |conn| store::list(conn, &filter, page));
     paging.0.private_page(&req, &state.cursors, load, AuditEntry::from).await

@@ -1,5 +1,6 @@
 //! Field-level validation that reports every problem at once, the way an API client wants it.
 
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use url::Url;
 
@@ -96,6 +97,24 @@ pub fn http_url(value: &str) -> Result<String, String> {
     }
 }
 
+/// A time with a four-digit year (1 to 9999). Outside those years a stored time has no
+/// fixed-width text form, so SQLite, which compares stored times as text, would order it wrongly
+/// (`+10000-…` sorts before `2026-…`), and feeds cannot write it (RFC 2822 has four-digit years).
+pub fn four_digit_year(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if (1..=9999).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err("must be a time in the years 1 to 9999".into())
+    }
+}
+
+impl Violations {
+    /// Checks an optional time with [`four_digit_year`], naming `field`.
+    pub fn time(&mut self, field: &str, at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        at.and_then(|at| self.check(field, four_digit_year(at)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +128,14 @@ mod tests {
         let errors = v.into_result().unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[1].field, "b");
+    }
+
+    #[test]
+    fn times_keep_to_four_digit_years() {
+        let ok = "9999-12-31T23:59:59Z".parse::<DateTime<Utc>>();
+        assert!(ok.is_ok_and(|t| four_digit_year(t).is_ok()));
+        let far = "+10000-01-01T00:00:00Z".parse::<DateTime<Utc>>();
+        assert!(far.is_ok_and(|t| four_digit_year(t).is_err()));
     }
 
     #[test]

@@ -66,6 +66,11 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
     .check(&mut v);
     // For the checks of links against the article's own slug; a bad slug is reported above.
     let slug = Slug::parse(&record.slug).ok().map(Slug::into_inner);
+    for (field, at) in
+        [("published_at", record.published_at), ("created_at", record.created_at), ("updated_at", record.updated_at)]
+    {
+        v.time(field, at);
+    }
     let status = ArticleStatus::from(record.status);
     if status != ArticleStatus::Draft && record.published_at.is_none() {
         v.add("published_at", format!("is required when status is {}", status.as_str()));
@@ -201,4 +206,25 @@ fn previous_slugs(v: &mut Violations, slugs: Vec<String>, own: Option<&str>) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use newsdesk_domain::exchange::{ArticleRecord, RecordStatus};
+
+    use super::prepare;
+
+    #[test]
+    fn an_imported_time_past_the_year_9999_is_refused_by_name() {
+        let far = "+10000-01-01T00:00:00Z".parse::<DateTime<Utc>>().ok();
+        assert!(far.is_some(), "chrono reads five-digit years");
+        let record = ArticleRecord {
+            status: RecordStatus::Published,
+            published_at: far,
+            ..ArticleRecord::new("far-story", "A far story")
+        };
+        let refused = prepare(7, record).err().map(|e| (e.line, e.field));
+        assert_eq!(refused, Some((7, "published_at".to_owned())));
+    }
 }

@@ -57,7 +57,8 @@ pub struct CreatedKey {
 pub fn check(input: &ApiKeyCreate) -> NewsroomResult<String> {
     let mut v = Violations::new();
     let name = v.check("name", validation::required_text(&input.name, 200));
-    if input.expires_at.is_some_and(|at| at <= Utc::now()) {
+    let expires_at = v.time("expires_at", input.expires_at);
+    if expires_at.is_some_and(|at| at <= Utc::now()) {
         v.add("expires_at", "must be in the future");
     }
     v.into_result()?;

@@ -57,6 +57,38 @@ async fn query_parameters_are_checked(app: TestApp) {
     }
 }
 
+/// Times past the year 9999 are refused where they come in, naming the field: SQLite compares
+/// stored times as text (`+10000-…` sorts before `2026-…`), so one such date published a
+/// "scheduled" article at once and made every list filter wrong, and feeds cannot write it.
+async fn times_past_the_year_9999_are_refused_naming_the_field(app: TestApp) {
+    const FAR: &str = "+10000-01-01T00:00:00Z";
+    let article = app.draft(&app.admin, json!({"title": "Scheduled too far"})).await;
+    let id = article["id"].as_str().unwrap_or_default().to_owned();
+    let schedule = format!("/v1/admin/articles/{id}/schedule");
+    let refused = app.send(Method::POST, &schedule, Some(&app.admin), Some(json!({"publish_at": FAR})), &[]).await;
+    invalid(refused, &["publish_at"], "schedule");
+    let still = app.admin_get(&format!("/v1/admin/articles/{id}"), &app.admin).await.expect(200);
+    assert_eq!(still.body["status"], "draft", "nothing was scheduled: {}", still.text);
+    let key = json!({"name": "far key", "role": "editor", "expires_at": FAR});
+    invalid(
+        app.send(Method::POST, "/v1/admin/api-keys", Some(&app.admin), Some(key), &[]).await,
+        &["expires_at"],
+        "key",
+    );
+    let far = "%2B10000-01-01T00:00:00Z";
+    for (path, field) in [
+        (format!("/v1/articles?published_after={far}"), "published_after"),
+        (format!("/v1/articles?published_before={far}"), "published_before"),
+        (format!("/v1/admin/articles?published_after={far}"), "published_after"),
+        (format!("/v1/admin/audit-log?since={far}"), "since"),
+        (format!("/v1/admin/audit-log?until={far}"), "until"),
+    ] {
+        invalid(app.admin_get(&path, &app.admin).await, &[field], &path);
+    }
+    // The last four-digit year is still a time.
+    app.admin_get("/v1/articles?published_before=9999-12-31T23:59:59Z", &app.admin).await.expect(200);
+}
+
 async fn routing_errors_are_problems(app: TestApp) {
     let t = targets(&app).await;
     for (method, path) in [
@@ -115,4 +147,8 @@ async fn routing_errors_are_problems(app: TestApp) {
     }
 }
 
-on_both_backends!(query_parameters_are_checked, routing_errors_are_problems);
+on_both_backends!(
+    query_parameters_are_checked,
+    times_past_the_year_9999_are_refused_naming_the_field,
+    routing_errors_are_problems
+);

@@ -90,14 +90,18 @@ impl ArticleListQuery {
     }
 
     pub fn filter(&self) -> Result<ArticleFilter, ApiError> {
+        let mut v = newsdesk_domain::Violations::new();
+        let published_after = v.time("published_after", self.published_after);
+        let published_before = v.time("published_before", self.published_before);
+        v.into_result()?;
         Ok(ArticleFilter {
             q: self.search()?,
             section: self.section.clone(),
             tag: self.tag.clone(),
             author: self.author.clone(),
             source: self.source.clone(),
-            published_after: self.published_after.map(naive),
-            published_before: self.published_before.map(naive),
+            published_after: published_after.map(naive),
+            published_before: published_before.map(naive),
             ..ArticleFilter::default()
         })
     }

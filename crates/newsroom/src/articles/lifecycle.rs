@@ -92,6 +92,8 @@ pub fn schedule(
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
+    let publish_at = newsdesk_domain::validation::four_digit_year(publish_at)
+        .map_err(|message| NewsroomError::invalid("publish_at", message))?;
     step(tx, &row, expected, Step::Schedule { at: naive(publish_at) }, ArticleAction::Schedule, user)
 }
 
