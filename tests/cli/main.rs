@@ -6,6 +6,10 @@
 //! shares the HTTP suite's harness, so a test can check over HTTP what a command did. Being
 //! built by crates/api, it finds the workspace's files at `CARGO_MANIFEST_DIR/../..`.
 
+// All of this crate is test code; clippy only knows `#[test]` functions and `cfg(test)` modules
+// as such, and the harness's helpers fail loudly on purpose.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 // Each test binary uses part of the shared harness.
 #[allow(dead_code)]
 #[path = "../src/common/mod.rs"]

@@ -9,7 +9,7 @@ fn generate(articles: u64, seed: u64) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_newsdesk-corpus"))
         .args(["--articles", &articles.to_string(), "--seed", &seed.to_string()])
         .output()
-        .expect("the generator runs");
+        .unwrap_or_else(|e| panic!("the generator runs: {e}"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
