@@ -59,14 +59,6 @@ impl<'c> Tx<'c> {
         Ok(Recorded(value))
     }
 
-    /// Records several changes made by one write (a bulk action, a scheduler tick).
-    pub fn record_all<T>(&mut self, actor: &Actor, changes: &[Change], value: T) -> StoreResult<Recorded<T>> {
-        for change in changes {
-            self.apply(actor, change)?;
-        }
-        Ok(Recorded(value))
-    }
-
     /// For a write that changes nothing the audit log, the cache or webhooks follow: a tag
     /// already on the article, a rotated refresh token, a delivery's outcome.
     pub fn nothing_to_record<T>(&mut self, value: T) -> Recorded<T> {
