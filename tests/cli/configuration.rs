@@ -78,6 +78,11 @@ async fn an_unknown_key_or_a_bad_value_is_an_error_naming_it() {
     let dir = dir_with("bind = \n");
     let (ok, out) = check(&dir, &[], &[]).await;
     assert!(!ok && out.contains("not valid TOML"), "{out}");
+
+    // The month window reads 30 days of daily views: a shorter retention would empty it.
+    let dir = dir_with(&format!("jwt_secret = \"{SECRET}\"\nkeep_daily_view_days = 7\n"));
+    let (ok, out) = check(&dir, &[], &[]).await;
+    assert!(!ok && out.contains("NEWSDESK_KEEP_DAILY_VIEW_DAYS must be 0 (keep all) or at least 31"), "{out}");
 }
 
 #[actix_web::test]

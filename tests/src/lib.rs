@@ -40,6 +40,8 @@ mod reader_page;
 #[cfg(test)]
 mod response_cache;
 #[cfg(test)]
+mod retention;
+#[cfg(test)]
 mod roles;
 #[cfg(test)]
 mod scheduling;

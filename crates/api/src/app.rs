@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::state::AppState;
 use crate::tokens::TokenKeys;
-use crate::{bootstrap, metrics, middleware, operations, scheduler, webhooks};
+use crate::{bootstrap, metrics, middleware, operations, pruner, scheduler, webhooks};
 
 /// Opens storage, prepares the first admin and demo content, and binds the server.
 /// Returns the server (not yet awaited) and the port it listens on.
@@ -26,6 +26,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
 /// [`build`], also handing back the shared state (tests read its statement counter).
 pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Server, u16, web::Data<AppState>)> {
     let secret = config.resolve_jwt_secret()?;
+    config.retention.check()?;
     let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;
     let url = DatabaseUrl::parse(&config.database_url);
     let (pool_size, timeout) = (config.db_pool_size, std::time::Duration::from_secs(config.db_timeout.max(1)));
@@ -55,7 +56,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         login_limits: crate::login_limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
-        views: Default::default(),
+        views: std::sync::Arc::new(crate::view_counter::ViewCounter::new(config.views_per_address)),
         metrics: metrics.clone(),
         writer_turn: one_writer.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
         webhooks: config.webhook_settings(),
@@ -69,6 +70,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         metrics,
     ));
     actix_web::rt::spawn(webhooks::worker::run(state.clone()));
+    actix_web::rt::spawn(pruner::run(state.clone(), config.retention.retention(), config.retention.interval()));
     let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     let port = listener.local_addr()?.port();
     let public_cache_control = web::Data::new(crate::respond::PublicCacheControl(format!(

@@ -91,6 +91,13 @@ pub struct Config {
     /// A second address that serves only `GET /metrics`, without a token (keep it private).
     #[arg(long, env = "NEWSDESK_METRICS_BIND")]
     pub metrics_bind: Option<String>,
+    /// Views one address may add to one article in 30 minutes, whatever User-Agents it sends
+    /// (0: no limit).
+    #[arg(long, env = "NEWSDESK_VIEWS_PER_ADDRESS", default_value_t = crate::view_counter::VIEWS_PER_ADDRESS)]
+    pub views_per_address: u32,
+    /// How long revisions, audit entries, deliveries and daily views are kept.
+    #[command(flatten)]
+    pub retention: crate::retention::RetentionArgs,
 }
 
 impl std::fmt::Debug for Config {
@@ -104,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<redacted>"))
             .field("metrics_bind", &self.metrics_bind)
+            .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
 }
@@ -148,6 +156,7 @@ impl Config {
             }
         }
         self.resolve_public_url()?;
+        self.retention.check()?;
         match &self.jwt_secret {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
                 bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len())

@@ -19,12 +19,20 @@ use crate::extract::QueryParams;
 use crate::respond::public_json_at;
 use crate::responses::{BadQuery, NotFound, NotModified};
 use crate::state::AppState;
-fn client_key(req: &HttpRequest, article_id: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    req.peer_addr().map(|a| a.ip()).hash(&mut hasher);
-    req.headers().get(header::USER_AGENT).map(|v| v.as_bytes()).hash(&mut hasher);
-    article_id.hash(&mut hasher);
-    hasher.finish()
+use crate::view_counter::Viewer;
+
+/// Who sent a view, hashed with the article: the client (address and agent), and the address.
+fn viewer(req: &HttpRequest, article_id: &str) -> Viewer {
+    let hash = |agent: Option<&[u8]>| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        req.peer_addr().map(|a| a.ip()).hash(&mut hasher);
+        agent.hash(&mut hasher);
+        article_id.hash(&mut hasher);
+        hasher.finish()
+    };
+    let agent = req.headers().get(header::USER_AGENT).map_or(&[][..], |v| v.as_bytes());
+    // The address alone is hashed with no agent, which no client key has (`Some` differs).
+    Viewer { client: hash(Some(agent)), address: hash(None) }
 }
 
 /// The id of the published article at `slug`, from the response cache when it holds it. The
@@ -56,12 +64,12 @@ async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String
 #[utoipa::path(post, path = "/v1/articles/{slug}/views", operation_id = "record_view", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug")),
     responses(
-        (status = 202, description = "Counted (repeat views from one client within 30 minutes count once)"),
+        (status = 202, description = "Counted, or taken and not counted: repeat views from one client (address and User-Agent) within 30 minutes count once, and one address adds at most `NEWSDESK_VIEWS_PER_ADDRESS` views (default 20) to one article in that time"),
         NotFound,
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let article_id = published_id(&state, slug.into_inner()).await?.ok_or_else(|| ApiError::not_found("article"))?;
-    state.views.count(&article_id, client_key(&req, &article_id));
+    state.views.count(&article_id, viewer(&req, &article_id));
     Ok(HttpResponse::build(StatusCode::ACCEPTED).insert_header((header::CACHE_CONTROL, "no-store")).finish())
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod outbox;
 pub mod password;
 pub mod precondition;
+pub mod retention;
 pub mod scheduler;
 pub mod terms;
 pub mod time;

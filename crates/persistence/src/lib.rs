@@ -15,6 +15,7 @@ pub mod exchange;
 mod fixed_sql;
 pub mod labels;
 pub mod notify;
+pub mod retention;
 pub mod schema;
 pub mod search;
 pub mod sections;

@@ -150,6 +150,8 @@ impl TestApp {
             webhook_allow_private: true,
             metrics_token: None,
             metrics_bind: None,
+            views_per_address: newsdesk_api::view_counter::VIEWS_PER_ADDRESS,
+            retention: Default::default(),
         };
         tweak(&mut config);
         // The server runs on its own thread and actix system, so a test can stop it and wait

@@ -152,6 +152,20 @@ async fn a_reader_who_comes_back_counts_once(app: TestApp) {
     assert_eq!(wait_for_views(&app, &other, 3).await, ranked(&[(&other, 3), (&story, 2)]));
 }
 
+/// One address rotating its User-Agent adds at most 20 views to a story in half an hour (the
+/// default of `NEWSDESK_VIEWS_PER_ADDRESS`), and its readers still count on other stories.
+async fn one_address_cannot_inflate_a_story_by_rotating_its_agent(app: TestApp) {
+    let story = slug_of(&app.published(json!({"title": "Council vote tonight"})).await);
+    let other = slug_of(&app.published(json!({"title": "Library hours extended"})).await);
+    for n in 0..300 {
+        view(&app, &story, &format!("agent-{n}")).await.expect(202);
+    }
+    for reader in ["reader-1", "reader-2"] {
+        view(&app, &other, reader).await.expect(202);
+    }
+    assert_eq!(wait_for_views(&app, &other, 2).await, ranked(&[(&story, 20), (&other, 2)]));
+}
+
 async fn a_story_published_after_a_reader_tried_it_counts_at_once(app: TestApp) {
     let draft = app.draft(&app.admin, json!({"title": "Late edition"})).await;
     let (id, slug) = (id_of(&draft), slug_of(&draft));
@@ -238,6 +252,7 @@ on_both_backends!(
     most_viewed_ranks_distinct_readers_within_about_a_second,
     most_viewed_rejects_bad_parameters,
     a_reader_who_comes_back_counts_once,
+    one_address_cannot_inflate_a_story_by_rotating_its_agent,
     a_story_published_after_a_reader_tried_it_counts_at_once,
     an_unpublished_story_stops_counting_at_once,
     views_buffered_at_shutdown_survive_a_restart,

@@ -40,6 +40,12 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+/// Label of the pruner's counter: which kind of row went.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PrunedLabels {
+    pub kind: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
@@ -48,6 +54,7 @@ pub struct Metrics {
     cache_misses: Counter,
     view_flushes: Counter,
     views_flushed: Counter,
+    pruned: Family<PrunedLabels, Counter>,
     pool_connections: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
@@ -70,6 +77,7 @@ impl Metrics {
     pub fn new(token: Option<&str>, metrics_addr: Option<SocketAddr>) -> Self {
         let mut registry = Registry::with_prefix("newsdesk");
         let requests = Family::<RequestLabels, Counter>::default();
+        let pruned = Family::<PrunedLabels, Counter>::default();
         let latency = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
         let (cache_hits, cache_misses, view_flushes, views_flushed) = Default::default();
         let (pool_connections, pool_idle, pool_max, scheduler_queue, webhook_queue) = Default::default();
@@ -82,6 +90,11 @@ impl Metrics {
             "http_request_duration_seconds",
             "Time to answer HTTP requests, by route pattern, method and status",
             latency.clone(),
+        );
+        registry.register(
+            "pruned_rows",
+            "Rows the retention settings no longer keep, removed by the pruner, by kind",
+            pruned.clone(),
         );
         let counters = [
             ("cache_hits", "Responses served from the response cache", &cache_hits),
@@ -110,6 +123,7 @@ impl Metrics {
             cache_misses,
             view_flushes,
             views_flushed,
+            pruned,
             pool_connections,
             pool_idle,
             pool_max,
@@ -125,6 +139,11 @@ impl Metrics {
     pub fn views_flushed(&self, rows: usize) {
         self.view_flushes.inc();
         self.views_flushed.inc_by(rows as u64);
+    }
+
+    /// Counts `rows` of one kind removed by a pruning pass.
+    pub fn pruned(&self, kind: &'static str, rows: usize) {
+        self.pruned.get_or_create(&PrunedLabels { kind }).inc_by(rows as u64);
     }
 
     /// Records one answered request. Cheap: atomics, plus a short per-series lock inside the

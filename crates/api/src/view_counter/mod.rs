@@ -15,10 +15,18 @@ use crate::cache::{ResponseCache, Tag};
 use crate::metrics::Metrics;
 
 mod recent;
-use recent::RecentClients;
+use recent::{Recent, RecentClients};
 
-/// Repeated views of one article from one client within this window count once.
-const REPEAT_WINDOW: Duration = Duration::from_secs(30 * 60);
+/// Repeated views of one article from one client within this window count once, and one
+/// address adds at most `per_address` views to one article in it.
+pub const REPEAT_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// The default of `NEWSDESK_VIEWS_PER_ADDRESS`: enough for an office or a carrier's shared
+/// address, too few for one address to move the most-viewed list by rotating its User-Agent.
+pub const VIEWS_PER_ADDRESS: u32 = 20;
+
+/// Address-and-article pairs a generation holds; a fifth of the clients' (few readers share).
+const ADDRESSES_PER_GENERATION: usize = recent::PER_GENERATION / 5;
 
 /// Views waiting to be written, keyed by article and day.
 type Pending = HashMap<(String, NaiveDateTime), i64>;
@@ -27,18 +35,45 @@ pub struct ViewCounter {
     pending: Mutex<Pending>,
     /// Clients that recently viewed an article (a hash of address, agent and article).
     recent: RecentClients,
+    /// Views each address recently added to each article (a hash of address and article).
+    by_address: Recent<u32>,
+    per_address: u32,
 }
 
 impl Default for ViewCounter {
     fn default() -> Self {
-        Self { pending: Mutex::new(HashMap::new()), recent: RecentClients::new(REPEAT_WINDOW) }
+        Self::new(VIEWS_PER_ADDRESS)
     }
 }
 
+/// Who sent a view: the client (address and agent) and the address alone, each hashed with
+/// the article.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub client: u64,
+    pub address: u64,
+}
+
 impl ViewCounter {
-    /// Counts a view unless this client already viewed this article recently.
-    pub fn count(&self, article_id: &str, client: u64) {
-        if self.recent.seen(client, std::time::Instant::now()) {
+    /// A counter that takes at most `per_address` views of one article from one address in
+    /// the repeat window (0: no limit).
+    pub fn new(per_address: u32) -> Self {
+        Self {
+            pending: Mutex::new(HashMap::new()),
+            recent: RecentClients::new(REPEAT_WINDOW),
+            by_address: Recent::with_limit(REPEAT_WINDOW, ADDRESSES_PER_GENERATION),
+            per_address,
+        }
+    }
+
+    /// Counts a view unless this client already viewed this article recently, or its address
+    /// already added its share of views to it.
+    pub fn count(&self, article_id: &str, viewer: Viewer) {
+        let now = std::time::Instant::now();
+        if self.recent.seen(viewer.client, now) {
+            return;
+        }
+        if self.per_address > 0 && self.by_address.count(viewer.address, now) >= self.per_address {
             return;
         }
         let day = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();

@@ -1,51 +1,57 @@
-//! Which clients viewed which article lately, so a reader who comes back counts once.
+//! Which clients viewed which article lately, so a reader who comes back counts once, and how
+//! many views each address added to each article, so one address cannot inflate a count.
 //!
-//! A client is a 64-bit hash (of address, agent and article), kept in two generations: the
-//! newer one takes every new client, and the older one is dropped when the newer one has been
-//! filling for a whole window, or holds `PER_GENERATION` clients. A client is remembered for at
-//! least one window (until the second turn after it came), and memory stays bounded: two tables
-//! of about 9.4 MB, allocated once (the untouched part of a table takes no memory). moka, which
-//! kept them before, took about 360 bytes an entry (88–93 MB for 250,000 readers, measured), for
-//! expiry and eviction this set does not need.
+//! A key is a 64-bit hash (of address, agent and article; or of address and article), kept in
+//! two generations: the newer one takes every new key, and the older one is dropped when the
+//! newer one has been filling for a whole window, or holds `per_generation` keys. A key is
+//! remembered for at least one window (until the second turn after it came), and memory stays
+//! bounded: two tables allocated once (the untouched part of a table takes no memory; for
+//! 500,000 clients, about 9.4 MB each). moka, which kept them before, took about 360 bytes an
+//! entry (88–93 MB for 250,000 readers, measured), for expiry and eviction this does not need.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Clients a generation takes before it turns early: with two generations, 500,000 readers in
-/// a window are told apart (at most about 20 MB); past that a repeat may count twice.
-const PER_GENERATION: usize = 500_000;
+/// Keys a generation takes before it turns early: with two generations, 500,000 readers in a
+/// window are told apart (at most about 20 MB); past that a repeat may count twice.
+pub const PER_GENERATION: usize = 500_000;
 
-pub struct RecentClients {
+/// A key's value is what the caller keeps for it: `()` to know it was seen, a count to count.
+pub struct Recent<V> {
     window: Duration,
     per_generation: usize,
-    generations: Mutex<Generations>,
+    generations: Mutex<Generations<V>>,
 }
 
-struct Generations {
-    newer: HashSet<u64>,
-    older: HashSet<u64>,
+/// Clients that viewed an article lately.
+pub type RecentClients = Recent<()>;
+
+struct Generations<V> {
+    newer: HashMap<u64, V>,
+    older: HashMap<u64, V>,
     newer_since: Instant,
-    /// When the newer generation last took a client: once that is a window ago, every client
-    /// held is, so both generations go (after a quiet night, say).
+    /// When the newer generation last took a key: once that is a window ago, every key held
+    /// is, so both generations go (after a quiet night, say).
     newer_last: Instant,
 }
 
-impl RecentClients {
+impl<V: Copy + Default> Recent<V> {
     pub fn new(window: Duration) -> Self {
         Self::with_limit(window, PER_GENERATION)
     }
 
-    fn with_limit(window: Duration, per_generation: usize) -> Self {
+    pub fn with_limit(window: Duration, per_generation: usize) -> Self {
         // Sized once, so a table never grows (a pause of milliseconds) with the lock held.
-        let table = || HashSet::with_capacity(per_generation);
+        let table = || HashMap::with_capacity(per_generation);
         let now = Instant::now();
         let generations = Generations { newer: table(), older: table(), newer_since: now, newer_last: now };
         Self { window, per_generation, generations: Mutex::new(generations) }
     }
 
-    /// Notes `client` at `now`; true if it was already noted within the window.
-    pub fn seen(&self, client: u64, now: Instant) -> bool {
+    /// Notes `key` at `now`, replacing its value `v` with `update(v)` (a new key starts from
+    /// the default); returns the value it held within the window, if it was noted there.
+    pub fn note(&self, key: u64, now: Instant, update: impl FnOnce(V) -> V) -> Option<V> {
         let mut g = self.generations.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if now.saturating_duration_since(g.newer_last) >= self.window {
             g.newer.clear();
@@ -57,12 +63,30 @@ impl RecentClients {
             g.newer.clear();
             g.newer_since = now;
         }
-        if g.older.contains(&client) || g.newer.contains(&client) {
-            return true;
+        let g = &mut *g;
+        // A known key stays in its generation: it is remembered a window from when it came.
+        if let Some(value) = g.newer.get_mut(&key).or_else(|| g.older.get_mut(&key)) {
+            let before = *value;
+            *value = update(before);
+            return Some(before);
         }
-        g.newer.insert(client);
+        g.newer.insert(key, update(V::default()));
         g.newer_last = now;
-        false
+        None
+    }
+}
+
+impl Recent<()> {
+    /// Notes `client` at `now`; true if it was already noted within the window.
+    pub fn seen(&self, client: u64, now: Instant) -> bool {
+        self.note(client, now, |()| ()).is_some()
+    }
+}
+
+impl Recent<u32> {
+    /// Counts one more for `key` at `now`; returns how many it had within the window before.
+    pub fn count(&self, key: u64, now: Instant) -> u32 {
+        self.note(key, now, |n| n.saturating_add(1)).unwrap_or(0)
     }
 }
 
@@ -121,5 +145,22 @@ mod tests {
         assert!(!recent.seen(1, now), "forgotten after two full generations");
         let g = recent.generations.lock().expect("not poisoned");
         assert!(g.newer.len() + g.older.len() <= 6, "at most two generations are kept");
+    }
+
+    #[test]
+    fn counts_grow_within_a_window_and_start_again_after_it() {
+        let counts = Recent::<u32>::new(WINDOW);
+        let start = Instant::now();
+        assert_eq!(counts.count(9, start), 0, "a new key had nothing");
+        assert_eq!(counts.count(9, start), 1);
+        assert_eq!(counts.count(9, start + Duration::from_secs(60)), 2);
+        assert_eq!(counts.count(8, start), 0, "keys count apart");
+        // Kept through one turn, gone after the second (new keys keep the generations in use).
+        assert_eq!(counts.count(5, start + WINDOW - Duration::from_secs(1)), 0);
+        assert_eq!(counts.count(7, start + WINDOW + Duration::from_secs(1)), 0);
+        assert_eq!(counts.count(9, start + WINDOW + Duration::from_secs(2)), 3);
+        assert_eq!(counts.count(6, start + 2 * WINDOW), 0);
+        assert_eq!(counts.count(7, start + 2 * WINDOW + Duration::from_secs(3)), 1);
+        assert_eq!(counts.count(9, start + 2 * WINDOW + Duration::from_secs(4)), 0, "forgotten");
     }
 }
