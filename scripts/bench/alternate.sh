@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Old build against new, alternated: the rows a change touched, on SQLite with the server's
-# defaults, ROUNDS times each, so a difference can be told from the noise of a shared machine.
+# Old build against new, alternated: the rows a change touched, on SQLite (or PostgreSQL) with
+# the server's defaults, ROUNDS times each, so a difference can be told from the noise of a
+# shared machine.
 #
 #   scripts/bench/alternate.sh OLD_NEWSDESK NEW_NEWSDESK
 #
 # Settings (environment): ARTICLES=10000 ROUNDS=3 DURATION=5s CONNECTIONS=64 SEED=1
+#   BACKEND=sqlite|postgres PG_URL=postgres://postgres@127.0.0.1:5432 (PostgreSQL: each run
+#   gets a fresh database made from a template, dropped afterwards)
 #   BENCH_DIR=target/bench (corpus cache and logs). Needs wrk, curl, python3, and a release
 #   newsdesk-corpus (built here). The corpus is imported once, by the new build, and every run
 #   starts from a copy of that database, so the write mix never leaves work for the next run.
@@ -18,6 +21,8 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-64}
 SEED=${SEED:-1}
+BACKEND=${BACKEND:-sqlite}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 HELPER="python3 $ROOT/scripts/bench/report.py"
 RUN="$BENCH_DIR/alternate-$(date -u +%Y%m%dT%H%M%SZ)"
@@ -33,6 +38,13 @@ cargo build --release --quiet -p newsdesk-corpus
 CORPUS="$BENCH_DIR/corpus/alternate-$ARTICLES-$SEED.ndjson"
 [ -s "$CORPUS" ] || "$ROOT/target/release/newsdesk-corpus" --articles "$ARTICLES" --seed "$SEED" --output "$CORPUS"
 BASE_DB="$RUN/base.db"
+PG_BASE=newsdesk_alternate_base
+PG_RUN=newsdesk_alternate_run
+pg() { psql "$PG_URL/postgres" -qAtc "$1" >/dev/null; }
+if [ "$BACKEND" = postgres ]; then
+  pg "DROP DATABASE IF EXISTS $PG_RUN" && pg "DROP DATABASE IF EXISTS $PG_BASE" && pg "CREATE DATABASE $PG_BASE"
+  BASE_DB="$PG_URL/$PG_BASE"
+fi
 NEWSDESK_DATABASE_URL="$BASE_DB" NEWSDESK_LOG=warn "$NEW" import "$CORPUS" >"$RUN/import.log" 2>&1
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -76,6 +88,10 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "$build" = new ] && bin=$NEW
     db="$RUN/$build-$round.db"
     fresh() { rm -f "$db" "$db-wal" "$db-shm"; cp "$BASE_DB" "$db"; }
+    if [ "$BACKEND" = postgres ]; then
+      db="$PG_URL/$PG_RUN"
+      fresh() { pg "DROP DATABASE IF EXISTS $PG_RUN" && pg "CREATE DATABASE $PG_RUN TEMPLATE $PG_BASE"; }
+    fi
     fresh
     serve "$bin" "$db"
     slug=$(curl -fsS "$B/v1/articles?fields=slug&limit=1&page=50" | $HELPER json data.0.slug)
@@ -94,8 +110,9 @@ for round in $(seq 1 "$ROUNDS"); do
     a_off=$(rate "$B/v1/articles/$slug")
     l_off=$(rate "$B$list")
     stop
-    rm -f "$db" "$db-wal" "$db-shm"
+    if [ "$BACKEND" = postgres ]; then pg "DROP DATABASE IF EXISTS $PG_RUN"; else rm -f "$db" "$db-wal" "$db-shm"; fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$build" "$a_on" "$l_on" "$a_off" "$l_off" "$writes" | tee -a "$RUN/table.tsv"
   done
 done
-echo "requests/s; the table is in $RUN/table.tsv"
+[ "$BACKEND" = postgres ] && pg "DROP DATABASE IF EXISTS $PG_BASE"
+echo "requests/s ($BACKEND); the table is in $RUN/table.tsv"

@@ -445,4 +445,36 @@ mod tests {
             assert!(shown.contains("host"), "{shown}");
         }
     }
+
+    /// Times stored before years were checked (`+10000-…` sorted first as text) are brought
+    /// back into the years 1 to 9999; in-range times are left as they were.
+    #[test]
+    fn stored_times_past_9999_are_brought_into_range() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use chrono::NaiveDateTime;
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        let mut conn = SqliteConnection::establish(":memory:")?;
+        while conn.pending_migrations(SQLITE_MIGRATIONS)?.len() > 1 {
+            conn.run_next_migration(SQLITE_MIGRATIONS)?;
+        }
+        let article = |id: &str, published: &str| {
+            format!(
+                "INSERT INTO articles (id, slug, title, body_markdown, body_html, body_text, status, word_count, \
+                 reading_time_minutes, published_at, created_at, updated_at) VALUES ('{id}', '{id}', 't', '', '', '', \
+                 'published', 0, 0, '{published}', '2026-01-02 03:04:05', '2026-05-06 07:08:09');"
+            )
+        };
+        conn.batch_execute(&(article("far", "+10000-01-01 00:00:00") + &article("fine", "2026-03-04 05:06:07")))?;
+        conn.run_pending_migrations(SQLITE_MIGRATIONS)?;
+        let published: Vec<(String, Option<NaiveDateTime>)> = crate::schema::articles::table
+            .select((crate::schema::articles::id, crate::schema::articles::published_at))
+            .order(crate::schema::articles::id)
+            .load(&mut conn)?;
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%F %T").ok();
+        assert_eq!(
+            published,
+            [("far".to_owned(), at("2026-05-06 07:08:09")), ("fine".to_owned(), at("2026-03-04 05:06:07"))]
+        );
+        Ok(())
+    }
 }
