@@ -86,7 +86,10 @@ esac
 
 step "Building in release (newsdesk, newsdesk-ceiling, newsdesk-corpus)"
 cargo build --release --quiet -p newsdesk-api -p newsdesk-bench -p newsdesk-corpus
-BIN="$ROOT/target/release"
+# Where cargo just built: CARGO_TARGET_DIR when set (relative to the repository), else target/.
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+BIN="$TARGET_DIR/release"
 
 serve_help=$("$BIN/newsdesk" serve --help)
 case $serve_help in *--no-cache*) HAS_CACHE=1 ;; *) HAS_CACHE="" ;; esac
@@ -118,18 +121,22 @@ wait_ready() { # url pid what
   die "$3 did not answer $1 within 60 s"
 }
 
-start_server() { # backend cache
+start_server() { # backend cache [log filter; default: the server's own, `info`]
   PORT=$(free_port)
   BASE="http://127.0.0.1:$PORT"
   local flags=()
   if [ "$2" = off ]; then flags+=(--no-cache); fi
+  local log=()
+  if [ -n "${3:-}" ]; then log=("NEWSDESK_LOG=$3"); fi
   # The cache column is decided here alone; a metrics listener would need a port of its own.
-  env -u NEWSDESK_NO_CACHE -u NEWSDESK_METRICS_BIND \
-    NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_LOG=warn \
+  # The log goes through a pipe to a reader, as it would to journald or a collector; only its
+  # last megabyte is kept (a line a request is gigabytes over a run).
+  env -u NEWSDESK_NO_CACHE -u NEWSDESK_METRICS_BIND -u NEWSDESK_LOG "${log[@]}" \
+    NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_BIND="127.0.0.1:$PORT" \
     NEWSDESK_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123" \
     NEWSDESK_ADMIN_EMAIL="$ADMIN_EMAIL" NEWSDESK_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     ${BENCH_WORKERS:+NEWSDESK_WORKERS=$BENCH_WORKERS} \
-    "$BIN/newsdesk" serve "${flags[@]}" >>"$RUN_DIR/server-$1.log" 2>&1 &
+    "$BIN/newsdesk" serve "${flags[@]}" > >(tail -c 1000000 >>"$RUN_DIR/server-$1.log") 2>&1 &
   SERVER_PID=$!
   wait_ready "$BASE/readyz" "$SERVER_PID" "newsdesk serve ($1, cache $2)"
 }
@@ -373,6 +380,11 @@ bench_backend() {
     sleep 1.5
     measure "$backend" "$cache" "most viewed" "$SERVER_PID" "$BASE/v1/articles/most-viewed" ""
     stop_server
+    # Every row above ran with the default log (a line a request); this one logs warnings only.
+    start_server "$backend" "$cache" warn
+    measure "$backend" "$cache" "list (include=all), NEWSDESK_LOG=warn" "$SERVER_PID" "$BASE/v1/articles?$LIST_QUERY" \
+      "for comparison: the first row without its request log lines"
+    stop_server
   done
   # The write mix adds published articles, so it runs after every read above.
   for cache in "${caches[@]}"; do
@@ -408,7 +420,7 @@ META="$RUN_DIR/meta.md"
   [ -n "$BENCH_NOTE" ] && { echo "**$BENCH_NOTE**"; echo; }
   echo "- machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
   echo "- commit $commit; $ARTICLES articles (corpus seed $SEED); wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), $THREADS threads, $CONNECTIONS connections, ${DURATION} per row after a ${WARMUP} warm-up; wrk runs on the same cores as the server"
-  echo "- server: release build, default workers (one per core) unless BENCH_WORKERS, \`NEWSDESK_LOG=warn\` so per-request log lines don't dominate"
+  echo "- server: release build, default workers (one per core) unless BENCH_WORKERS, the server's default log settings (\`info\`: a line a request, to a pipe) except the \`NEWSDESK_LOG=warn\` row"
   [ -z "$HAS_CACHE" ] && echo "- **this build has no response cache** (\`serve --no-cache\` is missing): the 'on' rows ran the server as it is, the 'off' rows are n/a"
   case " $BACKENDS " in *" postgres "*) echo "- PostgreSQL $(psql "$BENCH_POSTGRES_URL/postgres" -qAt -c 'show server_version') at $(echo "$BENCH_POSTGRES_URL" | sed 's|.*@||')${BENCH_POSTGRES_PARAMS:+, the server connecting with \`$BENCH_POSTGRES_PARAMS\`}" ;; esac
   printf '%s' "$IMPORT_NOTES"

@@ -133,10 +133,13 @@ impl From<RoleArg> for newsdesk_domain::Role {
     }
 }
 
-fn init_tracing() {
+/// Logs to stdout without ever making a worker wait; the guard flushes what is queued at exit.
+fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("NEWSDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let (writer, guard) = newsdesk_api::log_writer::stdout();
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(writer).init();
+    guard
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -152,7 +155,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<OsString> = std::env::args_os().collect();
     // First, while no other thread runs: the file's settings become environment defaults.
     let file = config_file::apply(&args)?;
-    init_tracing();
+    let _flush_logs_at_exit = init_tracing();
     let matches = Cli::command().get_matches_from(&args);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {

@@ -55,6 +55,7 @@ pub struct Metrics {
     view_flushes: Counter,
     views_flushed: Counter,
     pruned: Family<PrunedLabels, Counter>,
+    log_lines_dropped: Counter,
     pool_connections: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
@@ -79,7 +80,7 @@ impl Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         let pruned = Family::<PrunedLabels, Counter>::default();
         let latency = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
-        let (cache_hits, cache_misses, view_flushes, views_flushed) = Default::default();
+        let (cache_hits, cache_misses, view_flushes, views_flushed, log_lines_dropped) = Default::default();
         let (pool_connections, pool_idle, pool_max, scheduler_queue, webhook_queue) = Default::default();
         registry.register(
             "http_requests",
@@ -101,6 +102,7 @@ impl Metrics {
             ("cache_misses", "Responses the response cache did not hold", &cache_misses),
             ("view_flushes", "Batches of buffered views written", &view_flushes),
             ("view_flush_articles", "Article-day view counts written by those batches", &views_flushed),
+            ("log_lines_dropped", "Log lines dropped because stdout fell too far behind", &log_lines_dropped),
         ];
         for (name, help, counter) in counters {
             registry.register(name, help, Counter::clone(counter));
@@ -124,6 +126,7 @@ impl Metrics {
             view_flushes,
             views_flushed,
             pruned,
+            log_lines_dropped,
             pool_connections,
             pool_idle,
             pool_max,
@@ -190,6 +193,8 @@ impl Metrics {
         let _one_at_a_time = self.scraping.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.set_pool(pool);
         self.catch_up_cache(hits, misses);
+        let dropped = crate::log_writer::dropped_lines();
+        self.log_lines_dropped.inc_by(dropped.saturating_sub(self.log_lines_dropped.get()));
         if let Some((scheduled, webhooks)) = queue_depths {
             self.set_queue_depths(scheduled, webhooks);
         }
