@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use newsdesk_domain::ArticleStatus;
 
-#[derive(Debug, Clone, Queryable)]
+/// An author as stored, and as inserted (at version 1).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::authors)]
 pub struct AuthorRow {
     pub id: String,
     pub slug: String,
@@ -13,20 +15,6 @@ pub struct AuthorRow {
     pub avatar_url: Option<String>,
     pub website: Option<String>,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::authors)]
-pub struct NewAuthor {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub bio: Option<String>,
-    pub avatar_url: Option<String>,
-    pub website: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -42,7 +30,7 @@ pub struct AuthorChanges {
     pub website: Option<Option<String>>,
 }
 
-crate::term::term_queries!(authors, AuthorRow, NewAuthor, AuthorChanges);
+crate::term::term_queries!(authors, AuthorRow, AuthorChanges);
 
 /// Published articles per author, for the authors given.
 pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {

@@ -1,7 +1,7 @@
 //! Authors: the people in bylines.
 
 use newsdesk_domain::{user as user_rules, FieldError, Violations};
-use newsdesk_persistence::authors::{AuthorChanges, AuthorRow, NewAuthor};
+use newsdesk_persistence::authors::{AuthorChanges, AuthorRow};
 use newsdesk_persistence::{authors as store, new_id, now, DbConn, Page, PageRequest, StoreResult};
 use serde::Deserialize;
 use serde_with::rust::double_option;
@@ -69,14 +69,13 @@ impl Term for Authors {
     const NAME: &'static str = "author";
     const KIND: TermKind = TermKind::Author;
     type Row = AuthorRow;
-    type New = NewAuthor;
     type Changes = AuthorChanges;
     type Create = AuthorCreate;
     type Patch = AuthorPatch;
 
     delegate_store!(store);
 
-    fn validate_create(input: AuthorCreate) -> Result<NewAuthor, Vec<FieldError>> {
+    fn validate_create(input: AuthorCreate) -> Result<AuthorRow, Vec<FieldError>> {
         let mut v = Violations::new();
         let slug = slug_or_from(&mut v, input.slug.as_deref(), &input.name);
         let name = name(&mut v, &input.name);
@@ -86,7 +85,7 @@ impl Term for Authors {
         let website = optional_url(&mut v, "website", Some(input.website)).flatten();
         v.into_result()?;
         let at = now();
-        Ok(NewAuthor {
+        Ok(AuthorRow {
             id: new_id(),
             slug: slug.unwrap_or_default(),
             name: name.unwrap_or_default(),
@@ -94,6 +93,7 @@ impl Term for Authors {
             bio,
             avatar_url,
             website,
+            version: 1,
             created_at: at,
             updated_at: at,
         })

@@ -40,9 +40,9 @@ pub struct LabelPatch {
 /// Implements [`Term`] for a label resource over its persistence module. Sections and tags have
 /// separate row types with the same fields, which a function cannot build.
 macro_rules! label_term {
-    ($Name:ident, $singular:literal, $kind:ident, $store:ident, $Row:ident, $New:ident, $Changes:ident) => {
+    ($Name:ident, $singular:literal, $kind:ident, $store:ident, $Row:ident, $Changes:ident) => {
         use newsdesk_domain::{FieldError, Violations};
-        use newsdesk_persistence::$store::{$Changes, $New, $Row};
+        use newsdesk_persistence::$store::{$Changes, $Row};
         use newsdesk_persistence::{new_id, now, $store as store, DbConn, Page, PageRequest, StoreResult};
 
         use super::super::labels::{LabelCreate, LabelPatch};
@@ -54,25 +54,25 @@ macro_rules! label_term {
             const NAME: &'static str = $singular;
             const KIND: crate::change::TermKind = crate::change::TermKind::$kind;
             type Row = $Row;
-            type New = $New;
             type Changes = $Changes;
             type Create = LabelCreate;
             type Patch = LabelPatch;
 
             delegate_store!(store);
 
-            fn validate_create(input: LabelCreate) -> Result<$New, Vec<FieldError>> {
+            fn validate_create(input: LabelCreate) -> Result<$Row, Vec<FieldError>> {
                 let mut v = Violations::new();
                 let slug = slug_or_from(&mut v, input.slug.as_deref(), &input.name);
                 let name = name(&mut v, &input.name);
                 let description = optional_text(&mut v, "description", Some(input.description), 2_000).flatten();
                 v.into_result()?;
                 let at = now();
-                Ok($New {
+                Ok($Row {
                     id: new_id(),
                     slug: slug.unwrap_or_default(),
                     name: name.unwrap_or_default(),
                     description,
+                    version: 1,
                     created_at: at,
                     updated_at: at,
                 })
@@ -94,11 +94,11 @@ macro_rules! label_term {
 }
 
 mod section {
-    label_term!(Sections, "section", Section, sections, SectionRow, NewSection, SectionChanges);
+    label_term!(Sections, "section", Section, sections, SectionRow, SectionChanges);
 }
 
 mod tag {
-    label_term!(Tags, "tag", Tag, tags, TagRow, NewTag, TagChanges);
+    label_term!(Tags, "tag", Tag, tags, TagRow, TagChanges);
 }
 
 pub use section::Sections;

@@ -1,7 +1,7 @@
 //! Sources: the wire services and outlets articles come from.
 
 use newsdesk_domain::{FieldError, Violations};
-use newsdesk_persistence::sources::{NewSource, SourceChanges, SourceRow};
+use newsdesk_persistence::sources::{SourceChanges, SourceRow};
 use newsdesk_persistence::{new_id, now, sources as store, DbConn, Page, PageRequest, StoreResult};
 use serde::Deserialize;
 use serde_with::rust::double_option;
@@ -56,14 +56,13 @@ impl Term for Sources {
     const NAME: &'static str = "source";
     const KIND: TermKind = TermKind::Source;
     type Row = SourceRow;
-    type New = NewSource;
     type Changes = SourceChanges;
     type Create = SourceCreate;
     type Patch = SourcePatch;
 
     delegate_store!(store);
 
-    fn validate_create(input: SourceCreate) -> Result<NewSource, Vec<FieldError>> {
+    fn validate_create(input: SourceCreate) -> Result<SourceRow, Vec<FieldError>> {
         let mut v = Violations::new();
         let slug = slug_or_from(&mut v, input.slug.as_deref(), &input.name);
         let name = name(&mut v, &input.name);
@@ -71,12 +70,13 @@ impl Term for Sources {
         let homepage_url = optional_url(&mut v, "homepage_url", Some(input.homepage_url)).flatten();
         v.into_result()?;
         let at = now();
-        Ok(NewSource {
+        Ok(SourceRow {
             id: new_id(),
             slug: slug.unwrap_or_default(),
             name: name.unwrap_or_default(),
             short_name,
             homepage_url,
+            version: 1,
             created_at: at,
             updated_at: at,
         })
