@@ -132,6 +132,12 @@ pub fn delete<T: Term>(
     Ok(tx.record(actor, Change::Term(change), ())?)
 }
 
+/// The schema of a new term's slug, which may be left out.
+pub fn slug_from_name() -> utoipa::openapi::schema::Object {
+    use newsdesk_domain::field_schema;
+    field_schema::described(field_schema::slug(), "Derived from the name when left out.")
+}
+
 /// Validates an optional slug, or derives one from the name.
 pub fn slug_or_from(v: &mut newsdesk_domain::Violations, slug: Option<&str>, name: &str) -> Option<String> {
     use newsdesk_domain::Slug;
