@@ -19,7 +19,7 @@ pub struct AuthorRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::authors)]
 pub struct AuthorChanges {
     pub slug: Option<String>,

@@ -4,7 +4,7 @@ use newsdesk_domain::ArticleStatus;
 
 pub use crate::term::DescribedRow as SectionRow;
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::sections)]
 pub struct SectionChanges {
     pub slug: Option<String>,

@@ -17,7 +17,7 @@ pub struct SourceRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::sources)]
 pub struct SourceChanges {
     pub slug: Option<String>,

@@ -4,7 +4,7 @@ use newsdesk_domain::ArticleStatus;
 
 pub use crate::term::DescribedRow as TagRow;
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::tags)]
 pub struct TagChanges {
     pub slug: Option<String>,

@@ -104,12 +104,6 @@ impl Term for Authors {
             website: optional_url(&mut v, "website", input.website),
         };
         v.into_result()?;
-        let present = changes.slug.is_some()
-            || changes.name.is_some()
-            || changes.email.is_some()
-            || changes.bio.is_some()
-            || changes.avatar_url.is_some()
-            || changes.website.is_some();
-        require_any(present, changes)
+        require_any(changes)
     }
 }

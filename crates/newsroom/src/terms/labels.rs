@@ -84,8 +84,7 @@ macro_rules! label_term {
                     description: optional_text(&mut v, "description", input.description, MAX_DESCRIPTION),
                 };
                 v.into_result()?;
-                let present = changes.slug.is_some() || changes.name.is_some() || changes.description.is_some();
-                require_any(present, changes)
+                require_any(changes)
             }
         }
     };

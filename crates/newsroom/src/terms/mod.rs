@@ -182,10 +182,11 @@ pub fn name(v: &mut newsdesk_domain::Violations, value: &str) -> Option<String> 
     v.check("name", newsdesk_domain::validation::required_text(value, 200))
 }
 
-/// 422 when a write changes nothing a client can see: better than a silent no-op.
-pub fn require_any<T>(present: bool, value: T) -> Result<T, Vec<FieldError>> {
-    if present {
-        Ok(value)
+/// 422 when a write changes nothing a client can see (`changes` sets no field): better than a
+/// silent no-op.
+pub fn require_any<T: Default + PartialEq>(changes: T) -> Result<T, Vec<FieldError>> {
+    if changes != T::default() {
+        Ok(changes)
     } else {
         Err(vec![FieldError { field: "body".into(), message: "send at least one field to change".into() }])
     }

@@ -84,10 +84,6 @@ impl Term for Sources {
             homepage_url: optional_url(&mut v, "homepage_url", input.homepage_url),
         };
         v.into_result()?;
-        let present = changes.slug.is_some()
-            || changes.name.is_some()
-            || changes.short_name.is_some()
-            || changes.homepage_url.is_some();
-        require_any(present, changes)
+        require_any(changes)
     }
 }
