@@ -11,6 +11,7 @@ use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::admin_list;
 use crate::auth::AdminCall;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Paging, QueryParams};
@@ -67,10 +68,8 @@ pub struct CreatedApiKey {
         (status = 200, description = "A page of keys, newest first", body = ListResponse<ApiKeyOut>),
         Paged, ByRole,
     ))]
-pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
-    user.require(Action::ManageApiKeys)?;
-    let load = |page| state.read(move |conn| store::list(conn, page));
-    paging.0.private_page(&req, &state.cursors, load, ApiKeyOut::from).await
+pub async fn list(call: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+    admin_list::respond(call, Action::ManageApiKeys, paging, store::list, ApiKeyOut::from).await
 }
 
 /// Create a key. The response carries the secret; store it, it is not shown again.

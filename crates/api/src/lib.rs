@@ -1,5 +1,6 @@
 //! Newsdesk's HTTP API: routes, authentication, errors and the OpenAPI document.
 
+pub mod admin_list;
 pub mod api_keys;
 pub mod app;
 pub mod articles;

@@ -10,6 +10,7 @@ use newsdesk_persistence::users;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::admin_list;
 use crate::auth::AdminCall;
 use crate::error::{not_found_as, ApiResult, Problem};
 use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
@@ -61,10 +62,8 @@ fn respond(req: &HttpRequest, status: StatusCode, row: users::UserRow) -> ApiRes
         (status = 200, description = "A page of users", body = ListResponse<UserOut>),
         Paged, ByRole,
     ))]
-pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
-    user.require(Action::ManageUsers)?;
-    let load = |page| state.read(move |conn| users::list(conn, page));
-    paging.0.private_page(&req, &state.cursors, load, UserOut::from).await
+pub async fn list(call: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+    admin_list::respond(call, Action::ManageUsers, paging, users::list, UserOut::from).await
 }
 
 /// Create a user with a role and password.

@@ -7,6 +7,7 @@ pub mod article;
 pub mod article_input;
 pub mod body;
 pub mod exchange;
+pub mod field_schema;
 pub mod permissions;
 pub mod slug;
 pub mod user;

@@ -8,11 +8,11 @@ use newsdesk_domain::exchange::{ArticleRecord, AuthorRecord, LabelRecord, Relate
 use newsdesk_domain::validation::{http_url, required_text};
 use newsdesk_domain::{ArticleInput, ArticleStatus, FieldError, ImageInput, Slug, Violations};
 use newsdesk_persistence::articles::NewArticle;
-use newsdesk_persistence::authors::NewAuthor;
+use newsdesk_persistence::authors::AuthorRow;
 use newsdesk_persistence::now;
-use newsdesk_persistence::sections::NewSection;
-use newsdesk_persistence::sources::NewSource;
-use newsdesk_persistence::tags::NewTag;
+use newsdesk_persistence::sections::SectionRow;
+use newsdesk_persistence::sources::SourceRow;
+use newsdesk_persistence::tags::TagRow;
 
 use super::LineError;
 use newsdesk_newsroom::terms::authors::{AuthorCreate, Authors};
@@ -36,10 +36,10 @@ pub enum PendingLink {
 pub struct PreparedArticle {
     pub line: u64,
     pub article: NewArticle,
-    pub authors: Vec<NewAuthor>,
-    pub tags: Vec<NewTag>,
-    pub section: Option<NewSection>,
-    pub source: Option<NewSource>,
+    pub authors: Vec<AuthorRow>,
+    pub tags: Vec<TagRow>,
+    pub section: Option<SectionRow>,
+    pub source: Option<SourceRow>,
     /// In order; the index is the link's position.
     pub related: Vec<PendingLink>,
     pub previous_slugs: Vec<String>,
@@ -141,17 +141,17 @@ fn nested<T>(v: &mut Violations, prefix: &str, result: Result<T, Vec<FieldError>
     }
 }
 
-fn author_term(v: &mut Violations, field: &str, a: AuthorRecord) -> Option<NewAuthor> {
+fn author_term(v: &mut Violations, field: &str, a: AuthorRecord) -> Option<AuthorRow> {
     let input =
         AuthorCreate { slug: Some(a.slug), name: a.name, email: None, bio: a.bio, avatar_url: None, website: None };
     nested(v, field, Authors::validate_create(input))
 }
 
-fn label<T: Term<Create = LabelCreate>>(v: &mut Violations, field: &str, l: LabelRecord) -> Option<T::New> {
+fn label<T: Term<Create = LabelCreate>>(v: &mut Violations, field: &str, l: LabelRecord) -> Option<T::Row> {
     nested(v, field, T::validate_create(LabelCreate { slug: Some(l.slug), name: l.name, description: None }))
 }
 
-fn source_term(v: &mut Violations, s: SourceRecord) -> Option<NewSource> {
+fn source_term(v: &mut Violations, s: SourceRecord) -> Option<SourceRow> {
     let input =
         SourceCreate { slug: Some(s.slug), name: s.name, short_name: s.short_name, homepage_url: s.homepage_url };
     nested(v, "source", Sources::validate_create(input))

@@ -4,7 +4,7 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use newsdesk_domain::{validation, Action, Role, Violations};
-use newsdesk_persistence::api_keys::{self as store, ApiKeyRow, NewApiKey};
+use newsdesk_persistence::api_keys::{self as store, ApiKeyRow};
 use newsdesk_persistence::{new_id, now};
 use rand::RngCore;
 use serde::Deserialize;
@@ -71,7 +71,7 @@ pub fn create(tx: &mut Tx, caller: &Caller, input: &ApiKeyCreate) -> NewsroomRes
     let name = check(input)?;
     let prefix = random(9).to_lowercase();
     let secret = random(32);
-    let row = NewApiKey {
+    let row = ApiKeyRow {
         id: new_id(),
         name,
         role: input.role.as_str().into(),
@@ -79,6 +79,8 @@ pub fn create(tx: &mut Tx, caller: &Caller, input: &ApiKeyCreate) -> NewsroomRes
         secret_hash: hash(&secret),
         created_by: caller.id.clone(),
         expires_at: input.expires_at.map(naive),
+        revoked_at: None,
+        last_used_at: None,
         created_at: now(),
     };
     let created = store::insert(tx.conn(), &row)?;

@@ -113,7 +113,7 @@ fn insert(conn: &mut DbConn, input: &UserCreate) -> NewsroomResult<users::UserRo
     let at = now();
     Ok(users::insert(
         conn,
-        &users::NewUser {
+        &users::UserRow {
             id: new_id(),
             email,
             name,
@@ -121,6 +121,7 @@ fn insert(conn: &mut DbConn, input: &UserCreate) -> NewsroomResult<users::UserRo
             password_hash: password::hash(&input.password)?,
             author_id,
             disabled: false,
+            version: 1,
             created_at: at,
             updated_at: at,
         },

@@ -7,7 +7,9 @@ use crate::schema::{api_keys, users};
 use crate::users::UserRow;
 use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
 
-#[derive(Debug, Clone, Queryable)]
+/// A key as stored, and as inserted (neither revoked nor used yet).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
     pub id: String,
     pub name: String,
@@ -21,20 +23,7 @@ pub struct ApiKeyRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = api_keys)]
-pub struct NewApiKey {
-    pub id: String,
-    pub name: String,
-    pub role: String,
-    pub prefix: String,
-    pub secret_hash: String,
-    pub created_by: String,
-    pub expires_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert(conn: &mut DbConn, row: &NewApiKey) -> StoreResult<ApiKeyRow> {
+pub fn insert(conn: &mut DbConn, row: &ApiKeyRow) -> StoreResult<ApiKeyRow> {
     Ok(diesel::insert_into(api_keys::table).values(row).returning(api_keys::all_columns).get_result(conn)?)
 }
 

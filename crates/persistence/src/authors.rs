@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use newsdesk_domain::ArticleStatus;
 
-#[derive(Debug, Clone, Queryable)]
+/// An author as stored, and as inserted (at version 1).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::authors)]
 pub struct AuthorRow {
     pub id: String,
     pub slug: String,
@@ -17,21 +19,7 @@ pub struct AuthorRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::authors)]
-pub struct NewAuthor {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub bio: Option<String>,
-    pub avatar_url: Option<String>,
-    pub website: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::authors)]
 pub struct AuthorChanges {
     pub slug: Option<String>,
@@ -42,7 +30,7 @@ pub struct AuthorChanges {
     pub website: Option<Option<String>>,
 }
 
-crate::term::term_queries!(authors, AuthorRow, NewAuthor, AuthorChanges);
+crate::term::term_queries!(authors, AuthorRow, AuthorChanges);
 
 /// Published articles per author, for the authors given.
 pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {

@@ -2,9 +2,9 @@
 
 use newsdesk_domain::ArticleStatus;
 
-pub use crate::term::{DescribedRow as SectionRow, NewDescribed as NewSection};
+pub use crate::term::DescribedRow as SectionRow;
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::sections)]
 pub struct SectionChanges {
     pub slug: Option<String>,
@@ -12,7 +12,7 @@ pub struct SectionChanges {
     pub description: Option<Option<String>>,
 }
 
-crate::term::term_queries!(sections, SectionRow, NewSection, SectionChanges);
+crate::term::term_queries!(sections, SectionRow, SectionChanges);
 
 /// Published articles per section, for the sections given.
 pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {

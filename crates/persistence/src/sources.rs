@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use newsdesk_domain::ArticleStatus;
 
-#[derive(Debug, Clone, Queryable)]
+/// A source as stored, and as inserted (at version 1).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::sources)]
 pub struct SourceRow {
     pub id: String,
     pub slug: String,
@@ -15,19 +17,7 @@ pub struct SourceRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::sources)]
-pub struct NewSource {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub homepage_url: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::sources)]
 pub struct SourceChanges {
     pub slug: Option<String>,
@@ -36,7 +26,7 @@ pub struct SourceChanges {
     pub homepage_url: Option<Option<String>>,
 }
 
-crate::term::term_queries!(sources, SourceRow, NewSource, SourceChanges);
+crate::term::term_queries!(sources, SourceRow, SourceChanges);
 
 /// Published articles per source, for the sources given.
 pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {

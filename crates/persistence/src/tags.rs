@@ -2,9 +2,9 @@
 
 use newsdesk_domain::ArticleStatus;
 
-pub use crate::term::{DescribedRow as TagRow, NewDescribed as NewTag};
+pub use crate::term::DescribedRow as TagRow;
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = crate::schema::tags)]
 pub struct TagChanges {
     pub slug: Option<String>,
@@ -12,7 +12,7 @@ pub struct TagChanges {
     pub description: Option<Option<String>>,
 }
 
-crate::term::term_queries!(tags, TagRow, NewTag, TagChanges);
+crate::term::term_queries!(tags, TagRow, TagChanges);
 
 /// Published articles per tag, for the tags given.
 pub fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<std::collections::HashMap<String, i64>> {

@@ -7,8 +7,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// A section or a tag as stored: the two tables have the same columns.
-#[derive(Debug, Clone, Queryable)]
+/// A section or a tag as stored, and as inserted (at version 1): the two tables have the same
+/// columns.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::sections, table_name = crate::schema::tags)]
 pub struct DescribedRow {
     pub id: String,
     pub slug: String,
@@ -19,20 +21,8 @@ pub struct DescribedRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A new section or tag.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = crate::schema::sections, table_name = crate::schema::tags)]
-pub struct NewDescribed {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
 macro_rules! term_queries {
-    ($table:ident, $Row:ty, $New:ty, $Changes:ty) => {
+    ($table:ident, $Row:ty, $Changes:ty) => {
         use diesel::prelude::*;
 
         use crate::schema::$table;
@@ -82,7 +72,7 @@ macro_rules! term_queries {
             Ok(pairs.into_iter().collect())
         }
 
-        pub fn insert(conn: &mut DbConn, row: &$New) -> StoreResult<$Row> {
+        pub fn insert(conn: &mut DbConn, row: &$Row) -> StoreResult<$Row> {
             Ok(diesel::insert_into($table::table)
                 .values(row)
                 .returning($table::all_columns)

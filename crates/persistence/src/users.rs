@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::schema::users;
 use crate::{DbConn, Page, PageRequest, StoreResult};
 
-#[derive(Debug, Clone, Queryable)]
+/// A user as stored, and as inserted (at version 1).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -16,20 +18,6 @@ pub struct UserRow {
     pub author_id: Option<String>,
     pub disabled: bool,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users)]
-pub struct NewUser {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub password_hash: String,
-    pub author_id: Option<String>,
-    pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -67,7 +55,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<UserR
     Ok(users::table.filter(users::email.eq(email)).first(conn).optional()?)
 }
 
-pub fn insert(conn: &mut DbConn, row: &NewUser) -> StoreResult<UserRow> {
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> StoreResult<UserRow> {
     Ok(diesel::insert_into(users::table).values(row).returning(users::all_columns).get_result(conn)?)
 }
 

@@ -11,6 +11,7 @@ use newsdesk_persistence::webhooks::endpoints::{self as store, WebhookRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::admin_list;
 use crate::auth::extractor::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiResult, Problem};
@@ -60,10 +61,9 @@ impl WebhookOut {
         (status = 200, description = "A page of endpoints, oldest first; secrets are never listed", body = ListResponse<WebhookOut>),
         Paged, ByRole,
     ))]
-pub async fn list(AdminCall { req, state, user }: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
-    user.require(Action::OperateWebhooks)?;
-    let load = |page| state.read(move |conn| store::list(conn, page));
-    paging.0.private_page(&req, &state.cursors, load, |row| WebhookOut::from_row(row, false)).await
+pub async fn list(call: AdminCall, paging: QueryParams<Paging>) -> ApiResult<HttpResponse> {
+    let view = |row| WebhookOut::from_row(row, false);
+    admin_list::respond(call, Action::OperateWebhooks, paging, store::list, view).await
 }
 
 /// Register an endpoint. The answer is the only time the secret is shown (until a rotation).

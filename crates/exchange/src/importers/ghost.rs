@@ -276,15 +276,8 @@ impl<'a> Converter<'a> {
         let updated_at = self.date(&item, "updated_at", post.updated_at.as_ref());
         let mut published_at = self.date(&item, "published_at", post.published_at.as_ref());
         if published_at.is_none() && status != RecordStatus::Draft {
-            published_at = updated_at.or(created_at);
-            let note = match published_at {
-                Some(_) => "no `published_at`; its last change date was taken",
-                None => {
-                    status = RecordStatus::Draft;
-                    "no publication date; imported as a draft"
-                }
-            };
-            self.out.adjust(&item, note);
+            let taken = "no `published_at`; its last change date was taken";
+            published_at = self.out.fallback_date(&item, updated_at.or(created_at), taken, &mut status);
         }
         let body = match (&post.html, &post.lexical, &post.mobiledoc) {
             (Some(html), _, _) => html.replace(URL_PLACEHOLDER, ""),

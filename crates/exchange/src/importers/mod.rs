@@ -8,7 +8,7 @@ pub mod ghost;
 mod names;
 pub mod wordpress;
 
-use newsdesk_domain::exchange::ArticleRecord;
+use newsdesk_domain::exchange::{ArticleRecord, RecordStatus};
 
 pub use names::Slugs;
 
@@ -37,6 +37,26 @@ impl Converted {
 
     fn adjust(&mut self, item: impl Into<String>, reason: impl Into<String>) {
         self.adjusted.push(Notice { item: item.into(), reason: reason.into() });
+    }
+
+    /// The publication date of a post meant to be public that has none of its own: `fallback`,
+    /// noted as `taken`; without one it becomes a draft.
+    fn fallback_date<T>(
+        &mut self,
+        item: &str,
+        fallback: Option<T>,
+        taken: &str,
+        status: &mut RecordStatus,
+    ) -> Option<T> {
+        let note = match fallback {
+            Some(_) => taken,
+            None => {
+                *status = RecordStatus::Draft;
+                "no publication date; imported as a draft"
+            }
+        };
+        self.adjust(item, note);
+        fallback
     }
 }
 

@@ -12,6 +12,10 @@ fn find<'a>(out: &'a Converted, slug: &str) -> &'a ArticleRecord {
     out.records.iter().find(|r| r.slug == slug).unwrap_or_else(|| panic!("no record `{slug}` in {out:#?}"))
 }
 
+fn record_slugs(out: &Converted) -> Vec<&str> {
+    out.records.iter().map(|r| r.slug.as_str()).collect()
+}
+
 fn slugs(labels: &[newsdesk_domain::exchange::LabelRecord]) -> Vec<&str> {
     labels.iter().map(|l| l.slug.as_str()).collect()
 }
@@ -23,9 +27,8 @@ fn reasons(notices: &[super::Notice]) -> Vec<String> {
 #[test]
 fn ghost_posts_become_records() {
     let out = ghost::convert(GHOST, "ghost.json").unwrap();
-    let order: Vec<&str> = out.records.iter().map(|r| r.slug.as_str()).collect();
     assert_eq!(
-        order,
+        record_slugs(&out),
         ["harbour-pilots-walk-out", "tidal-lagoon-notes", "council-budget-preview", "dredging-contract-briefing"]
     );
 
@@ -92,9 +95,8 @@ fn malformed_ghost_files_name_the_position() {
 #[test]
 fn wordpress_items_become_records() {
     let out = wordpress::convert(WORDPRESS, "wp.xml").unwrap();
-    let order: Vec<&str> = out.records.iter().map(|r| r.slug.as_str()).collect();
     assert_eq!(
-        order,
+        record_slugs(&out),
         [
             "ferry-timetable-cuts",
             "lighthouse-keepers-remember-the-long-nights",

@@ -252,15 +252,8 @@ impl<'a> Converter<'a> {
         if status != RecordStatus::Draft {
             published_at = created_at.or_else(|| rfc2822(&item.pub_date));
             if published_at.is_none() {
-                published_at = gmt(&item.post_date);
-                let note = match published_at {
-                    Some(_) => "no GMT date; its local `wp:post_date` was taken as UTC",
-                    None => {
-                        status = RecordStatus::Draft;
-                        "no publication date; imported as a draft"
-                    }
-                };
-                self.out.adjust(&label, note);
+                let taken = "no GMT date; its local `wp:post_date` was taken as UTC";
+                published_at = self.out.fallback_date(&label, gmt(&item.post_date), taken, &mut status);
             }
         }
         let (section, tags) = self.terms(item);

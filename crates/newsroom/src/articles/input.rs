@@ -2,10 +2,33 @@
 //! these from JSON; imports and demo content build them too, so every article is validated by
 //! the same rules (see [`super::write`]).
 
+use newsdesk_domain::article::{MAX_BODY, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
+use newsdesk_domain::field_schema::{self, described};
 use newsdesk_domain::{ArticleInput, ImageInput};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
+use utoipa::openapi::schema::Object;
 use utoipa::ToSchema;
+
+// The fields whose schema says more than their rule: `schema_with` takes no doc comment.
+fn slug_from_title() -> Object {
+    described(field_schema::slug(), "Derived from the title when left out.")
+}
+fn markdown() -> Object {
+    described(field_schema::text::<MAX_BODY>(), "Markdown.")
+}
+fn section_slug() -> Object {
+    described(field_schema::slug(), "A section slug.")
+}
+fn source_slug() -> Object {
+    described(field_schema::slug(), "A source slug.")
+}
+fn other_article() -> Object {
+    described(field_schema::slug(), "The slug of another article.")
+}
+fn language_or_en() -> Object {
+    described(field_schema::language(), "Defaults to `en`.")
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -16,11 +39,11 @@ pub struct FeaturedImage {
         example = "https://example.org/images/delta.jpg"
     )]
     pub url: String,
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 500)]
+    #[schema(schema_with = field_schema::text::<MAX_SHORT_TEXT>)]
     pub alt: Option<String>,
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 500)]
+    #[schema(schema_with = field_schema::text::<MAX_SHORT_TEXT>)]
     pub caption: Option<String>,
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 500)]
+    #[schema(schema_with = field_schema::text::<MAX_SHORT_TEXT>)]
     pub credit: Option<String>,
 }
 
@@ -28,23 +51,13 @@ pub struct FeaturedImage {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedIn {
-    /// The slug of another article.
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
+    #[schema(schema_with = other_article)]
     pub article: Option<String>,
-    #[schema(
-        pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$",
-        max_length = 2048
-    )]
+    #[schema(schema_with = field_schema::url)]
     pub url: Option<String>,
-    #[schema(
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        max_length = 300
-    )]
+    #[schema(schema_with = field_schema::optional_line::<MAX_TITLE>)]
     pub title: Option<String>,
-    #[schema(
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        max_length = 200
-    )]
+    #[schema(schema_with = field_schema::optional_name)]
     pub source_name: Option<String>,
 }
 
@@ -62,32 +75,21 @@ pub struct RelatedIn {
     "related": [{"url": "https://example.net/background", "title": "Background: the delta compact"}]
 }))]
 pub struct ArticleCreate {
-    #[schema(
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        max_length = 300
-    )]
+    #[schema(schema_with = field_schema::line::<MAX_TITLE>)]
     pub title: String,
-    /// Derived from the title when left out.
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
+    #[schema(schema_with = slug_from_title)]
     pub slug: Option<String>,
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 2000)]
+    #[schema(schema_with = field_schema::text::<MAX_SUMMARY>)]
     pub summary: Option<String>,
-    /// Markdown.
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 500000)]
+    #[schema(schema_with = markdown)]
     pub body: Option<String>,
-    /// A section slug.
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
+    #[schema(schema_with = section_slug)]
     pub section: Option<String>,
-    /// A source slug.
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
+    #[schema(schema_with = source_slug)]
     pub source: Option<String>,
-    #[schema(
-        pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$",
-        max_length = 2048
-    )]
+    #[schema(schema_with = field_schema::url)]
     pub source_url: Option<String>,
-    /// Defaults to `en`.
-    #[schema(pattern = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length = 35)]
+    #[schema(schema_with = language_or_en)]
     pub language: Option<String>,
     pub featured_image: Option<FeaturedImage>,
     /// Author slugs, in byline order.
@@ -106,28 +108,25 @@ pub struct ArticleCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Delta towns agree a shared water board", "tags": ["water"]}))]
 pub struct ArticlePatch {
-    #[schema(
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        max_length = 300
-    )]
+    #[schema(schema_with = field_schema::optional_line::<MAX_TITLE>)]
     pub title: Option<String>,
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
+    #[schema(schema_with = field_schema::slug)]
     pub slug: Option<String>,
     #[serde(default, with = "double_option")]
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 2000, value_type = Option<String>)]
+    #[schema(schema_with = field_schema::text::<MAX_SUMMARY>)]
     pub summary: Option<Option<String>>,
-    #[schema(pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", max_length = 500000)]
+    #[schema(schema_with = field_schema::text::<MAX_BODY>)]
     pub body: Option<String>,
     #[serde(default, with = "double_option")]
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120, value_type = Option<String>)]
+    #[schema(schema_with = field_schema::slug)]
     pub section: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120, value_type = Option<String>)]
+    #[schema(schema_with = field_schema::slug)]
     pub source: Option<Option<String>>,
     #[serde(default, with = "double_option")]
-    #[schema(pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$", max_length = 2048, value_type = Option<String>)]
+    #[schema(schema_with = field_schema::url)]
     pub source_url: Option<Option<String>>,
-    #[schema(pattern = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length = 35)]
+    #[schema(schema_with = field_schema::language)]
     pub language: Option<String>,
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<FeaturedImage>)]

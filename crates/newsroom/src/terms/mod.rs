@@ -29,20 +29,19 @@ pub trait Term: 'static {
     /// Which kind of term its changes are about.
     const KIND: TermKind;
     type Row: Clone + Send + 'static;
-    type New: Send + 'static;
     type Changes: Send + 'static;
     type Create: DeserializeOwned + utoipa::ToSchema + Send + 'static;
     type Patch: DeserializeOwned + utoipa::ToSchema + Send + 'static;
 
     fn id(row: &Self::Row) -> &str;
     fn version(row: &Self::Row) -> i64;
-    fn validate_create(input: Self::Create) -> Result<Self::New, Vec<FieldError>>;
+    fn validate_create(input: Self::Create) -> Result<Self::Row, Vec<FieldError>>;
     fn validate_patch(input: Self::Patch) -> Result<Self::Changes, Vec<FieldError>>;
 
     fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<Self::Row>>;
     fn find(conn: &mut DbConn, id: &str) -> StoreResult<Self::Row>;
     fn find_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<Self::Row>;
-    fn insert(conn: &mut DbConn, row: &Self::New) -> StoreResult<Self::Row>;
+    fn insert(conn: &mut DbConn, row: &Self::Row) -> StoreResult<Self::Row>;
     fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &Self::Changes) -> StoreResult<Self::Row>;
     fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult<()>;
     fn published_counts(conn: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, i64>>;
@@ -60,7 +59,7 @@ macro_rules! delegate_store {
         fn find_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<Self::Row> {
             $store::find_by_slug(conn, slug)
         }
-        fn insert(conn: &mut DbConn, row: &Self::New) -> StoreResult<Self::Row> {
+        fn insert(conn: &mut DbConn, row: &Self::Row) -> StoreResult<Self::Row> {
             $store::insert(conn, row)
         }
         fn update(
@@ -96,7 +95,7 @@ fn change<T: Term>(row: &T::Row, op: TermOp, version: Option<i64>, payload: Opti
 pub fn create<T: Term>(
     tx: &mut Tx,
     actor: &Actor,
-    new: &T::New,
+    new: &T::Row,
     payload: impl FnOnce(&T::Row) -> Option<Value>,
 ) -> NewsroomResult<Recorded<T::Row>> {
     let row = T::insert(tx.conn(), new)?;
@@ -131,6 +130,12 @@ pub fn delete<T: Term>(
     T::delete(tx.conn(), id, precondition.required(None)?)?;
     let change = TermChange { kind: T::KIND, id: id.to_owned(), op: TermOp::Deleted, view: None, version: None };
     Ok(tx.record(actor, Change::Term(change), ())?)
+}
+
+/// The schema of a new term's slug, which may be left out.
+pub fn slug_from_name() -> utoipa::openapi::schema::Object {
+    use newsdesk_domain::field_schema;
+    field_schema::described(field_schema::slug(), "Derived from the name when left out.")
 }
 
 /// Validates an optional slug, or derives one from the name.
@@ -177,10 +182,11 @@ pub fn name(v: &mut newsdesk_domain::Violations, value: &str) -> Option<String> 
     v.check("name", newsdesk_domain::validation::required_text(value, 200))
 }
 
-/// 422 when a write changes nothing a client can see: better than a silent no-op.
-pub fn require_any<T>(present: bool, value: T) -> Result<T, Vec<FieldError>> {
-    if present {
-        Ok(value)
+/// 422 when a write changes nothing a client can see (`changes` sets no field): better than a
+/// silent no-op.
+pub fn require_any<T: Default + PartialEq>(changes: T) -> Result<T, Vec<FieldError>> {
+    if changes != T::default() {
+        Ok(changes)
     } else {
         Err(vec![FieldError { field: "body".into(), message: "send at least one field to change".into() }])
     }

@@ -2,7 +2,7 @@
 
 use newsdesk_domain::webhook as rules;
 use newsdesk_domain::Violations;
-use newsdesk_persistence::webhooks::endpoints::{self as store, NewWebhook, WebhookChanges, WebhookRow};
+use newsdesk_persistence::webhooks::endpoints::{self as store, WebhookChanges, WebhookRow};
 use newsdesk_persistence::{new_id, now};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
@@ -141,7 +141,7 @@ fn random_text() -> String {
 }
 
 /// Checks a new endpoint before any write; `allow_private` lets it reach private addresses.
-pub fn check_new(input: &WebhookCreate, allow_private: bool) -> NewsroomResult<NewWebhook> {
+pub fn check_new(input: &WebhookCreate, allow_private: bool) -> NewsroomResult<WebhookRow> {
     let mut v = Violations::new();
     let url = check_url(&mut v, &input.url, allow_private);
     let events = check_events(&mut v, &input.events);
@@ -159,13 +159,14 @@ pub fn check_new(input: &WebhookCreate, allow_private: bool) -> NewsroomResult<N
         return Err(NewsroomError::Internal("validated fields missing".into()));
     };
     let at = now();
-    Ok(NewWebhook {
+    Ok(WebhookRow {
         id: new_id(),
         url,
         description,
         events,
         secret,
         active: input.active,
+        version: 1,
         created_at: at,
         updated_at: at,
     })
@@ -200,7 +201,7 @@ pub fn check_patch(patch: &WebhookPatch, allow_private: bool) -> NewsroomResult<
 }
 
 /// Registers a checked endpoint.
-pub fn create(tx: &mut Tx, caller: &Caller, row: &NewWebhook) -> NewsroomResult<Recorded<WebhookRow>> {
+pub fn create(tx: &mut Tx, caller: &Caller, row: &WebhookRow) -> NewsroomResult<Recorded<WebhookRow>> {
     let created = store::insert(tx.conn(), row)?;
     let detail = serde_json::json!({"url": created.url, "events": created.events});
     Ok(tx.record(&caller.actor(), Change::WebhookCreated { id: created.id.clone(), detail }, created)?)

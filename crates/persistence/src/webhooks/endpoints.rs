@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use super::webhooks;
 use crate::{DbConn, Page, PageRequest, StoreError, StoreResult};
 
-#[derive(Debug, Clone, Queryable)]
+/// An endpoint as stored, and as inserted (at version 1).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = webhooks)]
 pub struct WebhookRow {
     pub id: String,
     pub url: String,
@@ -16,19 +18,6 @@ pub struct WebhookRow {
     pub secret: String,
     pub active: bool,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = webhooks)]
-pub struct NewWebhook {
-    pub id: String,
-    pub url: String,
-    pub description: Option<String>,
-    pub events: String,
-    pub secret: String,
-    pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -62,7 +51,7 @@ pub fn active(conn: &mut DbConn) -> StoreResult<Vec<WebhookRow>> {
     Ok(webhooks::table.filter(webhooks::active.eq(true)).load(conn)?)
 }
 
-pub fn insert(conn: &mut DbConn, row: &NewWebhook) -> StoreResult<WebhookRow> {
+pub fn insert(conn: &mut DbConn, row: &WebhookRow) -> StoreResult<WebhookRow> {
     Ok(diesel::insert_into(webhooks::table).values(row).returning(webhooks::all_columns).get_result(conn)?)
 }
 
