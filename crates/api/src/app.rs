@@ -56,6 +56,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         login_limits: crate::login_limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
+        trusted_proxies: crate::client_address::TrustedProxies::new(config.trusted_proxies.clone()),
         views: std::sync::Arc::new(crate::view_counter::ViewCounter::new(config.views_per_address)),
         metrics: metrics.clone(),
         writer_turn: one_writer.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),

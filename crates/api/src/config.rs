@@ -91,6 +91,11 @@ pub struct Config {
     /// A second address that serves only `GET /metrics`, without a token (keep it private).
     #[arg(long, env = "NEWSDESK_METRICS_BIND")]
     pub metrics_bind: Option<String>,
+    /// Proxies (addresses or networks, comma-separated) whose `X-Forwarded-For` names the
+    /// client: behind a load balancer, its address. Unset, the socket's peer is the client.
+    #[arg(long, env = "NEWSDESK_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = crate::client_address::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Views one address may add to one article in 30 minutes, whatever User-Agents it sends
     /// (0: no limit).
     #[arg(long, env = "NEWSDESK_VIEWS_PER_ADDRESS", default_value_t = crate::view_counter::VIEWS_PER_ADDRESS)]

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod cache;
+pub mod client_address;
 pub mod compression;
 pub mod config;
 pub mod config_file;

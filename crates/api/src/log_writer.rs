@@ -20,8 +20,9 @@ const BUFFER_BYTES: usize = 64 * 1024;
 
 static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
 
-/// The writer for the log subscriber, and the guard that flushes what is queued when dropped
-/// (keep it until the program ends).
+/// The writer for the log subscriber, and the guard that, when dropped, lets the thread write
+/// what is queued (keep it until the program ends). tracing-appender waits a second for that:
+/// lines still queued after it, in an overloaded server's last moments, are lost.
 pub fn stdout() -> (NonBlocking, WorkerGuard) {
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(true)

@@ -133,7 +133,7 @@ impl From<RoleArg> for newsdesk_domain::Role {
     }
 }
 
-/// Logs to stdout without ever making a worker wait; the guard flushes what is queued at exit.
+/// Logs to stdout without ever making a worker wait; the guard writes out what is queued at exit.
 fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("NEWSDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

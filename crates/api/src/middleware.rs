@@ -113,9 +113,14 @@ pub fn problem_body<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_
     Ok(ErrorHandlerResponse::Response(response))
 }
 
-/// The request id and the client's address (the socket peer; proxies are not trusted).
+/// The request id and the client's address (the socket peer, or past a trusted proxy the
+/// address it names).
 pub fn origin(req: &HttpRequest) -> (Option<String>, Option<String>) {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let client_ip = match req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        Some(state) => state.trusted_proxies.client(req),
+        None => req.peer_addr().map(|a| a.ip()),
+    }
+    .map(|ip| ip.to_string());
     (request_id, client_ip)
 }

@@ -22,15 +22,17 @@ pub async fn run(state: web::Data<AppState>, keep: Retention, interval: Duration
         ticker.tick().await;
         let db = state.db.clone();
         match web::block(move || retention::prune(&db, &keep, now())).await {
-            Ok(Ok(pruned)) => {
-                for (kind, rows) in pruned.by_kind() {
+            Ok(pass) => {
+                for (kind, rows) in pass.pruned.by_kind() {
                     state.metrics.pruned(kind, rows);
                 }
-                if pruned != retention::Pruned::default() {
-                    tracing::info!(?pruned, "pruned what the retention settings no longer keep");
+                if pass.pruned != retention::Pruned::default() {
+                    tracing::info!(pruned = ?pass.pruned, "pruned what the retention settings no longer keep");
+                }
+                for (kind, error) in pass.failed {
+                    tracing::warn!(kind, %error, "pruning failed; trying again next pass");
                 }
             }
-            Ok(Err(error)) => tracing::warn!(%error, "pruning failed; trying again next pass"),
             Err(error) => tracing::warn!(%error, "pruning could not run; trying again next pass"),
         }
     }

@@ -13,9 +13,10 @@ const PRUNE_INTERVAL_SECS: u64 = 3600;
 /// The shortest daily-view retention: the month window reads 30 days of daily rows.
 pub const MIN_DAILY_VIEW_DAYS: u32 = 31;
 
-/// A number of days, at most about 10,000 years, so a cutoff computed from it stays a date.
+/// A number of days, at most about 1,000 years, so a cutoff computed from it stays a date
+/// both databases keep (PostgreSQL's go back to 4713 BC).
 fn days() -> clap::builder::RangedI64ValueParser<u32> {
-    clap::value_parser!(u32).range(0..=3_650_000)
+    clap::value_parser!(u32).range(0..=365_000)
 }
 
 #[derive(Debug, Clone, Args)]

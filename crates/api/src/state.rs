@@ -25,6 +25,8 @@ pub struct AppState {
     pub search_window: newsdesk_persistence::search::SearchWindow,
     /// Signs and checks pagination cursors.
     pub cursors: crate::cursor::CursorCodec,
+    /// Which proxies may name the client's address.
+    pub trusted_proxies: crate::client_address::TrustedProxies,
     /// Buffered view counts from the beacon.
     pub views: std::sync::Arc<crate::view_counter::ViewCounter>,
     /// Ready public responses; every write below voids what it changed.

@@ -3,6 +3,7 @@
 //! `POST /v1/articles/{slug}/views` reads one indexed row and touches a counter in memory.
 
 use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -21,18 +22,31 @@ use crate::responses::{BadQuery, NotFound, NotModified};
 use crate::state::AppState;
 use crate::view_counter::Viewer;
 
-/// Who sent a view, hashed with the article: the client (address and agent), and the address.
-fn viewer(req: &HttpRequest, article_id: &str) -> Viewer {
-    let hash = |agent: Option<&[u8]>| {
+/// Who sent a view, hashed with the article: the client (address and agent), and the address,
+/// an IPv6 one by its /64 (one subscriber's prefix, which it can rotate through freely).
+fn viewer(req: &HttpRequest, state: &AppState, article_id: &str) -> Viewer {
+    let address = state.trusted_proxies.client(req);
+    let hash = |address: Option<IpAddr>, agent: Option<&[u8]>| {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        req.peer_addr().map(|a| a.ip()).hash(&mut hasher);
+        address.hash(&mut hasher);
         agent.hash(&mut hasher);
         article_id.hash(&mut hasher);
         hasher.finish()
     };
     let agent = req.headers().get(header::USER_AGENT).map_or(&[][..], |v| v.as_bytes());
     // The address alone is hashed with no agent, which no client key has (`Some` differs).
-    Viewer { client: hash(Some(agent)), address: hash(None) }
+    Viewer { client: hash(address, Some(agent)), address: hash(address.map(subscriber), None) }
+}
+
+/// The part of an address one subscriber holds: an IPv4 address, or an IPv6 address's /64.
+fn subscriber(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
+    }
 }
 
 /// The id of the published article at `slug`, from the response cache when it holds it. The
@@ -69,7 +83,7 @@ async fn published_id(state: &AppState, slug: String) -> ApiResult<Option<String
     ))]
 pub async fn beacon(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let article_id = published_id(&state, slug.into_inner()).await?.ok_or_else(|| ApiError::not_found("article"))?;
-    state.views.count(&article_id, viewer(&req, &article_id));
+    state.views.count(&article_id, viewer(&req, &state, &article_id));
     Ok(HttpResponse::build(StatusCode::ACCEPTED).insert_header((header::CACHE_CONTROL, "no-store")).finish())
 }
 

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use newsdesk_persistence::retention as store;
-use newsdesk_persistence::{Database, StoreResult};
+use newsdesk_persistence::{Database, DbConn, StoreError, StoreResult};
 
 /// Batches one kind of row gets per pass, so one pass ends even while writes keep coming.
 const BATCHES_PER_PASS: usize = 50;
@@ -52,32 +52,53 @@ impl Pruned {
     }
 }
 
-/// One pass: each kind in short transactions of its own, at most [`BATCHES_PER_PASS`] each.
-pub fn prune(db: &Database, keep: &Retention, now: NaiveDateTime) -> StoreResult<Pruned> {
+/// What one pass did: what it removed, and each kind that failed (the others still ran).
+#[derive(Debug, Default)]
+pub struct Pass {
+    pub pruned: Pruned,
+    pub failed: Vec<(&'static str, StoreError)>,
+}
+
+/// One pass: each kind on its own, in short transactions, at most [`BATCHES_PER_PASS`] each;
+/// a kind that fails leaves the others to run.
+pub fn prune(db: &Database, keep: &Retention, now: NaiveDateTime) -> Pass {
     let before = |days: u32| now - Duration::days(i64::from(days));
+    let mut pass = Pass::default();
+    let mut note = |kind: &'static str, result: StoreResult<usize>, into: &mut usize| match result {
+        Ok(n) => *into = n,
+        Err(error) => pass.failed.push((kind, error)),
+    };
     let mut pruned = Pruned::default();
     if let Some(cap) = keep.revisions_per_article {
-        pruned.revisions = trim_revisions(db, i64::from(cap))?;
+        note("revisions", trim_revisions(db, i64::from(cap)), &mut pruned.revisions);
     }
     if let Some(days) = keep.audit_days {
-        pruned.audit_entries = in_batches(db, |conn| store::audit_before(conn, before(days)))?;
+        let result = in_batches(db, |conn| store::audit_before(conn, before(days)));
+        note("audit_entries", result, &mut pruned.audit_entries);
     }
     if let Some(days) = keep.delivery_days {
-        pruned.deliveries = in_batches(db, |conn| store::deliveries_before(conn, before(days)))?;
-        pruned.events = in_batches(db, |conn| store::events_before(conn, before(days)))?;
+        let result = in_batches(db, |conn| store::deliveries_before(conn, before(days)));
+        note("webhook_deliveries", result, &mut pruned.deliveries);
+        let result = in_batches(db, |conn| store::events_before(conn, before(days)));
+        note("webhook_events", result, &mut pruned.events);
     }
-    pruned.refresh_tokens = in_batches(db, |conn| store::refresh_tokens_before(conn, now - EXPIRED_TOKEN_GRACE))?;
+    let result = in_batches(db, |conn| store::refresh_tokens_before(conn, now - EXPIRED_TOKEN_GRACE));
+    note("refresh_tokens", result, &mut pruned.refresh_tokens);
     if let Some(days) = keep.daily_view_days {
-        pruned.daily_views = db.write(|conn| store::fold_views_before(conn, before(days)))?;
+        note("daily_views", fold_views(db, before(days)), &mut pruned.daily_views);
     }
-    Ok(pruned)
+    pass.pruned = pruned;
+    pass
+}
+
+/// A pause after each batch, so writers waiting for SQLite's one writer get their turn (a
+/// mutex lets the thread that just let go take it again first).
+fn let_writers_in() {
+    std::thread::sleep(std::time::Duration::from_millis(5));
 }
 
 /// Runs `delete` until it removes less than a full batch, or the pass's budget is spent.
-fn in_batches(
-    db: &Database,
-    mut delete: impl FnMut(&mut newsdesk_persistence::DbConn) -> StoreResult<usize>,
-) -> StoreResult<usize> {
+fn in_batches(db: &Database, mut delete: impl FnMut(&mut DbConn) -> StoreResult<usize>) -> StoreResult<usize> {
     let mut total = 0;
     for _ in 0..BATCHES_PER_PASS {
         let removed = db.write(&mut delete)?;
@@ -85,20 +106,39 @@ fn in_batches(
         if i64::try_from(removed).is_ok_and(|n| n < store::BATCH) {
             break;
         }
+        let_writers_in();
     }
     Ok(total)
 }
 
+/// Trims every article over the cap, walking them in id order so each is looked at once.
 fn trim_revisions(db: &Database, keep: i64) -> StoreResult<usize> {
-    let mut total = 0;
+    let (mut total, mut after) = (0, String::new());
     for _ in 0..BATCHES_PER_PASS {
-        let over = db.read(|conn| store::articles_over_revision_cap(conn, keep))?;
+        let over = db.read(|conn| store::articles_over_revision_cap(conn, &after, keep))?;
         for article_id in &over {
             total += db.write(|conn| store::trim_revisions(conn, article_id, keep))?;
+            let_writers_in();
         }
-        if i64::try_from(over.len()).is_ok_and(|n| n < store::ARTICLES_PER_PASS) {
+        match over.last() {
+            Some(last) if i64::try_from(over.len()).is_ok_and(|n| n == store::ARTICLES_PER_LOOK) => {
+                after.clone_from(last)
+            }
+            _ => break,
+        }
+    }
+    Ok(total)
+}
+
+/// Folds the days before `cutoff` into the all-time counts, one day a transaction.
+fn fold_views(db: &Database, cutoff: NaiveDateTime) -> StoreResult<usize> {
+    let mut total = 0;
+    for _ in 0..BATCHES_PER_PASS {
+        let Some(day) = db.read(|conn| store::oldest_daily_views_before(conn, cutoff))? else {
             break;
-        }
+        };
+        total += db.write(|conn| store::fold_views_of(conn, day))?;
+        let_writers_in();
     }
     Ok(total)
 }

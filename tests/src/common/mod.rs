@@ -150,6 +150,7 @@ impl TestApp {
             webhook_allow_private: true,
             metrics_token: None,
             metrics_bind: None,
+            trusted_proxies: Vec::new(),
             views_per_address: newsdesk_api::view_counter::VIEWS_PER_ADDRESS,
             retention: Default::default(),
         };

@@ -157,13 +157,42 @@ async fn a_reader_who_comes_back_counts_once(app: TestApp) {
 async fn one_address_cannot_inflate_a_story_by_rotating_its_agent(app: TestApp) {
     let story = slug_of(&app.published(json!({"title": "Council vote tonight"})).await);
     let other = slug_of(&app.published(json!({"title": "Library hours extended"})).await);
+    // Neither the agent nor an `X-Forwarded-For` it writes itself (no proxy is trusted) helps.
     for n in 0..300 {
-        view(&app, &story, &format!("agent-{n}")).await.expect(202);
+        let (agent, forwarded) = (format!("agent-{n}"), format!("198.51.100.{}", n % 250));
+        let headers = [("user-agent", agent.as_str()), ("x-forwarded-for", forwarded.as_str())];
+        app.send(Method::POST, &format!("/v1/articles/{story}/views"), None, None, &headers).await.expect(202);
     }
     for reader in ["reader-1", "reader-2"] {
         view(&app, &other, reader).await.expect(202);
     }
     assert_eq!(wait_for_views(&app, &other, 2).await, ranked(&[(&story, 20), (&other, 2)]));
+}
+
+fn behind_a_trusted_proxy(config: &mut newsdesk_api::Config) {
+    config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+}
+
+/// Behind a trusted proxy each reader is told by the address it forwards, so 30 readers with
+/// the same browser all count, and one of them rotating agents is still capped.
+async fn readers_behind_a_trusted_proxy_count_by_their_own_address(app: TestApp) {
+    let story = slug_of(&app.published(json!({"title": "Bridge closed for repairs"})).await);
+    let other = slug_of(&app.published(json!({"title": "Ferry fares rise"})).await);
+    let beacon = |slug: String, agent: String, forwarded: String| {
+        let app = &app;
+        async move {
+            let headers = [("user-agent", agent.as_str()), ("x-forwarded-for", forwarded.as_str())];
+            app.send(Method::POST, &format!("/v1/articles/{slug}/views"), None, None, &headers).await.expect(202);
+        }
+    };
+    for n in 1..=30 {
+        beacon(story.clone(), "the same browser".into(), format!("198.51.100.{n}")).await;
+    }
+    for n in 0..40 {
+        beacon(other.clone(), format!("agent-{n}"), "203.0.113.5".into()).await;
+    }
+    beacon(other.clone(), "a last reader".into(), "203.0.113.6".into()).await;
+    assert_eq!(wait_for_views(&app, &other, 21).await, ranked(&[(&story, 30), (&other, 21)]));
 }
 
 async fn a_story_published_after_a_reader_tried_it_counts_at_once(app: TestApp) {
@@ -246,6 +275,11 @@ async fn a_purged_story_does_not_block_other_counts(app: TestApp) {
     })
     .await;
 }
+
+on_both_backends!(
+    settings = behind_a_trusted_proxy;
+    readers_behind_a_trusted_proxy_count_by_their_own_address,
+);
 
 on_both_backends!(
     a_purged_story_does_not_block_other_counts,

@@ -25,9 +25,6 @@ pub const REPEAT_WINDOW: Duration = Duration::from_secs(30 * 60);
 /// address, too few for one address to move the most-viewed list by rotating its User-Agent.
 pub const VIEWS_PER_ADDRESS: u32 = 20;
 
-/// Address-and-article pairs a generation holds; a fifth of the clients' (few readers share).
-const ADDRESSES_PER_GENERATION: usize = recent::PER_GENERATION / 5;
-
 /// Views waiting to be written, keyed by article and day.
 type Pending = HashMap<(String, NaiveDateTime), i64>;
 
@@ -61,7 +58,8 @@ impl ViewCounter {
         Self {
             pending: Mutex::new(HashMap::new()),
             recent: RecentClients::new(REPEAT_WINDOW),
-            by_address: Recent::with_limit(REPEAT_WINDOW, ADDRESSES_PER_GENERATION),
+            // As many as the clients: most readers have an address of their own.
+            by_address: Recent::new(REPEAT_WINDOW),
             per_address,
         }
     }
@@ -70,12 +68,15 @@ impl ViewCounter {
     /// already added its share of views to it.
     pub fn count(&self, article_id: &str, viewer: Viewer) {
         let now = std::time::Instant::now();
-        if self.recent.seen(viewer.client, now) {
+        if self.recent.holds(viewer.client, now) {
             return;
         }
+        // A refused view is not remembered: a flood from one address cannot fill the clients'
+        // table and make every reader's repeat count again.
         if self.per_address > 0 && self.by_address.count(viewer.address, now) >= self.per_address {
             return;
         }
+        self.recent.seen(viewer.client, now);
         let day = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
         let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *pending.entry((article_id.to_owned(), day)).or_insert(0) += 1;

@@ -49,9 +49,8 @@ impl<V: Copy + Default> Recent<V> {
         Self { window, per_generation, generations: Mutex::new(generations) }
     }
 
-    /// Notes `key` at `now`, replacing its value `v` with `update(v)` (a new key starts from
-    /// the default); returns the value it held within the window, if it was noted there.
-    pub fn note(&self, key: u64, now: Instant, update: impl FnOnce(V) -> V) -> Option<V> {
+    /// The generations, turned as `now` requires, locked.
+    fn turned(&self, now: Instant) -> std::sync::MutexGuard<'_, Generations<V>> {
         let mut g = self.generations.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if now.saturating_duration_since(g.newer_last) >= self.window {
             g.newer.clear();
@@ -63,6 +62,19 @@ impl<V: Copy + Default> Recent<V> {
             g.newer.clear();
             g.newer_since = now;
         }
+        g
+    }
+
+    /// Whether `key` was noted within the window, without noting it.
+    pub fn holds(&self, key: u64, now: Instant) -> bool {
+        let g = self.turned(now);
+        g.newer.contains_key(&key) || g.older.contains_key(&key)
+    }
+
+    /// Notes `key` at `now`, replacing its value `v` with `update(v)` (a new key starts from
+    /// the default); returns the value it held within the window, if it was noted there.
+    pub fn note(&self, key: u64, now: Instant, update: impl FnOnce(V) -> V) -> Option<V> {
+        let mut g = self.turned(now);
         let g = &mut *g;
         // A known key stays in its generation: it is remembered a window from when it came.
         if let Some(value) = g.newer.get_mut(&key).or_else(|| g.older.get_mut(&key)) {
