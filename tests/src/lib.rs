@@ -46,6 +46,8 @@ mod roles;
 #[cfg(test)]
 mod scheduling;
 #[cfg(test)]
+mod sessions;
+#[cfg(test)]
 mod taxonomy;
 #[cfg(test)]
 mod typescript_client;
