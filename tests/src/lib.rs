@@ -22,6 +22,8 @@ mod drafts;
 #[cfg(test)]
 mod import_export;
 #[cfg(test)]
+mod login_throttle;
+#[cfg(test)]
 mod metrics;
 #[cfg(test)]
 mod openapi;

@@ -70,13 +70,16 @@ fn issue_pair(
 
 const BAD_LOGIN: &str = "the e-mail or password is wrong";
 
-/// Log in with e-mail and password.
+/// Log in with e-mail and password. After five failures at one account, the address they came
+/// from waits before its next try there (`429`, `Retry-After` doubling up to 15 minutes); other
+/// addresses, the owner's among them, are not held up by them.
 #[utoipa::path(post, path = "/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         JsonInput,
         (status = 401, description = "Wrong e-mail or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address (for this account); `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many logins being checked at once; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     req: HttpRequest,
@@ -87,7 +90,8 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let (request_id, client_ip) = origin(&req);
     let address = client_ip.clone().unwrap_or_default();
-    if let Err(retry_after) = state.login_limits.attempt(&email, &address) {
+    let limits = &state.login_limits;
+    if let Err(retry_after) = limits.admit(&email, &address) {
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let lookup = email.clone();
@@ -97,9 +101,15 @@ pub async fn login(
         state.read(move |conn| users::find_by_email(conn, &lookup)).await?
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let turn = limits.check_turn().await.ok_or_else(|| ApiError::Busy("too many password checks waiting".into()))?;
     let valid = web::block(move || newsdesk_newsroom::password::verify(&given, stored.as_deref()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    drop(turn);
+    match &user {
+        Some(user) if valid && !user.disabled => limits.succeeded(&email, &address),
+        _ => limits.failed(&email, &address),
+    }
     let state2 = state.clone();
     let outcome = state
         .write(move |tx| match user {
