@@ -50,6 +50,8 @@ mod scheduling;
 #[cfg(test)]
 mod sessions;
 #[cfg(test)]
+mod slug_privacy;
+#[cfg(test)]
 mod taxonomy;
 #[cfg(test)]
 mod typescript_client;
