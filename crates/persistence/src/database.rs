@@ -454,7 +454,12 @@ mod tests {
         use diesel::connection::SimpleConnection;
         use diesel::prelude::*;
         let mut conn = SqliteConnection::establish(":memory:")?;
-        while conn.pending_migrations(SQLITE_MIGRATIONS)?.len() > 1 {
+        // Every migration before the one under test, however many come after it.
+        let under_test = |conn: &mut SqliteConnection| -> diesel::migration::Result<bool> {
+            let pending = conn.pending_migrations(SQLITE_MIGRATIONS)?;
+            Ok(pending.first().is_none_or(|next| next.name().to_string().contains("times_within_years_1_to_9999")))
+        };
+        while !under_test(&mut conn)? {
             conn.run_next_migration(SQLITE_MIGRATIONS)?;
         }
         let article = |id: &str, published: &str| {
