@@ -9,9 +9,10 @@
 //!   someone guesses elsewhere; a success clears the address's count.
 //! - Per account, failures from every address count too: once an account has drawn 20 within
 //!   the hour (guessing spread over many addresses), each address gets 1 free failure, not 5.
-//! - Checking a password (argon2id: about 19 MiB and tens of milliseconds) happens for at most
-//!   [`Checks`]' permits at once, with a short queue; beyond it a login answers `503` at once,
-//!   so a flood of logins cannot take the memory or every database thread.
+//! - Checking a password (argon2id: about 19 MiB and tens of milliseconds) happens on one
+//!   thread per two cores at most, with up to 32 logins waiting for each; beyond that a login
+//!   answers `503` at once, so a flood of logins cannot take the memory or every database
+//!   thread (the checks run on the blocking pool the database work shares).
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -57,7 +58,7 @@ impl Default for LoginLimits {
                 RateLimiter::keyed(quota(600, Duration::from_secs(6))),
             ],
             failures: Mutex::new(Failures::default()),
-            checks: Checks::new((cores / 2).max(1)),
+            checks: Checks::new((cores / 2).max(1), WAITING_PER_CHECK),
         }
     }
 }
@@ -195,7 +196,12 @@ impl LoginLimits {
     }
 }
 
-/// Turns to check a password: `permits` at once, and up to eight times as many waiting.
+/// Logins that may wait for each password check running: at tens of milliseconds a check, the
+/// last in a full queue waits about a second.
+const WAITING_PER_CHECK: usize = 32;
+
+/// Turns to check a password: `permits` at once, and up to `waiting_per_permit` times as many
+/// waiting.
 struct Checks {
     permits: Semaphore,
     waiting: AtomicUsize,
@@ -203,8 +209,12 @@ struct Checks {
 }
 
 impl Checks {
-    fn new(permits: usize) -> Self {
-        Self { permits: Semaphore::new(permits), waiting: AtomicUsize::new(0), max_waiting: permits * 8 }
+    fn new(permits: usize, waiting_per_permit: usize) -> Self {
+        Self {
+            permits: Semaphore::new(permits),
+            waiting: AtomicUsize::new(0),
+            max_waiting: permits * waiting_per_permit,
+        }
     }
 
     async fn turn(&self) -> Option<SemaphorePermit<'_>> {
@@ -306,7 +316,7 @@ mod tests {
 
     #[actix_web::test]
     async fn password_checks_take_turns_and_a_full_queue_is_refused_at_once() {
-        let checks = Checks::new(1);
+        let checks = Checks::new(1, 8);
         let first = checks.turn().await.expect("a free turn");
         let mut waiting: Vec<_> = (0..8).map(|_| Box::pin(checks.turn())).collect();
         for turn in &mut waiting {
