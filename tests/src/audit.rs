@@ -310,7 +310,8 @@ async fn repeated_wrong_passwords_for_one_account_are_slowed_down(app: TestApp) 
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("Retry-After in whole seconds: {retry_after:?} ({problem})"));
     assert!(retry_after >= 1, "Retry-After: {retry_after}");
-    // Held up before the password is checked, so the right one does not get through either.
+    // That address is held up before the password is checked, so the right one does not get
+    // through from there either (other addresses are not held up: see login_throttle.rs).
     let reply = login(&app, target, USER_PASSWORD, "rid-right").await;
     assert!(reply.header("retry-after").is_some(), "{}", reply.text);
     reply.expect_problem(429);

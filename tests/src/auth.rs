@@ -91,13 +91,14 @@ async fn refresh_rotates_the_pair_and_logout_revokes_it(app: TestApp) {
     assert_ne!(second_refresh, first_refresh, "refresh hands out a new refresh token");
     app.admin_get("/v1/me", &text(&second, "access_token")).await.expect(200);
 
+    // The new refresh token works once, and rotates again.
+    let third = spend(&app, "refresh", &second_refresh).await.expect(200).body;
+    let third_refresh = text(&third, "refresh_token");
+    app.admin_get("/v1/me", &text(&third, "access_token")).await.expect(200);
+    // A spent one is refused (and ends its session: see sessions.rs).
     let replayed = spend(&app, "refresh", &first_refresh).await.expect_problem(401);
     assert!(replayed["detail"].is_string());
-
-    // The new refresh token still works once, and rotates again.
-    let third = spend(&app, "refresh", &second_refresh).await.expect(200).body;
     spend(&app, "refresh", &second_refresh).await.expect_problem(401);
-    let third_refresh = text(&third, "refresh_token");
 
     let logout = spend(&app, "logout", &third_refresh).await.expect(204);
     assert!(logout.text.is_empty());
@@ -348,7 +349,9 @@ async fn a_role_change_takes_effect_on_the_next_request(app: TestApp) {
         .expect_problem(412);
     assert_eq!(stale["current_version"], 2);
 
-    // Same token, new powers.
+    // The old token ended with the old role; a new login has the new powers.
+    app.admin_get("/v1/me", &token).await.expect_problem(401);
+    let token = app.login(email, USER_PASSWORD).await;
     assert_eq!(app.admin_get("/v1/me", &token).await.expect(200).body["role"], "editor");
     app.post("/v1/admin/sections", &token, json!({"slug": "opinion", "name": "Opinion"})).await.expect(201);
     // Still not an admin.
@@ -356,6 +359,8 @@ async fn a_role_change_takes_effect_on_the_next_request(app: TestApp) {
 
     // And back down again, also at once.
     app.patch(&format!("/v1/admin/users/{id}"), &app.admin, json!({"role": "author"})).await.expect(200);
+    app.post("/v1/admin/sections", &token, json!({"slug": "letters", "name": "Letters"})).await.expect_problem(401);
+    let token = app.login(email, USER_PASSWORD).await;
     app.post("/v1/admin/sections", &token, json!({"slug": "letters", "name": "Letters"})).await.expect_problem(403);
 
     let bad =
@@ -393,8 +398,10 @@ async fn an_admin_cannot_disable_or_demote_themselves(app: TestApp) {
     let other = app.create_user("second.admin@example.org", "admin").await;
     let second = app.login("second.admin@example.org", USER_PASSWORD).await;
     app.patch(&path, &second, json!({"role": "editor"})).await.expect(200);
-    assert_eq!(app.admin_get("/v1/me", &app.admin).await.expect(200).body["role"], "editor");
-    app.admin_get("/v1/admin/users", &app.admin).await.expect_problem(403);
+    app.admin_get("/v1/me", &app.admin).await.expect_problem(401);
+    let demoted = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(app.admin_get("/v1/me", &demoted).await.expect(200).body["role"], "editor");
+    app.admin_get("/v1/admin/users", &demoted).await.expect_problem(403);
     app.patch(&format!("/v1/admin/users/{other}"), &second, json!({"disabled": true})).await.expect_problem(409);
 }
 

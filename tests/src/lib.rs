@@ -22,6 +22,8 @@ mod drafts;
 #[cfg(test)]
 mod import_export;
 #[cfg(test)]
+mod login_throttle;
+#[cfg(test)]
 mod metrics;
 #[cfg(test)]
 mod openapi;
@@ -45,6 +47,10 @@ mod retention;
 mod roles;
 #[cfg(test)]
 mod scheduling;
+#[cfg(test)]
+mod sessions;
+#[cfg(test)]
+mod slug_privacy;
 #[cfg(test)]
 mod taxonomy;
 #[cfg(test)]

@@ -20,6 +20,10 @@ pub const MIN_SECRET_BYTES: usize = 32;
 pub struct Claims {
     pub sub: String,
     pub role: String,
+    /// The user's token generation at issue; a token of an earlier generation is refused.
+    /// Tokens from before generations existed lack it and count as the first.
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -67,11 +71,12 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue_access(&self, user_id: &str, role: &str) -> Result<String, ApiError> {
+    pub fn issue_access(&self, user_id: &str, role: &str, generation: i64) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_owned(),
             role: role.to_owned(),
+            generation,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
@@ -141,8 +146,9 @@ mod tests {
     #[test]
     fn round_trips_and_rejects_tampering() {
         let keys = TokenKeys::new(&[7u8; 32], 900).unwrap();
-        let token = keys.issue_access("u1", "admin").unwrap();
-        assert_eq!(keys.verify_access(&token).unwrap().sub, "u1");
+        let token = keys.issue_access("u1", "admin", 3).unwrap();
+        let claims = keys.verify_access(&token).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.generation), ("u1", 3));
         let other = TokenKeys::new(&[8u8; 32], 900).unwrap();
         assert!(other.verify_access(&token).is_err());
     }

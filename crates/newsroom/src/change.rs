@@ -33,6 +33,10 @@ pub enum Change {
         user_id: String,
     },
     LoginFailed,
+    /// A refresh token came back after it was spent: its whole session was revoked.
+    RefreshTokenReused {
+        user_id: String,
+    },
     UserCreated {
         id: String,
         email: String,
@@ -236,6 +240,7 @@ impl Change {
             }
             Self::LoggedIn { user_id } => line("auth.login", Some(("user", user_id)), None),
             Self::LoginFailed => line("auth.login_failed", None, None),
+            Self::RefreshTokenReused { user_id } => line("auth.refresh_reused", Some(("user", user_id)), None),
             Self::UserCreated { id, email, role } => {
                 line("user.create", Some(("user", id)), Some(json!({"email": email, "role": role})))
             }
@@ -272,6 +277,7 @@ impl Change {
             Self::PreviewLinkCreated { .. }
             | Self::LoggedIn { .. }
             | Self::LoginFailed
+            | Self::RefreshTokenReused { .. }
             | Self::UserCreated { .. }
             | Self::UserUpdated { .. }
             | Self::ApiKeyCreated { .. }

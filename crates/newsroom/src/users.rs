@@ -59,8 +59,10 @@ pub fn create(tx: &mut Tx, actor: &Actor, input: &UserCreate) -> NewsroomResult<
     Ok(tx.record(actor, change, row)?)
 }
 
-/// Changes a user. Disabling them or setting a new password signs them out everywhere; an admin
-/// cannot demote or disable their own account (someone must stay in charge).
+/// Changes a user. A new password, role or disabled state ends every access token issued
+/// before; disabling them or a new password also revokes their refresh tokens, so they must
+/// log in again. An admin cannot demote or disable their own account (someone must stay in
+/// charge).
 pub fn update(
     tx: &mut Tx,
     caller: &Caller,
@@ -72,7 +74,7 @@ pub fn update(
         return Err(NewsroomError::InvalidState("you cannot demote or disable your own account".into()));
     }
     let conn = tx.conn();
-    users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
+    let current = users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
     let expected = precondition.required(None)?;
     let mut v = Violations::new();
     let mut changes = users::UserChanges::default();
@@ -91,7 +93,11 @@ pub fn update(
     changes.disabled = patch.disabled;
     v.into_result()?;
     let row = users::update(conn, id, expected, &changes)?;
-    if patch.disabled == Some(true) || changes.password_hash.is_some() {
+    let new_password = changes.password_hash.is_some();
+    if new_password || row.role != current.role || row.disabled != current.disabled {
+        users::end_access_tokens(conn, id)?;
+    }
+    if patch.disabled == Some(true) || new_password {
         tokens::revoke_all_for_user(conn, id, now())?;
     }
     let detail = serde_json::json!({"role": changes.role, "disabled": changes.disabled, "password_changed": changes.password_hash.is_some()});
@@ -124,6 +130,7 @@ fn insert(conn: &mut DbConn, input: &UserCreate) -> NewsroomResult<users::UserRo
             version: 1,
             created_at: at,
             updated_at: at,
+            token_generation: 0,
         },
     )?)
 }

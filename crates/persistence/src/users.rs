@@ -20,6 +20,8 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Moves on whenever the user's access tokens must stop working (see [`end_access_tokens`]).
+    pub token_generation: i64,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -70,4 +72,13 @@ pub fn update(conn: &mut DbConn, id: &str, expected: Option<i64>, changes: &User
         .get_result::<UserRow>(conn)
         .optional()?;
     updated.ok_or_else(|| crate::version_conflict(find(conn, id).map(|current| current.version)))
+}
+
+/// Ends every access token issued to the user so far: each carries the generation it was issued
+/// under, and the extractor refuses any but the current one.
+pub fn end_access_tokens(conn: &mut DbConn, id: &str) -> StoreResult<()> {
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set(users::token_generation.eq(users::token_generation + 1))
+        .execute(conn)?;
+    Ok(())
 }

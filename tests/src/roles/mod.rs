@@ -2,9 +2,12 @@
 //!
 //! Each table lists the exact status every role gets for an action, in the order of
 //! [`ROLES`]. A run collects every mismatch and fails once, naming the role and action.
+//! `matrix` covers every editorial route of the route table, with the statuses worked out from
+//! the permission table itself; the tables here also check what refused calls leave behind.
 
 mod articles;
 mod management;
+mod matrix;
 
 use serde_json::{json, Value};
 

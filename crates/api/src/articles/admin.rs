@@ -104,7 +104,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created as a draft; `ETag` is its version", body = ArticleOut),
         JsonInput, LoggedIn,
-        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already taken (editors and admins; authors and contributors get a free variant instead)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(

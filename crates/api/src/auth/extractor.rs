@@ -14,8 +14,9 @@ use crate::middleware::origin;
 use crate::state::AppState;
 
 /// The caller of an editorial route, loaded fresh so a disabled account, a changed role or a
-/// revoked key takes effect at once, not when the token expires. The use cases take the
-/// [`Caller`] inside.
+/// revoked key takes effect at once, not when the token expires: an access token issued before
+/// the account's password, role or status last changed is refused (its token generation is
+/// old). The use cases take the [`Caller`] inside.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub Caller);
 
@@ -73,6 +74,12 @@ impl FromRequest for AuthUser {
                     .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".into()))?;
                 if row.disabled {
                     return Err(ApiError::Unauthorized("the account is disabled".into()));
+                }
+                if claims.generation != row.token_generation {
+                    return Err(ApiError::Unauthorized(
+                        "the access token was ended by a change to the account (password, role or status); log in or refresh"
+                            .into(),
+                    ));
                 }
                 let role = Role::parse(&row.role).map_err(ApiError::Internal)?;
                 AuthUser(Caller {

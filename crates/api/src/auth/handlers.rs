@@ -44,13 +44,15 @@ pub struct TokenPair {
     pub expires_in: i64,
 }
 
-/// Creates a token pair for a user inside the caller's transaction.
+/// Creates a token pair for a user inside the caller's transaction; the refresh token joins
+/// `family_id` (the login session).
 fn issue_pair(
     state: &AppState,
     conn: &mut newsdesk_persistence::DbConn,
     user: &users::UserRow,
+    family_id: String,
 ) -> Result<TokenPair, ApiError> {
-    let access_token = state.tokens.issue_access(&user.id, &user.role)?;
+    let access_token = state.tokens.issue_access(&user.id, &user.role, user.token_generation)?;
     let refresh_token = keys::new_refresh_token();
     let issued = now();
     tokens::insert(
@@ -60,6 +62,7 @@ fn issue_pair(
             user_id: user.id.clone(),
             expires_at: issued + Duration::seconds(state.tokens.refresh_ttl_secs),
             created_at: issued,
+            family_id,
         },
     )?;
     Ok(TokenPair { access_token, refresh_token, token_type: "Bearer".into(), expires_in: state.tokens.access_ttl_secs })
@@ -67,13 +70,16 @@ fn issue_pair(
 
 const BAD_LOGIN: &str = "the e-mail or password is wrong";
 
-/// Log in with e-mail and password.
+/// Log in with e-mail and password. After five failures at one account, the address they came
+/// from waits before its next try there (`429`, `Retry-After` doubling up to 15 minutes); other
+/// addresses, the owner's among them, are not held up by them.
 #[utoipa::path(post, path = "/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         JsonInput,
         (status = 401, description = "Wrong e-mail or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address (for this account); `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many logins being checked at once; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     req: HttpRequest,
@@ -84,7 +90,8 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let (request_id, client_ip) = origin(&req);
     let address = client_ip.clone().unwrap_or_default();
-    if let Err(retry_after) = state.login_limits.attempt(&email, &address) {
+    let limits = &state.login_limits;
+    if let Err(retry_after) = limits.admit(&email, &address) {
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let lookup = email.clone();
@@ -94,9 +101,15 @@ pub async fn login(
         state.read(move |conn| users::find_by_email(conn, &lookup)).await?
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let turn = limits.check_turn().await.ok_or_else(|| ApiError::Busy("too many password checks waiting".into()))?;
     let valid = web::block(move || newsdesk_newsroom::password::verify(&given, stored.as_deref()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    drop(turn);
+    match &user {
+        Some(user) if valid && !user.disabled => limits.succeeded(&email, &address),
+        _ => limits.failed(&email, &address),
+    }
     let state2 = state.clone();
     let outcome = state
         .write(move |tx| match user {
@@ -108,7 +121,7 @@ pub async fn login(
                     request_id,
                     client_ip,
                 };
-                let pair = issue_pair(&state2, tx.conn(), &user)?;
+                let pair = issue_pair(&state2, tx.conn(), &user, newsdesk_persistence::new_id())?;
                 Ok(tx.record(&actor, Change::LoggedIn { user_id: user.id }, Some(pair))?)
             }
             _ => {
@@ -123,32 +136,51 @@ pub async fn login(
     }
 }
 
-/// Trade a refresh token for a new pair. The old refresh token stops working.
+/// Trade a refresh token for a new pair. The old refresh token stops working; presenting it
+/// again revokes every refresh token of its login session (RFC 9700: a replay means a copy
+/// exists, and the server cannot tell the thief from the user).
 #[utoipa::path(post, path = "/v1/auth/refresh", operation_id = "refresh_tokens", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
         JsonInput,
-        (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, used, revoked or expired refresh token; a used one also ends its session", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
+    let (request_id, client_ip) = origin(&req);
     let state2 = state.clone();
     let pair = state
         .write(move |tx| {
-            let invalid = || ApiError::Unauthorized("the refresh token is invalid or has been used".into());
-            let user_id = tokens::consume(tx.conn(), &hash, now())?.ok_or_else(invalid)?;
-            let user = users::find(tx.conn(), &user_id)?;
+            let at = now();
+            let Some(holder) = tokens::consume(tx.conn(), &hash, at)? else {
+                // Committed, though the answer is 401: the session ends whoever replayed it.
+                let Some(spent) = tokens::find_revoked(tx.conn(), &hash)? else {
+                    return Ok(tx.nothing_to_record(None));
+                };
+                if tokens::revoke_family(tx.conn(), &spent.family_id, at)? == 0 {
+                    return Ok(tx.nothing_to_record(None));
+                }
+                let actor = Actor::anonymous(request_id, client_ip, None);
+                return Ok(tx.record(&actor, Change::RefreshTokenReused { user_id: spent.user_id }, None)?);
+            };
+            let user = users::find(tx.conn(), &holder.user_id)?;
             if user.disabled {
-                return Err(invalid());
+                return Ok(tx.nothing_to_record(None));
             }
-            let pair = issue_pair(&state2, tx.conn(), &user)?;
-            Ok(tx.nothing_to_record(pair))
+            let pair = issue_pair(&state2, tx.conn(), &user, holder.family_id)?;
+            Ok(tx.nothing_to_record(Some(pair)))
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("the refresh token is invalid or has been used".into()))?;
     Ok(private_json(StatusCode::OK, &pair))
 }
 
-/// Revoke a refresh token. Access tokens already issued run out on their own.
+/// End a login session: its refresh token, and any rotated from the same login, stop working.
+/// Access tokens already issued run out on their own.
 #[utoipa::path(post, path = "/v1/auth/logout", operation_id = "logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Revoked (also when it was already invalid)"),
@@ -158,8 +190,15 @@ pub async fn logout(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) 
     let hash = keys::hash_refresh_token(&body.0.refresh_token);
     state
         .write(move |tx| {
-            let done = tokens::consume(tx.conn(), &hash, now())?;
-            Ok(tx.nothing_to_record(done))
+            let at = now();
+            let holder = match tokens::consume(tx.conn(), &hash, at)? {
+                Some(live) => Some(live),
+                None => tokens::find_revoked(tx.conn(), &hash)?,
+            };
+            if let Some(holder) = holder {
+                tokens::revoke_family(tx.conn(), &holder.family_id, at)?;
+            }
+            Ok(tx.nothing_to_record(()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

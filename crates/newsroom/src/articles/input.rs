@@ -12,7 +12,11 @@ use utoipa::ToSchema;
 
 // The fields whose schema says more than their rule: `schema_with` takes no doc comment.
 fn slug_from_title() -> Object {
-    described(field_schema::slug(), "Derived from the title when left out.")
+    described(
+        field_schema::slug(),
+        "Derived from the title when left out. When another article holds it, an author or contributor \
+         gets the first free variant (`-2`, `-3`, …); editors and admins get `409`.",
+    )
 }
 fn markdown() -> Object {
     described(field_schema::text::<MAX_BODY>(), "Markdown.")

@@ -10,7 +10,7 @@ use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, A
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
-use super::write::{change_slug, editable, not_trashed, visible};
+use super::write::{change_slug, editable, not_trashed, slug_for, visible};
 use crate::actor::Caller;
 use crate::change::{ArticleAction, Change};
 use crate::error::{NewsroomError, NewsroomResult};
@@ -163,9 +163,10 @@ pub fn restore_revision(
     let author_ids: Vec<String> = old.author_ids.iter().filter(|a| live_authors.contains(a)).cloned().collect();
     let tag_ids: Vec<String> = old.tag_ids.iter().filter(|t| live_tags.contains(t)).cloned().collect();
     let rendered = body::render(&old.body);
-    change_slug(conn, &row, &old.slug)?;
+    let slug = slug_for(conn, &old.slug, Some(&row.id), Some(user))?;
+    change_slug(conn, &row, &slug)?;
     let changes = ArticleChanges {
-        slug: Some(old.slug.clone()),
+        slug: Some(slug),
         title: Some(old.title.clone()),
         summary: Some(old.summary.clone()),
         body_markdown: Some(old.body.clone()),

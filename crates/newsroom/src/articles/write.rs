@@ -127,6 +127,44 @@ fn check_slug_free(conn: &mut DbConn, slug: &str, article_id: Option<&str>) -> N
     }
 }
 
+/// Variants of a slug tried per query, and the most tried before giving up with the 409.
+const VARIANTS_PER_QUERY: usize = 50;
+const MOST_VARIANTS: usize = 1000;
+
+/// The slug an article of `caller` gets when it asks for `wanted`. A caller who cannot read
+/// every article gets the first free variant (`wanted-2`, `wanted-3`, …) when any other article
+/// holds `wanted`, as Ghost and WordPress do, whoever holds it and in whatever state: so the
+/// answer never tells them that an article they may not read exists, nor anything about it.
+/// Editors and admins, who can see what holds a slug, keep `wanted` (and get the 409).
+pub fn slug_for(
+    conn: &mut DbConn,
+    wanted: &str,
+    article_id: Option<&str>,
+    caller: Option<&Caller>,
+) -> NewsroomResult<String> {
+    if caller.is_none_or(Caller::sees_all_articles) {
+        return Ok(wanted.to_owned());
+    }
+    for first in (0..MOST_VARIANTS).step_by(VARIANTS_PER_QUERY) {
+        let candidates: Vec<String> = (first..first + VARIANTS_PER_QUERY).map(|n| slug_variant(wanted, n)).collect();
+        let taken = slugs::taken(conn, &candidates, article_id)?;
+        if let Some(free) = candidates.into_iter().find(|slug| !taken.contains(slug)) {
+            return Ok(free);
+        }
+    }
+    Ok(wanted.to_owned())
+}
+
+/// `slug` itself for 0, else `slug-2`, `slug-3`, …, shortened to fit the longest slug.
+fn slug_variant(slug: &str, n: usize) -> String {
+    if n == 0 {
+        return slug.to_owned();
+    }
+    let suffix = format!("-{}", n + 1);
+    let room = newsdesk_domain::slug::MAX_SLUG_LEN.saturating_sub(suffix.len()).min(slug.len());
+    format!("{}{suffix}", slug[..room].trim_end_matches('-'))
+}
+
 /// Moves an article to a new slug; a published article keeps its old one as a redirect.
 pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> NewsroomResult<()> {
     if current.slug == new_slug {
@@ -176,7 +214,8 @@ pub fn create(
     let links =
         resolve_related(conn, &mut v, input.related.as_deref().unwrap_or_default(), None, restricted_viewer(user))?;
     v.into_result()?;
-    let fields = fields.ok_or_else(|| NewsroomError::Internal("validated article fields missing".into()))?;
+    let mut fields = fields.ok_or_else(|| NewsroomError::Internal("validated article fields missing".into()))?;
+    fields.slug = slug_for(conn, &fields.slug, None, user)?;
     check_slug_free(conn, &fields.slug, None)?;
     let at = now();
     let published_at = published_at.or_else(|| (status == ArticleStatus::Published).then_some(at));
@@ -283,8 +322,10 @@ pub fn update(
         None => None,
     };
     v.into_result()?;
-    if let Some(slug) = &changes.slug {
-        change_slug(conn, &current, slug)?;
+    if let Some(wanted) = changes.slug.take() {
+        let slug = slug_for(conn, &wanted, Some(&current.id), Some(user))?;
+        change_slug(conn, &current, &slug)?;
+        changes.slug = Some(slug);
     }
     // Without a version from the client (`If-Match: *`), still write only over what was checked.
     let row = store::update(conn, id, expected.or(Some(current.version)), &changes)?;
@@ -298,4 +339,26 @@ pub fn update(
         relations::set_links(conn, id, &links)?;
     }
     Ok(after_change(tx, row, ArticleAction::Update, &user.actor())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use newsdesk_domain::slug::{Slug, MAX_SLUG_LEN};
+
+    use super::slug_variant;
+
+    #[test]
+    fn variants_count_from_two_and_stay_valid_slugs() {
+        assert_eq!(slug_variant("storm", 0), "storm");
+        assert_eq!(slug_variant("storm", 1), "storm-2");
+        assert_eq!(slug_variant("storm", 9), "storm-10");
+        let longest = format!("{}-b", "a".repeat(MAX_SLUG_LEN - 2));
+        for n in [1, 99, 999] {
+            let variant = slug_variant(&longest, n);
+            assert!(variant.len() <= MAX_SLUG_LEN, "{variant}");
+            Slug::parse(&variant).unwrap_or_else(|e| panic!("{variant}: {e}"));
+        }
+        // Cut at a hyphen: no double hyphen.
+        assert!(!slug_variant(&longest, 1).contains("--"));
+    }
 }

@@ -50,3 +50,28 @@ pub fn published_redirect(conn: &mut DbConn, slug: &str) -> StoreResult<Option<S
         .first(conn)
         .optional()?)
 }
+
+/// Which of `candidates` are held, as a current or an old slug, by an article other than
+/// `except`.
+pub fn taken(
+    conn: &mut DbConn,
+    candidates: &[String],
+    except: Option<&str>,
+) -> StoreResult<std::collections::HashSet<String>> {
+    let except = except.unwrap_or_default();
+    let mut held: std::collections::HashSet<String> = articles::table
+        .filter(articles::slug.eq_any(candidates))
+        .filter(articles::id.ne(except))
+        .select(articles::slug)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    held.extend(
+        article_slug_history::table
+            .filter(article_slug_history::slug.eq_any(candidates))
+            .filter(article_slug_history::article_id.ne(except))
+            .select(article_slug_history::slug)
+            .load::<String>(conn)?,
+    );
+    Ok(held)
+}
