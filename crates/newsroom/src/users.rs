@@ -72,8 +72,8 @@ pub fn update(
         return Err(NewsroomError::InvalidState("you cannot demote or disable your own account".into()));
     }
     let conn = tx.conn();
-    users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
-    let expected = precondition.required(None)?;
+    let current = users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
+    let expected = precondition.required(None)?.expect(current.version)?;
     let mut v = Violations::new();
     let mut changes = users::UserChanges::default();
     if let Some(name) = &patch.name {
