@@ -20,6 +20,8 @@ mod bad_input;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
+mod head_requests;
+#[cfg(test)]
 mod import_export;
 #[cfg(test)]
 mod metrics;
