@@ -52,6 +52,8 @@ mod taxonomy;
 #[cfg(test)]
 mod typescript_client;
 #[cfg(test)]
+mod webhook_addresses;
+#[cfg(test)]
 mod webhooks;
 #[cfg(test)]
 mod workflow;
