@@ -81,7 +81,7 @@ fn active_by_default() -> bool {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"events": ["article.published"], "active": false}))]
+#[schema(min_properties = 1, example = json!({"events": ["article.published"], "active": false}))]
 pub struct WebhookPatch {
     #[schema(max_length = 2048, format = "uri")]
     pub url: Option<String>,
