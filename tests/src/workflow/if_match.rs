@@ -117,6 +117,18 @@ async fn a_write_without_if_match_is_refused_and_says_what_to_send(app: TestApp)
     assert_eq!(app.admin_get(&user_path, &app.admin).await.expect(200).body, before, "the user is unchanged");
     // With the ETag each goes through.
     app.patch(&user_path, &app.admin, json!({"name": "Renamed"})).await.expect(200);
+    // The precondition comes before the rules, so an admin demoting themselves without it hears
+    // 428, as for any other write, and 409 only once they send it.
+    let me = format!(
+        "/v1/admin/users/{}",
+        app.admin_get("/v1/me", &app.admin).await.expect(200).body["id"].as_str().unwrap()
+    );
+    let demote = json!({"role": "editor"});
+    precondition_required(
+        app.send(Method::PATCH, &me, Some(&app.admin), Some(demote.clone()), &[]).await,
+        "self-demotion",
+    );
+    app.patch(&me, &app.admin, demote).await.expect_problem(409);
 
     // The precondition is asked for only once the resource is found and the caller's to change.
     let missing = item("no-such-id");
