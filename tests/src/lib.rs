@@ -20,6 +20,8 @@ mod bad_input;
 #[cfg(test)]
 mod drafts;
 #[cfg(test)]
+mod head_requests;
+#[cfg(test)]
 mod import_export;
 #[cfg(test)]
 mod login_throttle;
@@ -55,6 +57,8 @@ mod slug_privacy;
 mod taxonomy;
 #[cfg(test)]
 mod typescript_client;
+#[cfg(test)]
+mod webhook_addresses;
 #[cfg(test)]
 mod webhooks;
 #[cfg(test)]

@@ -81,31 +81,27 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let response_cache = web::Data::from(state.cache.clone());
     let openapi = crate::openapi::document();
     let shared = state.clone();
-    let mut server =
-        HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(public_cache_control.clone())
-                .app_data(response_cache.clone())
-                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
-                // Inside compression: entries are kept once, uncompressed.
-                .wrap(from_fn(crate::cache::middleware::response_cache))
-                // Compresses what the cache did not; `Compress` is left what neither does.
-                .wrap(from_fn(crate::compression::compress_answers))
-                .wrap(Compress::default())
-                .wrap(from_fn(middleware::request_context))
-                .wrap(from_fn(operations::metrics::track))
-                .configure(crate::router::routes)
-                .service(web::resource("/docs").route(
-                    web::get().to(|| async {
-                        HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()
-                    }),
-                ))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
-        })
-        .shutdown_timeout(10)
-        .listen(listener)?;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(public_cache_control.clone())
+            .app_data(response_cache.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .wrap(ErrorHandlers::new().default_handler(middleware::problem_body))
+            // Inside compression: entries are kept once, uncompressed.
+            .wrap(from_fn(crate::cache::middleware::response_cache))
+            // Compresses what the cache did not; `Compress` is left what neither does.
+            .wrap(from_fn(crate::compression::compress_answers))
+            .wrap(Compress::default())
+            .wrap(from_fn(middleware::request_context))
+            .wrap(from_fn(operations::metrics::track))
+            .wrap(from_fn(docs_answer_head))
+            .configure(crate::router::routes)
+            .service(web::resource("/docs").route(web::get().to(to_docs)).route(web::head().to(to_docs)))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?;
     if let Some(listener) = metrics_listener {
         tracing::info!(address = %listener.local_addr()?, "serving /metrics");
         server = server.listen(listener)?;
@@ -114,4 +110,23 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     server = server.workers(workers).worker_max_blocking_threads(db_threads_each);
     tracing::info!(port, "listening");
     Ok((server.run(), port, shared))
+}
+
+/// `/docs` is the Swagger UI at `/docs/`.
+async fn to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish()
+}
+
+/// Swagger UI routes `/openapi.json` and `/docs/…` for GET only; HEAD is routed to them as GET,
+/// and actix-http still leaves the body out because the request on the wire was a HEAD. (The
+/// route table adds HEAD to every other GET itself: see [`crate::routes`].)
+async fn docs_answer_head(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let path = req.path();
+    if req.method() == actix_web::http::Method::HEAD && (path == "/openapi.json" || path.starts_with("/docs/")) {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
 }

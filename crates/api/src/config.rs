@@ -81,7 +81,8 @@ pub struct Config {
     /// Overall timeout of one webhook request, in seconds (connecting gets a third of it).
     #[arg(long, env = "NEWSDESK_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
     pub webhook_timeout_secs: u64,
-    /// Allow webhook URLs on loopback, private and link-local addresses (always allowed with `--dev`).
+    /// Allow webhook URLs on addresses that are not globally routable: loopback, private,
+    /// link-local and the like (always allowed with `--dev`).
     #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,
     /// Bearer token that guards `GET /metrics` on the main address. Unset: `/metrics` answers

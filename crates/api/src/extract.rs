@@ -140,40 +140,7 @@ fn form_urlencoded(query: &str) -> url::form_urlencoded::Parse<'_> {
     url::form_urlencoded::parse(query.as_bytes())
 }
 
-pub use newsdesk_newsroom::Precondition;
-
-/// What a write's `If-Match` says: nothing, `*`, or the version of an ETag (`"3"`; a weak
-/// `W/"3"` too). Read it first (a malformed header is a 400), and require it only once the
-/// resource is known to exist and be the caller's to change, so a missing resource answers 404
-/// rather than 428.
-pub fn if_match(req: &HttpRequest) -> Result<Precondition, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(Precondition::Missing);
-    };
-    let text = value.to_str().unwrap_or_default().trim();
-    if text == "*" {
-        return Ok(Precondition::Any);
-    }
-    text.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Precondition::Version)
-        .map_err(|_| ApiError::BadRequest("`If-Match` must be the ETag of the resource, such as \"3\"".into()))
-}
-
-/// The version a write expects, from `If-Match: "<version>"`, when one is sent (`*`: any).
-pub fn optional_if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    if_match(req).map(Precondition::optional)
-}
-
-/// The `If-Match` header a write may carry, documented once for every write.
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IfMatch {
-    /// The `ETag` you read (its version, e.g. `"3"`), or `*`; 412 if the resource changed since.
-    #[param(rename = "If-Match", pattern = r#"^(\*|(W/)?"[0-9]{1,18}")$"#, example = "\"1\"")]
-    pub if_match: Option<String>,
-}
+pub use crate::preconditions::{if_match, IfMatch, IfMatchRequired, Precondition};
 
 /// Pagination parameters shared by every list.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod operations;
+pub mod preconditions;
 pub mod pruner;
 pub mod reader;
 pub mod respond;

@@ -4,6 +4,7 @@
 //! [`routes!`](crate::routes!) groups the handlers of one path into one actix resource, so a
 //! method the path does not serve answers 405 with `Allow`, and the order of registration is
 //! the order actix matches in (a literal segment such as `most-viewed` goes before `{slug}`).
+//! Every GET answers HEAD too, here, so no route can miss it.
 
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, Responder, Route};
@@ -79,6 +80,12 @@ impl Resource {
         self.path = path;
         for method in methods {
             self.routes.push(web::route().method(actix_method(&method)).to(handler.clone()));
+            // HEAD is GET without the body (RFC 9110 §9.3.2): the same handler, status and
+            // headers, and actix-http leaves the body out on the wire while keeping its
+            // Content-Length. It is implied, so the document does not list it.
+            if method == HttpMethod::Get {
+                self.routes.push(web::head().to(handler.clone()));
+            }
             self.operations.push((method, operation.clone()));
         }
         self.schemas.append(&mut schemas);
@@ -147,7 +154,7 @@ impl<'a> Routes<'a> {
     {
         self.table.push(RouteEntry { path: path.to_owned(), method: Method::GET, documented: false });
         if let Some(app) = self.app.as_deref_mut() {
-            app.service(web::resource(path).route(web::get().to(handler)));
+            app.service(web::resource(path).route(web::get().to(handler.clone())).route(web::head().to(handler)));
         }
         self
     }

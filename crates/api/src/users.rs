@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::admin_list;
 use crate::auth::AdminCall;
 use crate::error::{not_found_as, ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{IfMatchRequired, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
 
@@ -97,7 +97,7 @@ pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String
 /// Change a user's name, role, password, author link, or disable them. Disabling or a new
 /// password signs them out everywhere.
 #[utoipa::path(patch, path = "/v1/admin/users/{id}", operation_id = "admin_update_user", tag = "users", security(("bearer" = [])), request_body = UserPatch,
-    params(("id" = String, Path, description = "User id"), IfMatch),
+    params(("id" = String, Path, description = "User id"), IfMatchRequired),
     responses(
         (status = 200, description = "Updated", body = UserOut),
         JsonInput, AdminVersionedWrite,

@@ -124,6 +124,10 @@ impl Lifecycle {
 
 /// A BCP 47-style language tag such as `en`, `pt-BR` or `zh-Hant`.
 pub fn language(value: &str) -> Result<String, String> {
+    // 35 characters hold every tag in practice (RFC 5646 §4.4.1), and is what the document says.
+    if value.len() > 35 {
+        return Err("must be a language tag of at most 35 characters".into());
+    }
     let mut parts = value.split('-');
     let primary = parts.next().unwrap_or_default();
     let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
@@ -198,5 +202,7 @@ mod tests {
         assert!(language("EN").is_err());
         assert!(language("english").is_err());
         assert!(language("").is_err());
+        assert!(language("aa-00000000-00000000-0000000-000000").is_ok());
+        assert!(language("aa-00000000-00000000-0000000-0000000").is_err(), "36 characters");
     }
 }

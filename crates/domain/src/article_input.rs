@@ -87,10 +87,15 @@ pub fn summary(v: &mut Violations, value: &str) -> Option<String> {
     v.check("summary", bounded_text(value, MAX_SUMMARY)).filter(|s| !s.is_empty())
 }
 
-/// The Markdown body, within its length.
+/// The Markdown body, within its length and with no control characters but tab and line breaks
+/// (as the document's pattern says).
 pub fn body(v: &mut Violations, markdown: &str) -> Option<String> {
     if markdown.chars().count() > MAX_BODY {
         v.add("body", format!("must be at most {MAX_BODY} characters"));
+        return None;
+    }
+    if markdown.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        v.add("body", "must not contain control characters other than tabs and line breaks");
         return None;
     }
     Some(markdown.to_owned())

@@ -3,6 +3,7 @@
 //! Nothing here does I/O or knows about HTTP or SQL: the persistence and api crates build on
 //! these types, so a rule lives in exactly one place.
 
+pub mod address;
 pub mod article;
 pub mod article_input;
 pub mod body;

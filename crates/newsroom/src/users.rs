@@ -70,12 +70,13 @@ pub fn update(
     precondition: Precondition,
     patch: &UserPatch,
 ) -> NewsroomResult<Recorded<users::UserRow>> {
+    let conn = tx.conn();
+    let current = users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
+    // 404, then 428 and 412, then the rules: as every other guarded write answers.
+    let expected = precondition.required(None)?.expect(current.version)?;
     if id == caller.id && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != Role::Admin)) {
         return Err(NewsroomError::InvalidState("you cannot demote or disable your own account".into()));
     }
-    let conn = tx.conn();
-    let current = users::find(conn, id).map_err(NewsroomError::not_found_as("user"))?;
-    let expected = precondition.required(None)?;
     let mut v = Violations::new();
     let mut changes = users::UserChanges::default();
     if let Some(name) = &patch.name {

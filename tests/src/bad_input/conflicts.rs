@@ -21,9 +21,14 @@ async fn if_match_guards_against_lost_updates(app: TestApp) {
         assert_eq!(now.body["name"], "First", "{kind}: the stale write changed nothing");
         assert_eq!(now.body["version"], 2, "{kind}");
 
-        for malformed in ["banana", "\"abc\"", "", "1.5", "\"99999999999999999999\""] {
+        for malformed in ["banana", "1.5", "2", "W/2", "\"2"] {
             let reply = app.patch_if_match(&item, &app.admin, json!({"name": "Third"}), malformed).await;
             problem(reply, 400, &format!("{kind}: If-Match {malformed:?}"));
+        }
+        // Well-formed tags that are not the current ETag fail the precondition (RFC 9110).
+        for other in ["\"abc\"", "", "\"99999999999999999999\"", "W/\"2\""] {
+            let reply = app.patch_if_match(&item, &app.admin, json!({"name": "Third"}), other).await;
+            assert_eq!(problem(reply, 412, &format!("{kind}: If-Match {other:?}"))["current_version"], 2);
         }
         let reply = app.send(Method::DELETE, &item, Some(&app.admin), None, &[("if-match", "nope")]).await;
         problem(reply, 400, &format!("{kind}: DELETE with a malformed If-Match"));

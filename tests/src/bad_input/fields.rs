@@ -208,6 +208,14 @@ async fn values_out_of_bounds_are_named(app: TestApp) {
         (Method::POST, "/v1/admin/articles", json!({"title": "x", "language": "english"}), &["language"]),
         (Method::POST, "/v1/admin/articles", json!({"title": "x", "language": "EN"}), &["language"]),
         (Method::POST, "/v1/admin/articles", json!({"title": "x", "language": ""}), &["language"]),
+        (Method::POST, "/v1/admin/articles", json!({"title": "x", "body": "a C1 control: \u{84}"}), &["body"]),
+        // Well formed, but longer than the 35 characters the document allows.
+        (
+            Method::POST,
+            "/v1/admin/articles",
+            json!({"title": "x", "language": "aa-00000000-00000000-0000000-0000000"}),
+            &["language"],
+        ),
         (
             Method::POST,
             "/v1/admin/articles",

@@ -370,6 +370,12 @@ impl Stopped {
     pub async fn start(self) -> TestApp {
         TestApp::start(self.0).await
     }
+
+    /// Like [`Stopped::start`], with settings changed by `tweak`.
+    #[allow(dead_code)] // Not every test binary restarts with other settings.
+    pub async fn start_with(self, tweak: impl FnOnce(&mut newsdesk_api::Config)) -> TestApp {
+        TestApp::start_with(self.0, tweak).await
+    }
 }
 
 impl Drop for TestApp {

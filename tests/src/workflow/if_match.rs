@@ -117,6 +117,18 @@ async fn a_write_without_if_match_is_refused_and_says_what_to_send(app: TestApp)
     assert_eq!(app.admin_get(&user_path, &app.admin).await.expect(200).body, before, "the user is unchanged");
     // With the ETag each goes through.
     app.patch(&user_path, &app.admin, json!({"name": "Renamed"})).await.expect(200);
+    // The precondition comes before the rules, so an admin demoting themselves without it hears
+    // 428, as for any other write, and 409 only once they send it.
+    let me = format!(
+        "/v1/admin/users/{}",
+        app.admin_get("/v1/me", &app.admin).await.expect(200).body["id"].as_str().unwrap()
+    );
+    let demote = json!({"role": "editor"});
+    precondition_required(
+        app.send(Method::PATCH, &me, Some(&app.admin), Some(demote.clone()), &[]).await,
+        "self-demotion",
+    );
+    app.patch(&me, &app.admin, demote).await.expect_problem(409);
 
     // The precondition is asked for only once the resource is found and the caller's to change.
     let missing = item("no-such-id");
@@ -138,3 +150,42 @@ on_both_backends!(
     eight_simultaneous_saves_of_one_version_make_exactly_one_change,
     a_write_without_if_match_is_refused_and_says_what_to_send
 );
+
+/// `If-Match` is what RFC 9110 allows, `*` or a list of entity tags, compared strongly; any
+/// other value is a 400 that names the header, and nothing is written.
+async fn if_match_takes_a_list_of_strong_tags_and_nothing_else(app: TestApp) {
+    let id = id_of(&app.draft(&app.admin, json!({"title": "Tide tables"})).await);
+    let path = item(&id);
+    let title = |title: &str| json!({ "title": title });
+    let publish = format!("{path}/publish");
+    for malformed in ["1", "0", "null", "W/1", "\"1", "\"1\" \"2\"", "*, \"1\"", "w/\"1\""] {
+        let reply = app.patch_if_match(&path, &app.admin, title("Malformed"), malformed).await;
+        let problem = reply.expect_problem(400);
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("If-Match"), "{malformed:?}: the problem names the header: {problem}");
+        app.send(Method::POST, &publish, Some(&app.admin), None, &[("if-match", malformed)]).await.expect_problem(400);
+    }
+    // The weak form of the current ETag does not match: If-Match compares strongly.
+    let weak = app.patch_if_match(&path, &app.admin, title("Weak"), "W/\"1\"").await;
+    assert_eq!(weak.expect_problem(412)["current_version"], 1);
+    let weak = app.send(Method::POST, &publish, Some(&app.admin), None, &[("if-match", "W/\"1\"")]).await;
+    assert_eq!(weak.expect_problem(412)["current_version"], 1);
+    assert_eq!(admin_view(&app, &id).await["version"], 1, "nothing was written");
+
+    // A list matches when any strong tag in it is current, in one header line or several.
+    let listed = app.patch_if_match(&path, &app.admin, title("Listed"), "W/\"1\", \"9\" ,\"1\"").await.expect(200);
+    assert_eq!(listed.header("etag"), Some("\"2\""));
+    let lines = [("if-match", "\"7\""), ("if-match", "\"2\"")];
+    let split = app.send(Method::PATCH, &path, Some(&app.admin), Some(title("Split")), &lines).await.expect(200);
+    assert_eq!(split.body["version"], 3);
+    let stale = app.patch_if_match(&path, &app.admin, title("Stale"), "\"1\", \"2\"").await;
+    assert_eq!(stale.expect_problem(412)["current_version"], 3);
+    let tag = app.post("/v1/admin/tags", &app.admin, json!({"slug": "tides", "name": "Tides"})).await.expect(201);
+    let tag_path = format!("/v1/admin/tags/{}", id_of(&tag.body));
+    let weak_delete = app.send(Method::DELETE, &tag_path, Some(&app.admin), None, &[("if-match", "W/\"1\"")]).await;
+    assert_eq!(weak_delete.expect_problem(412)["current_version"], 1);
+    app.send(Method::DELETE, &tag_path, Some(&app.admin), None, &[("if-match", "\"5\", \"1\"")]).await.expect(204);
+    assert_eq!(admin_view(&app, &id).await["title"], "Split");
+}
+
+on_both_backends!(if_match_takes_a_list_of_strong_tags_and_nothing_else);

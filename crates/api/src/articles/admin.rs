@@ -15,7 +15,7 @@ use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
 use crate::auth::{AdminCall, AuthUser};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{IfMatch, IfMatchRequired, JsonBody, Paging, QueryParams};
 use crate::respond::{private_json, versioned_json, ListResponse};
 use crate::responses::{AdminRead, AdminVersionedWrite, JsonInput, LoggedIn, NotModified, Paged};
 use crate::state::AppState;
@@ -168,7 +168,7 @@ pub async fn update(
 /// Move an article to the trash. It leaves every public endpoint at once; editors can
 /// restore it, admins can purge it.
 #[utoipa::path(delete, path = "/v1/admin/articles/{id}", operation_id = "admin_trash_article", tag = "admin-articles", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id"), IfMatch),
+    params(("id" = String, Path, description = "Article id"), IfMatchRequired),
     responses(
         (status = 204, description = "In the trash"),
         AdminVersionedWrite,
@@ -179,7 +179,7 @@ pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<Str
     state
         .write(move |tx| {
             write::editable(tx.conn(), &id, &user)?;
-            Ok(lifecycle::trash(tx, &id, precondition.required(None)?, &user)?.map(|_| ()))
+            Ok(lifecycle::trash(tx, &id, &precondition.required(None)?, &user)?.map(|_| ()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use newsdesk_newsroom::articles::lifecycle;
-use newsdesk_newsroom::{NewsroomError, Recorded};
+use newsdesk_newsroom::{NewsroomError, Precondition, Recorded};
 
 use crate::auth::AdminCall;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -102,9 +102,9 @@ pub async fn bulk(AdminCall { state, user, .. }: AdminCall, body: JsonBody<BulkR
             let mut failed = Vec::new();
             for (index, id) in ids.iter().enumerate() {
                 let outcome = match (action, &tag_id) {
-                    (BulkAction::Publish, _) => lifecycle::publish(tx, id, None, &user),
-                    (BulkAction::Unpublish, _) => lifecycle::unpublish(tx, id, None, &user),
-                    (BulkAction::Trash, _) => lifecycle::trash(tx, id, None, &user),
+                    (BulkAction::Publish, _) => lifecycle::publish(tx, id, &Precondition::Missing, &user),
+                    (BulkAction::Unpublish, _) => lifecycle::unpublish(tx, id, &Precondition::Missing, &user),
+                    (BulkAction::Trash, _) => lifecycle::trash(tx, id, &Precondition::Missing, &user),
                     (BulkAction::Tag, Some(tag)) => lifecycle::retag(tx, id, tag, true, &user),
                     (BulkAction::Untag, Some(tag)) => lifecycle::retag(tx, id, tag, false, &user),
                     (BulkAction::Tag | BulkAction::Untag, None) => Err(NewsroomError::invalid("tag", "is required")),

@@ -13,7 +13,7 @@ use super::dto::ArticleOut;
 use crate::auth::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{optional_if_match, IfMatch, Paging, QueryParams};
+use crate::extract::{if_match, IfMatch, Paging, QueryParams};
 use crate::respond::{private_json, ListResponse};
 use crate::responses::{AdminCheckedWrite, AdminRead, Paged};
 use crate::time::utc;
@@ -113,7 +113,9 @@ pub async fn restore(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();
-    let expected = optional_if_match(&req)?;
-    write_and_respond(&req, &state, user, move |tx, user| lifecycle::restore_revision(tx, &id, &rev, expected, user))
-        .await
+    let precondition = if_match(&req)?;
+    write_and_respond(&req, &state, user, move |tx, user| {
+        lifecycle::restore_revision(tx, &id, &rev, &precondition, user)
+    })
+    .await
 }

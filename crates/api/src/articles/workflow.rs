@@ -17,11 +17,11 @@ use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 use super::view;
 use crate::auth::AdminCall;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{optional_if_match, IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{if_match, IfMatch, JsonBody, Paging, Precondition, QueryParams};
 use crate::respond::ListResponse;
 use crate::responses::{AdminCheckedWrite, AdminWrite, JsonInput, LoggedIn, Paged};
 
-type Transition = fn(&mut Tx, &str, Option<i64>, &Caller) -> NewsroomResult<Recorded<Saved>>;
+type Transition = fn(&mut Tx, &str, &Precondition, &Caller) -> NewsroomResult<Recorded<Saved>>;
 
 /// Runs one state transition and answers with the article as it now stands.
 async fn transition(
@@ -29,8 +29,8 @@ async fn transition(
     id: String,
     step: Transition,
 ) -> ApiResult<HttpResponse> {
-    let expected = optional_if_match(&req)?;
-    write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, expected, user)).await
+    let precondition = if_match(&req)?;
+    write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, &precondition, user)).await
 }
 
 /// Publish an article now. Authors may publish their own; contributors may not publish.
@@ -80,9 +80,9 @@ pub async fn schedule(
     id: web::Path<String>,
     body: JsonBody<ScheduleRequest>,
 ) -> ApiResult<HttpResponse> {
-    let expected = optional_if_match(&req)?;
+    let precondition = if_match(&req)?;
     let publish_at = body.0.publish_at;
-    write_and_respond(&req, &state, user, move |tx, user| lifecycle::schedule(tx, &id, expected, publish_at, user))
+    write_and_respond(&req, &state, user, move |tx, user| lifecycle::schedule(tx, &id, &precondition, publish_at, user))
         .await
 }
 

@@ -1,4 +1,4 @@
-//! Serves public GETs from the response cache, and fills it from tagged 200 responses.
+//! Serves public GETs (and HEADs) from the response cache, and fills it from tagged 200 responses.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -35,7 +35,9 @@ pub async fn response_cache(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
     let cache = req.app_data::<web::Data<ResponseCache>>().cloned();
-    let Some(cache) = cache.filter(|c| c.enabled() && req.method() == Method::GET && is_public(req.path())) else {
+    // HEAD is answered like GET (actix leaves the body out), so it shares GET's entries.
+    let readable = matches!(*req.method(), Method::GET | Method::HEAD);
+    let Some(cache) = cache.filter(|c| c.enabled() && readable && is_public(req.path())) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     // A client that accepts neither gzip nor brotli gets identity (see `Coding::preferred`).

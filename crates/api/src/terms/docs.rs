@@ -10,7 +10,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::TermView;
-use crate::extract::{IfMatch, Paging};
+use crate::extract::{IfMatchRequired, Paging};
 use crate::respond::ListResponse;
 use crate::responses::{AdminRead, AdminVersionedWrite, ByRole, JsonInput, LoggedIn, NotModified, Paged, PublicRead};
 use crate::routes::{resource, Documentation, Routes};
@@ -104,7 +104,7 @@ impl<T: TermView> Doc<T> {
             .admin_operation("admin_update")
             .request_body(Some(json_body(&T::Patch::name())))
             .parameter(path_parameter("id", "Id"))
-            .parameters(Some(IfMatch::into_params(|| None)))
+            .parameters(Some(IfMatchRequired::into_params(|| None)))
             .responses(responses);
         self.document(self.admin_item(), HttpMethod::Patch, op).refers_to::<T::Patch>().refers_to::<T::Out>()
     }
@@ -116,7 +116,7 @@ impl<T: TermView> Doc<T> {
         let op = self
             .admin_operation("admin_delete")
             .parameter(path_parameter("id", "Id"))
-            .parameters(Some(IfMatch::into_params(|| None)))
+            .parameters(Some(IfMatchRequired::into_params(|| None)))
             .responses(responses);
         self.document(self.admin_item(), HttpMethod::Delete, op)
     }

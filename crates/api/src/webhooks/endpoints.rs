@@ -15,7 +15,7 @@ use crate::admin_list;
 use crate::auth::extractor::AdminCall;
 use crate::error::not_found_as;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{IfMatch, JsonBody, Paging, QueryParams};
+use crate::extract::{IfMatchRequired, JsonBody, Paging, QueryParams};
 use crate::respond::{versioned_json, ListResponse};
 use crate::responses::{AdminVersionedWrite, AdminWrite, ByRole, JsonInput, NotModified, Paged};
 use crate::time::utc;
@@ -105,7 +105,7 @@ pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String
 
 /// Change an endpoint's URL, events, description or state, or rotate its secret.
 #[utoipa::path(patch, path = "/v1/admin/webhooks/{id}", operation_id = "admin_update_webhook", tag = "webhooks", security(("bearer" = [])), request_body = WebhookPatch,
-    params(("id" = String, Path, description = "Webhook id"), IfMatch),
+    params(("id" = String, Path, description = "Webhook id"), IfMatchRequired),
     responses(
         (status = 200, description = "Updated; `secret` is included only after `rotate_secret`", body = WebhookOut),
         JsonInput, AdminVersionedWrite,
@@ -129,7 +129,7 @@ pub async fn update(
 
 /// Delete an endpoint and its delivery log; nothing more is sent to it.
 #[utoipa::path(delete, path = "/v1/admin/webhooks/{id}", operation_id = "admin_delete_webhook", tag = "webhooks", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Webhook id"), IfMatch),
+    params(("id" = String, Path, description = "Webhook id"), IfMatchRequired),
     responses(
         (status = 204, description = "Deleted"),
         AdminVersionedWrite,

@@ -14,6 +14,7 @@ use super::write::{change_slug, editable, not_trashed, slug_for, visible};
 use crate::actor::Caller;
 use crate::change::{ArticleAction, Change};
 use crate::error::{NewsroomError, NewsroomResult};
+use crate::precondition::Precondition;
 use crate::time::naive;
 use crate::tx::{Recorded, Tx};
 
@@ -39,13 +40,13 @@ impl From<Refused> for NewsroomError {
 fn step(
     tx: &mut Tx,
     row: &ArticleRow,
-    expected: Option<i64>,
+    precondition: &Precondition,
     step: Step,
     action: ArticleAction,
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
     let to = row.lifecycle().transition(step, now())?;
-    save(tx, row, expected, Some(&to), action, user)
+    save(tx, row, precondition, Some(&to), action, user)
 }
 
 /// Writes a new version of `row`: with its lifecycle moved to `to`, or (None) only its relations
@@ -53,7 +54,7 @@ fn step(
 fn save(
     tx: &mut Tx,
     row: &ArticleRow,
-    expected: Option<i64>,
+    precondition: &Precondition,
     to: Option<&Lifecycle>,
     action: ArticleAction,
     user: &Caller,
@@ -61,9 +62,7 @@ fn save(
     // `to` was worked out from `row`, so it may only land on that version: on PostgreSQL another
     // write can commit between the read and this one, and a client's If-Match naming the newer
     // version must not let a lifecycle taken from the older row overwrite it.
-    if expected.is_some_and(|v| v != row.version) {
-        return Err(NewsroomError::PreconditionFailed { current: row.version });
-    }
+    precondition.expect(row.version)?;
     let saved = match to {
         Some(to) => store::set_lifecycle(tx.conn(), &row.id, row.version, to)?,
         None => store::new_version(tx.conn(), &row.id, row.version)?,
@@ -72,47 +71,52 @@ fn save(
 }
 
 /// Publishes now, keeping the first publication date on a re-publish.
-pub fn publish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+pub fn publish(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    step(tx, &row, expected, Step::Publish, ArticleAction::Publish, user)
+    step(tx, &row, precondition, Step::Publish, ArticleAction::Publish, user)
 }
 
 /// Takes a published (or scheduled) article back to draft.
-pub fn unpublish(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+pub fn unpublish(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    step(tx, &row, expected, Step::Unpublish, ArticleAction::Unpublish, user)
+    step(tx, &row, precondition, Step::Unpublish, ArticleAction::Unpublish, user)
 }
 
 /// Schedules publication at `publish_at`; the in-process scheduler publishes it then.
 pub fn schedule(
     tx: &mut Tx,
     id: &str,
-    expected: Option<i64>,
+    precondition: &Precondition,
     publish_at: DateTime<Utc>,
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
     let publish_at = newsdesk_domain::validation::four_digit_year(publish_at)
         .map_err(|message| NewsroomError::invalid("publish_at", message))?;
-    step(tx, &row, expected, Step::Schedule { at: naive(publish_at) }, ArticleAction::Schedule, user)
+    step(tx, &row, precondition, Step::Schedule { at: naive(publish_at) }, ArticleAction::Schedule, user)
 }
 
 /// Cancels a schedule: back to draft with no publication date.
-pub fn unschedule(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+pub fn unschedule(
+    tx: &mut Tx,
+    id: &str,
+    precondition: &Precondition,
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
     let row = publishable(tx.conn(), id, user)?;
-    step(tx, &row, expected, Step::Unschedule, ArticleAction::Unschedule, user)
+    step(tx, &row, precondition, Step::Unschedule, ArticleAction::Unschedule, user)
 }
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
-pub fn trash(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+pub fn trash(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
-    step(tx, &row, expected, Step::Trash, ArticleAction::Trash, user)
+    step(tx, &row, precondition, Step::Trash, ArticleAction::Trash, user)
 }
 
 /// Takes an article out of the trash, as a draft.
-pub fn restore(tx: &mut Tx, id: &str, expected: Option<i64>, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+pub fn restore(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
-    step(tx, &row, expected, Step::Restore, ArticleAction::Restore, user)
+    step(tx, &row, precondition, Step::Restore, ArticleAction::Restore, user)
 }
 
 /// Deletes a trashed article for good (admins only).
@@ -134,12 +138,13 @@ pub fn restore_revision(
     tx: &mut Tx,
     id: &str,
     revision_id: &str,
-    expected: Option<i64>,
+    precondition: &Precondition,
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
     let conn = tx.conn();
     let row = editable(conn, id, user)?;
     not_trashed(&row)?;
+    precondition.expect(row.version)?;
     let revision = revisions::find(conn, id, revision_id).map_err(NewsroomError::not_found_as("revision"))?;
     let old: Snapshot = serde_json::from_str(&revision.snapshot)
         .map_err(|e| NewsroomError::Internal(format!("revision {revision_id} is unreadable: {e}")))?;
@@ -184,7 +189,7 @@ pub fn restore_revision(
         featured_image_credit: Some(old.featured_image_credit.clone()),
         ..ArticleChanges::default()
     };
-    let saved = store::update(conn, id, expected.or(Some(row.version)), &changes)?;
+    let saved = store::update(conn, id, Some(row.version), &changes)?;
     relations::set_authors(conn, id, &author_ids)?;
     relations::set_tags(conn, id, &tag_ids)?;
     let links: Vec<_> = old.related.iter().map(|l| l.target()).collect();
@@ -230,5 +235,5 @@ pub fn retag(tx: &mut Tx, id: &str, tag_id: &str, add: bool, user: &Caller) -> N
         _ => return Ok(tx.nothing_to_record(Saved { row, relations })),
     }
     relations::set_tags(tx.conn(), id, &tag_ids)?;
-    save(tx, &row, None, None, if add { ArticleAction::Tag } else { ArticleAction::Untag }, user)
+    save(tx, &row, &Precondition::Missing, None, if add { ArticleAction::Tag } else { ArticleAction::Untag }, user)
 }

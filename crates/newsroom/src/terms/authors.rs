@@ -33,7 +33,7 @@ pub struct AuthorCreate {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"bio": "Senior correspondent for water and climate policy."}))]
+#[schema(min_properties = 1, example = json!({"bio": "Senior correspondent for water and climate policy."}))]
 pub struct AuthorPatch {
     #[schema(schema_with = field_schema::slug)]
     pub slug: Option<String>,

@@ -23,7 +23,7 @@ pub struct LabelCreate {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"description": "Deep dives and explainers."}))]
+#[schema(min_properties = 1, example = json!({"description": "Deep dives and explainers."}))]
 pub struct LabelPatch {
     #[schema(schema_with = field_schema::slug)]
     pub slug: Option<String>,

@@ -112,8 +112,8 @@ pub fn update<T: Term>(
     changes: &T::Changes,
     payload: impl FnOnce(&T::Row) -> Option<Value>,
 ) -> NewsroomResult<Recorded<T::Row>> {
-    T::find(tx.conn(), id).map_err(NewsroomError::not_found_as(T::NAME))?;
-    let expected = precondition.required(None)?;
+    let current = T::find(tx.conn(), id).map_err(NewsroomError::not_found_as(T::NAME))?;
+    let expected = precondition.required(None)?.expect(T::version(&current))?;
     let row = T::update(tx.conn(), id, expected, changes)?;
     let change = change::<T>(&row, TermOp::Updated, Some(T::version(&row)), payload(&row));
     Ok(tx.record(actor, change, row)?)
@@ -126,8 +126,8 @@ pub fn delete<T: Term>(
     id: &str,
     precondition: Precondition,
 ) -> NewsroomResult<Recorded<()>> {
-    T::find(tx.conn(), id).map_err(NewsroomError::not_found_as(T::NAME))?;
-    T::delete(tx.conn(), id, precondition.required(None)?)?;
+    let current = T::find(tx.conn(), id).map_err(NewsroomError::not_found_as(T::NAME))?;
+    T::delete(tx.conn(), id, precondition.required(None)?.expect(T::version(&current))?)?;
     let change = TermChange { kind: T::KIND, id: id.to_owned(), op: TermOp::Deleted, view: None, version: None };
     Ok(tx.record(actor, Change::Term(change), ())?)
 }

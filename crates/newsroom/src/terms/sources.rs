@@ -29,7 +29,7 @@ pub struct SourceCreate {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"short_name": "MPA"}))]
+#[schema(min_properties = 1, example = json!({"short_name": "MPA"}))]
 pub struct SourcePatch {
     #[schema(schema_with = field_schema::slug)]
     pub slug: Option<String>,

@@ -81,7 +81,7 @@ fn active_by_default() -> bool {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"events": ["article.published"], "active": false}))]
+#[schema(min_properties = 1, example = json!({"events": ["article.published"], "active": false}))]
 pub struct WebhookPatch {
     #[schema(max_length = 2048, format = "uri")]
     pub url: Option<String>,
@@ -216,8 +216,8 @@ pub fn update(
     changes: &WebhookChanges,
     rotated: bool,
 ) -> NewsroomResult<Recorded<WebhookRow>> {
-    store::find(tx.conn(), id).map_err(NewsroomError::not_found_as("webhook"))?;
-    let expected = precondition.required(None)?;
+    let current = store::find(tx.conn(), id).map_err(NewsroomError::not_found_as("webhook"))?;
+    let expected = precondition.required(None)?.expect(current.version)?;
     let row = store::update(tx.conn(), id, expected, changes)?;
     let detail =
         serde_json::json!({"url": row.url, "events": row.events, "active": row.active, "secret_rotated": rotated});
@@ -226,8 +226,8 @@ pub fn update(
 
 /// Deletes an endpoint and its delivery log, if it is still at the version the client read.
 pub fn delete(tx: &mut Tx, caller: &Caller, id: &str, precondition: Precondition) -> NewsroomResult<Recorded<()>> {
-    store::find(tx.conn(), id).map_err(NewsroomError::not_found_as("webhook"))?;
-    store::delete(tx.conn(), id, precondition.required(None)?)?;
+    let current = store::find(tx.conn(), id).map_err(NewsroomError::not_found_as("webhook"))?;
+    store::delete(tx.conn(), id, precondition.required(None)?.expect(current.version)?)?;
     Ok(tx.record(&caller.actor(), Change::WebhookDeleted { id: id.to_owned() }, ())?)
 }
 

@@ -18,7 +18,7 @@ pub struct Settings {
     pub give_up_after: Duration,
     /// The overall timeout of one request (connecting takes at most a third of it).
     pub timeout: Duration,
-    /// Whether endpoints may be on loopback or private addresses.
+    /// Whether endpoints may be on addresses that are not globally routable (loopback, private, …).
     pub allow_private: bool,
 }
 
