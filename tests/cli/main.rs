@@ -23,5 +23,6 @@ mod configuration;
 mod crash_safety;
 mod import_export;
 mod importers;
+mod memory;
 mod request_log;
 mod users;

@@ -60,6 +60,11 @@ impl Server {
         }
     }
 
+    /// The process id, to read its state under `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(Child::id).expect("the server is running")
+    }
+
     /// Everything the server wrote to its standard output and error so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
