@@ -1,5 +1,6 @@
-//! Tests that run the real `newsdesk` binary as an operator does: serve, migrate, import and
-//! export, back up and restore, `config check` and `user create`, on SQLite and on PostgreSQL.
+//! Tests that run the real `newsdesk` binary as an operator does: serve (and SIGKILL it under
+//! load), migrate, import and export, back up and restore, `config check` and `user create`, on
+//! SQLite and on PostgreSQL.
 //!
 //! This is the `cli` integration test of the newsdesk-api package (see its Cargo.toml), the
 //! one package for which cargo sets `CARGO_BIN_EXE_newsdesk` and builds the binary first. It
@@ -15,10 +16,13 @@
 #[path = "../src/common/mod.rs"]
 mod common;
 mod process;
+mod server;
 
 mod backup;
 mod configuration;
+mod crash_safety;
 mod import_export;
 mod importers;
+mod memory;
 mod request_log;
 mod users;

@@ -2,16 +2,9 @@
 //! link's credential, however the client spells the path.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
-use std::time::Duration;
+use std::net::TcpStream;
 
-use crate::common::wait::wait_until_within;
-use crate::process::newsdesk;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
-}
+use crate::server::Server;
 
 /// The status line and headers of `GET path`, or `None` while the server is not listening.
 fn get(port: u16, path: &str) -> Option<String> {
@@ -22,41 +15,23 @@ fn get(port: u16, path: &str) -> Option<String> {
     Some(reply)
 }
 
-/// The server process, killed if the test fails before it reads the log.
-struct Stopping(Option<Child>);
-
-impl Drop for Stopping {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 #[actix_web::test]
 async fn preview_credentials_stay_out_of_the_request_log() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let mut server = Stopping(Some(
-        newsdesk(dir.path())
-            .arg("serve")
-            .env("NEWSDESK_DATABASE_URL", format!("sqlite://{}", dir.path().join("newsdesk.db").display()))
-            .env("NEWSDESK_BIND", format!("127.0.0.1:{port}"))
-            .env("NEWSDESK_LOG", "info")
-            .env("NEWSDESK_JWT_SECRET", "request-log-secret-request-log-secret-0123")
-            .env("NEWSDESK_ADMIN_EMAIL", "log@newsdesk.local")
-            .env("NEWSDESK_ADMIN_PASSWORD", "orchid lantern gravel mosaic 4417")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("newsdesk serve starts"),
-    ));
-    // A fresh process migrates its database and hashes the admin's password before it listens.
-    wait_until_within(Duration::from_secs(60), "the server to get ready", || async {
-        get(port, "/readyz").filter(|reply| reply.starts_with("HTTP/1.1 200")).map(drop)
-    })
+    let database_url = format!("sqlite://{}", dir.path().join("newsdesk.db").display());
+    let mut server = Server::start(
+        dir.path(),
+        "server.log",
+        &[
+            ("NEWSDESK_DATABASE_URL", &database_url),
+            ("NEWSDESK_LOG", "info"),
+            ("NEWSDESK_JWT_SECRET", "request-log-secret-request-log-secret-0123"),
+            ("NEWSDESK_ADMIN_EMAIL", "log@newsdesk.local"),
+            ("NEWSDESK_ADMIN_PASSWORD", "orchid lantern gravel mosaic 4417"),
+        ],
+    )
     .await;
+    let port = server.port;
     let spellings = [
         "/v1/preview/first-credential-0123456789",
         // The router decodes this to the preview route as well.
@@ -69,10 +44,8 @@ async fn preview_credentials_stay_out_of_the_request_log() {
     }
     let preview_route = get(port, spellings[1]).unwrap_or_default();
     assert!(preview_route.contains("this preview link is invalid"), "the encoded path reaches the preview route");
-    let mut server = server.0.take().expect("the server is running");
-    let _ = server.kill();
-    let output = server.wait_with_output().expect("the server stops");
-    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    server.kill();
+    let log = server.log();
     assert!(log.contains("/v1/preview/<redacted>"), "the requests are logged: {log}");
     assert!(log.contains("/readyz"), "other paths are logged as they are: {log}");
     assert!(!log.contains("credential-0123456789"), "a credential reached the log: {log}");

@@ -25,6 +25,7 @@ pub async fn build(config: Config, demo: bool) -> anyhow::Result<(Server, u16)> 
 
 /// [`build`], also handing back the shared state (tests read its statement counter).
 pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Server, u16, web::Data<AppState>)> {
+    newsdesk_newsroom::password::set_hashers(usize::from(config.password_hashers));
     let secret = config.resolve_jwt_secret()?;
     config.retention.check()?;
     let tokens = TokenKeys::new(&secret, config.access_token_ttl).map_err(anyhow::Error::msg)?;

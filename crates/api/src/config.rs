@@ -66,6 +66,11 @@ pub struct Config {
     /// Memory the in-process response cache may use, in MiB.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+    /// Passwords hashed or checked at once (logins, new users, password changes); each needs
+    /// 19 MiB of argon2 working memory, kept for reuse. More wait their turn.
+    #[arg(long, env = "NEWSDESK_PASSWORD_HASHERS", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub password_hashers: u16,
     /// How many of the newest matches a search ranks or sorts (and pages through). At most
     /// 10,000: SQLite binds a window's ids one by one, and allows 32,766 at most.
     #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = newsdesk_persistence::search::SearchWindow::DEFAULT,

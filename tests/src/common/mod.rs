@@ -142,6 +142,7 @@ impl TestApp {
             cache_stale_while_revalidate: 300,
             no_cache: false,
             response_cache_mb: 16,
+            password_hashers: 2,
             search_window: 1000,
             // Webhook retries come fast in tests, and receivers run on loopback.
             webhook_retry_base_ms: 100,
