@@ -14,7 +14,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::{StoreError, StoreResult};
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub(crate) const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
 /// One connection to whichever backend the URL chose.
@@ -444,62 +444,5 @@ mod tests {
             assert!(!shown.contains("secret"), "{shown}");
             assert!(shown.contains("host"), "{shown}");
         }
-    }
-
-    /// Times stored before years were checked (`+10000-…` sorted first as text) are brought
-    /// back into the years 1 to 9999; a schedule past 9999 stays as far off as it can be; other
-    /// times are left as they were.
-    #[test]
-    fn stored_times_past_9999_are_brought_into_range() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        use crate::schema::articles;
-        use chrono::NaiveDateTime;
-        use diesel::connection::SimpleConnection;
-        use diesel::migration::MigrationSource;
-        use diesel::prelude::*;
-        use diesel::sqlite::Sqlite;
-        let mut conn = SqliteConnection::establish(":memory:")?;
-        let repair = "2026-12-07-000020";
-        let before_repair = MigrationSource::<Sqlite>::migrations(&SQLITE_MIGRATIONS)?
-            .iter()
-            .filter(|m| m.name().to_string().as_str() < repair)
-            .count();
-        for _ in 0..before_repair {
-            conn.run_next_migration(SQLITE_MIGRATIONS)?;
-        }
-        let article = |id: &str, status: &str, published: &str, created: &str| {
-            format!(
-                "INSERT INTO articles (id, slug, title, body_markdown, body_html, body_text, status, word_count, \
-                 reading_time_minutes, published_at, created_at, updated_at) VALUES ('{id}', '{id}', 't', '', '', '', \
-                 '{status}', 0, 0, {published}, '{created}', '2026-05-06 07:08:09');"
-            )
-        };
-        conn.batch_execute(
-            &[
-                article("far", "published", "'+10000-01-01 00:00:00'", "2026-01-02 03:04:05"),
-                article("fine", "published", "'2026-03-04 05:06:07'", "2026-01-02 03:04:05"),
-                article("later", "scheduled", "'+10000-01-01 00:00:00'", "2026-01-02 03:04:05"),
-                article("draft", "draft", "NULL", "+10000-01-01 00:00:00"),
-            ]
-            .concat(),
-        )?;
-        conn.run_pending_migrations(SQLITE_MIGRATIONS)?;
-        let rows: Vec<(String, Option<NaiveDateTime>, i64)> = articles::table
-            .select((articles::id, articles::published_at, articles::version))
-            .order(articles::id)
-            .load(&mut conn)?;
-        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%F %T").ok();
-        assert_eq!(
-            rows,
-            [
-                ("draft".to_owned(), None, 2),
-                ("far".to_owned(), at("2026-05-06 07:08:09"), 2),
-                ("fine".to_owned(), at("2026-03-04 05:06:07"), 1),
-                ("later".to_owned(), at("9999-12-31 23:59:59"), 2),
-            ]
-        );
-        let created: NaiveDateTime =
-            articles::table.filter(articles::id.eq("draft")).select(articles::created_at).first(&mut conn)?;
-        assert!((1..=9999).contains(&chrono::Datelike::year(&created)), "{created}");
-        Ok(())
     }
 }
