@@ -12,6 +12,8 @@ use newsdesk_api::{config::Config, openapi, users};
 use newsdesk_newsroom::Actor;
 use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
+mod arenas;
+
 #[derive(Parser)]
 #[command(name = "newsdesk", version, about = "A headless CMS for news and commentary")]
 struct Cli {
@@ -150,6 +152,7 @@ fn read_password() -> anyhow::Result<String> {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<OsString> = std::env::args_os().collect();
+    arenas::limit(&args);
     // First, while no other thread runs: the file's settings become environment defaults.
     let file = config_file::apply(&args)?;
     init_tracing();
