@@ -95,8 +95,11 @@ soak:
 	$(CARGO) build --release --bin newsdesk --bin newsdesk-soak
 	target/release/newsdesk-soak --server target/release/newsdesk --duration $(SOAK_SECONDS)
 
-# CI's short version: the debug build `make test` has already compiled, for 60 s.
+# CI's short version, on the debug build `make test` has already compiled: no error allowed,
+# every webhook delivered, and RSS within 50% of its value after 20 s. A minute is too short for
+# the 10% rule (the caches are still filling: README, "Soak"), but not for a leak per request
+# or per login, like the one the password hashers fixed (19 MiB per login).
 ## The 60-second soak CI runs, on the debug build.
 soak-ci:
 	$(CARGO) build --bin newsdesk --bin newsdesk-soak
-	target/debug/newsdesk-soak --server target/debug/newsdesk --duration 60 --warmup 20 --seed 100
+	target/debug/newsdesk-soak --server target/debug/newsdesk --duration 60 --warmup 20 --seed 100 --max-rss-growth 50

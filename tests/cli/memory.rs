@@ -16,7 +16,7 @@ fn rss_mib(pid: u32) -> f64 {
 
 /// Each password check takes 19 MiB of argon2 working memory. Allocated per check, glibc kept
 /// most of it (twenty logins took a server from 54 to 300 MB); now it comes from buffers kept
-/// for reuse, one per `password_hashers` (two by default), so logins add at most those.
+/// for reuse, one per `password_hashers` (one by default), so logins add no memory once it is made.
 async fn logins_leave_memory_where_the_password_hashers_put_it(backend: Backend) {
     let database = TestDatabase::create(backend);
     let dir = tempfile::tempdir().expect("temp dir");

@@ -68,7 +68,7 @@ pub struct Config {
     pub response_cache_mb: u64,
     /// Passwords hashed or checked at once (logins, new users, password changes); each needs
     /// 19 MiB of argon2 working memory, kept for reuse. More wait their turn.
-    #[arg(long, env = "NEWSDESK_PASSWORD_HASHERS", default_value_t = 2,
+    #[arg(long, env = "NEWSDESK_PASSWORD_HASHERS", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub password_hashers: u16,
     /// How many of the newest matches a search ranks or sorts (and pages through). At most

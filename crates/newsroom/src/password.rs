@@ -29,7 +29,7 @@ struct Pool {
 }
 
 /// How many passwords are hashed at once when [`set_hashers`] was not called (the CLI).
-const DEFAULT_HASHERS: usize = 2;
+const DEFAULT_HASHERS: usize = 1;
 
 static HASHERS: OnceLock<Hashers> = OnceLock::new();
 

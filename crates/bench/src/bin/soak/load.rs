@@ -12,8 +12,63 @@ use serde_json::{json, Value};
 
 use crate::stats::{Kind, Stats};
 
-/// Words the bodies are written from, and searched for.
-pub const WORDS: [&str; 8] = ["harbour", "ferry", "council", "budget", "election", "weather", "fisheries", "transport"];
+/// Words every body is written from, as common words are.
+const COMMON: [&str; 16] = [
+    "the", "council", "said", "on", "year", "new", "people", "after", "city", "will", "report", "local", "today",
+    "week", "plan", "more",
+];
+/// Each article is about one of these, and readers search for them: a search matches a few
+/// dozen articles in a thousand, as a search for a name or a place does.
+const TOPICS: [&str; 48] = [
+    "harbour",
+    "ferry",
+    "budget",
+    "election",
+    "weather",
+    "fisheries",
+    "transport",
+    "tram",
+    "hospital",
+    "school",
+    "bridge",
+    "library",
+    "stadium",
+    "airport",
+    "railway",
+    "drought",
+    "flood",
+    "wildfire",
+    "vaccine",
+    "strike",
+    "pension",
+    "housing",
+    "tariff",
+    "inflation",
+    "museum",
+    "festival",
+    "orchestra",
+    "marathon",
+    "cyclone",
+    "glacier",
+    "volcano",
+    "earthquake",
+    "satellite",
+    "telescope",
+    "reactor",
+    "pipeline",
+    "refinery",
+    "vineyard",
+    "orchard",
+    "lighthouse",
+    "canal",
+    "reservoir",
+    "tunnel",
+    "ferries",
+    "customs",
+    "parliament",
+    "senate",
+    "tribunal",
+];
 pub const AUTHORS: usize = 4;
 pub const TAGS: usize = 8;
 pub const SECTIONS: usize = 3;
@@ -73,7 +128,7 @@ pub async fn send(load: &Load, kind: Kind, what: &str, request: RequestBuilder, 
 fn read_path(load: &Load) -> Option<String> {
     let mut rng = rand::rng();
     let slug = load.random_slug()?;
-    let word = WORDS[rng.random_range(0..WORDS.len())];
+    let word = TOPICS[rng.random_range(0..TOPICS.len())];
     let path = match rng.random_range(0..100) {
         0..20 => "/v1/articles?include=authors,tags,source,section".to_owned(),
         20..25 => format!("/v1/articles?limit=20&page={}", rng.random_range(1..=5)),
@@ -120,17 +175,19 @@ pub async fn beacons(load: &Load, client: Client, task: usize) {
 /// A new article's content: byline, tags, section and a related link, as an editor writes it.
 fn article(writer: usize, n: u64) -> Value {
     let mut rng = rand::rng();
-    let word = |rng: &mut rand::rngs::ThreadRng| WORDS[rng.random_range(0..WORDS.len())];
+    let topic = TOPICS[rng.random_range(0..TOPICS.len())];
     let paragraphs: Vec<String> = (0..rng.random_range(3..9))
         .map(|_| {
-            let words: Vec<&str> = (0..rng.random_range(30..90)).map(|_| word(&mut rng)).collect();
+            let words: Vec<&str> = (0..rng.random_range(30..90))
+                .map(|_| if rng.random_range(0..20) == 0 { topic } else { COMMON[rng.random_range(0..COMMON.len())] })
+                .collect();
             words.join(" ")
         })
         .collect();
     let first_tag = rng.random_range(0..TAGS);
     json!({
-        "title": format!("Soak story {writer}-{n} on the {}", word(&mut rng)),
-        "summary": format!("What the {} means for the {}.", word(&mut rng), word(&mut rng)),
+        "title": format!("Soak story {writer}-{n} on the {topic}"),
+        "summary": format!("What the {topic} means for the city."),
         "body": paragraphs.join("\n\n"),
         "section": format!("section-{}", rng.random_range(0..SECTIONS)),
         "authors": [format!("author-{}", rng.random_range(0..AUTHORS))],
@@ -184,9 +241,9 @@ pub async fn logins(load: &Load, users: usize, every: Duration) -> anyhow::Resul
         .map(|last| Client::builder().local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last))).build())
         .collect::<Result<_, _>>()?;
     let mut ticker = tokio::time::interval(every);
+    let deadline = tokio::time::Instant::from_std(load.deadline);
     for n in 0.. {
-        ticker.tick().await;
-        if !load.running() {
+        if tokio::time::timeout_at(deadline, ticker.tick()).await.is_err() || !load.running() {
             break;
         }
         let client = &addresses[n % addresses.len()];

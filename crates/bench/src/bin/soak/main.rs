@@ -119,8 +119,9 @@ async fn prepare(client: &reqwest::Client, base: &str, hook: &str) -> anyhow::Re
 
 async fn run(args: Args) -> anyhow::Result<bool> {
     let started_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let dir = args.dir.join(format!("run-{started_at}"));
+    let dir = args.dir.join(format!("run-{started_at}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let dir = dir.canonicalize()?;
     let duration = Duration::from_secs(args.duration);
     let warmup = Duration::from_secs(args.warmup.unwrap_or((args.duration / 5).max(10)));
     let mut server = Server::start(&args.server, &dir, &args.settings).await?;
