@@ -159,17 +159,28 @@ pub async fn reader(load: &Load, client: Client) {
     }
 }
 
-/// View beacons, each from a reader not seen before (its own User-Agent).
-pub async fn beacons(load: &Load, client: Client, task: usize) {
+/// Loopback addresses the beacon senders share out, one reader machine each.
+const BEACON_ADDRESSES: std::ops::RangeInclusive<u8> = 2..=254;
+
+/// View beacons, each from a reader not seen before (its own User-Agent), from the addresses
+/// that fall to this `task` in turn: the server counts at most `views_per_address` views of an
+/// article from one address, as real readers come from many.
+pub async fn beacons(load: &Load, tasks: usize, task: usize) -> anyhow::Result<()> {
+    let clients: Vec<Client> = BEACON_ADDRESSES
+        .filter(|last| usize::from(*last) % tasks.max(1) == task)
+        .map(|last| Client::builder().local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last))).build())
+        .collect::<Result<_, _>>()?;
     let mut sent = 0u64;
     while load.running() {
-        let Some(slug) = load.random_slug() else { return };
+        let Some(slug) = load.random_slug() else { break };
+        let Some(client) = clients.get(sent as usize % clients.len().max(1)) else { break };
         sent += 1;
         let request = client
             .post(format!("{}/v1/articles/{slug}/views", load.base))
             .header("user-agent", format!("soak/{task}.{sent}"));
         send(load, Kind::Beacon, "POST /v1/articles/{slug}/views", request, 202).await;
     }
+    Ok(())
 }
 
 /// A new article's content: byline, tags, section and a related link, as an editor writes it.

@@ -159,9 +159,10 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         let (load, client) = (load.clone(), client.clone());
         tasks.push(actix_web::rt::spawn(async move { load::reader(&load, client).await }));
     }
+    let mut beacons = Vec::new();
     for task in 0..args.beacons {
-        let (load, client) = (load.clone(), client.clone());
-        tasks.push(actix_web::rt::spawn(async move { load::beacons(&load, client, task).await }));
+        let (load, senders) = (load.clone(), args.beacons);
+        beacons.push(actix_web::rt::spawn(async move { load::beacons(&load, senders, task).await }));
     }
     for writer in 0..args.writers {
         let (load, client, key) = (load.clone(), client.clone(), key.clone());
@@ -192,6 +193,9 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     }
     for task in tasks {
         task.await?;
+    }
+    for task in beacons {
+        task.await??;
     }
     logins.await??;
 
