@@ -90,6 +90,9 @@ async fn metrics_report_requests_pool_queues_and_flushes(backend: Backend) {
     assert_eq!(value(&scrape, "newsdesk_view_flush_articles", &[]), Some(1.0));
     assert!(value(&scrape, "newsdesk_cache_hits", &[]) >= Some(1.0), "the second list was a hit: {text}");
     assert!(value(&scrape, "newsdesk_cache_misses", &[]) >= Some(1.0), "{text}");
+    // The list and the story are held: their entries and their weight.
+    assert!(value(&scrape, "newsdesk_response_cache_entries", &[]) >= Some(2.0), "{text}");
+    assert!(value(&scrape, "newsdesk_response_cache_bytes", &[]) > Some(1000.0), "{text}");
 }
 
 async fn metrics_need_the_token(backend: Backend) {

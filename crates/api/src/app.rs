@@ -46,7 +46,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
     let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
     let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
-    let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes));
+    let cache_ttl = std::time::Duration::from_secs(config.response_cache_ttl);
+    let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes, cache_ttl));
     crate::cache::listener::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
     let one_writer = db.has_one_writer();
     let state = web::Data::new(AppState {
@@ -58,7 +59,10 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         preview_ttl_secs: config.preview_ttl,
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
         trusted_proxies: crate::client_address::TrustedProxies::new(config.trusted_proxies.clone()),
-        views: std::sync::Arc::new(crate::view_counter::ViewCounter::new(config.views_per_address)),
+        views: std::sync::Arc::new(crate::view_counter::ViewCounter::new(
+            config.views_per_address,
+            config.view_readers,
+        )),
         metrics: metrics.clone(),
         writer_turn: one_writer.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
         webhooks: config.webhook_settings(),

@@ -66,6 +66,11 @@ pub struct Config {
     /// Memory the in-process response cache may use, in MiB.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+    /// Seconds a response cache entry lives at most. Entries are voided exactly when what they
+    /// show changes; this bounds what the cache holds (and a missed change notice) in time.
+    #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_TTL", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub response_cache_ttl: u64,
     /// Passwords hashed or checked at once (logins, new users, password changes); each needs
     /// 19 MiB of argon2 working memory, kept for reuse. More wait their turn.
     #[arg(long, env = "NEWSDESK_PASSWORD_HASHERS", default_value_t = 1,
@@ -106,6 +111,11 @@ pub struct Config {
     /// (0: no limit).
     #[arg(long, env = "NEWSDESK_VIEWS_PER_ADDRESS", default_value_t = crate::view_counter::VIEWS_PER_ADDRESS)]
     pub views_per_address: u32,
+    /// Readers the view counter tells apart in its 30-minute window; its tables take about
+    /// 110 bytes per reader, reserved at start.
+    #[arg(long, env = "NEWSDESK_VIEW_READERS", default_value_t = crate::view_counter::READERS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1_000..=10_000_000))]
+    pub view_readers: usize,
     /// How long revisions, audit entries, deliveries and daily views are kept.
     #[command(flatten)]
     pub retention: crate::retention::RetentionArgs,

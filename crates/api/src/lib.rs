@@ -1,6 +1,7 @@
 //! Newsdesk's HTTP API: routes, authentication, errors and the OpenAPI document.
 
 pub mod admin_list;
+pub mod allocator;
 pub mod api_keys;
 pub mod app;
 pub mod articles;

@@ -12,7 +12,10 @@ use newsdesk_api::{config::Config, openapi, users};
 use newsdesk_newsroom::Actor;
 use newsdesk_persistence::{backup, Database, DatabaseUrl};
 
-mod arenas;
+/// jemalloc for the whole server (why: `newsdesk_api::allocator`).
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[derive(Parser)]
 #[command(name = "newsdesk", version, about = "A headless CMS for news and commentary")]
@@ -155,7 +158,6 @@ fn read_password() -> anyhow::Result<String> {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<OsString> = std::env::args_os().collect();
-    arenas::limit(&args);
     // First, while no other thread runs: the file's settings become environment defaults.
     let file = config_file::apply(&args)?;
     let _flush_logs_at_exit = init_tracing();

@@ -142,6 +142,7 @@ impl TestApp {
             cache_stale_while_revalidate: 300,
             no_cache: false,
             response_cache_mb: 16,
+            response_cache_ttl: 120,
             password_hashers: 2,
             search_window: 1000,
             // Webhook retries come fast in tests, and receivers run on loopback.
@@ -153,6 +154,8 @@ impl TestApp {
             metrics_bind: None,
             trusted_proxies: Vec::new(),
             views_per_address: newsdesk_api::view_counter::VIEWS_PER_ADDRESS,
+            // Each test server reserves its view tables at start; a small one will do.
+            view_readers: 10_000,
             retention: Default::default(),
         };
         tweak(&mut config);

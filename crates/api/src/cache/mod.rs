@@ -74,12 +74,12 @@ impl Entry {
     }
 }
 
-/// Entries older than this are dropped, which also bounds how long invalidation stamps are kept.
-const ENTRY_TTL: Duration = Duration::from_secs(600);
-
 pub struct ResponseCache {
     /// `None` with `--no-cache`.
     entries: Option<moka::sync::Cache<String, Arc<Entry>>>,
+    /// Entries older than this are dropped, which also bounds how long invalidation stamps are
+    /// kept.
+    ttl: Duration,
     epoch: AtomicU64,
     /// The epoch (and time) each tag was last invalidated at.
     stamps: RwLock<Stamps>,
@@ -99,7 +99,7 @@ struct Stamps {
 
 impl ResponseCache {
     /// A cache holding at most `max_bytes` of responses, or none at all when `max_bytes` is 0.
-    pub fn new(max_bytes: u64) -> Self {
+    pub fn new(max_bytes: u64, ttl: Duration) -> Self {
         let entries = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
@@ -108,12 +108,13 @@ impl ResponseCache {
                 .weigher(|key: &String, entry: &Arc<Entry>| {
                     u32::try_from(key.len() + entry.body.len() * 3 / 2 + 256).unwrap_or(u32::MAX)
                 })
-                .time_to_live(ENTRY_TTL)
+                .time_to_live(ttl)
                 .build()
         });
         let origin = format!("{:016x}", rand::random::<u64>());
         Self {
             entries,
+            ttl,
             epoch: AtomicU64::new(1),
             stamps: RwLock::default(),
             origin,
@@ -151,6 +152,16 @@ impl ResponseCache {
     /// Lookups answered from the cache and not, since start (for metrics).
     pub fn hits_and_misses(&self) -> (u64, u64) {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// How many entries the cache holds and their weight in bytes (for metrics). Entries voided
+    /// by a change stay counted until they expire or are evicted. Runs the cache's pending
+    /// housekeeping first, so call it on a blocking thread.
+    pub fn size(&self) -> (u64, u64) {
+        self.entries.as_ref().map_or((0, 0), |entries| {
+            entries.run_pending_tasks();
+            (entries.entry_count(), entries.weighted_size())
+        })
     }
 
     /// Stores a response (when the cache is on); returns the entry, to answer the request that
@@ -194,7 +205,7 @@ impl ResponseCache {
         }
         // Stamps older than any live entry can go; checked at most once a minute.
         if stamps.pruned.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
-            stamps.by_tag.retain(|_, (_, at)| at.elapsed() < ENTRY_TTL);
+            stamps.by_tag.retain(|_, (_, at)| at.elapsed() < self.ttl);
             stamps.pruned = Some(now);
         }
     }
@@ -230,7 +241,7 @@ mod tests {
     use super::*;
 
     fn cache_with(key: &str, tags: Vec<Tag>) -> ResponseCache {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, Duration::from_secs(600));
         let filled = cache.epoch();
         cache.insert(key, filled, CacheTags { tags, expires: None }, Vec::new(), Bytes::from_static(b"{}"), None);
         cache
@@ -266,7 +277,7 @@ mod tests {
 
     #[test]
     fn data_read_before_a_write_is_never_served_after_it() {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, Duration::from_secs(600));
         let filled = cache.epoch(); // a reader starts
         cache.invalidate(&[Tag::entity("a1")]); // a write lands meanwhile
         cache.insert(
@@ -292,7 +303,7 @@ mod tests {
     #[test]
     fn notices_round_trip_and_skip_their_own_origin() {
         let here = cache_with("/a", vec![Tag::entity("a1")]);
-        let there = ResponseCache::new(1 << 20);
+        let there = ResponseCache::new(1 << 20, Duration::from_secs(600));
         here.apply_notice(&here.notice(&[Tag::entity("a1")]));
         assert!(here.get("/a").is_some(), "own notices are applied locally already");
         here.apply_notice(&there.notice(&[Tag::Lists, Tag::entity("a1")]));
@@ -303,7 +314,7 @@ mod tests {
 
     #[test]
     fn clock_bound_entries_expire() {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, Duration::from_secs(600));
         let gone = CacheTags { tags: vec![Tag::Views], expires: Some(Instant::now()) };
         cache.insert("/most-viewed", cache.epoch(), gone, Vec::new(), Bytes::new(), None);
         assert!(cache.get("/most-viewed").is_none());
@@ -311,7 +322,7 @@ mod tests {
 
     #[test]
     fn a_disabled_cache_stores_nothing() {
-        let cache = ResponseCache::new(0);
+        let cache = ResponseCache::new(0, Duration::from_secs(600));
         cache.insert(
             "/a",
             cache.epoch(),

@@ -61,6 +61,10 @@ pub struct Metrics {
     pool_max: Gauge,
     scheduler_queue: Gauge,
     webhook_queue: Gauge,
+    cache_entries: Gauge,
+    cache_bytes: Gauge,
+    memory_allocated: Gauge,
+    memory_resident: Gauge,
     /// SHA-256 of the token that guards `/metrics` on the main address.
     pub token_digest: Option<[u8; 32]>,
     /// The address that serves `/metrics` without a token, if any.
@@ -82,6 +86,7 @@ impl Metrics {
         let latency = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
         let (cache_hits, cache_misses, view_flushes, views_flushed, log_lines_dropped) = Default::default();
         let (pool_connections, pool_idle, pool_max, scheduler_queue, webhook_queue) = Default::default();
+        let (cache_entries, cache_bytes, memory_allocated, memory_resident) = Default::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by route pattern, method and status",
@@ -113,6 +118,14 @@ impl Metrics {
             ("db_pool_max", "Most database connections the pool opens", &pool_max),
             ("scheduler_queue_depth", "Scheduled articles not yet published", &scheduler_queue),
             ("webhook_queue_depth", "Webhook deliveries waiting to be sent or retried", &webhook_queue),
+            ("response_cache_entries", "Responses the response cache holds, voided ones included", &cache_entries),
+            (
+                "response_cache_bytes",
+                "Weight of the response cache's entries (response_cache_mb bounds it)",
+                &cache_bytes,
+            ),
+            ("memory_allocated_bytes", "Memory the server has allocated (jemalloc's count)", &memory_allocated),
+            ("memory_resident_bytes", "Memory the allocator holds resident for the server", &memory_resident),
         ];
         for (name, help, gauge) in gauges {
             registry.register(name, help, Gauge::clone(gauge));
@@ -132,6 +145,10 @@ impl Metrics {
             pool_max,
             scheduler_queue,
             webhook_queue,
+            cache_entries,
+            cache_bytes,
+            memory_allocated,
+            memory_resident,
             token_digest: token.map(|t| Sha256::digest(t.as_bytes()).into()),
             metrics_addr,
             scraping: Mutex::new(()),
@@ -188,11 +205,18 @@ impl Metrics {
         &self,
         pool: newsdesk_persistence::PoolState,
         (hits, misses): (u64, u64),
+        (entries, bytes): (u64, u64),
         queue_depths: Option<(i64, i64)>,
     ) -> Result<String, std::fmt::Error> {
         let _one_at_a_time = self.scraping.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.set_pool(pool);
         self.catch_up_cache(hits, misses);
+        self.cache_entries.set(i64::try_from(entries).unwrap_or(i64::MAX));
+        self.cache_bytes.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+        if let Some((allocated, resident)) = crate::allocator::usage() {
+            self.memory_allocated.set(i64::try_from(allocated).unwrap_or(i64::MAX));
+            self.memory_resident.set(i64::try_from(resident).unwrap_or(i64::MAX));
+        }
         let dropped = crate::log_writer::dropped_lines();
         self.log_lines_dropped.inc_by(dropped.saturating_sub(self.log_lines_dropped.get()));
         if let Some((scheduled, webhooks)) = queue_depths {

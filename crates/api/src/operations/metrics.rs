@@ -69,8 +69,10 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<H
         })
         .await;
     let depths = depths.map_err(|error| tracing::warn!(%error, "metrics: could not count the queues")).ok();
+    let cache = state.cache.clone();
+    let cache_size = web::block(move || cache.size()).await.unwrap_or_default();
     let body = metrics
-        .scrape(state.db.pool_state(), state.cache.hits_and_misses(), depths)
+        .scrape(state.db.pool_state(), state.cache.hits_and_misses(), cache_size, depths)
         .map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).insert_header((header::CACHE_CONTROL, "no-store")).body(body))
 }

@@ -15,6 +15,7 @@ use crate::cache::{ResponseCache, Tag};
 use crate::metrics::Metrics;
 
 mod recent;
+pub use recent::PER_GENERATION as READERS;
 use recent::{Recent, RecentClients};
 
 /// Repeated views of one article from one client within this window count once, and one
@@ -39,7 +40,7 @@ pub struct ViewCounter {
 
 impl Default for ViewCounter {
     fn default() -> Self {
-        Self::new(VIEWS_PER_ADDRESS)
+        Self::new(VIEWS_PER_ADDRESS, READERS)
     }
 }
 
@@ -53,13 +54,13 @@ pub struct Viewer {
 
 impl ViewCounter {
     /// A counter that takes at most `per_address` views of one article from one address in
-    /// the repeat window (0: no limit).
-    pub fn new(per_address: u32) -> Self {
+    /// the repeat window (0: no limit), and tells `readers` clients apart in it.
+    pub fn new(per_address: u32, readers: usize) -> Self {
         Self {
             pending: Mutex::new(HashMap::new()),
-            recent: RecentClients::new(REPEAT_WINDOW),
+            recent: RecentClients::with_limit(REPEAT_WINDOW, readers),
             // As many as the clients: most readers have an address of their own.
-            by_address: Recent::new(REPEAT_WINDOW),
+            by_address: Recent::with_limit(REPEAT_WINDOW, readers),
             per_address,
         }
     }

@@ -178,9 +178,12 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + SAMPLE_EVERY, SAMPLE_EVERY);
     while start.elapsed() < duration {
         ticker.tick().await;
+        let (cache_kib, allocated_kib) = server.memory_kib(&client).await;
         let sample = Sample {
             at: start.elapsed(),
             rss_kib: server.rss_kib().unwrap_or_default(),
+            cache_kib,
+            allocated_kib,
             figures: load.stats.interval(),
             errors: load.stats.errors().total(),
             webhooks: receiver.count(&[]).0,

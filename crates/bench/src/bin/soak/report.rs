@@ -10,6 +10,10 @@ pub struct Sample {
     /// Since the load started.
     pub at: Duration,
     pub rss_kib: u64,
+    /// The weight of the server's response cache and the memory it has allocated (its
+    /// `/metrics`), KiB.
+    pub cache_kib: u64,
+    pub allocated_kib: u64,
     pub figures: [Figures; 4],
     /// Errors so far.
     pub errors: usize,
@@ -23,7 +27,13 @@ fn mib(kib: u64) -> f64 {
 
 /// A table row for `sample`.
 pub fn row(sample: &Sample, every: Duration) -> String {
-    let mut row = format!("| {:>4} | {:>6.1} |", sample.at.as_secs(), mib(sample.rss_kib));
+    let mut row = format!(
+        "| {:>4} | {:>6.1} | {:>6.1} | {:>6.1} |",
+        sample.at.as_secs(),
+        mib(sample.rss_kib),
+        mib(sample.allocated_kib),
+        mib(sample.cache_kib)
+    );
     for figures in sample.figures {
         let rate = figures.count as f64 / every.as_secs_f64();
         let _ = write!(row, " {rate:>7.0} | {:>6.1} |", figures.p99_ms);
@@ -33,8 +43,8 @@ pub fn row(sample: &Sample, every: Duration) -> String {
 }
 
 fn header() -> String {
-    let mut header = "| t (s) | RSS (MiB) |".to_owned();
-    let mut rule = "|--:|--:|".to_owned();
+    let mut header = "| t (s) | RSS (MiB) | allocated (MiB) | cache (MiB) |".to_owned();
+    let mut rule = "|--:|--:|--:|--:|".to_owned();
     for kind in KINDS {
         let _ = write!(header, " {0}/s | {0} p99 (ms) |", kind.name());
         rule.push_str("--:|--:|");

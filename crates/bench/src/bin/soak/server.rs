@@ -11,6 +11,9 @@ use anyhow::{bail, Context};
 pub const ADMIN_EMAIL: &str = "soak@newsdesk.local";
 pub const ADMIN_PASSWORD: &str = "soak admin passphrase orchid 4417";
 
+/// Lets the soak read the server's `/metrics` (the response cache's size).
+const METRICS_TOKEN: &str = "soak-metrics-token-5521";
+
 pub struct Server {
     child: Child,
     pub base: String,
@@ -40,7 +43,8 @@ impl Server {
             .env("NEWSDESK_JWT_SECRET", secret)
             .env("NEWSDESK_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("NEWSDESK_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("NEWSDESK_WEBHOOK_ALLOW_PRIVATE", "true");
+            .env("NEWSDESK_WEBHOOK_ALLOW_PRIVATE", "true")
+            .env("NEWSDESK_METRICS_TOKEN", METRICS_TOKEN);
         for (name, value) in settings {
             command.env(name, value);
         }
@@ -73,6 +77,18 @@ impl Server {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
         line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// From the server's `/metrics`, KiB: the weight of the response cache's entries and the
+    /// memory allocated (0 for what it does not answer).
+    pub async fn memory_kib(&self, client: &reqwest::Client) -> (u64, u64) {
+        let scrape = client.get(format!("{}/metrics", self.base)).bearer_auth(METRICS_TOKEN).send().await;
+        let text = async { scrape?.text().await }.await.unwrap_or_default();
+        let gauge = |name: &str| {
+            let line = text.lines().find(|line| line.split_whitespace().next() == Some(name));
+            line.and_then(|line| line.split_whitespace().nth(1)?.parse::<u64>().ok()).map_or(0, |bytes| bytes / 1024)
+        };
+        (gauge("newsdesk_response_cache_bytes"), gauge("newsdesk_memory_allocated_bytes"))
     }
 
     /// How the process ended, if it has.
