@@ -45,10 +45,8 @@ impl FromSql<Text, Db> for StoredStatus {
 mod tests {
     use diesel::connection::SimpleConnection;
     use diesel::dsl::sql;
-    use diesel::migration::MigrationSource;
     use diesel::prelude::*;
     use diesel::sql_types::BigInt;
-    use diesel::sqlite::Sqlite;
     use diesel_migrations::MigrationHarness;
 
     type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -62,16 +60,7 @@ mod tests {
     /// even when the rebuild runs twice.
     #[test]
     fn an_existing_sqlite_database_gains_the_review_stages_intact() -> Outcome {
-        let mut conn = SqliteConnection::establish(":memory:")?;
-        conn.batch_execute("PRAGMA foreign_keys = ON;")?;
-        let review = "2026-12-09-000130";
-        let before = MigrationSource::<Sqlite>::migrations(&crate::database::SQLITE_MIGRATIONS)?
-            .iter()
-            .filter(|m| m.name().to_string().as_str() < review)
-            .count();
-        for _ in 0..before {
-            conn.run_next_migration(crate::database::SQLITE_MIGRATIONS)?;
-        }
+        let mut conn = crate::database::sqlite_migrated_before("2026-12-09-000130")?;
         conn.batch_execute(
             "INSERT INTO tags (id, slug, name, created_at, updated_at) VALUES ('t', 'water', 'Water', '2026-01-01', '2026-01-01');
              INSERT INTO articles (id, slug, title, body_markdown, body_html, body_text, status, word_count,
