@@ -1,5 +1,6 @@
-//! Drafts never reach the public: not in lists, filters, related links or article counts; and
-//! an unpublished article goes back to being invisible until it is published again.
+//! Drafts never reach the public: not in lists, filters, related links or article counts; nor
+//! do articles in review or approved, which are not published either; and an unpublished
+//! article goes back to being invisible until it is published again.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -143,6 +144,43 @@ async fn a_draft_is_invisible_to_the_public(app: TestApp) {
     assert_eq!(cards.body["data"][0]["related"].as_array().map(Vec::len), Some(1), "{}", cards.text);
 }
 
+/// Nothing public mentions the draft: lists, counts, its slug, the story's related links, the
+/// feeds, the sitemap, search and most viewed.
+async fn nothing_public_shows_the_draft(app: &TestApp) {
+    public_sees(app, &[PUBLISHED], 1).await;
+    let story = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
+    assert_eq!(story.body["related"].as_array().map(Vec::len), Some(1), "{}", story.text);
+    app.get(&format!("/v1/articles/{DRAFT}/related")).await.expect_problem(404);
+    for path in [
+        "/v1/feed.rss",
+        "/v1/feed.atom",
+        "/v1/feed.json",
+        "/sitemap.xml",
+        "/v1/articles?q=embargoed",
+        "/v1/articles/most-viewed",
+        &format!("/v1/articles/{PUBLISHED}/related"),
+    ] {
+        let reply = app.get(path).await.expect(200);
+        assert!(!reply.text.contains(DRAFT) && !reply.text.contains("unfinished"), "{path} leaks it: {}", reply.text);
+    }
+}
+
+async fn articles_in_review_or_approved_are_as_private_as_drafts(app: TestApp) {
+    let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
+    for (step, status) in [("submit", "in_review"), ("approve", "approved")] {
+        let moved = app.act(&app.admin, &draft_id, step).await.expect(200);
+        assert_eq!(moved.body["status"], status);
+        nothing_public_shows_the_draft(&app).await;
+        let listed_as = app.admin_get(&format!("/v1/admin/articles?status={status}"), &app.admin).await.expect(200);
+        assert_eq!(listed(&listed_as.body), [DRAFT], "the desk sees it");
+    }
+    // A view beacon for it counts nothing and says so as for any article that is not public.
+    let beacon = app.send(Method::POST, &format!("/v1/articles/{DRAFT}/views"), None, None, &[]).await;
+    assert_eq!(beacon.status.as_u16(), 404, "{}", beacon.text);
+    app.act(&app.admin, &draft_id, "publish").await.expect(200);
+    app.get(&format!("/v1/articles/{DRAFT}")).await.expect(200);
+}
+
 async fn a_published_draft_appears_and_is_counted(app: TestApp) {
     let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
     app.send(Method::POST, &format!("/v1/admin/articles/{draft_id}/publish"), Some(&app.admin), None, &[])
@@ -207,6 +245,7 @@ async fn a_draft_of_another_user_is_hidden_from_lower_roles_too(app: TestApp) {
 
 on_both_backends!(
     a_draft_is_invisible_to_the_public,
+    articles_in_review_or_approved_are_as_private_as_drafts,
     a_published_draft_appears_and_is_counted,
     an_unpublished_article_disappears_until_published_again,
     a_draft_of_another_user_is_hidden_from_lower_roles_too,

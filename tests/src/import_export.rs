@@ -2,6 +2,7 @@
 //! the audit trail, resuming, and bad lines skipped or stopping the run with nothing half-written.
 //! (The `newsdesk import`/`export` commands themselves are tested in tests/cli/import_export.rs.)
 
+use newsdesk_exchange::export::ExportStatus;
 use newsdesk_exchange::import::{import_records, ImportOptions, ImportSummary, OnError};
 use newsdesk_exchange::progress::Silent;
 use newsdesk_exchange::read::records;
@@ -166,4 +167,39 @@ async fn bad_lines_are_skipped_or_stop_the_run(app: TestApp) {
     let _ = app.send(Method::GET, "/v1/articles", None, None, &[]).await.expect(200);
 }
 
-on_both_backends!(imported_articles_read_back_over_http, bad_lines_are_skipped_or_stop_the_run);
+/// The review stages travel both ways: imported in review or approved, they stay private, land
+/// in the desk's queue, and export as they were.
+async fn review_stages_round_trip_through_import_and_export(app: TestApp) {
+    let lines = [
+        story("pitch-in-review", json!({"status": "in_review", "published_at": null})),
+        story("pitch-approved", json!({"status": "approved", "published_at": null})),
+        story("pitch-out", json!({})),
+    ];
+    let summary = import(&app, &lines, OnError::Stop);
+    assert_eq!((summary.counts.imported, summary.counts.skipped), (3, 0), "{:?}", summary.skipped);
+    for (status, slug) in [("in_review", "pitch-in-review"), ("approved", "pitch-approved")] {
+        let queue = app.admin_get(&format!("/v1/admin/articles?status={status}"), &app.admin).await.expect(200);
+        assert_eq!(queue.body["data"][0]["slug"], slug, "{}", queue.text);
+        app.get(&format!("/v1/articles/{slug}")).await.expect_problem(404);
+    }
+    let public = app.get("/v1/articles").await.expect(200);
+    assert_eq!(public.body["meta"]["pagination"]["total"], 1, "{}", public.text);
+    let db = Database::open(&DatabaseUrl::parse(app.database_url()), 1, std::time::Duration::from_secs(5))
+        .expect("the database opens");
+    let mut out = Vec::new();
+    newsdesk_exchange::export::export(&db, ExportStatus::All, &mut out).expect("the export runs");
+    let exported: Vec<Value> =
+        String::from_utf8_lossy(&out).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    let status_of = |slug: &str| exported.iter().find(|r| r["slug"] == slug).map(|r| r["status"].clone());
+    assert_eq!(status_of("pitch-in-review"), Some(json!("in_review")));
+    assert_eq!(status_of("pitch-approved"), Some(json!("approved")));
+    let mut published_only = Vec::new();
+    newsdesk_exchange::export::export(&db, ExportStatus::Published, &mut published_only).expect("the export runs");
+    assert_eq!(String::from_utf8_lossy(&published_only).lines().count(), 1);
+}
+
+on_both_backends!(
+    imported_articles_read_back_over_http,
+    bad_lines_are_skipped_or_stop_the_run,
+    review_stages_round_trip_through_import_and_export,
+);

@@ -15,12 +15,12 @@ use crate::common::{on_both_backends, wait_until, Backend, Reply, TestApp};
 
 /// One request the receiver got, and what it answered.
 #[derive(Debug, Clone)]
-struct Hit {
-    event_id: String,
-    event: String,
+pub(crate) struct Hit {
+    pub(crate) event_id: String,
+    pub(crate) event: String,
     signature: String,
     timestamp: String,
-    body: Value,
+    pub(crate) body: Value,
     raw: String,
     status: u16,
 }
@@ -36,9 +36,10 @@ struct Shared {
     latency_ms: AtomicU64,
 }
 
-/// An HTTP server on a free loopback port that records every webhook request.
-struct Receiver {
-    url: String,
+/// An HTTP server on a free loopback port that records every webhook request (other stories
+/// use it to see the events their steps fire).
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     shared: Arc<Shared>,
     handle: actix_web::dev::ServerHandle,
 }
@@ -71,7 +72,7 @@ async fn hook(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> 
 
 impl Receiver {
     /// Starts a receiver that answers 500 to its first `failures` requests, then 200.
-    async fn start(failures: usize) -> Self {
+    pub(crate) async fn start(failures: usize) -> Self {
         let shared = Arc::new(Shared { fail_next: AtomicUsize::new(failures), ..Shared::default() });
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || App::new().app_data(data.clone()).route("/hook", web::post().to(hook)))
@@ -91,7 +92,7 @@ impl Receiver {
     }
 
     /// Requests answered 200, in the order they came.
-    fn acked(&self) -> Vec<Hit> {
+    pub(crate) fn acked(&self) -> Vec<Hit> {
         self.hits().into_iter().filter(|h| h.status == 200).collect()
     }
 

@@ -35,6 +35,9 @@ pub fn declare(api: &mut Routes) {
         // Before `{id}`, which would otherwise match "bulk".
         .add(routes!(articles::bulk::bulk))
         .add(routes!(articles::admin::get, articles::admin::update, articles::admin::delete))
+        .add(routes!(articles::workflow::submit))
+        .add(routes!(articles::workflow::approve))
+        .add(routes!(articles::workflow::return_to_draft))
         .add(routes!(articles::workflow::publish))
         .add(routes!(articles::workflow::unpublish))
         .add(routes!(articles::workflow::schedule))

@@ -10,23 +10,33 @@ pub const MAX_BODY: usize = 500_000;
 pub const MAX_SHORT_TEXT: usize = 500;
 /// Most authors, tags and related links on one article.
 pub const MAX_LINKS: usize = 50;
+/// Longest note a review step carries, in characters.
+pub const MAX_REVIEW_NOTE: usize = 2_000;
 
-/// Where an article is in its life. Only `published` articles are ever public.
+/// Where an article is in its life. Only `published` articles are ever public; `in_review` and
+/// `approved` are the desk's review stages between a draft and publication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArticleStatus {
     Draft,
+    /// Submitted for review: waiting for an editor to approve it or return it.
+    InReview,
+    /// Approved by an editor: ready to publish or schedule.
+    Approved,
     Scheduled,
     Published,
     Archived,
 }
 
 impl ArticleStatus {
-    pub const ALL: [ArticleStatus; 4] = [Self::Draft, Self::Scheduled, Self::Published, Self::Archived];
+    pub const ALL: [ArticleStatus; 6] =
+        [Self::Draft, Self::InReview, Self::Approved, Self::Scheduled, Self::Published, Self::Archived];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
+            Self::InReview => "in_review",
+            Self::Approved => "approved",
             Self::Scheduled => "scheduled",
             Self::Published => "published",
             Self::Archived => "archived",
@@ -38,8 +48,8 @@ impl ArticleStatus {
     }
 }
 
-/// Where an article stands in its life: the columns that publishing, scheduling, trashing and
-/// their reverses change (times are UTC).
+/// Where an article stands in its life: the columns that publishing, scheduling, reviewing,
+/// trashing and their reverses change (times are UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lifecycle {
     pub status: ArticleStatus,
@@ -52,6 +62,12 @@ pub struct Lifecycle {
 /// A move through an article's life, asked for at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// Hand a draft to the desk for review.
+    Submit,
+    /// An editor passes an article in review.
+    Approve,
+    /// An editor sends an article in review (or approved) back to draft, with a note.
+    Return,
     Publish,
     Unpublish,
     Schedule {
@@ -62,6 +78,72 @@ pub enum Step {
     PublishDue,
     Trash,
     Restore,
+}
+
+/// A [`Step`] without its data: what the table of moves is keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Submit,
+    Approve,
+    Return,
+    Publish,
+    Unpublish,
+    Schedule,
+    Unschedule,
+    PublishDue,
+}
+
+/// Every status move: from this status, this step leads to that status. A step from a status
+/// not listed for it is refused ([`Move::refusal`]); trashing and restoring are not status moves
+/// (an article leaves the trash as the draft it became) and are decided beside the table.
+const MOVES: [(ArticleStatus, Move, ArticleStatus); 19] = {
+    use ArticleStatus::*;
+    [
+        // Review: a draft is submitted, then approved or returned; an approval can be withdrawn.
+        (Draft, Move::Submit, InReview),
+        (InReview, Move::Approve, Approved),
+        (InReview, Move::Return, Draft),
+        (Approved, Move::Return, Draft),
+        // Publishing now: whoever may publish it decides whether a review was needed first.
+        (Draft, Move::Publish, Published),
+        (InReview, Move::Publish, Published),
+        (Approved, Move::Publish, Published),
+        (Scheduled, Move::Publish, Published),
+        (Archived, Move::Publish, Published),
+        // Taking it down (or cancelling a planned publication) leaves a draft.
+        (Published, Move::Unpublish, Draft),
+        (Scheduled, Move::Unpublish, Draft),
+        (Archived, Move::Unpublish, Draft),
+        // Scheduling, or moving a schedule; never a published article.
+        (Draft, Move::Schedule, Scheduled),
+        (InReview, Move::Schedule, Scheduled),
+        (Approved, Move::Schedule, Scheduled),
+        (Scheduled, Move::Schedule, Scheduled),
+        (Archived, Move::Schedule, Scheduled),
+        (Scheduled, Move::Unschedule, Draft),
+        // The scheduler, once the time has come (see `Lifecycle::transition` for "due").
+        (Scheduled, Move::PublishDue, Published),
+    ]
+};
+
+impl Move {
+    /// Why this move is refused from a status the table does not list for it.
+    fn refusal(self) -> Refused {
+        match self {
+            Self::Submit => Refused::NotADraft,
+            Self::Approve => Refused::NotInReview,
+            Self::Return => Refused::NotUnderReview,
+            Self::Publish => Refused::AlreadyPublished,
+            Self::Unpublish => Refused::NotPublished,
+            Self::Schedule => Refused::PublishedCannotBeScheduled,
+            Self::Unschedule | Self::PublishDue => Refused::NotScheduled,
+        }
+    }
+
+    /// The status this move leads to from `from`, or why it is refused.
+    fn after(self, from: ArticleStatus) -> Result<ArticleStatus, Refused> {
+        MOVES.iter().find(|(f, m, _)| *f == from && *m == self).map(|(_, _, to)| *to).ok_or(self.refusal())
+    }
 }
 
 /// Why a step is refused.
@@ -84,11 +166,17 @@ pub enum Refused {
     /// About the `publish_at` field the client sent.
     #[error("must be in the future; to publish now, use /publish")]
     ScheduleInThePast,
+    #[error("only a draft can be submitted for review")]
+    NotADraft,
+    #[error("the article is not in review; only a submitted article can be approved")]
+    NotInReview,
+    #[error("the article is neither in review nor approved, so there is nothing to send back")]
+    NotUnderReview,
 }
 
 impl Lifecycle {
-    /// The one place that decides what publishing, scheduling, trashing and their reverses do:
-    /// the lifecycle after `step` at `now`, or why it is refused.
+    /// The one place that decides what reviewing, publishing, scheduling, trashing and their
+    /// reverses do: the lifecycle after `step` at `now`, or why it is refused.
     pub fn transition(self, step: Step, now: NaiveDateTime) -> Result<Lifecycle, Refused> {
         let in_trash = self.trashed_at.is_some();
         if in_trash && !matches!(step, Step::Restore) {
@@ -99,27 +187,42 @@ impl Lifecycle {
         let kept_date = self.published_at.filter(|_| self.status != ArticleStatus::Scheduled);
         let to = |status, published_at| Lifecycle { status, published_at, trashed_at: self.trashed_at };
         match step {
-            Step::Publish if self.status == ArticleStatus::Published => Err(Refused::AlreadyPublished),
-            Step::Publish => Ok(to(ArticleStatus::Published, Some(kept_date.unwrap_or(now)))),
-            Step::Unpublish if self.status == ArticleStatus::Draft => Err(Refused::NotPublished),
-            Step::Unpublish => Ok(to(ArticleStatus::Draft, kept_date)),
-            Step::Schedule { .. } if self.status == ArticleStatus::Published => {
-                Err(Refused::PublishedCannotBeScheduled)
-            }
-            Step::Schedule { at } if at <= now => Err(Refused::ScheduleInThePast),
-            Step::Schedule { at } => Ok(to(ArticleStatus::Scheduled, Some(at))),
-            Step::Unschedule if self.status != ArticleStatus::Scheduled => Err(Refused::NotScheduled),
-            Step::Unschedule => Ok(to(ArticleStatus::Draft, None)),
-            Step::PublishDue if self.status != ArticleStatus::Scheduled => Err(Refused::NotScheduled),
-            Step::PublishDue if self.published_at.is_none_or(|at| at > now) => Err(Refused::NotDue),
-            Step::PublishDue => Ok(to(ArticleStatus::Published, self.published_at)),
             Step::Trash => {
                 Ok(Lifecycle { status: ArticleStatus::Draft, published_at: kept_date, trashed_at: Some(now) })
             }
             Step::Restore if !in_trash => Err(Refused::NotInTrash),
             Step::Restore => Ok(Lifecycle { trashed_at: None, ..self }),
+            Step::Submit => Ok(to(Move::Submit.after(self.status)?, kept_date)),
+            Step::Approve => Ok(to(Move::Approve.after(self.status)?, kept_date)),
+            Step::Return => Ok(to(Move::Return.after(self.status)?, kept_date)),
+            Step::Publish => Ok(to(Move::Publish.after(self.status)?, Some(kept_date.unwrap_or(now)))),
+            Step::Unpublish => Ok(to(Move::Unpublish.after(self.status)?, kept_date)),
+            Step::Schedule { at } => {
+                let status = Move::Schedule.after(self.status)?;
+                if at <= now {
+                    return Err(Refused::ScheduleInThePast);
+                }
+                Ok(to(status, Some(at)))
+            }
+            Step::Unschedule => Ok(to(Move::Unschedule.after(self.status)?, None)),
+            Step::PublishDue => {
+                let status = Move::PublishDue.after(self.status)?;
+                match self.published_at {
+                    Some(at) if at <= now => Ok(to(status, Some(at))),
+                    _ => Err(Refused::NotDue),
+                }
+            }
         }
     }
+}
+
+/// The note an editor sends an article back to its writer with: some text, line breaks allowed.
+pub fn review_note(value: &str) -> Result<String, String> {
+    let note = crate::validation::bounded_text(value, MAX_REVIEW_NOTE)?;
+    if note.is_empty() {
+        return Err("must say what the writer should change".into());
+    }
+    Ok(note)
 }
 
 /// A BCP 47-style language tag such as `en`, `pt-BR` or `zh-Hant`.
@@ -193,6 +296,69 @@ mod tests {
         assert_eq!(planned.transition(Step::PublishDue, at(14)), Err(Refused::NotDue));
         let done = planned.transition(Step::PublishDue, at(15));
         assert_eq!(done.map(|l| (l.status, l.published_at)), Ok((ArticleStatus::Published, Some(at(15)))));
+    }
+
+    #[test]
+    fn a_draft_goes_through_review_and_can_be_sent_back() {
+        let now = at(12);
+        let step = |l: Lifecycle, s: Step| l.transition(s, now).map(|l| l.status);
+        let submitted = draft().transition(Step::Submit, now).unwrap_or(draft());
+        assert_eq!(submitted.status, ArticleStatus::InReview);
+        assert_eq!(step(submitted, Step::Return), Ok(ArticleStatus::Draft));
+        let approved = submitted.transition(Step::Approve, now).unwrap_or(draft());
+        assert_eq!(approved.status, ArticleStatus::Approved);
+        assert_eq!(step(approved, Step::Return), Ok(ArticleStatus::Draft), "an approval can be withdrawn");
+        assert_eq!(step(approved, Step::Publish), Ok(ArticleStatus::Published));
+        assert_eq!(step(approved, Step::Schedule { at: at(15) }), Ok(ArticleStatus::Scheduled));
+        assert_eq!(step(submitted, Step::Publish), Ok(ArticleStatus::Published), "the permission table decides who");
+    }
+
+    #[test]
+    fn review_steps_refused_from_the_wrong_status_say_why() {
+        let now = at(12);
+        let submitted = draft().transition(Step::Submit, now).unwrap_or(draft());
+        let published = draft().transition(Step::Publish, now).unwrap_or(draft());
+        let approved = submitted.transition(Step::Approve, now).unwrap_or(draft());
+        assert_eq!(submitted.transition(Step::Submit, now), Err(Refused::NotADraft));
+        assert_eq!(published.transition(Step::Submit, now), Err(Refused::NotADraft));
+        assert_eq!(draft().transition(Step::Approve, now), Err(Refused::NotInReview));
+        assert_eq!(approved.transition(Step::Approve, now), Err(Refused::NotInReview));
+        assert_eq!(draft().transition(Step::Return, now), Err(Refused::NotUnderReview));
+        assert_eq!(published.transition(Step::Return, now), Err(Refused::NotUnderReview));
+        assert_eq!(submitted.transition(Step::Unpublish, now), Err(Refused::NotPublished));
+        assert_eq!(approved.transition(Step::Unschedule, now), Err(Refused::NotScheduled));
+        let trashed = submitted.transition(Step::Trash, now).unwrap_or(draft());
+        assert_eq!(trashed.status, ArticleStatus::Draft, "the trash holds drafts");
+        assert_eq!(trashed.transition(Step::Approve, now), Err(Refused::InTrash));
+    }
+
+    #[test]
+    fn review_keeps_an_earlier_publication_date() {
+        let now = at(12);
+        let unpublished = Lifecycle { status: ArticleStatus::Draft, published_at: Some(at(9)), trashed_at: None };
+        let approved = unpublished.transition(Step::Submit, now).and_then(|l| l.transition(Step::Approve, now));
+        assert_eq!(approved.map(|l| l.published_at), Ok(Some(at(9))));
+        let republished = approved.and_then(|l| l.transition(Step::Publish, now));
+        assert_eq!(republished.map(|l| l.published_at), Ok(Some(at(9))));
+    }
+
+    #[test]
+    fn every_move_leaves_from_a_status_once() {
+        for (i, (from, step, _)) in MOVES.iter().enumerate() {
+            assert!(!MOVES[..i].iter().any(|(f, s, _)| f == from && s == step), "{from:?} {step:?} twice");
+        }
+    }
+
+    #[test]
+    fn review_notes_are_some_text_within_the_limit() {
+        assert_eq!(
+            review_note("  Check the second quote.\nThen resubmit. "),
+            Ok("Check the second quote.\nThen resubmit.".into())
+        );
+        assert!(review_note(" \n ").is_err());
+        assert!(review_note("a\u{0}b").is_err());
+        assert!(review_note(&"x".repeat(MAX_REVIEW_NOTE)).is_ok());
+        assert!(review_note(&"x".repeat(MAX_REVIEW_NOTE + 1)).is_err());
     }
 
     #[test]

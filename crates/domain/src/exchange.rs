@@ -25,7 +25,8 @@ pub struct ArticleRecord {
     pub body: String,
     #[serde(default)]
     pub status: RecordStatus,
-    /// Required when `status` is `published` or `scheduled`.
+    /// Required when `status` is `published` or `scheduled`; kept from an earlier publication
+    /// for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<DateTime<Utc>>,
     /// Import time when missing.
@@ -85,19 +86,31 @@ impl ArticleRecord {
 }
 
 /// The statuses an exchanged article may have (archived and trashed articles are not exchanged).
+/// The review stages travel too, so a desk moved to another server keeps its queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordStatus {
     #[default]
     Draft,
+    InReview,
+    Approved,
     Scheduled,
     Published,
+}
+
+impl RecordStatus {
+    /// Whether a record in this status must say when it was (or will be) published.
+    pub fn needs_date(self) -> bool {
+        matches!(self, Self::Scheduled | Self::Published)
+    }
 }
 
 impl From<RecordStatus> for crate::ArticleStatus {
     fn from(status: RecordStatus) -> Self {
         match status {
             RecordStatus::Draft => Self::Draft,
+            RecordStatus::InReview => Self::InReview,
+            RecordStatus::Approved => Self::Approved,
             RecordStatus::Scheduled => Self::Scheduled,
             RecordStatus::Published => Self::Published,
         }
@@ -110,6 +123,8 @@ impl TryFrom<crate::ArticleStatus> for RecordStatus {
     fn try_from(status: crate::ArticleStatus) -> Result<Self, Self::Error> {
         match status {
             crate::ArticleStatus::Draft => Ok(Self::Draft),
+            crate::ArticleStatus::InReview => Ok(Self::InReview),
+            crate::ArticleStatus::Approved => Ok(Self::Approved),
             crate::ArticleStatus::Scheduled => Ok(Self::Scheduled),
             crate::ArticleStatus::Published => Ok(Self::Published),
             other => Err(other),

@@ -14,6 +14,8 @@ pub const LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-
 /// Text without control characters but tabs and line breaks (see
 /// [`crate::validation::bounded_text`]).
 pub const TEXT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// [`TEXT`] with something besides white space (see [`crate::article::review_note`]).
+pub const NOTE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
 /// An absolute http or https URL (see [`crate::validation::http_url`]).
 pub const URL: &str = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[^\s]*)?$";
 /// A language tag (see [`crate::article::language`]).
@@ -64,6 +66,11 @@ pub fn optional_line<const MAX: usize>() -> Object {
 /// Text of at most `MAX` characters, or `null`.
 pub fn text<const MAX: usize>() -> Object {
     string(TEXT, MAX, true).build()
+}
+
+/// Text of 1 to `MAX` characters with something besides white space.
+pub fn note<const MAX: usize>() -> Object {
+    string(NOTE, MAX, false).min_length(Some(1)).build()
 }
 
 /// An http or https URL, or `null`.

@@ -49,8 +49,13 @@ pub enum Action {
     CreateArticle,
     /// Edit or delete an article; `own` when the user created it, `published` when it is public.
     EditArticle { own: bool, published: bool },
-    /// Publish, schedule or unpublish an article.
-    PublishArticle { own: bool },
+    /// Publish, schedule or unpublish an article; `in_review` while it waits for an editor's
+    /// decision.
+    PublishArticle { own: bool, in_review: bool },
+    /// Submit a draft for review.
+    SubmitArticle { own: bool },
+    /// Approve an article in review, or send it back to draft with a note.
+    ReviewArticle,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -67,8 +72,10 @@ pub enum Action {
     OperateWebhooks,
 }
 
-/// The permission table. Contributors write their own drafts; authors also publish their own
-/// articles; editors handle all content; admins also manage users.
+/// The permission table. Contributors write their own drafts and submit them for review;
+/// authors also publish their own articles, straight from a draft or once approved, but not
+/// while they wait in review (the desk has them then); editors approve, return and publish
+/// all content; admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -81,7 +88,10 @@ pub fn can(role: Role, action: Action) -> bool {
         }
         (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
-        (Author, EditArticle { own, .. } | PublishArticle { own }) => own,
+        (Author | Contributor, SubmitArticle { own }) => own,
+        (Author | Contributor, ReviewArticle) => false,
+        (Author, EditArticle { own, .. }) => own,
+        (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
         (Contributor, PublishArticle { .. }) => false,
     }
@@ -99,7 +109,10 @@ mod tests {
         assert!(can(r, EditArticle { own: true, published: false }));
         assert!(!can(r, EditArticle { own: true, published: true }));
         assert!(!can(r, EditArticle { own: false, published: false }));
-        assert!(!can(r, PublishArticle { own: true }));
+        assert!(!can(r, PublishArticle { own: true, in_review: false }));
+        assert!(can(r, SubmitArticle { own: true }));
+        assert!(!can(r, SubmitArticle { own: false }));
+        assert!(!can(r, ReviewArticle));
     }
 
     #[test]
@@ -111,9 +124,21 @@ mod tests {
 
     #[test]
     fn authors_publish_only_their_own() {
-        assert!(can(Role::Author, PublishArticle { own: true }));
-        assert!(!can(Role::Author, PublishArticle { own: false }));
+        assert!(can(Role::Author, PublishArticle { own: true, in_review: false }));
+        assert!(!can(Role::Author, PublishArticle { own: false, in_review: false }));
         assert!(!can(Role::Author, ManageTaxonomy));
+    }
+
+    #[test]
+    fn the_desk_reviews_and_authors_wait_for_it() {
+        assert!(can(Role::Author, SubmitArticle { own: true }));
+        assert!(!can(Role::Author, ReviewArticle));
+        assert!(!can(Role::Author, PublishArticle { own: true, in_review: true }), "submitted: the desk decides");
+        for r in [Role::Editor, Role::Admin] {
+            assert!(can(r, ReviewArticle));
+            assert!(can(r, SubmitArticle { own: false }));
+            assert!(can(r, PublishArticle { own: false, in_review: true }));
+        }
     }
 
     #[test]
@@ -124,7 +149,7 @@ mod tests {
                 assert!(!can(r, action), "{r:?} {action:?}");
             }
         }
-        assert!(can(Role::Editor, PublishArticle { own: false }));
+        assert!(can(Role::Editor, PublishArticle { own: false, in_review: false }));
     }
 
     #[test]

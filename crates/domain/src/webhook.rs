@@ -2,12 +2,15 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 18] = [
+pub const EVENTS: [&str; 21] = [
     "article.published",
     "article.updated",
     "article.unpublished",
     "article.trashed",
     "article.scheduled",
+    "article.submitted",
+    "article.approved",
+    "article.returned",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -20,7 +20,7 @@ use newsdesk_newsroom::time::utc;
 pub enum ExportStatus {
     /// Published articles only; related links to unpublished articles are left out.
     Published,
-    /// Drafts, scheduled and published articles.
+    /// Drafts, articles in review or approved, scheduled and published articles.
     #[default]
     All,
 }
@@ -41,7 +41,7 @@ pub enum ExportError {
 pub fn export(db: &Database, status: ExportStatus, out: &mut dyn Write) -> Result<u64, ExportError> {
     let statuses: &[&str] = match status {
         ExportStatus::Published => &["published"],
-        ExportStatus::All => &["draft", "scheduled", "published"],
+        ExportStatus::All => &["draft", "in_review", "approved", "scheduled", "published"],
     };
     let include =
         Include { authors: true, tags: true, links: true, published_links_only: status == ExportStatus::Published };

@@ -72,7 +72,7 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
         v.time(field, at);
     }
     let status = ArticleStatus::from(record.status);
-    if status != ArticleStatus::Draft && record.published_at.is_none() {
+    if record.status.needs_date() && record.published_at.is_none() {
         v.add("published_at", format!("is required when status is {}", status.as_str()));
     }
     let section = record.section.map(|s| label::<Sections>(&mut v, "section", s));

@@ -79,6 +79,14 @@ pub enum Change {
 pub enum ArticleAction {
     Create,
     Update,
+    /// Submitted for review.
+    Submit,
+    /// Approved by an editor.
+    Approve,
+    /// Sent back to draft by an editor, with a note to the writer.
+    Return {
+        note: String,
+    },
     Publish,
     /// Published by the scheduler when it fell due.
     PublishScheduled,
@@ -100,6 +108,9 @@ impl ArticleAction {
         let verb = match self {
             Self::Create => "create",
             Self::Update => "update",
+            Self::Submit => "submit",
+            Self::Approve => "approve",
+            Self::Return { .. } => "return",
             Self::Publish => "publish",
             Self::PublishScheduled => "publish_scheduled",
             Self::Unpublish => "unpublish",
@@ -114,6 +125,15 @@ impl ArticleAction {
         verb.to_owned()
     }
 
+    /// The note that came with the action (a return's reason), for the revision, the audit
+    /// entry and the webhook payload.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Self::Return { note } => Some(note),
+            _ => None,
+        }
+    }
+
     /// The webhook event an endpoint subscribes to for this action.
     pub fn event(&self) -> &'static str {
         match self {
@@ -121,6 +141,9 @@ impl ArticleAction {
             Self::Unpublish => "article.unpublished",
             Self::Schedule => "article.scheduled",
             Self::Trash => "article.trashed",
+            Self::Submit => "article.submitted",
+            Self::Approve => "article.approved",
+            Self::Return { .. } => "article.returned",
             Self::Create
             | Self::Update
             | Self::Unschedule
@@ -217,11 +240,17 @@ impl Change {
             detail,
         };
         match self {
-            Self::Article(a) => AuditLine {
-                action: format!("article.{}", a.action.verb()),
-                target: Some(("article", a.id.clone())),
-                detail: Some(json!({"version": a.version, "slug": a.slug, "changed": a.changed})),
-            },
+            Self::Article(a) => {
+                let mut detail = json!({"version": a.version, "slug": a.slug, "changed": a.changed});
+                if let (Some(note), Some(object)) = (a.action.note(), detail.as_object_mut()) {
+                    object.insert("note".into(), json!(note));
+                }
+                AuditLine {
+                    action: format!("article.{}", a.action.verb()),
+                    target: Some(("article", a.id.clone())),
+                    detail: Some(detail),
+                }
+            }
             Self::ArticlePurged { id, slug, title } => {
                 line("article.purge", Some(("article", id)), Some(json!({"slug": slug, "title": title})))
             }
@@ -333,6 +362,9 @@ mod tests {
         for action in [
             ArticleAction::Create,
             ArticleAction::Update,
+            ArticleAction::Submit,
+            ArticleAction::Approve,
+            ArticleAction::Return { note: "n".into() },
             ArticleAction::Publish,
             ArticleAction::PublishScheduled,
             ArticleAction::Unpublish,
@@ -388,6 +420,19 @@ mod tests {
             snapshot: json!({}),
         });
         assert_eq!(change.audit().action, "article.restore_revision:r9");
+        let returned = Change::Article(ArticleChange {
+            id: "a1".into(),
+            action: ArticleAction::Return { note: "Check the quote".into() },
+            version: 4,
+            slug: "s".into(),
+            changed: vec!["status".into()],
+            shows_publicly: false,
+            site_visible: false,
+            snapshot: json!({}),
+        });
+        let line = returned.audit();
+        assert_eq!(line.action, "article.return");
+        assert_eq!(line.detail.map(|d| d["note"].clone()), Some(json!("Check the quote")));
         assert_eq!(Change::LoginFailed.audit().action, "auth.login_failed");
     }
 }

@@ -421,6 +421,24 @@ fn lock_shared(_path: &str) -> Option<std::fs::File> {
     None
 }
 
+/// A SQLite database in memory with foreign keys on, as the server opens one, migrated up to the
+/// migration named `name` (left out): where a test writes rows as an older version left them.
+#[cfg(test)]
+pub(crate) fn sqlite_migrated_before(name: &str) -> Result<SqliteConnection, Box<dyn std::error::Error + Send + Sync>> {
+    use diesel::connection::SimpleConnection;
+    use diesel::migration::MigrationSource;
+    let mut conn = SqliteConnection::establish(":memory:")?;
+    conn.batch_execute("PRAGMA foreign_keys = ON;")?;
+    let before = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)?
+        .iter()
+        .filter(|m| m.name().to_string().as_str() < name)
+        .count();
+    for _ in 0..before {
+        conn.run_next_migration(SQLITE_MIGRATIONS)?;
+    }
+    Ok(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,6 +148,7 @@ diesel::table! {
         actor_id -> Nullable<Text>,
         actor_name -> Nullable<Text>,
         created_at -> Timestamp,
+        note -> Nullable<Text>,
     }
 }
 

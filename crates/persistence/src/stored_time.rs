@@ -147,19 +147,9 @@ mod tests {
         use crate::schema::articles;
         use chrono::NaiveDateTime;
         use diesel::connection::SimpleConnection;
-        use diesel::migration::MigrationSource;
         use diesel::prelude::*;
-        use diesel::sqlite::Sqlite;
         use diesel_migrations::MigrationHarness;
-        let mut conn = SqliteConnection::establish(":memory:")?;
-        let repair = "2026-12-07-000020";
-        let before_repair = MigrationSource::<Sqlite>::migrations(&crate::database::SQLITE_MIGRATIONS)?
-            .iter()
-            .filter(|m| m.name().to_string().as_str() < repair)
-            .count();
-        for _ in 0..before_repair {
-            conn.run_next_migration(crate::database::SQLITE_MIGRATIONS)?;
-        }
+        let mut conn = crate::database::sqlite_migrated_before("2026-12-07-000020")?;
         let article = |id: &str, status: &str, published: &str, created: &str| {
             format!(
                 "INSERT INTO articles (id, slug, title, body_markdown, body_html, body_text, status, word_count, \

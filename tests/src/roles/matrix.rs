@@ -37,7 +37,9 @@ enum Rule {
 #[derive(Debug, Clone, Copy)]
 struct ArticleFacts {
     own: bool,
+    /// Anything but a draft, as the edit rule counts it.
     published: bool,
+    in_review: bool,
 }
 
 fn only_read(_: ArticleFacts) -> Option<Action> {
@@ -49,17 +51,29 @@ fn edit(a: ArticleFacts) -> Option<Action> {
 }
 
 fn publish(a: ArticleFacts) -> Option<Action> {
-    Some(Action::PublishArticle { own: a.own })
+    Some(Action::PublishArticle { own: a.own, in_review: a.in_review })
+}
+
+fn submit(a: ArticleFacts) -> Option<Action> {
+    Some(Action::SubmitArticle { own: a.own })
+}
+
+fn review(_: ArticleFacts) -> Option<Action> {
+    Some(Action::ReviewArticle)
 }
 
 fn bulk_publish(a: ArticleFacts) -> Action {
-    Action::PublishArticle { own: a.own }
+    Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
 
 /// The state an article is put in before the call.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     Draft,
+    /// Submitted by the admin.
+    InReview,
+    /// Submitted and approved by the admin.
+    Approved,
     Published,
     Scheduled,
     Trashed,
@@ -98,6 +112,7 @@ enum Body {
     Retitle,
     Rename,
     Schedule,
+    ReturnNote,
     BulkPublish,
     Term,
     User,
@@ -141,7 +156,15 @@ fn entries() -> Vec<Entry> {
         entry("PATCH", article, 200, Article(edit), T::Article(Published), B::Retitle),
         entry("DELETE", article, 204, Article(edit), T::Article(Draft), B::Empty),
         entry("DELETE", article, 204, Article(edit), T::Article(Published), B::Empty),
+        entry("PATCH", article, 200, Article(edit), T::Article(InReview), B::Retitle),
+        entry("POST", "/v1/admin/articles/{id}/submit", 200, Article(submit), T::Article(Draft), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/approve", 200, Article(review), T::Article(InReview), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/return", 200, Article(review), T::Article(InReview), B::ReturnNote),
+        entry("POST", "/v1/admin/articles/{id}/return", 200, Article(review), T::Article(Approved), B::ReturnNote),
         entry("POST", "/v1/admin/articles/{id}/publish", 200, Article(publish), T::Article(Draft), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/publish", 200, Article(publish), T::Article(InReview), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/publish", 200, Article(publish), T::Article(Approved), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Approved), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unpublish", 200, Article(publish), T::Article(Published), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Draft), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unschedule", 200, Article(publish), T::Article(Scheduled), B::Empty),
@@ -191,8 +214,12 @@ fn entries() -> Vec<Entry> {
 
 /// The status the permission table implies for `role` calling `entry` on `own` (or another's).
 fn expected(entry: &Entry, role: Role, own: bool) -> u16 {
-    let published = matches!(entry.target, Target::Article(State::Published | State::Scheduled));
-    let facts = ArticleFacts { own, published };
+    let state = match entry.target {
+        Target::Article(state) => Some(state),
+        _ => None,
+    };
+    let published = state.is_some_and(|s| !matches!(s, State::Draft | State::Trashed));
+    let facts = ArticleFacts { own, published, in_review: state == Some(State::InReview) };
     let sees = own || can(role, Action::ReadOthersArticles);
     let allowed = |action: Option<Action>| action.is_none_or(|action| can(role, action));
     match entry.rule {
@@ -280,6 +307,7 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::Retitle => json!({"title": unique("Retitled")}),
         Body::Rename => json!({"name": unique("Renamed")}),
         Body::Schedule => json!({"publish_at": tomorrow.to_rfc3339()}),
+        Body::ReturnNote => json!({"note": "Needs a second source."}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {
@@ -310,6 +338,11 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
             let id = new_article().await;
             match state {
                 State::Draft => {}
+                State::InReview => _ = app.act(admin, &id, "submit").await.expect(200),
+                State::Approved => {
+                    app.act(admin, &id, "submit").await.expect(200);
+                    app.act(admin, &id, "approve").await.expect(200);
+                }
                 State::Published => _ = app.act(admin, &id, "publish").await.expect(200),
                 State::Scheduled => {
                     let at = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();

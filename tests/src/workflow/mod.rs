@@ -1,9 +1,10 @@
-//! The editorial workflow: writes guarded by `If-Match`, the trash, revisions, slug history
-//! and bulk actions, as a newsroom meets them.
+//! The editorial workflow: review and approval, writes guarded by `If-Match`, the trash,
+//! revisions, slug history and bulk actions, as a newsroom meets them.
 
 mod bulk;
 mod history;
 mod if_match;
+mod review;
 
 use serde_json::Value;
 

@@ -27,8 +27,11 @@ pub struct RevisionOut {
     pub article_id: String,
     /// The article's version after this change.
     pub version: i64,
-    /// `create`, `update`, `publish`, `schedule`, `publish_scheduled`, `trash`, `restore_revision:<id>`, …
+    /// `create`, `update`, `submit`, `approve`, `return`, `publish`, `schedule`, `publish_scheduled`, `trash`, `restore_revision:<id>`, …
     pub action: String,
+    /// The note that came with the change: why an editor returned the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Which fields this change touched.
     pub changed_fields: Vec<String>,
     pub actor_id: Option<String>,
@@ -48,6 +51,7 @@ fn view(row: RevisionRow, with_snapshot: bool) -> RevisionOut {
         article_id: row.article_id,
         version: row.version,
         action: row.action,
+        note: row.note,
         actor_id: row.actor_id,
         actor_name: row.actor_name,
         created_at: utc(row.created_at),

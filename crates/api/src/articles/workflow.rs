@@ -1,8 +1,10 @@
-//! Publishing, scheduling and the trash: `/v1/admin/articles/{id}/{publish,unpublish,schedule,
-//! unschedule,restore}` and `/v1/admin/trash`.
+//! Review, publishing, scheduling and the trash: `/v1/admin/articles/{id}/{submit,approve,return,
+//! publish,unpublish,schedule,unschedule,restore}` and `/v1/admin/trash`.
 
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use newsdesk_domain::article::MAX_REVIEW_NOTE;
+use newsdesk_domain::field_schema;
 use newsdesk_persistence::articles as store;
 use newsdesk_persistence::Page;
 use serde::Deserialize;
@@ -33,7 +35,72 @@ async fn transition(
     write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, &precondition, user)).await
 }
 
-/// Publish an article now. Authors may publish their own; contributors may not publish.
+type TransitionWith<T> = fn(&mut Tx, &str, &Precondition, T, &Caller) -> NewsroomResult<Recorded<Saved>>;
+
+/// [`transition`] for a step that takes a value from the request body.
+async fn transition_with<T: Send + 'static>(
+    AdminCall { req, state, user }: AdminCall,
+    id: String,
+    value: T,
+    step: TransitionWith<T>,
+) -> ApiResult<HttpResponse> {
+    let precondition = if_match(&req)?;
+    write_and_respond(&req, &state, user, move |tx, user| step(tx, &id, &precondition, value, user)).await
+}
+
+/// Submit a draft for review. Contributors and authors submit their own; editors and admins any.
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/submit", operation_id = "submit_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "In review: `status` is `in_review`", body = ArticleOut),
+        AdminCheckedWrite,
+        (status = 409, description = "Not a draft, or in the trash", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn submit(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::submit).await
+}
+
+/// Approve an article in review: it is ready to publish or schedule (editors and admins).
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/approve", operation_id = "approve_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch),
+    responses(
+        (status = 200, description = "Approved: `status` is `approved`", body = ArticleOut),
+        AdminCheckedWrite,
+        (status = 409, description = "Not in review, or in the trash", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn approve(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    transition(call, id.into_inner(), lifecycle::approve).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "The second quote needs a source. Please check it and resubmit."}))]
+pub struct ReturnRequest {
+    /// What the writer should change: 1 to 2,000 characters, line breaks allowed. It is kept on
+    /// the revision, in the audit log and in the `article.returned` event.
+    #[schema(schema_with = field_schema::note::<MAX_REVIEW_NOTE>)]
+    pub note: String,
+}
+
+/// Send an article in review (or approved) back to draft with a note (editors and admins).
+#[utoipa::path(post, path = "/v1/admin/articles/{id}/return", operation_id = "return_article", tag = "admin-articles", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id"), IfMatch), request_body = ReturnRequest,
+    responses(
+        (status = 200, description = "Back to draft", body = ArticleOut),
+        JsonInput, AdminCheckedWrite,
+        (status = 409, description = "Neither in review nor approved, or in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`note` missing, empty or too long", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn return_to_draft(
+    call: AdminCall,
+    id: web::Path<String>,
+    body: JsonBody<ReturnRequest>,
+) -> ApiResult<HttpResponse> {
+    transition_with(call, id.into_inner(), body.0.note, lifecycle::return_to_draft).await
+}
+
+/// Publish an article now. Editors publish anything; authors their own drafts and approved
+/// articles, not while they wait in review; contributors may not publish.
 #[utoipa::path(post, path = "/v1/admin/articles/{id}/publish", operation_id = "publish_article", tag = "admin-articles", security(("bearer" = [])),
     params(("id" = String, Path, description = "Article id"), IfMatch),
     responses(
@@ -76,14 +143,11 @@ pub struct ScheduleRequest {
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn schedule(
-    AdminCall { req, state, user }: AdminCall,
+    call: AdminCall,
     id: web::Path<String>,
     body: JsonBody<ScheduleRequest>,
 ) -> ApiResult<HttpResponse> {
-    let precondition = if_match(&req)?;
-    let publish_at = body.0.publish_at;
-    write_and_respond(&req, &state, user, move |tx, user| lifecycle::schedule(tx, &id, &precondition, publish_at, user))
-        .await
+    transition_with(call, id.into_inner(), body.0.publish_at, lifecycle::schedule).await
 }
 
 /// Cancel a schedule: back to draft.

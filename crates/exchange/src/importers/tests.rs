@@ -141,6 +141,16 @@ fn wordpress_items_become_records() {
 }
 
 #[test]
+fn wordpress_posts_pending_review_wait_in_review() {
+    let file =
+        String::from_utf8_lossy(WORDPRESS).replace("<wp:status><![CDATA[private]]>", "<wp:status><![CDATA[pending]]>");
+    let out = wordpress::convert(file.as_bytes(), "wp.xml").unwrap();
+    let pending = find(&out, "flood-appeal-notes");
+    assert_eq!((pending.status, pending.published_at), (RecordStatus::InReview, None));
+    assert!(!reasons(&out.adjusted).iter().any(|s| s.contains("flood-appeal-notes")), "nothing to report");
+}
+
+#[test]
 fn malformed_wordpress_files_name_the_position() {
     let truncated = &WORDPRESS[..WORDPRESS.len() / 2];
     let error = wordpress::convert(truncated, "wp.xml").unwrap_err().to_string();

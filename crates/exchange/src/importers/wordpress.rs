@@ -229,7 +229,7 @@ impl<'a> Converter<'a> {
             "publish" => (RecordStatus::Published, None),
             "future" => (RecordStatus::Scheduled, None),
             "draft" => (RecordStatus::Draft, None),
-            "pending" => (RecordStatus::Draft, Some("pending review in WordPress; imported as a draft")),
+            "pending" => (RecordStatus::InReview, None),
             "private" => (RecordStatus::Draft, Some("private in WordPress; imported as a draft so it stays unpublic")),
             "trash" => return self.skipped(label, "in the WordPress trash"),
             "auto-draft" => return self.skipped(label, "an auto-draft WordPress created, never saved by a person"),
@@ -249,7 +249,7 @@ impl<'a> Converter<'a> {
         }
         let created_at = gmt(&item.post_date_gmt);
         let mut published_at = None;
-        if status != RecordStatus::Draft {
+        if status.needs_date() {
             published_at = created_at.or_else(|| rfc2822(&item.pub_date));
             if published_at.is_none() {
                 let taken = "no GMT date; its local `wp:post_date` was taken as UTC";

@@ -150,6 +150,7 @@ pub fn after_change(
     };
     let is_public = row.status == ArticleStatus::Published;
     let status_changed = changed.iter().any(|f| f == "status");
+    let note = action.note().map(str::to_owned);
     revisions::insert(
         tx.conn(),
         &NewRevision {
@@ -162,12 +163,16 @@ pub fn after_change(
             actor_id: actor.id.clone(),
             actor_name: actor.label.clone(),
             created_at: now(),
+            note: note.clone(),
         },
     )?;
     let mut payload = current;
     if let Some(object) = payload.as_object_mut() {
         object.insert("id".into(), json!(row.id));
         object.insert("version".into(), json!(row.version));
+        if let Some(note) = note {
+            object.insert("note".into(), json!(note));
+        }
     }
     let change = Change::Article(ArticleChange {
         id: row.id.clone(),
@@ -176,7 +181,9 @@ pub fn after_change(
         slug: row.slug.clone(),
         changed,
         shows_publicly: was_public || is_public,
-        site_visible: is_public || (status_changed && row.published_at.is_some()),
+        // Public now, or just left publication: a move between private states (a review step
+        // of an article published once before, say) changes nothing the public sees.
+        site_visible: is_public || (status_changed && was_public),
         snapshot: payload,
     });
     tx.record(actor, change, Saved { row, relations })

@@ -1,10 +1,10 @@
-//! Moving an article through its life: publish, schedule, unpublish, trash, restore, purge,
-//! restore a revision, and the tag changes bulk actions make. Each leaves a revision and an
-//! audit entry in the same transaction.
+//! Moving an article through its life: submit for review, approve, return, publish, schedule,
+//! unpublish, trash, restore, purge, restore a revision, and the tag changes bulk actions make.
+//! Each leaves a revision and an audit entry in the same transaction.
 
 use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{Lifecycle, Refused, Step};
-use newsdesk_domain::{body, Action};
+use newsdesk_domain::{body, Action, ArticleStatus};
 use newsdesk_persistence::articles::revisions;
 use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
@@ -18,12 +18,23 @@ use crate::precondition::Precondition;
 use crate::time::naive;
 use crate::tx::{Recorded, Tx};
 
-/// Loads an article the user may publish, schedule or unpublish.
-fn publishable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
+/// Loads an article the user may see, then checks the action `rule` names for it (given
+/// whether the user created it): 404 before 403, as for every article route.
+fn allowed(
+    conn: &mut DbConn,
+    id: &str,
+    user: &Caller,
+    rule: fn(&ArticleRow, bool) -> Action,
+) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
     let own = row.created_by.as_deref() == Some(user.id.as_str());
-    user.require(Action::PublishArticle { own })?;
+    user.require(rule(&row, own))?;
     Ok(row)
+}
+
+/// Loads an article the user may publish, schedule or unpublish.
+fn publishable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
+    allowed(conn, id, user, |row, own| Action::PublishArticle { own, in_review: row.status == ArticleStatus::InReview })
 }
 
 /// A refused step, as the client hears it: about the field it sent, or the article's state.
@@ -68,6 +79,33 @@ fn save(
         None => store::new_version(tx.conn(), &row.id, row.version)?,
     };
     Ok(after_change(tx, saved, action, &user.actor())?)
+}
+
+/// Hands a draft to the desk for review.
+pub fn submit(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = allowed(tx.conn(), id, user, |_, own| Action::SubmitArticle { own })?;
+    step(tx, &row, precondition, Step::Submit, ArticleAction::Submit, user)
+}
+
+/// Passes an article in review: it is ready to publish or schedule.
+pub fn approve(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
+    let row = allowed(tx.conn(), id, user, |_, _| Action::ReviewArticle)?;
+    step(tx, &row, precondition, Step::Approve, ArticleAction::Approve, user)
+}
+
+/// Sends an article in review (or approved) back to draft, with a note saying why; the note
+/// stays on the revision, in the audit entry and in the `article.returned` event.
+pub fn return_to_draft(
+    tx: &mut Tx,
+    id: &str,
+    precondition: &Precondition,
+    note: String,
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let row = allowed(tx.conn(), id, user, |_, _| Action::ReviewArticle)?;
+    let note =
+        newsdesk_domain::article::review_note(&note).map_err(|message| NewsroomError::invalid("note", message))?;
+    step(tx, &row, precondition, Step::Return, ArticleAction::Return { note }, user)
 }
 
 /// Publishes now, keeping the first publication date on a re-publish.

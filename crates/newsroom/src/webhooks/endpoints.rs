@@ -28,6 +28,12 @@ pub enum EventName {
     ArticleTrashed,
     #[serde(rename = "article.scheduled")]
     ArticleScheduled,
+    #[serde(rename = "article.submitted")]
+    ArticleSubmitted,
+    #[serde(rename = "article.approved")]
+    ArticleApproved,
+    #[serde(rename = "article.returned")]
+    ArticleReturned,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]

@@ -23,6 +23,8 @@ pub struct RevisionRow {
     pub actor_id: Option<String>,
     pub actor_name: Option<String>,
     pub created_at: NaiveDateTime,
+    /// What the writer is told with the change: a return's reason.
+    pub note: Option<String>,
 }
 
 /// The revision [`insert`] writes, which is the row a read returns.
@@ -90,6 +92,7 @@ mod tests {
             actor_id: None,
             actor_name: None,
             created_at: at,
+            note: None,
         };
         let audit = NewAuditRow {
             id: "e".into(),
