@@ -8,6 +8,28 @@
 //! It replaces `malloc` for the whole process (`unprefixed_malloc_on_supported_platforms`), so
 //! SQLite's page caches live in it too. The `newsdesk` binary declares it global (`main.rs`).
 
+/// The options `.cargo/config.toml` builds jemalloc with (`JEMALLOC_SYS_WITH_MALLOC_CONF`).
+pub const BUILT_WITH: &str = "dirty_decay_ms:1000,muzzy_decay_ms:0";
+
+/// Warns when jemalloc was built without [`BUILT_WITH`] (cargo run from outside the workspace
+/// does not read `.cargo/config.toml`): the server then holds freed memory ten times longer.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+pub fn warn_when_misconfigured() {
+    match tikv_jemalloc_ctl::config::malloc_conf::read() {
+        Ok(conf) if conf.contains(BUILT_WITH) => {}
+        Ok(conf) => tracing::warn!(
+            built_with = conf,
+            expected = BUILT_WITH,
+            "jemalloc was built without the project's options (build from the workspace directory, \
+             which reads .cargo/config.toml); freed memory goes back to the system ten times later"
+        ),
+        Err(error) => tracing::warn!(%error, "could not read jemalloc's build options"),
+    }
+}
+
+#[cfg(not(all(target_os = "linux", not(target_env = "musl"))))]
+pub fn warn_when_misconfigured() {}
+
 /// Bytes the program has allocated, and bytes the allocator holds resident for it.
 #[cfg(all(target_os = "linux", not(target_env = "musl")))]
 pub fn usage() -> Option<(u64, u64)> {
@@ -23,4 +45,13 @@ pub fn usage() -> Option<(u64, u64)> {
 #[cfg(not(all(target_os = "linux", not(target_env = "musl"))))]
 pub fn usage() -> Option<(u64, u64)> {
     None
+}
+
+#[cfg(all(test, target_os = "linux", not(target_env = "musl")))]
+mod tests {
+    #[test]
+    fn jemalloc_is_built_with_the_projects_options() {
+        let conf = tikv_jemalloc_ctl::config::malloc_conf::read().unwrap_or_default();
+        assert!(conf.contains(super::BUILT_WITH), "jemalloc built with {conf:?}: run cargo from the workspace");
+    }
 }

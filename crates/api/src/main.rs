@@ -166,6 +166,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { config, demo } => {
             tracing::info!(?config, config_file = ?file.path, "starting");
+            newsdesk_api::allocator::warn_when_misconfigured();
             actix_web::rt::System::new().block_on(async move {
                 let (server, _port) = newsdesk_api::build(config, demo).await?;
                 server.await.context("server stopped with an error")?;

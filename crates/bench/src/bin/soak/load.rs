@@ -3,6 +3,7 @@
 //! articles with an API key, and people logging in. Each is a loop that runs to the deadline.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
@@ -82,9 +83,28 @@ pub struct Load {
     pub published: RefCell<Vec<String>>,
     /// Ids of the articles whose publish was acknowledged (each owes a webhook).
     pub published_ids: RefCell<Vec<String>>,
+    /// The published articles readers may ask for, oldest first: slug, id and version.
+    pub live: RefCell<VecDeque<Live>>,
+    /// Articles taken from the readers, oldest first, to be trashed once no read of them can
+    /// still be on its way.
+    pub retiring: RefCell<VecDeque<(Instant, Live)>>,
+    /// The most published articles the run keeps (0: the archive grows all along).
+    pub archive: usize,
     /// Create-publish-edit cycles completed.
     pub cycles: Cell<u64>,
 }
+
+/// A published article the run may retire: its slug, id and version.
+#[derive(Clone)]
+pub struct Live {
+    slug: String,
+    id: String,
+    version: i64,
+}
+
+/// A retired article is trashed this long after readers stop asking for it: longer than a
+/// request may take (the client's timeout is 10 s), so no read meets a 404.
+const RETIRE_AFTER: Duration = Duration::from_secs(15);
 
 impl Load {
     fn running(&self) -> bool {
@@ -224,7 +244,36 @@ pub async fn cycle(load: &Load, client: &Client, key: &str, writer: usize, n: u6
         .bearer_auth(key)
         .header("if-match", format!("\"{version}\""))
         .json(&json!({"summary": format!("Updated: story {writer}-{n}, with what came after."), "tags": ["tag-0"]}));
-    send(load, Kind::Write, "PATCH /v1/admin/articles/{id}", edit, 200).await.is_some()
+    let Some(edited) = send(load, Kind::Write, "PATCH /v1/admin/articles/{id}", edit, 200).await else { return false };
+    let version = edited["version"].as_i64().unwrap_or_default();
+    load.live.borrow_mut().push_back(Live { slug: slug.to_owned(), id: id.to_owned(), version });
+    true
+}
+
+/// Holds the public archive at `load.archive` articles, as a site in its steady state: the
+/// oldest article leaves the readers' choice, and is trashed once no read of it is under way.
+/// A run whose archive grew tenfold measured the caches filling with it, not the server.
+async fn retire(load: &Load, client: &Client, key: &str) {
+    if load.archive > 0 && load.live.borrow().len() > load.archive {
+        if let Some(oldest) = load.live.borrow_mut().pop_front() {
+            load.published.borrow_mut().retain(|slug| *slug != oldest.slug);
+            load.retiring.borrow_mut().push_back((Instant::now(), oldest));
+        }
+    }
+    let due = {
+        let mut retiring = load.retiring.borrow_mut();
+        match retiring.front() {
+            Some((since, _)) if since.elapsed() >= RETIRE_AFTER => retiring.pop_front().map(|(_, live)| live),
+            _ => None,
+        }
+    };
+    if let Some(Live { id, version, .. }) = due {
+        let trash = client
+            .delete(format!("{}/v1/admin/articles/{id}", load.base))
+            .bearer_auth(key)
+            .header("if-match", format!("\"{version}\""));
+        send(load, Kind::Write, "DELETE /v1/admin/articles/{id}", trash, 204).await;
+    }
 }
 
 /// An editor: create, publish, edit, again and again.
@@ -235,6 +284,7 @@ pub async fn writer(load: &Load, client: Client, key: String, writer: usize) {
         if cycle(load, &client, &key, writer, n).await {
             load.cycles.set(load.cycles.get() + 1);
         }
+        retire(load, &client, &key).await;
     }
 }
 

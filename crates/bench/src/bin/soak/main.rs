@@ -54,6 +54,11 @@ struct Args {
     /// Articles published before the load starts.
     #[arg(long, default_value_t = 300)]
     seed: u64,
+    /// The most published articles the run keeps: past that, each writer trashes the oldest,
+    /// so the archive holds steady as a site's does (0: it grows all along, about tenfold in
+    /// ten minutes, and the caches grow with it).
+    #[arg(long, default_value_t = 1000)]
+    archive: usize,
     /// A server setting other than its default, `NEWSDESK_NAME=value` (repeatable), to compare.
     #[arg(long = "set", value_parser = parse_setting)]
     settings: Vec<(String, String)>,
@@ -136,6 +141,9 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         deadline: Instant::now() + Duration::from_secs(3600),
         published: Default::default(),
         published_ids: Default::default(),
+        live: Default::default(),
+        retiring: Default::default(),
+        archive: 0,
         cycles: Default::default(),
     });
     for n in 0..args.seed {
@@ -150,6 +158,9 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         deadline: Instant::now() + duration,
         published: load.published.clone(),
         published_ids: load.published_ids.clone(),
+        live: load.live.clone(),
+        retiring: Default::default(),
+        archive: args.archive,
         cycles: Default::default(),
     });
     let start = Instant::now();
@@ -228,6 +239,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         server_exited: server.exited().map(|status| status.to_string()),
         log_problems: server.log_problems(),
         settings: args.settings.clone(),
+        archive: args.archive,
     };
     let text = report.markdown();
     println!("{text}");

@@ -71,18 +71,31 @@ pub struct Report {
     pub server_exited: Option<String>,
     pub log_problems: usize,
     pub settings: Vec<(String, String)>,
+    /// The most published articles the run kept (0: no limit).
+    pub archive: usize,
 }
 
 impl Report {
-    /// RSS at the first sample after the warm-up, and the most after it, KiB.
-    fn rss_after_warmup(&self) -> Option<(u64, u64)> {
+    /// RSS after the warm-up, KiB: its level then (the median of its first minute), its highest
+    /// level later (the median of any minute), and its highest sample. Levels, not samples,
+    /// decide growth: jemalloc gives freed pages back a second after a burst, so one sample
+    /// swings by about 5% either way while the level stays put.
+    fn rss_after_warmup(&self) -> Option<(u64, u64, u64)> {
         let after: Vec<u64> = self.samples.iter().filter(|s| s.at >= self.warmup).map(|s| s.rss_kib).collect();
-        Some((*after.first()?, *after.iter().max()?))
+        let minute = (after.len() / 2).clamp(1, 6);
+        let median = |window: &[u64]| {
+            let mut sorted = window.to_vec();
+            sorted.sort_unstable();
+            sorted[sorted.len() / 2]
+        };
+        let then = median(after.get(..minute)?);
+        let highest = after.windows(minute).map(median).max()?;
+        Some((then, highest, *after.iter().max()?))
     }
 
     fn growth(&self) -> Option<f64> {
-        let (then, most) = self.rss_after_warmup()?;
-        (then > 0).then(|| (most as f64 - then as f64) * 100.0 / then as f64)
+        let (then, highest, _) = self.rss_after_warmup()?;
+        (then > 0).then(|| (highest as f64 - then as f64) * 100.0 / then as f64)
     }
 
     /// Why the run failed; empty if it passed.
@@ -125,9 +138,13 @@ impl Report {
             let changed: Vec<String> = self.settings.iter().map(|(n, v)| format!("{n}={v}")).collect();
             format!("default settings except {}", changed.join(", "))
         };
+        let archive = match self.archive {
+            0 => "an archive that grows all along".to_owned(),
+            most => format!("the archive held at {most} published articles"),
+        };
         let _ = writeln!(
             out,
-            "## Soak: {} s on SQLite, {settings}; warm-up {} s\n",
+            "## Soak: {} s on SQLite, {settings}; warm-up {} s; {archive}\n",
             self.duration.as_secs(),
             self.warmup.as_secs()
         );
@@ -164,15 +181,17 @@ impl Report {
             self.errors.unexpected,
             self.log_problems
         );
-        if let Some((then, most)) = self.rss_after_warmup() {
+        if let Some((then, highest, peak)) = self.rss_after_warmup() {
             let last = self.samples.last().map_or(0, |s| s.rss_kib);
             let _ = writeln!(
                 out,
-                "- RSS: {:.1} MiB before the load, {:.1} MiB after the warm-up, at most {:.1} MiB after it ({:+.1}%), {:.1} MiB at the end",
+                "- RSS: {:.1} MiB before the load; after the warm-up a level of {:.1} MiB (the median of a minute), \
+                 at most {:.1} MiB later ({:+.1}%); highest sample {:.1} MiB, {:.1} MiB at the end",
                 mib(self.rss_at_start),
                 mib(then),
-                mib(most),
+                mib(highest),
                 self.growth().unwrap_or_default(),
+                mib(peak),
                 mib(last)
             );
         }
