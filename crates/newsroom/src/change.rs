@@ -100,6 +100,55 @@ pub enum ArticleAction {
     },
     Tag,
     Untag,
+    /// A correction, clarification or update note added to the article, amended or removed.
+    Correct(CorrectionStep),
+}
+
+/// What was done to one of an article's public notes, for the audit entry and the
+/// `article.corrected` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionStep {
+    pub op: CorrectionOp,
+    pub correction_id: String,
+    /// `correction`, `clarification` or `update`.
+    pub kind: String,
+    /// The text before an amendment: the earlier wording stays on record.
+    pub previous_text: Option<String>,
+    /// Why the note was removed.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionOp {
+    Add,
+    Amend,
+    Remove,
+}
+
+impl CorrectionOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Amend => "amend",
+            Self::Remove => "remove",
+        }
+    }
+}
+
+impl CorrectionStep {
+    /// The step as the audit entry and the webhook payload carry it (`correction`).
+    pub fn detail(&self) -> Value {
+        let mut detail = json!({"op": self.op.name(), "id": self.correction_id, "kind": self.kind});
+        if let Some(object) = detail.as_object_mut() {
+            if let Some(previous) = &self.previous_text {
+                object.insert("previous_text".into(), json!(previous));
+            }
+            if let Some(reason) = &self.reason {
+                object.insert("reason".into(), json!(reason));
+            }
+        }
+        detail
+    }
 }
 
 impl ArticleAction {
@@ -121,6 +170,7 @@ impl ArticleAction {
             Self::RestoreRevision { revision_id } => return format!("restore_revision:{revision_id}"),
             Self::Tag => "tag",
             Self::Untag => "untag",
+            Self::Correct(step) => return format!("correction_{}", step.op.name()),
         };
         verb.to_owned()
     }
@@ -130,6 +180,16 @@ impl ArticleAction {
     pub fn note(&self) -> Option<&str> {
         match self {
             Self::Return { note } => Some(note),
+            Self::Correct(CorrectionStep { reason: Some(reason), .. }) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// What the action did beyond the snapshot, under `correction` in the audit entry and the
+    /// webhook payload.
+    pub fn detail(&self) -> Option<(&'static str, Value)> {
+        match self {
+            Self::Correct(step) => Some(("correction", step.detail())),
             _ => None,
         }
     }
@@ -144,6 +204,7 @@ impl ArticleAction {
             Self::Submit => "article.submitted",
             Self::Approve => "article.approved",
             Self::Return { .. } => "article.returned",
+            Self::Correct(_) => "article.corrected",
             Self::Create
             | Self::Update
             | Self::Unschedule
@@ -242,8 +303,13 @@ impl Change {
         match self {
             Self::Article(a) => {
                 let mut detail = json!({"version": a.version, "slug": a.slug, "changed": a.changed});
-                if let (Some(note), Some(object)) = (a.action.note(), detail.as_object_mut()) {
-                    object.insert("note".into(), json!(note));
+                if let Some(object) = detail.as_object_mut() {
+                    if let Some(note) = a.action.note() {
+                        object.insert("note".into(), json!(note));
+                    }
+                    if let Some((key, value)) = a.action.detail() {
+                        object.insert(key.into(), value);
+                    }
                 }
                 AuditLine {
                     action: format!("article.{}", a.action.verb()),
@@ -375,6 +441,13 @@ mod tests {
             ArticleAction::RestoreRevision { revision_id: "r".into() },
             ArticleAction::Tag,
             ArticleAction::Untag,
+            ArticleAction::Correct(CorrectionStep {
+                op: CorrectionOp::Add,
+                correction_id: "c".into(),
+                kind: "update".into(),
+                previous_text: None,
+                reason: None,
+            }),
         ] {
             assert!(EVENTS.contains(&action.event()), "{action:?}");
         }
