@@ -70,8 +70,15 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
         source: query.source,
         ..ArticleFilter::default()
     };
-    let shape =
-        Shape { authors: true, section: true, tags: true, html: true, corrections: true, public: true, ..Shape::default() };
+    let shape = Shape {
+        authors: true,
+        section: true,
+        tags: true,
+        html: true,
+        corrections: true,
+        public: true,
+        ..Shape::default()
+    };
     let (items, changed) = state
         .read(move |conn| {
             let changed = newsdesk_persistence::audit::last_change(conn)?;

@@ -48,6 +48,41 @@ impl CorrectionKind {
     }
 }
 
+/// What was done to one of an article's notes, as the audit entry and the `article.corrected`
+/// event tell it (under `correction`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorrectionStep {
+    pub op: CorrectionOp,
+    #[serde(rename = "id")]
+    pub correction_id: String,
+    /// `correction`, `clarification` or `update`.
+    pub kind: String,
+    /// The text before an amendment or removal: the earlier wording stays on record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_text: Option<String>,
+    /// Why the note was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionOp {
+    Add,
+    Amend,
+    Remove,
+}
+
+impl CorrectionOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Amend => "amend",
+            Self::Remove => "remove",
+        }
+    }
+}
+
 /// Some text of at most `max` characters, trimmed, line breaks allowed.
 fn some_text(value: &str, max: usize, empty: &str) -> Result<String, String> {
     let text = bounded_text(value, max)?;

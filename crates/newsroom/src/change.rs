@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde_json::{json, Value};
 
+pub use newsdesk_domain::correction::{CorrectionOp, CorrectionStep};
+
 use crate::cache_tag::CacheTag;
 
 /// One change, as the audit log, the cache and the webhook outbox see it.
@@ -104,53 +106,6 @@ pub enum ArticleAction {
     Correct(CorrectionStep),
 }
 
-/// What was done to one of an article's public notes, for the audit entry and the
-/// `article.corrected` event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CorrectionStep {
-    pub op: CorrectionOp,
-    pub correction_id: String,
-    /// `correction`, `clarification` or `update`.
-    pub kind: String,
-    /// The text before an amendment: the earlier wording stays on record.
-    pub previous_text: Option<String>,
-    /// Why the note was removed.
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CorrectionOp {
-    Add,
-    Amend,
-    Remove,
-}
-
-impl CorrectionOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Add => "add",
-            Self::Amend => "amend",
-            Self::Remove => "remove",
-        }
-    }
-}
-
-impl CorrectionStep {
-    /// The step as the audit entry and the webhook payload carry it (`correction`).
-    pub fn detail(&self) -> Value {
-        let mut detail = json!({"op": self.op.name(), "id": self.correction_id, "kind": self.kind});
-        if let Some(object) = detail.as_object_mut() {
-            if let Some(previous) = &self.previous_text {
-                object.insert("previous_text".into(), json!(previous));
-            }
-            if let Some(reason) = &self.reason {
-                object.insert("reason".into(), json!(reason));
-            }
-        }
-        detail
-    }
-}
-
 impl ArticleAction {
     /// The verb in the audit log and the revision history (`publish`, `restore_revision:<id>`).
     pub fn verb(&self) -> String {
@@ -170,7 +125,7 @@ impl ArticleAction {
             Self::RestoreRevision { revision_id } => return format!("restore_revision:{revision_id}"),
             Self::Tag => "tag",
             Self::Untag => "untag",
-            Self::Correct(step) => return format!("correction_{}", step.op.name()),
+            Self::Correct(step) => return format!("correction_{}", step.op.as_str()),
         };
         verb.to_owned()
     }
@@ -189,7 +144,7 @@ impl ArticleAction {
     /// webhook payload.
     pub fn detail(&self) -> Option<(&'static str, Value)> {
         match self {
-            Self::Correct(step) => Some(("correction", step.detail())),
+            Self::Correct(step) => Some(("correction", serde_json::to_value(step).unwrap_or_default())),
             _ => None,
         }
     }

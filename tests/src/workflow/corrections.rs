@@ -120,7 +120,8 @@ async fn amending_keeps_the_earlier_wording_and_removal_is_recorded(app: TestApp
         app.patch_if_match(&path, &editor, json!({"text": AMENDED}), &format!("\"{current}\"")).await.expect(200);
     assert_eq!(amended.body["version"], current + 1);
     let article = app.get(&format!("/v1/articles/{slug}")).await.expect(200).body;
-    let kinds: Vec<&str> = article["corrections"].as_array().into_iter().flatten().filter_map(|n| n["kind"].as_str()).collect();
+    let kinds: Vec<&str> =
+        article["corrections"].as_array().into_iter().flatten().filter_map(|n| n["kind"].as_str()).collect();
     assert_eq!(kinds, ["correction", "update"], "in the order they were added");
     assert_eq!(article["corrections"][0]["text"], AMENDED);
     assert!(!article["corrections"][0]["amended_at"].is_null());
@@ -129,7 +130,8 @@ async fn amending_keeps_the_earlier_wording_and_removal_is_recorded(app: TestApp
     let history = revisions(&app, &id).await;
     let actions: Vec<&str> = history.iter().filter_map(|r| r["action"].as_str()).collect();
     assert_eq!(actions[..3], ["correction_amend", "correction_add", "correction_add"]);
-    let before = app.admin_get(&format!("{}/revisions/{}", item(&id), id_of(&history[1])), &app.admin).await.expect(200);
+    let before =
+        app.admin_get(&format!("{}/revisions/{}", item(&id), id_of(&history[1])), &app.admin).await.expect(200);
     assert_eq!(before.body["snapshot"]["corrections"][0]["text"], WRONG, "{}", before.text);
     let audit = app.audit_log(&format!("action=article.correction_amend&target={id}")).await;
     assert_eq!(audit[0]["detail"]["correction"]["previous_text"], WRONG);

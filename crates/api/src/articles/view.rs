@@ -108,7 +108,8 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
     });
     let tags = take(shape.tags, &mut relations.tags, &row.id, |t| LabelRef { id: t.id, slug: t.slug, name: t.name });
     let related = take(shape.related, &mut relations.links, &row.id, related_out);
-    let corrections = take(shape.corrections, &mut loaded.corrections, &row.id, |c| correction_out(c, shape.desk_notes));
+    let corrections =
+        take(shape.corrections, &mut loaded.corrections, &row.id, |c| correction_out(c, shape.desk_notes));
     let section = shape.section.then(|| {
         row.section_id.as_ref().and_then(|id| loaded.sections.get(id)).map(|s| LabelRef {
             id: s.id.clone(),
@@ -167,8 +168,11 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
 /// removed note had.
 pub fn correction_out(row: CorrectionRow, desk: bool) -> CorrectionOut {
     let removed = row.removed_at.is_some();
-    let (text, html, removed_text) =
-        if removed { (None, None, Some(row.text_markdown)) } else { (Some(row.text_markdown), Some(row.text_html), None) };
+    let (text, html, removed_text) = if removed {
+        (None, None, Some(row.text_markdown))
+    } else {
+        (Some(row.text_markdown), Some(row.text_html), None)
+    };
     CorrectionOut {
         id: row.id,
         kind: CorrectionKind::parse(&row.kind).unwrap_or(CorrectionKind::Correction),

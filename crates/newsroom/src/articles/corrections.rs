@@ -84,8 +84,13 @@ pub fn add(
         removal_reason: None,
     };
     store::insert(tx.conn(), &note)?;
-    let step =
-        CorrectionStep { op: CorrectionOp::Add, correction_id: note.id, kind: note.kind, previous_text: None, reason: None };
+    let step = CorrectionStep {
+        op: CorrectionOp::Add,
+        correction_id: note.id,
+        kind: note.kind,
+        previous_text: None,
+        reason: None,
+    };
     save(tx, &row, step, user)
 }
 
