@@ -6,7 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use newsdesk_domain::correction::{CorrectionKind, MAX_CORRECTION_TEXT, MAX_REMOVAL_REASON};
 use newsdesk_domain::field_schema;
+use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::{corrections, write};
+use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 use newsdesk_persistence::articles::{self as articles, corrections as store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +18,7 @@ use super::dto::{ArticleOut, CorrectionOut};
 use super::view::correction_out;
 use crate::auth::AdminCall;
 use crate::error::{not_found_as, ApiResult, Problem};
-use crate::extract::{if_match, IfMatch, IfMatchRequired, JsonBody};
+use crate::extract::{if_match, IfMatch, IfMatchRequired, JsonBody, Precondition};
 use crate::respond::private_json;
 use crate::responses::{AdminCheckedWrite, AdminRead, AdminVersionedWrite, JsonInput};
 
@@ -55,6 +57,21 @@ pub struct CorrectionRemoval {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CorrectionList {
     pub data: Vec<CorrectionOut>,
+}
+
+type NoteStep = fn(&mut Tx, &str, &Precondition, (String, String), &Caller) -> NewsroomResult<Recorded<Saved>>;
+
+/// Runs `step` on note `cid` of article `id` with `value` from the body, and answers with the
+/// article as it now stands.
+async fn on_note(
+    AdminCall { req, state, user }: AdminCall,
+    (id, cid): (String, String),
+    value: String,
+    precondition: Precondition,
+    step: NoteStep,
+) -> ApiResult<HttpResponse> {
+    let article = write_full(&state, user, move |tx, user| step(tx, &id, &precondition, (cid, value), user)).await?;
+    respond(&req, StatusCode::OK, &article)
 }
 
 /// Append a correction, clarification or update to a published article (editors and admins).
@@ -112,16 +129,12 @@ pub async fn list(AdminCall { state, user, .. }: AdminCall, id: web::Path<String
         (status = 422, description = "`text` missing or invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn amend(
-    AdminCall { req, state, user }: AdminCall,
+    call: AdminCall,
     path: web::Path<(String, String)>,
     body: JsonBody<CorrectionAmend>,
 ) -> ApiResult<HttpResponse> {
-    let precondition = if_match(&req)?.required(None)?;
-    let (id, cid) = path.into_inner();
-    let input = (cid, body.0.text);
-    let article =
-        write_full(&state, user, move |tx, user| corrections::amend(tx, &id, &precondition, input, user)).await?;
-    respond(&req, StatusCode::OK, &article)
+    let precondition = if_match(&call.req)?.required(None)?;
+    on_note(call, path.into_inner(), body.0.text, precondition, corrections::amend).await
 }
 
 /// Remove a note (editors and admins). It is never deleted: readers see that it was removed and
@@ -136,14 +149,10 @@ pub async fn amend(
         (status = 422, description = "`reason` missing or invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn remove(
-    AdminCall { req, state, user }: AdminCall,
+    call: AdminCall,
     path: web::Path<(String, String)>,
     body: JsonBody<CorrectionRemoval>,
 ) -> ApiResult<HttpResponse> {
-    let precondition = if_match(&req)?;
-    let (id, cid) = path.into_inner();
-    let input = (cid, body.0.reason);
-    let article =
-        write_full(&state, user, move |tx, user| corrections::remove(tx, &id, &precondition, input, user)).await?;
-    respond(&req, StatusCode::OK, &article)
+    let precondition = if_match(&call.req)?;
+    on_note(call, path.into_inner(), body.0.reason, precondition, corrections::remove).await
 }

@@ -17,8 +17,7 @@ use crate::error::{NewsroomError, NewsroomResult};
 use crate::precondition::Precondition;
 use crate::tx::{Recorded, Tx};
 
-/// Loads an article the caller may see and correct (404 before 403), at the version the
-/// client named (412 otherwise).
+/// Loads an article the caller may see and correct (404 before 403).
 fn correctable(tx: &mut Tx, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(tx.conn(), id, user)?;
     user.require(Action::CorrectArticle)?;
@@ -43,7 +42,7 @@ fn save(tx: &mut Tx, row: &ArticleRow, step: CorrectionStep, user: &Caller) -> N
     Ok(after_change(tx, saved, ArticleAction::Correct(step), &user.actor())?)
 }
 
-/// `value` checked by `rule`, or its error under `field` in `errors`.
+/// `value` if it passed its rule; otherwise its error goes into `errors` under `field`.
 fn checked<T>(errors: &mut Vec<FieldError>, field: &str, value: Result<T, String>) -> Option<T> {
     value.map_err(|message| errors.push(FieldError { field: field.into(), message })).ok()
 }
@@ -94,6 +93,28 @@ pub fn add(
     save(tx, &row, step, user)
 }
 
+/// The article and its live note `correction_id` that a step on the note acts on, with the
+/// step's input checked by `check`, once the caller may correct it and the article is still at
+/// the version the client named.
+fn on_live_note(
+    tx: &mut Tx,
+    (id, correction_id): (&str, &str),
+    precondition: &Precondition,
+    user: &Caller,
+    check: impl FnOnce() -> NewsroomResult<String>,
+) -> NewsroomResult<(ArticleRow, CorrectionRow, String)> {
+    let row = correctable(tx, id, user)?;
+    let value = check()?;
+    let note = live_note(tx, &row, correction_id)?;
+    precondition.expect(row.version)?;
+    Ok((row, note, value))
+}
+
+/// What a step did to an existing note, with the text it had.
+fn step_on(op: CorrectionOp, note: CorrectionRow, reason: Option<String>) -> CorrectionStep {
+    CorrectionStep { op, correction_id: note.id, kind: note.kind, previous_text: Some(note.text_markdown), reason }
+}
+
 /// Rewords a note; the earlier text stays in the revision history, the audit entry and the
 /// event (`previous_text`).
 pub fn amend(
@@ -103,20 +124,11 @@ pub fn amend(
     (correction_id, text): (String, String),
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
-    let row = correctable(tx, id, user)?;
-    let text = correction::note_text(&text).map_err(|message| NewsroomError::invalid("text", message))?;
-    let note = live_note(tx, &row, &correction_id)?;
-    precondition.expect(row.version)?;
+    let check = || correction::note_text(&text).map_err(|message| NewsroomError::invalid("text", message));
+    let (row, note, text) = on_live_note(tx, (id, &correction_id), precondition, user, check)?;
     let html = body::render(&text).html;
     store::amend(tx.conn(), &note.id, &text, &html, now(), user.actor().label.as_deref())?;
-    let step = CorrectionStep {
-        op: CorrectionOp::Amend,
-        correction_id: note.id,
-        kind: note.kind,
-        previous_text: Some(note.text_markdown),
-        reason: None,
-    };
-    save(tx, &row, step, user)
+    save(tx, &row, step_on(CorrectionOp::Amend, note, None), user)
 }
 
 /// Removes a note from what readers see, recording when, by whom and why; readers see that a
@@ -128,17 +140,8 @@ pub fn remove(
     (correction_id, reason): (String, String),
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
-    let row = correctable(tx, id, user)?;
-    let reason = correction::removal_reason(&reason).map_err(|message| NewsroomError::invalid("reason", message))?;
-    let note = live_note(tx, &row, &correction_id)?;
-    precondition.expect(row.version)?;
+    let check = || correction::removal_reason(&reason).map_err(|message| NewsroomError::invalid("reason", message));
+    let (row, note, reason) = on_live_note(tx, (id, &correction_id), precondition, user, check)?;
     store::remove(tx.conn(), &note.id, &reason, now(), user.actor().label.as_deref())?;
-    let step = CorrectionStep {
-        op: CorrectionOp::Remove,
-        correction_id: note.id,
-        kind: note.kind,
-        previous_text: Some(note.text_markdown),
-        reason: Some(reason),
-    };
-    save(tx, &row, step, user)
+    save(tx, &row, step_on(CorrectionOp::Remove, note, Some(reason)), user)
 }
