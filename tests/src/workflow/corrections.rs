@@ -67,6 +67,8 @@ async fn a_correction_shows_in_the_articles_json_its_feeds_and_its_reader_page(a
     assert_eq!((note["kind"].as_str(), note["text"].as_str()), (Some("correction"), Some(WRONG)));
     assert!(note["html"].as_str().is_some_and(|h| h.contains("<strong>6-3</strong>")), "{note}");
     assert!(note.get("created_by").is_none() && note["removed_at"].is_null(), "{note}");
+    let sparse = app.get(&format!("{public}?fields=title,corrections")).await.expect(200).body;
+    assert_eq!(sparse["corrections"][0]["text"], WRONG, "{sparse}");
     let cards = app.get("/v1/articles?include=corrections").await.expect(200).body;
     assert_eq!(cards["data"][0]["corrections"][0]["text"], WRONG, "cards carry notes when asked");
     let bare = app.get("/v1/articles").await.expect(200).body;
