@@ -44,6 +44,9 @@ async fn the_reader_page_renders_an_article_and_counts_the_view(app: TestApp) {
         .published(json!({"title": "Ferry timetable changes", "summary": "Winter sailings.", "tags": ["water"]}))
         .await;
     let slug = story["slug"].as_str().unwrap().to_owned();
+    let note = json!({"kind": "correction", "text": "An earlier version misspelt the harbour master's **name**."});
+    let path = format!("/v1/admin/articles/{}/corrections", story["id"].as_str().unwrap());
+    app.post(&path, &app.admin, note).await.expect(201);
     // Someone already read the other story, so "Most viewed" has an entry before the page loads.
     let other_slug = other["slug"].as_str().unwrap().to_owned();
     app.send(reqwest::Method::POST, &format!("/v1/articles/{other_slug}/views"), None, None, &[]).await.expect(202);
@@ -62,6 +65,9 @@ async fn the_reader_page_renders_an_article_and_counts_the_view(app: TestApp) {
     assert!(dom.contains(r#"id="section">News<"#), "section: {dom}");
     assert!(dom.contains(r#"id="source">TW<"#), "source: {dom}");
     assert!(dom.contains("<strong>unanimous</strong>"), "body HTML: {dom}");
+    let notes = dom.split(r#"id="corrections""#).nth(1).and_then(|rest| rest.split("</ol>").next()).unwrap_or_default();
+    assert!(notes.contains(r#"class="note correction""#), "the correction is listed: {notes}");
+    assert!(notes.contains("<strong>name</strong>"), "with its text as HTML: {notes}");
     let newest = dom.split(r#"id="newest""#).nth(1).and_then(|rest| rest.split("</ul>").next()).unwrap_or_default();
     assert!(newest.contains("Ferry timetable changes"), "New Articles lists the other story: {newest}");
     let most_viewed =

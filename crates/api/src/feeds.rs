@@ -70,7 +70,15 @@ async fn load(req: &HttpRequest, state: &AppState, query: FeedQuery, path: &str)
         source: query.source,
         ..ArticleFilter::default()
     };
-    let shape = Shape { authors: true, section: true, tags: true, html: true, public: true, ..Shape::default() };
+    let shape = Shape {
+        authors: true,
+        section: true,
+        tags: true,
+        html: true,
+        corrections: true,
+        public: true,
+        ..Shape::default()
+    };
     let (items, changed) = state
         .read(move |conn| {
             let changed = newsdesk_persistence::audit::last_change(conn)?;
@@ -107,8 +115,29 @@ fn authors_of(article: &ArticleOut) -> Vec<String> {
     article.authors.iter().flatten().map(|a| a.name.clone()).collect()
 }
 
+/// The body's HTML, with the article's correction, clarification and update notes after it, so
+/// a feed reader shows what changed with the entry that changed.
 fn html_of(article: &ArticleOut) -> Option<String> {
-    article.body.as_ref().and_then(|b| b.html.clone())
+    let body = article.body.as_ref().and_then(|b| b.html.clone());
+    let notes = article.corrections.as_deref().unwrap_or_default();
+    if notes.is_empty() {
+        return body;
+    }
+    let mut html = body.unwrap_or_default();
+    html.push_str(r#"<aside class="corrections">"#);
+    for note in notes {
+        let day = note.created_at.format("%-d %B %Y");
+        let label = note.kind.label();
+        match (&note.html, &note.removal_reason) {
+            (Some(text), _) => html.push_str(&format!("<p><strong>{label}, {day}:</strong></p>{text}")),
+            (None, reason) => {
+                let reason = quick_xml::escape::escape(reason.as_deref().unwrap_or_default()).into_owned();
+                html.push_str(&format!("<p><strong>{label} of {day} removed:</strong> {reason}</p>"));
+            }
+        }
+    }
+    html.push_str("</aside>");
+    Some(html)
 }
 
 /// RSS 2.0 feed of the newest published articles.

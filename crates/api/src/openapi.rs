@@ -23,6 +23,7 @@ use crate::{articles, views};
         (name = "feeds", description = "RSS, Atom, JSON Feed and the sitemap"),
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
+        (name = "corrections", description = "Correction, clarification and update notes on published articles"),
         (name = "revisions", description = "Every change to an article, and restoring one"),
         (name = "trash", description = "Deleted articles, until restored or purged"),
         (name = "previews", description = "Signed links to drafts for frontends"),

@@ -7,6 +7,7 @@ pub mod address;
 pub mod article;
 pub mod article_input;
 pub mod body;
+pub mod correction;
 pub mod exchange;
 pub mod field_schema;
 pub mod permissions;

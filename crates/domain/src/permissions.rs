@@ -56,6 +56,8 @@ pub enum Action {
     SubmitArticle { own: bool },
     /// Approve an article in review, or send it back to draft with a note.
     ReviewArticle,
+    /// Add, amend or remove a correction, clarification or update on a published article.
+    CorrectArticle,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -75,7 +77,8 @@ pub enum Action {
 /// The permission table. Contributors write their own drafts and submit them for review;
 /// authors also publish their own articles, straight from a draft or once approved, but not
 /// while they wait in review (the desk has them then); editors approve, return and publish
-/// all content; admins also manage users.
+/// all content and append the corrections a published article carries (the desk's public word,
+/// so not its writer's); admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -89,7 +92,7 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
         (Author | Contributor, SubmitArticle { own }) => own,
-        (Author | Contributor, ReviewArticle) => false,
+        (Author | Contributor, ReviewArticle | CorrectArticle) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -133,9 +136,11 @@ mod tests {
     fn the_desk_reviews_and_authors_wait_for_it() {
         assert!(can(Role::Author, SubmitArticle { own: true }));
         assert!(!can(Role::Author, ReviewArticle));
+        assert!(!can(Role::Author, CorrectArticle) && !can(Role::Contributor, CorrectArticle));
         assert!(!can(Role::Author, PublishArticle { own: true, in_review: true }), "submitted: the desk decides");
         for r in [Role::Editor, Role::Admin] {
             assert!(can(r, ReviewArticle));
+            assert!(can(r, CorrectArticle));
             assert!(can(r, SubmitArticle { own: false }));
             assert!(can(r, PublishArticle { own: false, in_review: true }));
         }

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde_json::{json, Value};
 
+pub use newsdesk_domain::correction::{CorrectionOp, CorrectionStep};
+
 use crate::cache_tag::CacheTag;
 
 /// One change, as the audit log, the cache and the webhook outbox see it.
@@ -100,6 +102,8 @@ pub enum ArticleAction {
     },
     Tag,
     Untag,
+    /// A correction, clarification or update note added to the article, amended or removed.
+    Correct(CorrectionStep),
 }
 
 impl ArticleAction {
@@ -121,6 +125,7 @@ impl ArticleAction {
             Self::RestoreRevision { revision_id } => return format!("restore_revision:{revision_id}"),
             Self::Tag => "tag",
             Self::Untag => "untag",
+            Self::Correct(step) => return format!("correction_{}", step.op.as_str()),
         };
         verb.to_owned()
     }
@@ -130,6 +135,16 @@ impl ArticleAction {
     pub fn note(&self) -> Option<&str> {
         match self {
             Self::Return { note } => Some(note),
+            Self::Correct(CorrectionStep { reason: Some(reason), .. }) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// What the action did beyond the snapshot, under `correction` in the audit entry and the
+    /// webhook payload.
+    pub fn detail(&self) -> Option<(&'static str, Value)> {
+        match self {
+            Self::Correct(step) => Some(("correction", serde_json::to_value(step).unwrap_or_default())),
             _ => None,
         }
     }
@@ -144,6 +159,7 @@ impl ArticleAction {
             Self::Submit => "article.submitted",
             Self::Approve => "article.approved",
             Self::Return { .. } => "article.returned",
+            Self::Correct(_) => "article.corrected",
             Self::Create
             | Self::Update
             | Self::Unschedule
@@ -242,8 +258,13 @@ impl Change {
         match self {
             Self::Article(a) => {
                 let mut detail = json!({"version": a.version, "slug": a.slug, "changed": a.changed});
-                if let (Some(note), Some(object)) = (a.action.note(), detail.as_object_mut()) {
-                    object.insert("note".into(), json!(note));
+                if let Some(object) = detail.as_object_mut() {
+                    if let Some(note) = a.action.note() {
+                        object.insert("note".into(), json!(note));
+                    }
+                    if let Some((key, value)) = a.action.detail() {
+                        object.insert(key.into(), value);
+                    }
                 }
                 AuditLine {
                     action: format!("article.{}", a.action.verb()),
@@ -375,6 +396,13 @@ mod tests {
             ArticleAction::RestoreRevision { revision_id: "r".into() },
             ArticleAction::Tag,
             ArticleAction::Untag,
+            ArticleAction::Correct(CorrectionStep {
+                op: CorrectionOp::Add,
+                correction_id: "c".into(),
+                kind: "update".into(),
+                previous_text: None,
+                reason: None,
+            }),
         ] {
             assert!(EVENTS.contains(&action.event()), "{action:?}");
         }

@@ -153,6 +153,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Corrections, clarifications and updates on an article; removed ones stay, marked.
+    article_corrections (id) {
+        id -> Text,
+        article_id -> Text,
+        kind -> Text,
+        text_markdown -> Text,
+        text_html -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        amended_at -> Nullable<Timestamp>,
+        amended_by -> Nullable<Text>,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<Text>,
+        removal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     article_slug_history (slug) {
         slug -> Text,
         article_id -> Text,
@@ -202,6 +220,7 @@ diesel::table! {
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_views -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(article_corrections -> articles (article_id));
 diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -260,6 +279,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     article_links,
     article_revisions,
+    article_corrections,
     article_slug_history,
     api_keys,
     audit_log,

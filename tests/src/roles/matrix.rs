@@ -62,6 +62,10 @@ fn review(_: ArticleFacts) -> Option<Action> {
     Some(Action::ReviewArticle)
 }
 
+fn correct(_: ArticleFacts) -> Option<Action> {
+    Some(Action::CorrectArticle)
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -87,6 +91,8 @@ enum Target {
     Article(State),
     /// `{id}` and `{rev}`: a draft and its first revision.
     Revision,
+    /// `{id}` and `{cid}`: a published article and a correction the admin added to it.
+    Correction,
     /// `{id}`: a user account.
     User,
     /// `{id}`: a term of this kind (`tags`, `sections`, …).
@@ -100,7 +106,7 @@ enum Target {
 impl Target {
     /// Whether "own" and "another's" differ for this target.
     fn owned(self) -> bool {
-        matches!(self, Self::Article(_) | Self::Revision | Self::User)
+        matches!(self, Self::Article(_) | Self::Revision | Self::Correction | Self::User)
     }
 }
 
@@ -113,6 +119,9 @@ enum Body {
     Rename,
     Schedule,
     ReturnNote,
+    Correction,
+    CorrectionText,
+    CorrectionRemoval,
     BulkPublish,
     Term,
     User,
@@ -169,6 +178,31 @@ fn entries() -> Vec<Entry> {
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Draft), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unschedule", 200, Article(publish), T::Article(Scheduled), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/restore", 200, Article(edit), T::Article(Trashed), B::Empty),
+        entry(
+            "POST",
+            "/v1/admin/articles/{id}/corrections",
+            201,
+            Article(correct),
+            T::Article(Published),
+            B::Correction,
+        ),
+        entry("GET", "/v1/admin/articles/{id}/corrections", 200, Article(only_read), T::Correction, B::Empty),
+        entry(
+            "PATCH",
+            "/v1/admin/articles/{id}/corrections/{cid}",
+            200,
+            Article(correct),
+            T::Correction,
+            B::CorrectionText,
+        ),
+        entry(
+            "POST",
+            "/v1/admin/articles/{id}/corrections/{cid}/remove",
+            200,
+            Article(correct),
+            T::Correction,
+            B::CorrectionRemoval,
+        ),
         entry("POST", "/v1/admin/articles/{id}/preview", 201, Article(only_read), T::Article(Draft), B::Empty),
         entry("GET", "/v1/admin/articles/{id}/revisions", 200, Article(only_read), T::Article(Draft), B::Empty),
         entry("GET", "/v1/admin/articles/{id}/revisions/{rev}", 200, Article(only_read), T::Revision, B::Empty),
@@ -308,6 +342,9 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::Rename => json!({"name": unique("Renamed")}),
         Body::Schedule => json!({"publish_at": tomorrow.to_rfc3339()}),
         Body::ReturnNote => json!({"note": "Needs a second source."}),
+        Body::Correction => json!({"kind": "correction", "text": "The vote was 7-2, not 6-3."}),
+        Body::CorrectionText => json!({"text": "The vote was 7-2, with one abstention."}),
+        Body::CorrectionRemoval => json!({"reason": "Added to the wrong article."}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {
@@ -324,6 +361,8 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
 struct Ids {
     id: String,
     rev: String,
+    /// A correction's id.
+    cid: String,
     delivery: String,
 }
 
@@ -359,6 +398,14 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
             let rev = revisions.body["data"].as_array().and_then(|all| all.last()).map(id_of).expect("a revision");
             Ids { id, rev, ..Ids::default() }
         }
+        Target::Correction => {
+            let id = new_article().await;
+            app.act(admin, &id, "publish").await.expect(200);
+            let body = body_of(Body::Correction, &Ids::default()).unwrap_or_default();
+            let added = app.post(&format!("/v1/admin/articles/{id}/corrections"), admin, body).await.expect(201);
+            let cid = added.body["corrections"][0]["id"].as_str().expect("a correction").to_owned();
+            Ids { id, cid, ..Ids::default() }
+        }
         Target::Term(kind) => {
             let body = body_of(Body::Term, &Ids::default());
             let term = app.post(&format!("/v1/admin/{kind}"), admin, body.unwrap_or_default()).await.expect(201);
@@ -389,7 +436,12 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
 /// Calls `entry` as `caller`; PATCH and DELETE carry `If-Match: *`, as a client that means to
 /// overwrite whatever is there would send, so only the permission decides.
 async fn call(app: &TestApp, method: &str, entry: &Entry, ids: &Ids, token: &str) -> Reply {
-    let path = entry.path.replace("{id}", &ids.id).replace("{rev}", &ids.rev).replace("{delivery_id}", &ids.delivery);
+    let path = entry
+        .path
+        .replace("{id}", &ids.id)
+        .replace("{rev}", &ids.rev)
+        .replace("{cid}", &ids.cid)
+        .replace("{delivery_id}", &ids.delivery);
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
     let guard: &[(&str, &str)] =
         if method == Method::PATCH || method == Method::DELETE { &[("if-match", "*")] } else { &[] };

@@ -2,6 +2,7 @@
 //! revisions, slug history and bulk actions, as a newsroom meets them.
 
 mod bulk;
+mod corrections;
 mod history;
 mod if_match;
 mod review;

@@ -1,6 +1,7 @@
 //! Article request and response bodies.
 
 use chrono::{DateTime, Utc};
+use newsdesk_domain::correction::CorrectionKind;
 use newsdesk_domain::ArticleStatus;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,6 +45,11 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Vec<RelatedOut>)]
     pub related: Option<Vec<RelatedOut>>,
+    /// Corrections, clarifications and updates, oldest first (single articles, or
+    /// `include=corrections`). A removed note keeps its place, without its text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<CorrectionOut>)]
+    pub corrections: Option<Vec<CorrectionOut>>,
     /// The body in the requested formats; single articles only.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = BodyOut)]
@@ -63,6 +69,41 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]
     pub snippet: Option<String>,
+}
+
+/// A correction, clarification or update note on a published article.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01937c4e-1b2a-7c3d-9e4f-5a6b7c8d9e0f", "kind": "correction",
+    "text": "An earlier version gave the vote as 6-3. It was 7-2.",
+    "html": "<p>An earlier version gave the vote as 6-3. It was 7-2.</p>",
+    "created_at": "2026-12-09T10:15:00Z", "amended_at": null, "removed_at": null, "removal_reason": null}))]
+pub struct CorrectionOut {
+    pub id: String,
+    pub kind: CorrectionKind,
+    /// The note as written (Markdown); null once removed.
+    pub text: Option<String>,
+    /// The note as sanitized HTML; null once removed.
+    pub html: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// When its text was last amended.
+    pub amended_at: Option<DateTime<Utc>>,
+    /// When it was removed: readers see that a note was removed, and why.
+    pub removed_at: Option<DateTime<Utc>>,
+    pub removal_reason: Option<String>,
+    /// Who added, amended and removed it (the desk's view only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub created_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub amended_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub removed_by: Option<String>,
+    /// The text a removed note had (the desk's view only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub removed_text: Option<String>,
 }
 
 /// The body in each format asked for: Markdown as written, sanitized HTML, plain text.

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 22] = [
+pub(crate) const KNOWN: [&str; 23] = [
     "id",
     "slug",
     "title",
@@ -19,6 +19,7 @@ pub(crate) const KNOWN: [&str; 22] = [
     "authors",
     "tags",
     "related",
+    "corrections",
     "body",
     "word_count",
     "reading_time_minutes",

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod bulk;
+pub mod corrections;
 pub mod dto;
 pub mod fields;
 pub mod listing;

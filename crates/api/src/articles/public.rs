@@ -68,6 +68,7 @@ impl FormatsQuery {
             section: true,
             source: true,
             related: true,
+            corrections: true,
             public: true,
             ..Shape::default()
         };

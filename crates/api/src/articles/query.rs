@@ -34,10 +34,10 @@ pub struct ArticleListQuery {
     pub published_before: Option<DateTime<Utc>>,
     /// Order: newest first by default.
     pub sort: Option<SortParam>,
-    /// Relations to embed, comma-separated: `authors,tags,source,section,related`.
+    /// Relations to embed, comma-separated: `authors,tags,source,section,related,corrections`.
     #[param(
         example = "authors,tags,source,section",
-        pattern = r"^((authors|tags|source|section|related)(,(authors|tags|source|section|related))*)?$"
+        pattern = r"^((authors|tags|source|section|related|corrections)(,(authors|tags|source|section|related|corrections))*)?$"
     )]
     pub include: Option<String>,
     /// Body formats to embed, comma-separated: `html,markdown,text`. Lists carry no body unless asked.
@@ -154,6 +154,7 @@ impl Shape {
             ("source", &mut self.source),
             ("section", &mut self.section),
             ("related", &mut self.related),
+            ("corrections", &mut self.corrections),
         ];
         switch_on("include", "relation", include.unwrap_or_default(), flags)
     }

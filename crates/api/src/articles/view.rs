@@ -2,13 +2,17 @@
 
 use std::collections::HashMap;
 
+use newsdesk_domain::correction::CorrectionKind;
+use newsdesk_persistence::articles::corrections::{self, CorrectionRow};
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::sections::SectionLabel;
 use newsdesk_persistence::sources::SourceLabel;
 use newsdesk_persistence::{labels, DbConn, StoreResult};
 
-use super::dto::{ArticleCard, ArticleOut, AuthorRef, BodyOut, FeaturedImage, LabelRef, RelatedOut, SourceRef};
+use super::dto::{
+    ArticleCard, ArticleOut, AuthorRef, BodyOut, CorrectionOut, FeaturedImage, LabelRef, RelatedOut, SourceRef,
+};
 use crate::time::utc;
 
 /// Which relations and body formats a response carries.
@@ -22,6 +26,10 @@ pub struct Shape {
     pub html: bool,
     pub markdown: bool,
     pub text: bool,
+    /// The correction, clarification and update notes.
+    pub corrections: bool,
+    /// With the notes, who added, amended and removed them, and a removed note's text.
+    pub desk_notes: bool,
     /// Hide unpublished articles among related links.
     pub public: bool,
 }
@@ -38,6 +46,8 @@ impl Shape {
             html: true,
             markdown: true,
             text: true,
+            corrections: true,
+            desk_notes: true,
             public: false,
         }
     }
@@ -52,6 +62,7 @@ pub struct Loaded {
     relations: relations::Relations,
     sections: HashMap<String, SectionLabel>,
     sources: HashMap<String, SourceLabel>,
+    corrections: HashMap<String, Vec<CorrectionRow>>,
 }
 
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
@@ -71,7 +82,8 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     let (sections, sources) = labels::section_and_source_labels(conn, &section_ids, &source_ids)?;
     let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
     let sources = sources.into_iter().map(|s| (s.id.clone(), s)).collect();
-    Ok(Loaded { relations, sections, sources })
+    let corrections = if shape.corrections { corrections::for_articles(conn, &ids)? } else { HashMap::new() };
+    Ok(Loaded { relations, sections, sources, corrections })
 }
 
 /// Article `id`'s items in `by_article`, each `map`ped, when `shown`. They are moved out, not
@@ -96,6 +108,8 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
     });
     let tags = take(shape.tags, &mut relations.tags, &row.id, |t| LabelRef { id: t.id, slug: t.slug, name: t.name });
     let related = take(shape.related, &mut relations.links, &row.id, related_out);
+    let corrections =
+        take(shape.corrections, &mut loaded.corrections, &row.id, |c| correction_out(c, shape.desk_notes));
     let section = shape.section.then(|| {
         row.section_id.as_ref().and_then(|id| loaded.sections.get(id)).map(|s| LabelRef {
             id: s.id.clone(),
@@ -137,6 +151,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         authors,
         tags,
         related,
+        corrections,
         body,
         word_count: row.word_count,
         reading_time_minutes: row.reading_time_minutes,
@@ -146,6 +161,31 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         version: row.version,
         trashed_at: row.trashed_at.map(utc),
         snippet: None,
+    }
+}
+
+/// A note as a reader sees it, or (`desk`) as the desk does: with who did what, and the text a
+/// removed note had.
+pub fn correction_out(row: CorrectionRow, desk: bool) -> CorrectionOut {
+    let removed = row.removed_at.is_some();
+    let (text, html, removed_text) = if removed {
+        (None, None, Some(row.text_markdown))
+    } else {
+        (Some(row.text_markdown), Some(row.text_html), None)
+    };
+    CorrectionOut {
+        id: row.id,
+        kind: CorrectionKind::parse(&row.kind).unwrap_or(CorrectionKind::Correction),
+        text,
+        html,
+        created_at: utc(row.created_at),
+        amended_at: row.amended_at.map(utc),
+        removed_at: row.removed_at.map(utc),
+        removal_reason: row.removal_reason,
+        created_by: row.created_by.filter(|_| desk),
+        amended_by: row.amended_by.filter(|_| desk),
+        removed_by: row.removed_by.filter(|_| desk),
+        removed_text: removed_text.filter(|_| desk),
     }
 }
 

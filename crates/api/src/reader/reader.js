@@ -53,6 +53,34 @@ function renderArticle(article) {
   }
   // The API sanitizes article HTML before it leaves the server.
   document.getElementById("body").innerHTML = (article.body && article.body.html) || "";
+  renderCorrections(article.corrections || []);
+}
+
+// Corrections, clarifications and updates, oldest first, at the end of the story; a removed
+// note shows that it was removed and why.
+function renderCorrections(notes) {
+  const labels = { correction: "Correction", clarification: "Clarification", update: "Update" };
+  const day = (at) => new Date(at).toLocaleDateString(undefined, { dateStyle: "long" });
+  const list = document.getElementById("corrections");
+  list.replaceChildren(...notes.map((note) => {
+    const li = document.createElement("li");
+    li.className = `note ${note.kind}${note.removed_at ? " removed" : ""}`;
+    const label = document.createElement("strong");
+    const time = document.createElement("time");
+    time.dateTime = note.created_at;
+    time.textContent = day(note.created_at);
+    if (note.removed_at) {
+      label.textContent = `${labels[note.kind] || note.kind} removed`;
+      li.append(label, " (", time, "): ", note.removal_reason || "");
+    } else {
+      label.textContent = labels[note.kind] || note.kind;
+      const text = document.createElement("div");
+      text.innerHTML = note.html || "";
+      li.append(label, " (", time, ")", text);
+    }
+    return li;
+  }));
+  document.getElementById("corrections-box").hidden = notes.length === 0;
 }
 
 function renderRelated(items) {

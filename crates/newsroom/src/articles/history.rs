@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use newsdesk_domain::ArticleStatus;
+use newsdesk_persistence::articles::corrections;
 use newsdesk_persistence::articles::relations::{self, Include, LinkTarget, LoadedLink, Relations};
 use newsdesk_persistence::articles::revisions::{self, NewRevision};
 use newsdesk_persistence::articles::ArticleRow;
@@ -39,6 +40,23 @@ pub struct Snapshot {
     pub author_ids: Vec<String>,
     pub tag_ids: Vec<String>,
     pub related: Vec<SnapshotLink>,
+    /// The correction, clarification and update notes, oldest first, removed ones marked. Left
+    /// out while there are none, so revisions from before notes existed compare equal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<SnapshotCorrection>,
+}
+
+/// A note as a revision keeps it: restoring a revision leaves the notes as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotCorrection {
+    pub id: String,
+    #[schema(value_type = newsdesk_domain::correction::CorrectionKind)]
+    pub kind: String,
+    /// Markdown.
+    pub text: String,
+    /// Why it was removed, once it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -90,6 +108,17 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
             }
         })
         .collect();
+    let corrections = corrections::for_articles(conn, &ids)?
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| SnapshotCorrection {
+            id: c.id,
+            kind: c.kind,
+            text: c.text_markdown,
+            removal_reason: c.removed_at.map(|_| c.removal_reason.unwrap_or_default()),
+        })
+        .collect();
     let snapshot = Snapshot {
         slug: row.slug.clone(),
         title: row.title.clone(),
@@ -109,6 +138,7 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
         author_ids,
         tag_ids,
         related,
+        corrections,
     };
     Ok((snapshot, loaded))
 }
@@ -172,6 +202,9 @@ pub fn after_change(
         object.insert("version".into(), json!(row.version));
         if let Some(note) = note {
             object.insert("note".into(), json!(note));
+        }
+        if let Some((key, value)) = action.detail() {
+            object.insert(key.into(), value);
         }
     }
     let change = Change::Article(ArticleChange {

@@ -1,7 +1,8 @@
 //! Articles: what a client may send ([`input`]), the rules a write obeys ([`write`]), the
-//! moves through publication ([`lifecycle`]), and the revision every change leaves
-//! ([`history`]).
+//! moves through publication ([`lifecycle`]), the notes a published article carries
+//! ([`corrections`]), and the revision every change leaves ([`history`]).
 
+pub mod corrections;
 pub mod history;
 pub mod input;
 pub mod lifecycle;

@@ -9,6 +9,7 @@ use crate::schema::articles;
 use crate::stored_status::StoredStatus;
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 
+pub mod corrections;
 mod keyset;
 mod listing;
 mod lookup;
