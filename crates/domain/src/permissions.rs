@@ -56,6 +56,8 @@ pub enum Action {
     SubmitArticle { own: bool },
     /// Approve an article in review, or send it back to draft with a note.
     ReviewArticle,
+    /// Pull a published article for good with a public reason (the desk's call, not a writer's).
+    RetractArticle,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -75,7 +77,7 @@ pub enum Action {
 /// The permission table. Contributors write their own drafts and submit them for review;
 /// authors also publish their own articles, straight from a draft or once approved, but not
 /// while they wait in review (the desk has them then); editors approve, return and publish
-/// all content; admins also manage users.
+/// all content and retract published articles; admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -89,7 +91,7 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
         (Author | Contributor, SubmitArticle { own }) => own,
-        (Author | Contributor, ReviewArticle) => false,
+        (Author | Contributor, ReviewArticle | RetractArticle) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -139,6 +141,14 @@ mod tests {
             assert!(can(r, SubmitArticle { own: false }));
             assert!(can(r, PublishArticle { own: false, in_review: true }));
         }
+    }
+
+    #[test]
+    fn only_the_desk_retracts() {
+        assert!(can(Role::Admin, RetractArticle));
+        assert!(can(Role::Editor, RetractArticle));
+        assert!(!can(Role::Author, RetractArticle), "not even their own");
+        assert!(!can(Role::Contributor, RetractArticle));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 21] = [
+pub const EVENTS: [&str; 22] = [
     "article.published",
     "article.updated",
     "article.unpublished",
@@ -11,6 +11,7 @@ pub const EVENTS: [&str; 21] = [
     "article.submitted",
     "article.approved",
     "article.returned",
+    "article.retracted",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -100,6 +100,12 @@ pub enum ArticleAction {
     },
     Tag,
     Untag,
+    /// Pulled for good by an editor, with a public reason. `urls` are the public URLs a CDN may
+    /// hold a copy under: the current slug's first, then every old slug's.
+    Retract {
+        reason: String,
+        urls: Vec<String>,
+    },
 }
 
 impl ArticleAction {
@@ -121,6 +127,7 @@ impl ArticleAction {
             Self::RestoreRevision { revision_id } => return format!("restore_revision:{revision_id}"),
             Self::Tag => "tag",
             Self::Untag => "untag",
+            Self::Retract { .. } => "retract",
         };
         verb.to_owned()
     }
@@ -130,7 +137,20 @@ impl ArticleAction {
     pub fn note(&self) -> Option<&str> {
         match self {
             Self::Return { note } => Some(note),
+            Self::Retract { reason, .. } => Some(reason),
             _ => None,
+        }
+    }
+
+    /// What the webhook payload carries beyond the article's snapshot: a retraction's public
+    /// reason and the URLs to purge (`url`, the current one, and `old_urls`).
+    pub fn payload_fields(&self) -> Vec<(&'static str, Value)> {
+        match self {
+            Self::Retract { reason, urls } => {
+                let (url, old) = urls.split_first().map_or((None, &[][..]), |(u, rest)| (Some(u), rest));
+                vec![("reason", json!(reason)), ("url", json!(url)), ("old_urls", json!(old))]
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -144,6 +164,7 @@ impl ArticleAction {
             Self::Submit => "article.submitted",
             Self::Approve => "article.approved",
             Self::Return { .. } => "article.returned",
+            Self::Retract { .. } => "article.retracted",
             Self::Create
             | Self::Update
             | Self::Unschedule
@@ -365,6 +386,7 @@ mod tests {
             ArticleAction::Submit,
             ArticleAction::Approve,
             ArticleAction::Return { note: "n".into() },
+            ArticleAction::Retract { reason: "r".into(), urls: vec!["u".into()] },
             ArticleAction::Publish,
             ArticleAction::PublishScheduled,
             ArticleAction::Unpublish,

@@ -62,6 +62,10 @@ fn review(_: ArticleFacts) -> Option<Action> {
     Some(Action::ReviewArticle)
 }
 
+fn retract(_: ArticleFacts) -> Option<Action> {
+    Some(Action::RetractArticle)
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -113,6 +117,7 @@ enum Body {
     Rename,
     Schedule,
     ReturnNote,
+    RetractReason,
     BulkPublish,
     Term,
     User,
@@ -166,6 +171,7 @@ fn entries() -> Vec<Entry> {
         entry("POST", "/v1/admin/articles/{id}/publish", 200, Article(publish), T::Article(Approved), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Approved), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unpublish", 200, Article(publish), T::Article(Published), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/retract", 200, Article(retract), T::Article(Published), B::RetractReason),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Draft), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unschedule", 200, Article(publish), T::Article(Scheduled), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/restore", 200, Article(edit), T::Article(Trashed), B::Empty),
@@ -308,6 +314,7 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::Rename => json!({"name": unique("Renamed")}),
         Body::Schedule => json!({"publish_at": tomorrow.to_rfc3339()}),
         Body::ReturnNote => json!({"note": "Needs a second source."}),
+        Body::RetractReason => json!({"reason": "The main source withdrew the claim."}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {

@@ -4,6 +4,7 @@
 mod bulk;
 mod history;
 mod if_match;
+mod retraction;
 mod review;
 
 use serde_json::Value;

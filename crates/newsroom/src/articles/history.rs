@@ -173,6 +173,9 @@ pub fn after_change(
         if let Some(note) = note {
             object.insert("note".into(), json!(note));
         }
+        for (name, value) in action.payload_fields() {
+            object.insert(name.into(), value);
+        }
     }
     let change = Change::Article(ArticleChange {
         id: row.id.clone(),

@@ -34,6 +34,8 @@ pub enum EventName {
     ArticleApproved,
     #[serde(rename = "article.returned")]
     ArticleReturned,
+    #[serde(rename = "article.retracted")]
+    ArticleRetracted,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]

@@ -14,6 +14,7 @@ mod listing;
 mod lookup;
 mod related;
 pub mod relations;
+pub mod retractions;
 pub mod revisions;
 pub mod slugs;
 mod write;
