@@ -49,7 +49,9 @@ async fn gone(app: &TestApp, path: &str) -> Value {
 async fn a_published_story_with_an_old_slug(app: &TestApp) -> (String, String) {
     app.post("/v1/admin/tags", &app.admin, json!({"slug": "harbour", "name": "Harbour"})).await.expect(201);
     let story = app
-        .published(json!({"title": "Harbour deal agreed", "slug": OLD_SLUG, "body": "Forged figures.", "tags": ["harbour"]}))
+        .published(
+            json!({"title": "Harbour deal agreed", "slug": OLD_SLUG, "body": "Forged figures.", "tags": ["harbour"]}),
+        )
         .await;
     let id = id_of(&story);
     app.patch(&item(&id), &app.admin, json!({"slug": SLUG, "title": "Harbour deal signed"})).await.expect(200);
@@ -177,7 +179,8 @@ async fn a_retraction_is_final_and_keeps_its_slug(app: TestApp) {
     app.patch(&item(&id), &app.admin, json!({"slug": "harbour-deal-moved"})).await.expect_problem(409);
     app.delete(&item(&id), &app.admin).await.expect_problem(409);
     app.send(Method::DELETE, &format!("/v1/admin/trash/{id}"), Some(&app.admin), None, &[]).await.expect_problem(409);
-    let first = revisions(&app, &id).await.last().and_then(|r| r["id"].as_str().map(str::to_owned)).expect("a revision");
+    let first =
+        revisions(&app, &id).await.last().and_then(|r| r["id"].as_str().map(str::to_owned)).expect("a revision");
     let restore = format!("{}/revisions/{first}/restore", item(&id));
     app.send(Method::POST, &restore, Some(&app.admin), None, &[("if-match", "*")]).await.expect_problem(409);
     let bulk = json!({"action": "unpublish", "ids": [id]});
@@ -206,7 +209,8 @@ async fn only_editors_and_admins_retract(app: TestApp) {
     app.act(&author, &own, "publish").await.expect(200);
     retract(&app, &author, &own).await.expect_problem(403);
     retract(&app, &contributor, &own).await.expect_problem(404);
-    let anon = app.send(Method::POST, &format!("{}/retract", item(&own)), None, Some(json!({"reason": REASON})), &[]).await;
+    let anon =
+        app.send(Method::POST, &format!("{}/retract", item(&own)), None, Some(json!({"reason": REASON})), &[]).await;
     anon.expect_problem(401);
     assert_eq!(admin_view(&app, &own).await["status"], "published");
     app.get("/v1/articles/ferry-fares-rise").await.expect(200);

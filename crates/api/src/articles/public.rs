@@ -1,8 +1,8 @@
 //! The public article API: published articles only, the same for every caller, cacheable.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use newsdesk_domain::ArticleStatus;
 use chrono::{DateTime, Utc};
+use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles as store;
 use newsdesk_persistence::articles::retractions::RetractionNotice;
 use serde::{Deserialize, Serialize};

@@ -38,7 +38,11 @@ pub struct RetractRequest {
         (status = 409, description = "Not published (already retracted, a draft, scheduled, in the trash …)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` missing, empty or too long", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn retract(call: AdminCall, id: web::Path<String>, body: JsonBody<RetractRequest>) -> ApiResult<HttpResponse> {
+pub async fn retract(
+    call: AdminCall,
+    id: web::Path<String>,
+    body: JsonBody<RetractRequest>,
+) -> ApiResult<HttpResponse> {
     let retraction = Retraction { reason: body.0.reason, public_url: call.state.public_url.clone() };
     transition_with(call, id.into_inner(), retraction, lifecycle::retract).await
 }

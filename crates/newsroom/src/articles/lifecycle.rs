@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{Lifecycle, Refused, Step};
 use newsdesk_domain::{body, Action, ArticleStatus};
-use newsdesk_persistence::articles::{retractions, revisions};
 use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
+use newsdesk_persistence::articles::{retractions, revisions};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};

@@ -32,8 +32,7 @@ pub fn record(conn: &mut DbConn, article_id: &str, reason: &str, at: NaiveDateTi
 
 /// The notice of the retracted article whose slug is, or used to be, `slug`.
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<Option<RetractionNotice>> {
-    let columns =
-        (articles::id, articles::slug, article_retractions::reason, article_retractions::retracted_at);
+    let columns = (articles::id, articles::slug, article_retractions::reason, article_retractions::retracted_at);
     let current = articles::table
         .inner_join(article_retractions::table)
         .filter(articles::slug.eq(slug))
