@@ -43,8 +43,17 @@ fn count_in(list: &Value, slug: &str) -> Value {
         .clone()
 }
 
-/// Asserts what the public sees: only `visible` articles, and counts of `count` for the shared terms.
+/// Asserts what the public sees: only `visible` articles, counts of `count` for the shared
+/// terms, and no draft at its slug.
 async fn public_sees(app: &TestApp, visible: &[&str], count: i64) {
+    public_lists_show(app, visible, count).await;
+    app.get(&format!("/v1/articles/{DRAFT}")).await.expect_problem(404);
+    app.get(&format!("/v1/articles/{DRAFT}?formats=markdown")).await.expect_problem(404);
+}
+
+/// Asserts what the public lists show: only `visible` articles, and counts of `count` for the
+/// shared terms.
+async fn public_lists_show(app: &TestApp, visible: &[&str], count: i64) {
     for path in PUBLIC_LISTS {
         let list = app.get(path).await.expect(200);
         let slugs = listed(&list.body);
@@ -59,8 +68,6 @@ async fn public_sees(app: &TestApp, visible: &[&str], count: i64) {
         );
         assert!(!list.text.contains(DRAFT), "{path} mentions the draft: {}", list.text);
     }
-    app.get(&format!("/v1/articles/{DRAFT}")).await.expect_problem(404);
-    app.get(&format!("/v1/articles/{DRAFT}?formats=markdown")).await.expect_problem(404);
     for path in SHARED_TERMS {
         assert_eq!(app.get(path).await.expect(200).body["article_count"], count, "{path}");
     }
@@ -148,6 +155,12 @@ async fn a_draft_is_invisible_to_the_public(app: TestApp) {
 /// feeds, the sitemap, search and most viewed.
 async fn nothing_public_shows_the_draft(app: &TestApp) {
     public_sees(app, &[PUBLISHED], 1).await;
+    nothing_public_lists_the_draft(app).await;
+}
+
+/// [`nothing_public_shows_the_draft`] but for its own slug's answer.
+async fn nothing_public_lists_the_draft(app: &TestApp) {
+    public_lists_show(app, &[PUBLISHED], 1).await;
     let story = app.get(&format!("/v1/articles/{PUBLISHED}")).await.expect(200);
     assert_eq!(story.body["related"].as_array().map(Vec::len), Some(1), "{}", story.text);
     app.get(&format!("/v1/articles/{DRAFT}/related")).await.expect_problem(404);
@@ -179,6 +192,31 @@ async fn articles_in_review_or_approved_are_as_private_as_drafts(app: TestApp) {
     assert_eq!(beacon.status.as_u16(), 404, "{}", beacon.text);
     app.act(&app.admin, &draft_id, "publish").await.expect(200);
     app.get(&format!("/v1/articles/{DRAFT}")).await.expect(200);
+}
+
+/// Published, viewed and read (so cached), then retracted: it leaves every public answer as a
+/// draft never entered one, and its slug answers 410 rather than 404.
+async fn a_retracted_article_is_in_no_public_answer(app: TestApp) {
+    let (draft_id, _) = a_draft_and_a_story_that_links_to_it(&app).await;
+    app.act(&app.admin, &draft_id, "publish").await.expect(200);
+    app.send(Method::POST, &format!("/v1/articles/{DRAFT}/views"), None, None, &[]).await.expect(202);
+    wait_until("the view to count", || async {
+        app.get("/v1/articles/most-viewed").await.text.contains(DRAFT).then_some(())
+    })
+    .await;
+    for path in ["/v1/articles", "/v1/feed.json", "/sitemap.xml", &format!("/v1/articles/{PUBLISHED}")] {
+        let reply = app.get(path).await.expect(200);
+        assert!(reply.text.contains(DRAFT), "{path} shows it while published: {}", reply.text);
+    }
+    let reason = json!({"reason": "A court order forbids naming the harbour's buyer."});
+    let path = format!("/v1/admin/articles/{draft_id}/retract");
+    app.send(Method::POST, &path, Some(&app.admin), Some(reason), &[]).await.expect(200);
+    nothing_public_lists_the_draft(&app).await;
+    let gone = app.get(&format!("/v1/articles/{DRAFT}")).await.expect_problem(410);
+    assert_eq!(gone["reason"], "A court order forbids naming the harbour's buyer.");
+    app.get(&format!("/v1/articles/{DRAFT}?formats=markdown")).await.expect_problem(410);
+    let listed_as = app.admin_get("/v1/admin/articles?status=retracted", &app.admin).await.expect(200);
+    assert_eq!(listed(&listed_as.body), [DRAFT], "the desk sees it");
 }
 
 async fn a_published_draft_appears_and_is_counted(app: TestApp) {
@@ -246,6 +284,7 @@ async fn a_draft_of_another_user_is_hidden_from_lower_roles_too(app: TestApp) {
 on_both_backends!(
     a_draft_is_invisible_to_the_public,
     articles_in_review_or_approved_are_as_private_as_drafts,
+    a_retracted_article_is_in_no_public_answer,
     a_published_draft_appears_and_is_counted,
     an_unpublished_article_disappears_until_published_again,
     a_draft_of_another_user_is_hidden_from_lower_roles_too,

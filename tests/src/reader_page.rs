@@ -88,4 +88,21 @@ async fn the_reader_page_renders_an_article_and_counts_the_view(app: TestApp) {
     assert!(home.contains(r#"data-ready="true""#), "the home page renders the newest article: {home}");
 }
 
-on_both_backends!(the_reader_page_renders_an_article_and_counts_the_view);
+/// A retracted article's page says so, with the reason, instead of the story.
+async fn the_reader_page_of_a_retracted_article_shows_the_reason(app: TestApp) {
+    let story = app.published(json!({"title": "Harbour deal signed", "body": "Forged figures."})).await;
+    let id = story["id"].as_str().expect("an id");
+    let reason = json!({"reason": "It relied on a forged document."});
+    let path = format!("/v1/admin/articles/{id}/retract");
+    app.send(reqwest::Method::POST, &path, Some(&app.admin), Some(reason), &[]).await.expect(200);
+    let dom = rendered(format!("{}/articles/harbour-deal-signed", app.base)).await;
+    assert!(dom.contains(r#"data-ready="retracted""#), "the page finished rendering: {dom}");
+    assert!(dom.contains(r#"<h1 id="headline">This article has been retracted</h1>"#), "headline: {dom}");
+    assert!(dom.contains("It relied on a forged document."), "the reason: {dom}");
+    assert!(!dom.contains("Forged figures"), "not the story: {dom}");
+}
+
+on_both_backends!(
+    the_reader_page_renders_an_article_and_counts_the_view,
+    the_reader_page_of_a_retracted_article_shows_the_reason,
+);

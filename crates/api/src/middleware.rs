@@ -87,11 +87,14 @@ fn logged_path(raw: &str) -> std::borrow::Cow<'_, str> {
     raw.into()
 }
 
-/// Gives router and framework errors (404, 405, …) a problem body like every other error.
+/// Gives router and framework errors (404, 405, …) a problem body like every other error. A
+/// page that answers an error itself (the reader page of a retracted article, 410) keeps its HTML.
 pub fn problem_body<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem =
-        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+    let kept = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        let v = v.as_bytes();
+        v.starts_with(PROBLEM_JSON.as_bytes()) || v.starts_with(b"text/html")
+    });
+    if kept {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -11,7 +11,7 @@ use crate::{api_keys, articles, audit, auth, feeds, operations, reader, terms, u
 /// (see [`crate::routes`]); only the reader's pages are left out of the API document.
 pub fn declare(api: &mut Routes) {
     api.page("/", reader::page)
-        .page("/articles/{slug}", reader::page)
+        .page("/articles/{slug}", reader::article_page)
         .page("/reader.js", reader::script)
         .page("/reader.css", reader::style)
         .add(routes!(operations::health::healthz))
@@ -38,6 +38,7 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(articles::workflow::submit))
         .add(routes!(articles::workflow::approve))
         .add(routes!(articles::workflow::return_to_draft))
+        .add(routes!(articles::retraction::retract))
         .add(routes!(articles::workflow::publish))
         .add(routes!(articles::workflow::unpublish))
         .add(routes!(articles::workflow::schedule))

@@ -12,9 +12,12 @@ pub const MAX_SHORT_TEXT: usize = 500;
 pub const MAX_LINKS: usize = 50;
 /// Longest note a review step carries, in characters.
 pub const MAX_REVIEW_NOTE: usize = 2_000;
+/// Longest public reason a retraction carries, in characters.
+pub const MAX_RETRACTION_REASON: usize = 2_000;
 
 /// Where an article is in its life. Only `published` articles are ever public; `in_review` and
-/// `approved` are the desk's review stages between a draft and publication.
+/// `approved` are the desk's review stages between a draft and publication; `retracted` is a
+/// published article pulled with a public reason, which its URL then answers with (410).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArticleStatus {
@@ -26,11 +29,20 @@ pub enum ArticleStatus {
     Scheduled,
     Published,
     Archived,
+    /// Pulled after publication, with a public reason. Final: no step leads out of it.
+    Retracted,
 }
 
 impl ArticleStatus {
-    pub const ALL: [ArticleStatus; 6] =
-        [Self::Draft, Self::InReview, Self::Approved, Self::Scheduled, Self::Published, Self::Archived];
+    pub const ALL: [ArticleStatus; 7] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Approved,
+        Self::Scheduled,
+        Self::Published,
+        Self::Archived,
+        Self::Retracted,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +52,7 @@ impl ArticleStatus {
             Self::Scheduled => "scheduled",
             Self::Published => "published",
             Self::Archived => "archived",
+            Self::Retracted => "retracted",
         }
     }
 
@@ -78,6 +91,8 @@ pub enum Step {
     PublishDue,
     Trash,
     Restore,
+    /// Pull a published article with a public reason, for good.
+    Retract,
 }
 
 /// A [`Step`] without its data: what the table of moves is keyed by.
@@ -91,12 +106,15 @@ enum Move {
     Schedule,
     Unschedule,
     PublishDue,
+    Retract,
 }
 
 /// Every status move: from this status, this step leads to that status. A step from a status
 /// not listed for it is refused ([`Move::refusal`]); trashing and restoring are not status moves
 /// (an article leaves the trash as the draft it became) and are decided beside the table.
-const MOVES: [(ArticleStatus, Move, ArticleStatus); 19] = {
+/// Nothing leaves `Retracted`: a retraction is a public record, so it cannot be undone, edited,
+/// trashed or purged (see `Lifecycle::transition`).
+const MOVES: [(ArticleStatus, Move, ArticleStatus); 20] = {
     use ArticleStatus::*;
     [
         // Review: a draft is submitted, then approved or returned; an approval can be withdrawn.
@@ -123,6 +141,8 @@ const MOVES: [(ArticleStatus, Move, ArticleStatus); 19] = {
         (Scheduled, Move::Unschedule, Draft),
         // The scheduler, once the time has come (see `Lifecycle::transition` for "due").
         (Scheduled, Move::PublishDue, Published),
+        // Pulling a published article for good, with a public reason.
+        (Published, Move::Retract, Retracted),
     ]
 };
 
@@ -137,6 +157,7 @@ impl Move {
             Self::Unpublish => Refused::NotPublished,
             Self::Schedule => Refused::PublishedCannotBeScheduled,
             Self::Unschedule | Self::PublishDue => Refused::NotScheduled,
+            Self::Retract => Refused::OnlyPublishedRetracted,
         }
     }
 
@@ -172,12 +193,19 @@ pub enum Refused {
     NotInReview,
     #[error("the article is neither in review nor approved, so there is nothing to send back")]
     NotUnderReview,
+    #[error("only a published article can be retracted")]
+    OnlyPublishedRetracted,
+    #[error("the article is retracted; a retraction is final and the article is kept as it was")]
+    Retracted,
 }
 
 impl Lifecycle {
     /// The one place that decides what reviewing, publishing, scheduling, trashing and their
     /// reverses do: the lifecycle after `step` at `now`, or why it is refused.
     pub fn transition(self, step: Step, now: NaiveDateTime) -> Result<Lifecycle, Refused> {
+        if self.status == ArticleStatus::Retracted {
+            return Err(Refused::Retracted);
+        }
         let in_trash = self.trashed_at.is_some();
         if in_trash && !matches!(step, Step::Restore) {
             return Err(Refused::InTrash);
@@ -205,6 +233,7 @@ impl Lifecycle {
                 Ok(to(status, Some(at)))
             }
             Step::Unschedule => Ok(to(Move::Unschedule.after(self.status)?, None)),
+            Step::Retract => Ok(to(Move::Retract.after(self.status)?, kept_date)),
             Step::PublishDue => {
                 let status = Move::PublishDue.after(self.status)?;
                 match self.published_at {
@@ -223,6 +252,15 @@ pub fn review_note(value: &str) -> Result<String, String> {
         return Err("must say what the writer should change".into());
     }
     Ok(note)
+}
+
+/// The public reason an article is retracted with: some text, line breaks allowed.
+pub fn retraction_reason(value: &str) -> Result<String, String> {
+    let reason = crate::validation::bounded_text(value, MAX_RETRACTION_REASON)?;
+    if reason.is_empty() {
+        return Err("must say publicly why the article is retracted".into());
+    }
+    Ok(reason)
 }
 
 /// A BCP 47-style language tag such as `en`, `pt-BR` or `zh-Hant`.
@@ -359,6 +397,27 @@ mod tests {
         assert!(review_note("a\u{0}b").is_err());
         assert!(review_note(&"x".repeat(MAX_REVIEW_NOTE)).is_ok());
         assert!(review_note(&"x".repeat(MAX_REVIEW_NOTE + 1)).is_err());
+    }
+
+    #[test]
+    fn only_a_published_article_is_retracted_and_nothing_leaves_it() {
+        let now = at(12);
+        let published = draft().transition(Step::Publish, now).unwrap_or(draft());
+        let retracted = published.transition(Step::Retract, now);
+        assert_eq!(retracted.map(|l| (l.status, l.published_at)), Ok((ArticleStatus::Retracted, Some(now))));
+        assert_eq!(draft().transition(Step::Retract, now), Err(Refused::OnlyPublishedRetracted));
+        let retracted = retracted.unwrap_or(draft());
+        for step in [Step::Publish, Step::Unpublish, Step::Trash, Step::Restore, Step::Retract, Step::Submit] {
+            assert_eq!(retracted.transition(step, now), Err(Refused::Retracted), "{step:?}");
+        }
+    }
+
+    #[test]
+    fn retraction_reasons_are_some_text_within_the_limit() {
+        assert_eq!(retraction_reason(" Legal order.\n "), Ok("Legal order.".into()));
+        assert!(retraction_reason("  ").is_err());
+        assert!(retraction_reason(&"x".repeat(MAX_RETRACTION_REASON)).is_ok());
+        assert!(retraction_reason(&"x".repeat(MAX_RETRACTION_REASON + 1)).is_err());
     }
 
     #[test]

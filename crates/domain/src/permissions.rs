@@ -58,6 +58,8 @@ pub enum Action {
     ReviewArticle,
     /// Add, amend or remove a correction, clarification or update on a published article.
     CorrectArticle,
+    /// Pull a published article for good with a public reason (the desk's call, not a writer's).
+    RetractArticle,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -77,8 +79,8 @@ pub enum Action {
 /// The permission table. Contributors write their own drafts and submit them for review;
 /// authors also publish their own articles, straight from a draft or once approved, but not
 /// while they wait in review (the desk has them then); editors approve, return and publish
-/// all content and append the corrections a published article carries (the desk's public word,
-/// so not its writer's); admins also manage users.
+/// all content, append the corrections a published article carries and retract published
+/// articles (the desk's public word, so not its writer's); admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -92,7 +94,7 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
         (Author | Contributor, SubmitArticle { own }) => own,
-        (Author | Contributor, ReviewArticle | CorrectArticle) => false,
+        (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -144,6 +146,14 @@ mod tests {
             assert!(can(r, SubmitArticle { own: false }));
             assert!(can(r, PublishArticle { own: false, in_review: true }));
         }
+    }
+
+    #[test]
+    fn only_the_desk_retracts() {
+        assert!(can(Role::Admin, RetractArticle));
+        assert!(can(Role::Editor, RetractArticle));
+        assert!(!can(Role::Author, RetractArticle), "not even their own");
+        assert!(!can(Role::Contributor, RetractArticle));
     }
 
     #[test]

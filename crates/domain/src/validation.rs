@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(Role::parse("owner"), Err("must be one of admin, editor, author, contributor".to_owned()));
         assert_eq!(
             ArticleStatus::parse("Draft"),
-            Err("must be one of draft, in_review, approved, scheduled, published, archived".to_owned())
+            Err("must be one of draft, in_review, approved, scheduled, published, archived, retracted".to_owned())
         );
     }
 

@@ -12,6 +12,7 @@ pub const EVENTS: [&str; 22] = [
     "article.approved",
     "article.returned",
     "article.corrected",
+    "article.retracted",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -104,6 +104,12 @@ pub enum ArticleAction {
     Untag,
     /// A correction, clarification or update note added to the article, amended or removed.
     Correct(CorrectionStep),
+    /// Pulled for good by an editor, with a public reason. `urls` are the public URLs a CDN may
+    /// hold a copy under: the current slug's first, then every old slug's.
+    Retract {
+        reason: String,
+        urls: Vec<String>,
+    },
 }
 
 impl ArticleAction {
@@ -126,6 +132,7 @@ impl ArticleAction {
             Self::Tag => "tag",
             Self::Untag => "untag",
             Self::Correct(step) => return format!("correction_{}", step.op.as_str()),
+            Self::Retract { .. } => "retract",
         };
         verb.to_owned()
     }
@@ -136,16 +143,22 @@ impl ArticleAction {
         match self {
             Self::Return { note } => Some(note),
             Self::Correct(CorrectionStep { reason: Some(reason), .. }) => Some(reason),
+            Self::Retract { reason, .. } => Some(reason),
             _ => None,
         }
     }
 
-    /// What the action did beyond the snapshot, under `correction` in the audit entry and the
-    /// webhook payload.
-    pub fn detail(&self) -> Option<(&'static str, Value)> {
+    /// What the webhook payload (and so the audit entry) carries beyond the article's
+    /// snapshot: a correction step under `correction`; a retraction's public reason and the URLs
+    /// to purge (`url`, the current one, and `old_urls`).
+    pub fn payload_fields(&self) -> Vec<(&'static str, Value)> {
         match self {
-            Self::Correct(step) => Some(("correction", serde_json::to_value(step).unwrap_or_default())),
-            _ => None,
+            Self::Correct(step) => vec![("correction", serde_json::to_value(step).unwrap_or_default())],
+            Self::Retract { reason, urls } => {
+                let (url, old) = urls.split_first().map_or((None, &[][..]), |(u, rest)| (Some(u), rest));
+                vec![("reason", json!(reason)), ("url", json!(url)), ("old_urls", json!(old))]
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -160,6 +173,7 @@ impl ArticleAction {
             Self::Approve => "article.approved",
             Self::Return { .. } => "article.returned",
             Self::Correct(_) => "article.corrected",
+            Self::Retract { .. } => "article.retracted",
             Self::Create
             | Self::Update
             | Self::Unschedule
@@ -386,6 +400,7 @@ mod tests {
             ArticleAction::Submit,
             ArticleAction::Approve,
             ArticleAction::Return { note: "n".into() },
+            ArticleAction::Retract { reason: "r".into(), urls: vec!["u".into()] },
             ArticleAction::Publish,
             ArticleAction::PublishScheduled,
             ArticleAction::Unpublish,

@@ -179,6 +179,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The public notice of a retracted article: why, and when.
+    article_retractions (article_id) {
+        article_id -> Text,
+        reason -> Text,
+        retracted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Text,
         name -> Text,
@@ -222,6 +231,7 @@ diesel::joinable!(article_views -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(article_corrections -> articles (article_id));
 diesel::joinable!(article_slug_history -> articles (article_id));
+diesel::joinable!(article_retractions -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
@@ -281,6 +291,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_revisions,
     article_corrections,
     article_slug_history,
+    article_retractions,
     api_keys,
     audit_log,
     article_views,

@@ -66,6 +66,10 @@ fn correct(_: ArticleFacts) -> Option<Action> {
     Some(Action::CorrectArticle)
 }
 
+fn retract(_: ArticleFacts) -> Option<Action> {
+    Some(Action::RetractArticle)
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -122,6 +126,7 @@ enum Body {
     Correction,
     CorrectionText,
     CorrectionRemoval,
+    RetractReason,
     BulkPublish,
     Term,
     User,
@@ -175,6 +180,14 @@ fn entries() -> Vec<Entry> {
         entry("POST", "/v1/admin/articles/{id}/publish", 200, Article(publish), T::Article(Approved), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Approved), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unpublish", 200, Article(publish), T::Article(Published), B::Empty),
+        entry(
+            "POST",
+            "/v1/admin/articles/{id}/retract",
+            200,
+            Article(retract),
+            T::Article(Published),
+            B::RetractReason,
+        ),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Draft), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unschedule", 200, Article(publish), T::Article(Scheduled), B::Empty),
         entry("POST", "/v1/admin/articles/{id}/restore", 200, Article(edit), T::Article(Trashed), B::Empty),
@@ -345,6 +358,7 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::Correction => json!({"kind": "correction", "text": "The vote was 7-2, not 6-3."}),
         Body::CorrectionText => json!({"text": "The vote was 7-2, with one abstention."}),
         Body::CorrectionRemoval => json!({"reason": "Added to the wrong article."}),
+        Body::RetractReason => json!({"reason": "The main source withdrew the claim."}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {

@@ -5,6 +5,7 @@ mod bulk;
 mod corrections;
 mod history;
 mod if_match;
+mod retraction;
 mod review;
 
 use serde_json::Value;

@@ -60,7 +60,8 @@ if (created.error !== undefined) {
   throw new Error(`creating a draft failed: ${created.error.detail}`);
 }
 const draft = created.data;
-const draftStatus: "draft" | "in_review" | "approved" | "scheduled" | "published" | "archived" = draft.status;
+const draftStatus: "draft" | "in_review" | "approved" | "scheduled" | "published" | "archived" | "retracted" =
+  draft.status;
 
 // An invalid draft: the 422 is problem+json naming the fields at fault.
 const invalid = await client.POST("/v1/admin/articles", { body: { title: "" }, headers });

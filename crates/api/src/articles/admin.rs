@@ -172,7 +172,7 @@ pub async fn update(
     responses(
         (status = 204, description = "In the trash"),
         AdminVersionedWrite,
-        (status = 409, description = "Already in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already in the trash, or retracted (a retraction is kept, never trashed)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let precondition = crate::extract::if_match(&req)?;

@@ -11,6 +11,7 @@ pub mod preview;
 pub mod public;
 pub mod query;
 pub mod related;
+pub mod retraction;
 pub mod revisions;
 pub mod view;
 pub mod workflow;

@@ -69,7 +69,8 @@ pub async fn show(
     let article: Option<ArticleOut> = state
         .read(move |conn| {
             let row = match store::find(conn, &article_id) {
-                Ok(row) if row.trashed_at.is_none() => row,
+                // A retraction voids preview links handed out before it: its text is public no more.
+                Ok(row) if row.trashed_at.is_none() && row.status != newsdesk_domain::ArticleStatus::Retracted => row,
                 Ok(_) | Err(newsdesk_persistence::StoreError::NotFound) => return Ok(None),
                 Err(e) => return Err(e),
             };

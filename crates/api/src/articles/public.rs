@@ -1,10 +1,12 @@
 //! The public article API: published articles only, the same for every caller, cacheable.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 use newsdesk_domain::ArticleStatus;
 use newsdesk_persistence::articles as store;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use newsdesk_persistence::articles::retractions::RetractionNotice;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{ArticleOut, RelatedOut};
 use super::listing;
@@ -77,12 +79,61 @@ impl FormatsQuery {
     }
 }
 
+/// A retracted article's answer, at its slug and at every old slug: an RFC 9457 problem
+/// (`410 Gone`) with the public reason and the time of the retraction.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:newsdesk:problem:retracted",
+    "title": "Gone",
+    "status": 410,
+    "detail": "This article was retracted: It relied on a document later shown to be forged.",
+    "slug": "harbour-deal-signed",
+    "reason": "It relied on a document later shown to be forged.",
+    "retracted_at": "2026-12-07T15:00:00Z"
+}))]
+pub struct RetractedProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The slug the article had when it was retracted.
+    pub slug: String,
+    /// Why it was retracted, as the editor gave it.
+    pub reason: String,
+    pub retracted_at: DateTime<Utc>,
+}
+
+impl RetractedProblem {
+    fn new(notice: RetractionNotice) -> Self {
+        Self {
+            kind: "urn:newsdesk:problem:retracted".into(),
+            title: "Gone".into(),
+            status: 410,
+            detail: format!("This article was retracted: {}", notice.reason),
+            slug: notice.slug,
+            reason: notice.reason,
+            retracted_at: crate::time::utc(notice.retracted_at),
+        }
+    }
+
+    /// A final answer (nothing leaves a retraction), so a CDN may keep it like any public one.
+    fn respond(self, req: &HttpRequest) -> HttpResponse {
+        HttpResponse::Gone()
+            .content_type(crate::error::PROBLEM_JSON)
+            .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(req)))
+            .json(self)
+    }
+}
+
 /// Get one published article with its byline, tags, section, source and related links.
 #[utoipa::path(get, path = "/v1/articles/{slug}", operation_id = "get_article", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
     responses(
         (status = 200, description = "The article", body = ArticleOut),
         (status = 301, description = "An old slug: `Location` gives the article's current URL"),
+        (status = 410, description = "The article was retracted: the reason and when. Its old slugs answer the same, \
+            not a redirect", body = RetractedProblem, content_type = "application/problem+json"),
         PublicRead, BadQuery,
     ))]
 pub async fn get(
@@ -95,6 +146,7 @@ pub async fn get(
     enum Found {
         Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
         MovedTo(String),
+        Retracted(RetractionNotice),
         Nothing,
     }
     let found = state
@@ -104,7 +156,10 @@ pub async fn get(
                 Ok(Found::Article(Box::new(article), found.last_change))
             }
             Err(newsdesk_persistence::StoreError::NotFound) => {
-                Ok(store::slugs::published_redirect(conn, &slug)?.map_or(Found::Nothing, Found::MovedTo))
+                if let Some(current) = store::slugs::published_redirect(conn, &slug)? {
+                    return Ok(Found::MovedTo(current));
+                }
+                Ok(store::retractions::by_slug(conn, &slug)?.map_or(Found::Nothing, Found::Retracted))
             }
             Err(e) => Err(e),
         })
@@ -121,6 +176,7 @@ pub async fn get(
                 .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(&req)))
                 .finish())
         }
+        Found::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
         Found::Nothing => Err(crate::error::ApiError::not_found("article")),
     }
 }

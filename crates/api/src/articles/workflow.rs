@@ -38,7 +38,7 @@ async fn transition(
 type TransitionWith<T> = fn(&mut Tx, &str, &Precondition, T, &Caller) -> NewsroomResult<Recorded<Saved>>;
 
 /// [`transition`] for a step that takes a value from the request body.
-async fn transition_with<T: Send + 'static>(
+pub(super) async fn transition_with<T: Send + 'static>(
     AdminCall { req, state, user }: AdminCall,
     id: String,
     value: T,

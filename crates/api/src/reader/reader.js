@@ -115,7 +115,22 @@ async function main() {
     text("headline", "No articles yet");
     return;
   }
-  const article = await api(`/v1/articles/${encodeURIComponent(slug)}`);
+  const answer = await fetch(`/v1/articles/${encodeURIComponent(slug)}`, { headers: { accept: "application/json" } });
+  if (answer.status === 410) {
+    // Retracted: the API says why and when; the page says so instead of the article.
+    const notice = await answer.json();
+    document.title = "Retracted · Newsdesk";
+    text("section", "Retracted");
+    text("headline", "This article has been retracted");
+    text("summary", notice.reason);
+    const when = document.getElementById("published");
+    when.dateTime = notice.retracted_at;
+    when.textContent = `Retracted ${new Date(notice.retracted_at).toLocaleDateString(undefined, { dateStyle: "long" })}`;
+    document.body.dataset.ready = "retracted";
+    return;
+  }
+  if (!answer.ok) throw new Error(`/v1/articles/${slug}: ${answer.status}`);
+  const article = await answer.json();
   renderArticle(article);
   // The beacon first, then the lists, so this view can count in "Most viewed".
   await fetch(`/v1/articles/${encodeURIComponent(article.slug)}/views`, { method: "POST" });

@@ -203,8 +203,8 @@ pub fn after_change(
         if let Some(note) = note {
             object.insert("note".into(), json!(note));
         }
-        if let Some((key, value)) = action.detail() {
-            object.insert(key.into(), value);
+        for (name, value) in action.payload_fields() {
+            object.insert(name.into(), value);
         }
     }
     let change = Change::Article(ArticleChange {

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{Lifecycle, Refused, Step};
 use newsdesk_domain::{body, Action, ArticleStatus};
-use newsdesk_persistence::articles::revisions;
 use newsdesk_persistence::articles::{self as store, relations, ArticleChanges, ArticleRow};
+use newsdesk_persistence::articles::{retractions, revisions};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
@@ -106,6 +106,35 @@ pub fn return_to_draft(
     let note =
         newsdesk_domain::article::review_note(&note).map_err(|message| NewsroomError::invalid("note", message))?;
     step(tx, &row, precondition, Step::Return, ArticleAction::Return { note }, user)
+}
+
+/// What a retraction asks for: the public reason, and the site's public base URL (for the URLs
+/// the `article.retracted` event names, so a CDN can purge them).
+#[derive(Debug, Clone)]
+pub struct Retraction {
+    pub reason: String,
+    pub public_url: String,
+}
+
+/// Pulls a published article for good: it leaves every public answer, its URL and old URLs
+/// answer 410 with the reason, and its slug stays taken. Editors and admins only.
+pub fn retract(
+    tx: &mut Tx,
+    id: &str,
+    precondition: &Precondition,
+    retraction: Retraction,
+    user: &Caller,
+) -> NewsroomResult<Recorded<Saved>> {
+    let row = allowed(tx.conn(), id, user, |_, _| Action::RetractArticle)?;
+    let reason = newsdesk_domain::article::retraction_reason(&retraction.reason)
+        .map_err(|message| NewsroomError::invalid("reason", message))?;
+    let to = row.lifecycle().transition(Step::Retract, now())?;
+    let base = retraction.public_url.trim_end_matches('/');
+    let url = |slug: &str| format!("{base}/v1/articles/{slug}");
+    let mut urls = vec![url(&row.slug)];
+    urls.extend(retractions::old_slugs(tx.conn(), &row.id)?.iter().map(|s| url(s)));
+    retractions::record(tx.conn(), &row.id, &reason, now())?;
+    save(tx, &row, precondition, Some(&to), ArticleAction::Retract { reason, urls }, user)
 }
 
 /// Publishes now, keeping the first publication date on a re-publish.

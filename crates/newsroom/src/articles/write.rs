@@ -178,10 +178,14 @@ pub fn change_slug(conn: &mut DbConn, current: &ArticleRow, new_slug: &str) -> N
     Ok(())
 }
 
-/// 409 unless the article is out of the trash.
+/// 409 unless the article is out of the trash, and not retracted (a retraction is a public
+/// record: the article is kept as it was retracted, its slug included).
 pub fn not_trashed(row: &ArticleRow) -> NewsroomResult<()> {
     if row.trashed_at.is_some() {
         return Err(NewsroomError::InvalidState("the article is in the trash; restore it first".into()));
+    }
+    if row.status == ArticleStatus::Retracted {
+        return Err(newsdesk_domain::article::Refused::Retracted.into());
     }
     Ok(())
 }

@@ -36,6 +36,8 @@ pub enum EventName {
     ArticleReturned,
     #[serde(rename = "article.corrected")]
     ArticleCorrected,
+    #[serde(rename = "article.retracted")]
+    ArticleRetracted,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]

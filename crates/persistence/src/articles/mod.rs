@@ -15,6 +15,7 @@ mod listing;
 mod lookup;
 mod related;
 pub mod relations;
+pub mod retractions;
 pub mod revisions;
 pub mod slugs;
 mod write;
