@@ -2,7 +2,7 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 22] = [
+pub const EVENTS: [&str; 23] = [
     "article.published",
     "article.updated",
     "article.unpublished",

@@ -276,7 +276,7 @@ impl Change {
                     if let Some(note) = a.action.note() {
                         object.insert("note".into(), json!(note));
                     }
-                    if let Some((key, value)) = a.action.detail() {
+                    for (key, value) in a.action.payload_fields() {
                         object.insert(key.into(), value);
                     }
                 }
