@@ -168,7 +168,8 @@ async fn nothing_public_lists_the_draft(app: &TestApp) {
         "/v1/feed.rss",
         "/v1/feed.atom",
         "/v1/feed.json",
-        "/sitemap.xml",
+        "/sitemaps/articles.xml",
+        "/sitemap-news.xml",
         "/v1/articles?q=embargoed",
         "/v1/articles/most-viewed",
         &format!("/v1/articles/{PUBLISHED}/related"),
@@ -204,7 +205,13 @@ async fn a_retracted_article_is_in_no_public_answer(app: TestApp) {
         app.get("/v1/articles/most-viewed").await.text.contains(DRAFT).then_some(())
     })
     .await;
-    for path in ["/v1/articles", "/v1/feed.json", "/sitemap.xml", &format!("/v1/articles/{PUBLISHED}")] {
+    for path in [
+        "/v1/articles",
+        "/v1/feed.json",
+        "/sitemaps/articles.xml",
+        "/sitemap-news.xml",
+        &format!("/v1/articles/{PUBLISHED}"),
+    ] {
         let reply = app.get(path).await.expect(200);
         assert!(reply.text.contains(DRAFT), "{path} shows it while published: {}", reply.text);
     }

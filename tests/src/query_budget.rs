@@ -102,7 +102,9 @@ fn endpoints(cursor: &str, backend: Backend) -> Vec<(&'static str, u64, String)>
         ("rss feed", 7, "/v1/feed.rss".to_owned()),
         ("atom feed", 7, "/v1/feed.atom".to_owned()),
         ("json feed", 7, "/v1/feed.json".to_owned()),
-        ("sitemap", 3, "/sitemap.xml".to_owned()),
+        ("sitemap index", 3, "/sitemap.xml".to_owned()),
+        ("child sitemap", 3, "/sitemaps/articles.xml".to_owned()),
+        ("news sitemap", 3, "/sitemap-news.xml".to_owned()),
     ]);
     list
 }

@@ -278,6 +278,7 @@ async fn every_answer_comes_compressed_whole(app: TestApp) {
         ("/v1/articles?include=authors,tags", None, 200),
         ("/v1/feed.rss", None, 200),
         ("/sitemap.xml", None, 200),
+        ("/sitemaps/articles.xml", None, 200),
         ("/v1/admin/articles", Some(admin.as_str()), 200),
         ("/v1/articles/no-such-story", None, 404),
     ];

@@ -53,6 +53,10 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let state = web::Data::new(AppState {
         cache,
         public_url,
+        publication: crate::publication::Publication {
+            name: config.publication_name.clone(),
+            language: config.publication_language.clone(),
+        },
         db,
         tokens,
         login_limits: crate::login_limits::LoginLimits::default(),

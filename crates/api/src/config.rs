@@ -116,6 +116,13 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_VIEW_READERS", default_value_t = crate::view_counter::READERS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1_000..=10_000_000))]
     pub view_readers: usize,
+    /// The publication's name, as the Google News sitemap gives it (`news:name`).
+    #[arg(long, env = "NEWSDESK_PUBLICATION_NAME", default_value = "Newsdesk")]
+    pub publication_name: String,
+    /// The publication's language, an ISO 639 code (`en`, `fra`, or `zh-cn`/`zh-tw`), as the
+    /// Google News sitemap gives it (`news:language`).
+    #[arg(long, env = "NEWSDESK_PUBLICATION_LANGUAGE", default_value = "en")]
+    pub publication_language: String,
     /// How long revisions, audit entries, deliveries and daily views are kept.
     #[command(flatten)]
     pub retention: crate::retention::RetentionArgs,
@@ -178,6 +185,7 @@ impl Config {
         }
         self.resolve_public_url()?;
         self.retention.check()?;
+        crate::publication::check(&self.publication_name, &self.publication_language)?;
         match &self.jwt_secret {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
                 bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len())

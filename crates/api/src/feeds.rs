@@ -1,6 +1,6 @@
 //! Feeds and the sitemap: RSS 2.0, Atom and JSON Feed 1.1 of the newest published articles
-//! (everything, or one section, tag, author or source), and `/sitemap.xml`. Built with feed and
-//! XML crates, with absolute URLs from `NEWSDESK_PUBLIC_URL`.
+//! (everything, or one section, tag, author or source). Built with feed and XML crates, with
+//! absolute URLs from `NEWSDESK_PUBLIC_URL`. The sitemaps are [`crate::sitemaps`].
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -18,9 +18,8 @@ use crate::respond::public_bytes;
 use crate::responses::{BadQuery, NotModified};
 use crate::state::AppState;
 
-/// Most entries in a feed, and in the sitemap.
+/// Most entries in a feed.
 const MAX_FEED: i64 = 100;
-const MAX_SITEMAP: i64 = 50_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -347,49 +346,4 @@ fn write_json(feed: Feed, base: &str) -> ApiResult<Vec<u8>> {
     };
     let body = serde_json::to_vec(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(body)
-}
-
-/// Every published article with its last change, for search engines.
-#[utoipa::path(get, path = "/sitemap.xml", operation_id = "sitemap", tag = "feeds",
-    responses(
-        (status = 200, description = "A sitemap (sitemaps.org 0.9)", content_type = "application/xml", body = String),
-        NotModified,
-    ))]
-pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    use quick_xml::events::{BytesDecl, BytesText, Event};
-    use quick_xml::Writer;
-    let filter = ArticleFilter { statuses: Some(vec![ArticleStatus::Published]), ..ArticleFilter::default() };
-    let (rows, changed) = state
-        .read(move |conn| {
-            let changed = newsdesk_persistence::audit::last_change(conn)?;
-            let rows = store::list(
-                conn,
-                &filter,
-                ArticleSort::NewestPublished,
-                PageRequest { limit: MAX_SITEMAP, offset: 0 },
-            )?;
-            Ok((rows.items, changed))
-        })
-        .await?;
-    let base = state.public_url.clone();
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let xml_error = |e: std::io::Error| ApiError::Internal(e.to_string());
-    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(xml_error)?;
-    writer
-        .create_element("urlset")
-        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
-        .write_inner_content(|w| {
-            for row in &rows {
-                let lastmod = row.updated_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                w.create_element("url").write_inner_content(|u| {
-                    u.create_element("loc").write_text_content(BytesText::new(&article_url(&base, &row.slug)))?;
-                    u.create_element("lastmod").write_text_content(BytesText::new(&lastmod))?;
-                    Ok(())
-                })?;
-            }
-            Ok(())
-        })
-        .map_err(xml_error)?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, "application/xml; charset=utf-8", writer.into_inner(), changed))
 }

@@ -20,7 +20,7 @@ use crate::{articles, views};
         (name = "sources", description = "Wire services and outlets"),
         (name = "sections", description = "Sections such as View, News, Analysis"),
         (name = "tags", description = "Topics"),
-        (name = "feeds", description = "RSS, Atom, JSON Feed and the sitemap"),
+        (name = "feeds", description = "RSS, Atom, JSON Feed, the sitemaps and robots.txt"),
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
         (name = "corrections", description = "Correction, clarification and update notes on published articles"),

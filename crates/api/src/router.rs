@@ -5,7 +5,7 @@ use actix_web::web;
 
 use crate::routes;
 use crate::routes::{RouteEntry, Routes};
-use crate::{api_keys, articles, audit, auth, feeds, operations, reader, terms, users, views, webhooks};
+use crate::{api_keys, articles, audit, auth, feeds, operations, reader, sitemaps, terms, users, views, webhooks};
 
 /// Every route, in the order actix matches them. Registering a handler here also documents it
 /// (see [`crate::routes`]); only the reader's pages are left out of the API document.
@@ -26,7 +26,10 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(feeds::rss_feed))
         .add(routes!(feeds::atom_feed))
         .add(routes!(feeds::json_feed))
-        .add(routes!(feeds::sitemap))
+        .add(routes!(sitemaps::index))
+        .add(routes!(sitemaps::child))
+        .add(routes!(sitemaps::news))
+        .add(routes!(sitemaps::robots))
         .add(routes!(auth::handlers::login))
         .add(routes!(auth::handlers::refresh))
         .add(routes!(auth::handlers::logout))

@@ -21,6 +21,8 @@ pub struct AppState {
     pub preview_ttl_secs: i64,
     /// Absolute base URL for links in feeds and the sitemap.
     pub public_url: String,
+    /// The publication's name and language, for the news sitemap.
+    pub publication: crate::publication::Publication,
     /// How many of the newest matches a search ranks or sorts.
     pub search_window: newsdesk_persistence::search::SearchWindow,
     /// Signs and checks pagination cursors.

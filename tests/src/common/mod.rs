@@ -156,6 +156,8 @@ impl TestApp {
             views_per_address: newsdesk_api::view_counter::VIEWS_PER_ADDRESS,
             // Each test server reserves its view tables at start; a small one will do.
             view_readers: 10_000,
+            publication_name: "The Example Courier".into(),
+            publication_language: "en".into(),
             retention: Default::default(),
         };
         tweak(&mut config);

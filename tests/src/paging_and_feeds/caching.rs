@@ -175,7 +175,8 @@ async fn public_reads_are_cacheable_and_conditional(app: TestApp) {
 async fn feeds_and_the_sitemap_answer_conditional_requests(app: TestApp) {
     app.seed_taxonomy().await;
     app.published(json!({"title": "Feed cache story", "summary": "Cached.", "tags": ["water"]})).await;
-    let paths = ["/v1/feed.rss", "/v1/feed.atom", "/v1/feed.json", "/v1/feed.rss?tag=water&limit=5", "/sitemap.xml"];
+    let paths =
+        ["/v1/feed.rss", "/v1/feed.atom", "/v1/feed.json", "/v1/feed.rss?tag=water&limit=5", "/sitemaps/articles.xml"];
     let mut seen = Vec::new();
     for path in paths {
         let first = app.get(path).await.expect(200);

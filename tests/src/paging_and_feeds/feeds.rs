@@ -4,22 +4,9 @@
 use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 
+use super::{article_url, slug_in, texts_of, PUBLIC_URL};
 use crate::common::values::{id_of, slug_of};
 use crate::common::{on_both_backends, Reply, TestApp};
-
-const PUBLIC_URL: &str = "https://news.example.org";
-
-/// The public address of an article page.
-fn article_url(slug: &str) -> String {
-    format!("{PUBLIC_URL}/articles/{slug}")
-}
-
-/// The slug of an absolute article URL; fails when the URL is not one.
-fn slug_in(url: &str) -> String {
-    url.strip_prefix(&format!("{PUBLIC_URL}/articles/"))
-        .unwrap_or_else(|| panic!("`{url}` is not an absolute article URL under {PUBLIC_URL}"))
-        .to_owned()
-}
 
 fn owned(slugs: &[&String]) -> Vec<String> {
     slugs.iter().map(|s| (*s).clone()).collect()
@@ -55,33 +42,6 @@ async fn expected(app: &TestApp, slug: &str) -> Expected {
             .flatten()
             .map(|a| a["name"].as_str().unwrap_or_default().to_owned())
             .collect(),
-    }
-}
-
-/// The text of every element named `name` (local name), in document order.
-fn texts_of(xml: &str, name: &str) -> Vec<String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let (mut found, mut current) = (Vec::new(), None::<String>);
-    loop {
-        match reader.read_event().unwrap_or_else(|e| panic!("well-formed XML ({e}): {xml}")) {
-            Event::Start(e) if e.local_name().as_ref() == name.as_bytes() => current = Some(String::new()),
-            Event::Text(t) => {
-                if let Some(text) = current.as_mut() {
-                    text.push_str(&t.unescape().unwrap_or_else(|e| panic!("XML text ({e})")));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(text) = current.as_mut() {
-                    text.push_str(&String::from_utf8_lossy(&t));
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == name.as_bytes() => {
-                found.extend(current.take());
-            }
-            Event::Eof => return found,
-            _ => {}
-        }
     }
 }
 
@@ -271,7 +231,14 @@ async fn feeds_list_the_newest_published_articles_with_absolute_links(app: TestA
         assert_eq!(json_feed_slugs(&app, query, &articles).await, want, "JSON Feed {query}");
     }
     // Neither the draft nor the withdrawn story appears anywhere, not even by name.
-    for path in ["/v1/feed.rss", "/v1/feed.atom", "/v1/feed.json", "/v1/feed.rss?tag=water", "/sitemap.xml"] {
+    for path in [
+        "/v1/feed.rss",
+        "/v1/feed.atom",
+        "/v1/feed.json",
+        "/v1/feed.rss?tag=water",
+        "/sitemaps/articles.xml",
+        "/sitemap-news.xml",
+    ] {
         let text = app.get(path).await.expect(200).text;
         for hidden in [draft.as_str(), "Embargoed budget", "Withdrawn story"] {
             assert!(!text.contains(hidden), "{path} mentions `{hidden}`: {text}");
@@ -285,50 +252,13 @@ async fn feeds_list_the_newest_published_articles_with_absolute_links(app: TestA
         }
     }
 
-    // The sitemap: every published article, with absolute URLs and RFC 3339 dates.
-    let reply = app.get("/sitemap.xml").await.expect(200);
-    assert!(
-        reply.header("content-type").is_some_and(|t| t.starts_with("application/xml")),
-        "{:?}",
-        reply.header("content-type")
-    );
-    let root = {
-        let mut reader = quick_xml::Reader::from_str(&reply.text);
-        loop {
-            match reader.read_event().unwrap_or_else(|e| panic!("a well-formed sitemap ({e}): {}", reply.text)) {
-                quick_xml::events::Event::Start(e) => break e.into_owned(),
-                quick_xml::events::Event::Eof => panic!("an empty sitemap: {}", reply.text),
-                _ => {}
-            }
-        }
-    };
-    assert_eq!(root.local_name().as_ref(), b"urlset", "{}", reply.text);
-    let namespace = root.try_get_attribute("xmlns").ok().flatten().map(|a| a.value.into_owned());
-    assert_eq!(namespace.as_deref(), Some(&b"http://www.sitemaps.org/schemas/sitemap/0.9"[..]), "{}", reply.text);
-    let (locs, lastmods) = (texts_of(&reply.text, "loc"), texts_of(&reply.text, "lastmod"));
-    assert_eq!(locs.len(), lastmods.len(), "every <url> has a <loc> and a <lastmod>: {}", reply.text);
-    let mut listed: Vec<String> = locs.iter().map(|loc| slug_in(loc)).collect();
-    listed.sort();
-    let mut want = all.clone();
-    want.sort();
-    assert_eq!(listed, want, "every published article, once: {}", reply.text);
-    for (loc, lastmod) in locs.iter().zip(&lastmods) {
-        let at =
-            DateTime::parse_from_rfc3339(lastmod).unwrap_or_else(|e| panic!("<lastmod> `{lastmod}` is RFC 3339 ({e})"));
-        let article = articles.iter().find(|a| article_url(&a.slug) == *loc).unwrap_or_else(|| panic!("{loc}"));
-        assert_eq!(at.timestamp(), article.updated_at.timestamp(), "{loc}: lastmod is its last change");
-    }
-
-    // A story published now leads every feed, and joins the sitemap.
+    // A story published now leads every feed.
     let latest = slug_of(&app.published(json!({"title": "Latest news", "summary": "Just in.", "body": "Now."})).await);
     articles.push(expected(&app, &latest).await);
     let want = owned(&[&latest, &ferry]);
     assert_eq!(rss_slugs(&app, "?limit=2", &articles).await, want);
     assert_eq!(atom_slugs(&app, "?limit=2", &articles).await, want);
     assert_eq!(json_feed_slugs(&app, "?limit=2", &articles).await, want);
-    let sitemap = texts_of(&app.get("/sitemap.xml").await.expect(200).text, "loc");
-    assert!(sitemap.contains(&article_url(&latest)), "{sitemap:?}");
-    assert_eq!(sitemap.len(), 4, "{sitemap:?}");
 }
 
 on_both_backends!(feeds_list_the_newest_published_articles_with_absolute_links);

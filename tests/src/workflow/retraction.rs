@@ -72,7 +72,8 @@ fn public_answers(other_slug: &str) -> Vec<String> {
         "/v1/feed.rss",
         "/v1/feed.atom",
         "/v1/feed.json",
-        "/sitemap.xml",
+        "/sitemaps/articles.xml",
+        "/sitemap-news.xml",
         "/v1/tags/harbour",
     ]
     .map(str::to_owned)

@@ -17,6 +17,7 @@ mod related;
 pub mod relations;
 pub mod retractions;
 pub mod revisions;
+pub mod sitemap;
 pub mod slugs;
 mod write;
 

@@ -1,0 +1,44 @@
+//! Who publishes: the name and language the Google News sitemap gives for the publication.
+
+use anyhow::bail;
+
+/// The publication's name and language (`NEWSDESK_PUBLICATION_NAME`, `_LANGUAGE`).
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub name: String,
+    pub language: String,
+}
+
+/// Most characters in the publication's name.
+const MAX_NAME: usize = 200;
+
+/// Checks the settings as Google News reads them: a name, and an ISO 639 language code of two
+/// or three lowercase letters (or `zh-cn`/`zh-tw`, the two forms Google names for Chinese).
+pub fn check(name: &str, language: &str) -> anyhow::Result<()> {
+    if name.trim().is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        bail!("NEWSDESK_PUBLICATION_NAME must be 1 to {MAX_NAME} characters on one line");
+    }
+    let iso_639 = (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+    if !(iso_639 || matches!(language, "zh-cn" | "zh-tw")) {
+        bail!("NEWSDESK_PUBLICATION_LANGUAGE `{language}` is not an ISO 639 code (such as `en`, `fra` or `zh-cn`)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn names_and_codes_google_news_accepts() {
+        for language in ["en", "fra", "zh-cn", "zh-tw"] {
+            assert!(check("The Courier", language).is_ok(), "{language}");
+        }
+        for language in ["", "EN", "english", "en-GB", "e1"] {
+            assert!(check("The Courier", language).is_err(), "{language}");
+        }
+        assert!(check(" ", "en").is_err());
+        assert!(check("Two\nlines", "en").is_err());
+        assert!(check(&"n".repeat(201), "en").is_err());
+    }
+}
