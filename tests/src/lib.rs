@@ -54,6 +54,8 @@ mod sessions;
 #[cfg(test)]
 mod slug_privacy;
 #[cfg(test)]
+mod syndication;
+#[cfg(test)]
 mod taxonomy;
 #[cfg(test)]
 mod typescript_client;

@@ -21,6 +21,7 @@ pub mod log_writer;
 pub mod login_limits;
 pub mod metrics;
 pub mod middleware;
+pub mod negotiation;
 pub mod openapi;
 pub mod operations;
 pub mod preconditions;

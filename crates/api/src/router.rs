@@ -26,6 +26,7 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(feeds::rss_feed))
         .add(routes!(feeds::atom_feed))
         .add(routes!(feeds::json_feed))
+        .add(routes!(articles::syndication::feed))
         .add(routes!(sitemaps::index))
         .add(routes!(sitemaps::child))
         .add(routes!(sitemaps::news))

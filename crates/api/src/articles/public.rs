@@ -56,8 +56,12 @@ pub struct FormatsQuery {
     /// Body formats, comma-separated: `html` (default), `markdown`, `text`.
     #[param(pattern = r"^((html|markdown|text)(,(html|markdown|text))*)?$")]
     pub formats: Option<String>,
-    /// Only these top-level fields, comma-separated (e.g. `title,body`).
+    /// Only these top-level fields, comma-separated (e.g. `title,body`); JSON only.
     pub fields: Option<String>,
+    /// `json` (Newsdesk's own form, the default) or `ninjs` (IPTC ninjs 2.1, as `Accept:
+    /// application/ninjs+json` asks). Overrides `Accept`.
+    #[param(pattern = "^(json|ninjs)$")]
+    pub format: Option<String>,
 }
 
 impl FormatsQuery {
@@ -76,6 +80,19 @@ impl FormatsQuery {
         };
         shape.apply_formats(self.formats.as_deref(), true)?;
         Ok((shape, super::fields::parse(self.fields.as_deref())?))
+    }
+
+    /// Whether to answer in ninjs: as `format` says, else as `Accept` prefers.
+    fn ninjs(&self, req: &HttpRequest) -> ApiResult<bool> {
+        match self.format.as_deref() {
+            None => Ok(crate::negotiation::prefers_ninjs(req.headers())),
+            Some("ninjs") if self.fields.is_some() => {
+                Err(crate::error::ApiError::invalid("fields", "applies to the JSON form only, not to ninjs"))
+            }
+            Some("ninjs") => Ok(true),
+            Some("json") => Ok(false),
+            Some(_) => Err(crate::error::ApiError::invalid("format", "must be `json` or `ninjs`")),
+        }
     }
 }
 
@@ -126,11 +143,15 @@ impl RetractedProblem {
     }
 }
 
-/// Get one published article with its byline, tags, section, source and related links.
+/// Get one published article with its byline, tags, section, source and related links; or, with
+/// `Accept: application/ninjs+json` or `format=ninjs`, as an IPTC ninjs 2.1 news item.
 #[utoipa::path(get, path = "/v1/articles/{slug}", operation_id = "get_article", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
     responses(
-        (status = 200, description = "The article", body = ArticleOut),
+        (status = 200, description = "The article. Every answer says `Vary: Accept`", content(
+            (ArticleOut = "application/json"),
+            (super::ninjs::Ninjs = "application/ninjs+json"),
+        )),
         (status = 301, description = "An old slug: `Location` gives the article's current URL"),
         (status = 410, description = "The article was retracted: the reason and when. Its old slugs answer the same, \
             not a redirect", body = RetractedProblem, content_type = "application/problem+json"),
@@ -142,7 +163,11 @@ pub async fn get(
     slug: web::Path<String>,
     query: QueryParams<FormatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (shape, fields) = query.0.shape()?;
+    let ninjs = query.0.ninjs(&req)?;
+    let (mut shape, fields) = query.0.shape()?;
+    if ninjs {
+        (shape.html, shape.text) = (true, true);
+    }
     enum Found {
         Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
         MovedTo(String),
@@ -167,7 +192,17 @@ pub async fn get(
     match found {
         Found::Article(article, changed) => {
             cache::tag(&req, shown_in(&article));
-            respond_article(&req, &article, fields, changed)
+            let mut response = if ninjs {
+                let item = super::ninjs::item(&article, &state.public_url);
+                let body = serde_json::to_vec(&item).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+                crate::respond::public_bytes(&req, crate::negotiation::NINJS, body, changed)
+            } else {
+                respond_article(&req, &article, fields, changed)?
+            };
+            // Shared caches must keep the JSON and ninjs forms apart.
+            let vary = actix_web::http::header::HeaderValue::from_static("accept");
+            response.headers_mut().append(actix_web::http::header::VARY, vary);
+            Ok(response)
         }
         Found::MovedTo(current) => {
             let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };

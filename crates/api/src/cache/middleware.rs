@@ -21,9 +21,15 @@ fn is_public(path: &str) -> bool {
         .is_some_and(|rest| !["admin", "auth", "me", "preview"].iter().any(|p| rest.split('/').next() == Some(p)))
 }
 
-/// Entries are kept by path and query, exactly as sent.
-fn key_of(req: &ServiceRequest) -> &str {
-    req.uri().path_and_query().map_or(req.path(), |p| p.as_str())
+/// Entries are kept by path and query, exactly as sent, and apart for a client whose `Accept`
+/// asks first for ninjs (the one form negotiated by `Accept`; its answers say `Vary: Accept`).
+fn key_of(req: &ServiceRequest) -> std::borrow::Cow<'_, str> {
+    let key = req.uri().path_and_query().map_or(req.path(), |p| p.as_str());
+    if crate::negotiation::prefers_ninjs(req.headers()) {
+        std::borrow::Cow::Owned(format!("{key}\0{}", crate::negotiation::NINJS))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    }
 }
 
 fn has_conditions(headers: &HeaderMap) -> bool {
@@ -42,7 +48,7 @@ pub async fn response_cache(
     };
     // A client that accepts neither gzip nor brotli gets identity (see `Coding::preferred`).
     let coding = Coding::preferred(&req).unwrap_or(Coding::Identity);
-    if let Some(entry) = cache.get(key_of(&req)) {
+    if let Some(entry) = cache.get(&key_of(&req)) {
         if let Some(route) = &entry.route {
             req.extensions_mut().insert(RoutePattern(route.clone()));
         }
@@ -54,7 +60,7 @@ pub async fn response_cache(
         return Ok(next.call(req).await?.map_into_left_body());
     }
     // Owned only on a miss: a hit answers from the borrowed path.
-    let key = key_of(&req).to_owned();
+    let key = key_of(&req).into_owned();
     let filled = cache.epoch();
     let response = next.call(req).await?;
     let tags = response.request().extensions_mut().remove::<CacheTags>();
@@ -85,7 +91,7 @@ async fn from_entry(entry: &Entry, request: &HeaderMap, coding: Coding) -> Resul
             .is_some_and(|at| not_modified_since(request, std::time::SystemTime::from(at).into()));
     if unchanged {
         let mut response = HttpResponse::NotModified();
-        for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
+        for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED, header::VARY] {
             if let Some(value) = entry.header(&name) {
                 response.insert_header((name, value.clone()));
             }
