@@ -14,6 +14,7 @@ use crate::articles::dto::ArticleOut;
 use crate::articles::view::{self, Shape};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
+use crate::publication::article_url;
 use crate::respond::public_bytes;
 use crate::responses::{BadQuery, NotModified};
 use crate::state::AppState;
@@ -35,11 +36,6 @@ pub struct FeedQuery {
     /// Entries, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-}
-
-/// The public address of an article page, for feed readers and search engines.
-pub fn article_url(base: &str, slug: &str) -> String {
-    format!("{base}/articles/{slug}")
 }
 
 struct Feed {

@@ -1,4 +1,5 @@
-//! Who publishes: the name and language the Google News sitemap gives for the publication.
+//! Who publishes: the name and language the Google News sitemap gives for the publication, and
+//! where its article pages are.
 
 use anyhow::bail;
 
@@ -7,6 +8,11 @@ use anyhow::bail;
 pub struct Publication {
     pub name: String,
     pub language: String,
+}
+
+/// The public address of an article page, for feed readers, search engines and partners.
+pub fn article_url(base: &str, slug: &str) -> String {
+    format!("{base}/articles/{slug}")
 }
 
 /// Most characters in the publication's name.

@@ -21,7 +21,7 @@ use utoipa::IntoParams;
 use crate::cursor::Position;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
-use crate::feeds::article_url;
+use crate::publication::article_url;
 use crate::respond::public_bytes;
 use crate::responses::{NotModified, Paged};
 use crate::state::AppState;

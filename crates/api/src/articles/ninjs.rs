@@ -14,7 +14,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::dto::{ArticleOut, CorrectionOut};
-use crate::feeds::article_url;
+use crate::publication::article_url;
 
 /// The media type of a ninjs item.
 pub const MEDIA_TYPE: &str = "application/ninjs+json";
