@@ -22,9 +22,7 @@ pub enum Change {
         slug: String,
         title: String,
     },
-    /// An editor took an article's edit lock from the user who held it. `detail` names both
-    /// and the new lease's end (the audit entry); `data` is the article's snapshot with them
-    /// (the webhook payload).
+    /// An edit lock taken from its holder: `detail` for the audit entry, `data` for webhooks.
     LockTakenOver {
         article_id: String,
         detail: Value,
@@ -349,7 +347,6 @@ impl Change {
             Self::ArticlePurged { id, .. } => vec![CacheTag::entity(id), CacheTag::Lists],
             Self::ArticlesImported { .. } => vec![CacheTag::Lists],
             Self::Term(t) => vec![CacheTag::entity(&t.id), CacheTag::Lists],
-            // A lock is not content: no answer shows it but the admin API's, which is never cached.
             Self::PreviewLinkCreated { .. }
             | Self::LockTakenOver { .. }
             | Self::LoggedIn { .. }

@@ -22,7 +22,7 @@ pub enum NewsroomError {
     InvalidState(String),
     /// Someone else holds the article's edit lock: who, and until when.
     #[error("the article is locked")]
-    Locked(crate::articles::locks::EditLock),
+    Locked(crate::edit_lock::EditLock),
     /// The caller's version is not the current one.
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },

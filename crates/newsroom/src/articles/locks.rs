@@ -9,50 +9,20 @@
 //! lock are not content: they change neither the article's version nor its `updated_at`, and
 //! leave no revision, audit entry or event (a heartbeat every minute would bury the audit log).
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDateTime, TimeDelta};
 use newsdesk_domain::Action;
-use newsdesk_persistence::articles::locks::{self as store, LockRow};
+use newsdesk_persistence::articles::locks as store;
 use newsdesk_persistence::{now, DbConn};
-use serde::Serialize;
 use serde_json::{json, Value};
-use utoipa::ToSchema;
 
 use super::history::snapshot;
 use super::write::{editable, not_trashed, visible};
 use crate::actor::Caller;
 use crate::change::Change;
 use crate::error::{NewsroomError, NewsroomResult};
-use crate::time::utc;
 use crate::tx::{Recorded, Tx};
 
-/// A live edit lock: who holds it, since when, and until when unless renewed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[schema(example = json!({"holder": {"id": "0193a1b2-7c3d-7e4f-9a0b-1c2d3e4f5a6b", "name": "Dana Desk"},
-    "taken_at": "2026-12-10T09:00:00Z", "expires_at": "2026-12-10T09:05:00Z"}))]
-pub struct EditLock {
-    pub holder: LockHolder,
-    /// When the holder took the lease; a heartbeat keeps it.
-    pub taken_at: DateTime<Utc>,
-    /// When the lease ends unless the holder renews it.
-    pub expires_at: DateTime<Utc>,
-}
-
-/// The user who holds an edit lock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct LockHolder {
-    pub id: String,
-    pub name: String,
-}
-
-impl From<LockRow> for EditLock {
-    fn from(row: LockRow) -> Self {
-        Self {
-            holder: LockHolder { id: row.holder_id, name: row.holder_name },
-            taken_at: utc(row.taken_at),
-            expires_at: utc(row.expires_at),
-        }
-    }
-}
+pub use crate::edit_lock::{EditLock, LockHolder};
 
 /// Tries at most this often when the lease changes hands between reading it and writing it.
 const ATTEMPTS: usize = 3;
