@@ -61,6 +61,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         tokens,
         login_limits: crate::login_limits::LoginLimits::default(),
         preview_ttl_secs: config.preview_ttl,
+        edit_lock_ttl_secs: config.edit_lock_ttl,
         search_window: newsdesk_persistence::search::SearchWindow(config.search_window),
         trusted_proxies: crate::client_address::TrustedProxies::new(config.trusted_proxies.clone()),
         views: std::sync::Arc::new(crate::view_counter::ViewCounter::new(

@@ -60,6 +60,10 @@ pub struct Config {
     /// Lifetime of draft preview links, in seconds.
     #[arg(long, env = "NEWSDESK_PREVIEW_TTL", default_value_t = 86_400)]
     pub preview_ttl: i64,
+    /// How long an edit lock lasts without a heartbeat, in seconds (10 to 3600).
+    #[arg(long, env = "NEWSDESK_EDIT_LOCK_TTL", default_value_t = 300,
+          value_parser = clap::value_parser!(i64).range(10..=3600))]
+    pub edit_lock_ttl: i64,
     /// Turns the in-process response cache off (for measurement).
     #[arg(long, env = "NEWSDESK_NO_CACHE", default_value_t = false)]
     pub no_cache: bool,

@@ -3,6 +3,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use newsdesk_domain::FieldError;
+use newsdesk_newsroom::articles::locks::EditLock;
 use newsdesk_newsroom::NewsroomError;
 use newsdesk_persistence::StoreError;
 use serde::Serialize;
@@ -34,6 +35,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = i64)]
     pub current_version: Option<i64>,
+    /// The edit lock someone else holds, on a 423: who, and until when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = EditLock)]
+    pub lock: Option<EditLock>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +59,8 @@ pub enum ApiError {
     InvalidState(String),
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },
+    #[error("the article is locked")]
+    Locked(EditLock),
     #[error("body too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -91,6 +98,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::InvalidState(_) => "invalid-state",
             Self::PreconditionFailed { .. } => "precondition-failed",
+            Self::Locked(_) => "locked",
             Self::PayloadTooLarge { .. } => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::PreconditionRequired => "precondition-required",
@@ -113,6 +121,11 @@ impl ApiError {
             Self::PreconditionFailed { current } => {
                 format!("the resource has changed; its current version is {current}. Fetch it again and retry with `If-Match: \"{current}\"`")
             }
+            Self::Locked(lock) => format!(
+                "{} is editing this article until {}; wait for them to release it, or ask an editor to take the lock over",
+                lock.holder.name,
+                lock.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
             Self::PayloadTooLarge { limit } => format!("the request body is larger than the limit of {limit} bytes"),
             Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
             Self::PreconditionRequired => {
@@ -154,6 +167,10 @@ impl ApiError {
                 Self::PreconditionFailed { current } => Some(*current),
                 _ => None,
             },
+            lock: match self {
+                Self::Locked(lock) => Some(lock.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -168,6 +185,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::InvalidState(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::Locked(_) => StatusCode::LOCKED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -193,6 +211,11 @@ impl ResponseError for ApiError {
             Self::Unavailable(_) => _ = response.insert_header((header::RETRY_AFTER, "5")),
             Self::Busy(_) => _ = response.insert_header((header::RETRY_AFTER, "1")),
             _ => {}
+        }
+        if let Self::Locked(lock) = self {
+            // The lease ends by itself then, unless its holder renews it.
+            let left = (lock.expires_at - chrono::Utc::now()).num_seconds().max(1);
+            response.insert_header((header::RETRY_AFTER, left.to_string()));
         }
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
@@ -225,6 +248,7 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::Conflict(errors) => Self::Conflict(errors),
             NewsroomError::InvalidState(why) => Self::InvalidState(why),
             NewsroomError::PreconditionFailed { current } => Self::PreconditionFailed { current },
+            NewsroomError::Locked(lock) => Self::Locked(lock),
             NewsroomError::PreconditionRequired => Self::PreconditionRequired,
             NewsroomError::Store(store) => Self::from(store),
             NewsroomError::Internal(cause) => Self::Internal(cause),
@@ -247,6 +271,7 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
         detail: detail.to_owned(),
         errors: None,
         current_version: None,
+        lock: None,
     }
 }
 

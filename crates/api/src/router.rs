@@ -43,6 +43,8 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(articles::workflow::approve))
         .add(routes!(articles::workflow::return_to_draft))
         .add(routes!(articles::retraction::retract))
+        .add(routes!(articles::locks::lock, articles::locks::release))
+        .add(routes!(articles::locks::take_over))
         .add(routes!(articles::workflow::publish))
         .add(routes!(articles::workflow::unpublish))
         .add(routes!(articles::workflow::schedule))

@@ -19,6 +19,8 @@ pub struct AppState {
     pub login_limits: crate::login_limits::LoginLimits,
     /// Lifetime of draft preview links.
     pub preview_ttl_secs: i64,
+    /// How long an edit lock lasts without a heartbeat.
+    pub edit_lock_ttl_secs: i64,
     /// Absolute base URL for links in feeds and the sitemap.
     pub public_url: String,
     /// The publication's name and language, for the news sitemap.

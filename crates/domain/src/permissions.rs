@@ -60,6 +60,8 @@ pub enum Action {
     CorrectArticle,
     /// Pull a published article for good with a public reason (the desk's call, not a writer's).
     RetractArticle,
+    /// Take an article's edit lock from the user who holds it (the desk's call).
+    TakeOverLock,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -80,7 +82,8 @@ pub enum Action {
 /// authors also publish their own articles, straight from a draft or once approved, but not
 /// while they wait in review (the desk has them then); editors approve, return and publish
 /// all content, append the corrections a published article carries and retract published
-/// articles (the desk's public word, so not its writer's); admins also manage users.
+/// articles (the desk's public word, so not its writer's), and take over an edit lock someone
+/// else holds; admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -93,6 +96,7 @@ pub fn can(role: Role, action: Action) -> bool {
         }
         (Author | Contributor, PurgeArticle | ManageWebhooks | OperateWebhooks) => false,
         (Author | Contributor, CreateArticle) => true,
+        (Author | Contributor, TakeOverLock) => false,
         (Author | Contributor, SubmitArticle { own }) => own,
         (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
         (Author, EditArticle { own, .. }) => own,
@@ -175,5 +179,13 @@ mod tests {
         for r in [Role::Author, Role::Contributor] {
             assert!(!can(r, ManageWebhooks) && !can(r, OperateWebhooks), "{r:?}");
         }
+    }
+
+    #[test]
+    fn only_the_desk_takes_over_an_edit_lock() {
+        assert!(can(Role::Admin, TakeOverLock));
+        assert!(can(Role::Editor, TakeOverLock));
+        assert!(!can(Role::Author, TakeOverLock), "an author waits for the lease or asks the desk");
+        assert!(!can(Role::Contributor, TakeOverLock));
     }
 }

@@ -2,7 +2,7 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 23] = [
+pub const EVENTS: [&str; 24] = [
     "article.published",
     "article.updated",
     "article.unpublished",
@@ -13,6 +13,7 @@ pub const EVENTS: [&str; 23] = [
     "article.returned",
     "article.corrected",
     "article.retracted",
+    "article.lock_taken_over",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -22,6 +22,12 @@ pub enum Change {
         slug: String,
         title: String,
     },
+    /// An edit lock taken from its holder: `detail` for the audit entry, `data` for webhooks.
+    LockTakenOver {
+        article_id: String,
+        detail: Value,
+        data: Value,
+    },
     /// A preview link to a draft was handed out.
     PreviewLinkCreated {
         article_id: String,
@@ -292,6 +298,9 @@ impl Change {
             Self::PreviewLinkCreated { article_id } => {
                 line("article.preview_link", Some(("article", article_id)), None)
             }
+            Self::LockTakenOver { article_id, detail, .. } => {
+                line("article.lock_takeover", Some(("article", article_id)), Some(detail.clone()))
+            }
             Self::ArticlesImported { detail } => line("article.import", None, Some(detail.clone())),
             Self::Term(t) => {
                 let verb = match t.op {
@@ -339,6 +348,7 @@ impl Change {
             Self::ArticlesImported { .. } => vec![CacheTag::Lists],
             Self::Term(t) => vec![CacheTag::entity(&t.id), CacheTag::Lists],
             Self::PreviewLinkCreated { .. }
+            | Self::LockTakenOver { .. }
             | Self::LoggedIn { .. }
             | Self::LoginFailed
             | Self::RefreshTokenReused { .. }
@@ -382,6 +392,13 @@ impl Change {
                 let data = t.view.as_ref().map_or_else(|| Cow::Owned(json!({"id": t.id})), Cow::Borrowed);
                 Some(Event { name, kind: t.kind.name(), id: &t.id, data, site_visible: true })
             }
+            Self::LockTakenOver { article_id, data, .. } => Some(Event {
+                name: "article.lock_taken_over",
+                kind: "article",
+                id: article_id,
+                data: Cow::Borrowed(data),
+                site_visible: false,
+            }),
             _ => None,
         }
     }
@@ -421,6 +438,8 @@ mod tests {
         ] {
             assert!(EVENTS.contains(&action.event()), "{action:?}");
         }
+        let takeover = Change::LockTakenOver { article_id: "a".into(), detail: json!({}), data: json!({}) };
+        assert!(takeover.event().is_some_and(|e| EVENTS.contains(&e.name)));
         for kind in [TermKind::Author, TermKind::Source, TermKind::Section, TermKind::Tag] {
             for op in [TermOp::Created, TermOp::Updated, TermOp::Deleted] {
                 let change = Change::Term(TermChange { kind, id: "t".into(), op, view: None, version: None });

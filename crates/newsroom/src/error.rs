@@ -20,6 +20,9 @@ pub enum NewsroomError {
     /// The resource is not in a state that allows this (publishing a published article).
     #[error("{0}")]
     InvalidState(String),
+    /// Someone else holds the article's edit lock: who, and until when.
+    #[error("the article is locked")]
+    Locked(crate::edit_lock::EditLock),
     /// The caller's version is not the current one.
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },

@@ -179,6 +179,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Edit locks: one lease per article, live until `expires_at`.
+    article_locks (article_id) {
+        article_id -> Text,
+        holder_id -> Text,
+        taken_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// The public notice of a retracted article: why, and when.
     article_retractions (article_id) {
         article_id -> Text,
@@ -232,6 +242,8 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(article_corrections -> articles (article_id));
 diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_retractions -> articles (article_id));
+diesel::joinable!(article_locks -> articles (article_id));
+diesel::joinable!(article_locks -> users (holder_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
@@ -292,6 +304,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_corrections,
     article_slug_history,
     article_retractions,
+    article_locks,
     api_keys,
     audit_log,
     article_views,

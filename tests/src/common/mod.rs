@@ -116,6 +116,12 @@ impl TestApp {
         Self::start(std::sync::Arc::clone(&self._database)).await
     }
 
+    /// [`TestApp::spawn_sibling`] with settings changed by `tweak` (a short edit lock, say).
+    #[allow(dead_code)] // Only the HTTP suite starts siblings with other settings.
+    pub async fn spawn_sibling_with(&self, tweak: impl FnOnce(&mut newsdesk_api::Config)) -> TestApp {
+        Self::start_with(std::sync::Arc::clone(&self._database), tweak).await
+    }
+
     async fn start(database: std::sync::Arc<database::TestDatabase>) -> Self {
         Self::start_with(database, |_| {}).await
     }
@@ -137,6 +143,7 @@ impl TestApp {
             db_pool_size: 4,
             db_timeout: 1,
             preview_ttl: 86_400,
+            edit_lock_ttl: 300,
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,

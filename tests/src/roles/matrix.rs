@@ -70,6 +70,10 @@ fn retract(_: ArticleFacts) -> Option<Action> {
     Some(Action::RetractArticle)
 }
 
+fn take_over_lock(_: ArticleFacts) -> Option<Action> {
+    Some(Action::TakeOverLock)
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -97,6 +101,8 @@ enum Target {
     Revision,
     /// `{id}` and `{cid}`: a published article and a correction the admin added to it.
     Correction,
+    /// `{id}`: a draft whose edit lock the caller takes just before the call (if they may).
+    Locked,
     /// `{id}`: a user account.
     User,
     /// `{id}`: a term of this kind (`tags`, `sections`, …).
@@ -110,7 +116,7 @@ enum Target {
 impl Target {
     /// Whether "own" and "another's" differ for this target.
     fn owned(self) -> bool {
-        matches!(self, Self::Article(_) | Self::Revision | Self::Correction | Self::User)
+        matches!(self, Self::Article(_) | Self::Locked | Self::Revision | Self::Correction | Self::User)
     }
 }
 
@@ -187,6 +193,17 @@ fn entries() -> Vec<Entry> {
             Article(retract),
             T::Article(Published),
             B::RetractReason,
+        ),
+        entry("POST", "/v1/admin/articles/{id}/lock", 200, Article(edit), T::Article(Draft), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/lock", 200, Article(edit), T::Article(Published), B::Empty),
+        entry("DELETE", "/v1/admin/articles/{id}/lock", 204, Article(only_read), T::Locked, B::Empty),
+        entry(
+            "POST",
+            "/v1/admin/articles/{id}/lock/takeover",
+            200,
+            Article(take_over_lock),
+            T::Article(Draft),
+            B::Empty,
         ),
         entry("POST", "/v1/admin/articles/{id}/schedule", 200, Article(publish), T::Article(Draft), B::Schedule),
         entry("POST", "/v1/admin/articles/{id}/unschedule", 200, Article(publish), T::Article(Scheduled), B::Empty),
@@ -387,6 +404,7 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
     match target {
         Target::Nothing => Ids::default(),
         Target::User => Ids { id: owner.0.clone(), ..Ids::default() },
+        Target::Locked => Ids { id: new_article().await, ..Ids::default() },
         Target::Article(state) => {
             let id = new_article().await;
             match state {
@@ -456,6 +474,10 @@ async fn call(app: &TestApp, method: &str, entry: &Entry, ids: &Ids, token: &str
         .replace("{rev}", &ids.rev)
         .replace("{cid}", &ids.cid)
         .replace("{delivery_id}", &ids.delivery);
+    if matches!(entry.target, Target::Locked) {
+        // Refused to a caller who may not edit it, as the release then is.
+        app.send(Method::POST, &format!("/v1/admin/articles/{}/lock", ids.id), Some(token), None, &[]).await;
+    }
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
     let guard: &[(&str, &str)] =
         if method == Method::PATCH || method == Method::DELETE { &[("if-match", "*")] } else { &[] };

@@ -5,6 +5,7 @@ mod bulk;
 mod corrections;
 mod history;
 mod if_match;
+mod locks;
 mod retraction;
 mod review;
 

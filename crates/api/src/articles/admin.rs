@@ -85,7 +85,7 @@ pub async fn list(
         filter.created_by = Some(user.id.clone());
     }
     let sort = query.0.sort();
-    let shape = query.0.shape(!user.sees_all_articles())?;
+    let shape = Shape { lock: true, ..query.0.shape(!user.sees_all_articles())? };
     let fields = super::fields::parse(query.0.fields.as_deref())?;
     let list =
         listing::page_of(&req, &state, listing::ListSpec { endpoint: "admin", filter, sort, shape }, paging.0).await?;
@@ -154,6 +154,7 @@ pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String
         JsonInput, AdminVersionedWrite,
         (status = 409, description = "Slug taken (or still redirecting), or the article is in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Someone else holds the article's edit lock: `lock` names who, and until when", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     AdminCall { req, state, user }: AdminCall,
@@ -173,6 +174,7 @@ pub async fn update(
         (status = 204, description = "In the trash"),
         AdminVersionedWrite,
         (status = 409, description = "Already in the trash, or retracted (a retraction is kept, never trashed)", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Someone else holds the article's edit lock: `lock` names who, and until when", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let precondition = crate::extract::if_match(&req)?;

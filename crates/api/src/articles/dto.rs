@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use newsdesk_domain::correction::CorrectionKind;
 use newsdesk_domain::ArticleStatus;
+use newsdesk_newsroom::articles::locks::EditLock;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -65,6 +66,11 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = DateTime<Utc>)]
     pub trashed_at: Option<DateTime<Utc>>,
+    /// The live edit lock (admin API only): who holds it and until when; null when nobody
+    /// does, an expired lease included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<EditLock>)]
+    pub lock: Option<Option<EditLock>>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]

@@ -7,6 +7,7 @@ pub mod corrections;
 pub mod dto;
 pub mod fields;
 pub mod listing;
+pub mod locks;
 pub mod ninjs;
 pub mod preview;
 pub mod public;

@@ -111,6 +111,7 @@ pub async fn get(
         (status = 200, description = "Restored", body = ArticleOut),
         AdminCheckedWrite,
         (status = 409, description = "Its slug is now taken, or the article is in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Someone else holds the article's edit lock: `lock` names who, and until when", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     AdminCall { req, state, user }: AdminCall,

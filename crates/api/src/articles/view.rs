@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use newsdesk_domain::correction::CorrectionKind;
 use newsdesk_persistence::articles::corrections::{self, CorrectionRow};
+use newsdesk_persistence::articles::locks::{self, LockRow};
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
 use newsdesk_persistence::sections::SectionLabel;
@@ -32,6 +33,8 @@ pub struct Shape {
     pub desk_notes: bool,
     /// Hide unpublished articles among related links.
     pub public: bool,
+    /// The live edit lock (the admin API's articles).
+    pub lock: bool,
 }
 
 impl Shape {
@@ -49,6 +52,7 @@ impl Shape {
             corrections: true,
             desk_notes: true,
             public: false,
+            lock: true,
         }
     }
 
@@ -63,6 +67,7 @@ pub struct Loaded {
     sections: HashMap<String, SectionLabel>,
     sources: HashMap<String, SourceLabel>,
     corrections: HashMap<String, Vec<CorrectionRow>>,
+    locks: HashMap<String, LockRow>,
 }
 
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
@@ -83,7 +88,8 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
     let sources = sources.into_iter().map(|s| (s.id.clone(), s)).collect();
     let corrections = if shape.corrections { corrections::for_articles(conn, &ids)? } else { HashMap::new() };
-    Ok(Loaded { relations, sections, sources, corrections })
+    let locks = if shape.lock { locks::live_on(conn, &ids, newsdesk_persistence::now())? } else { HashMap::new() };
+    Ok(Loaded { relations, sections, sources, corrections, locks })
 }
 
 /// Article `id`'s items in `by_article`, each `map`ped, when `shown`. They are moved out, not
@@ -137,6 +143,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         caption: row.featured_image_caption.clone(),
         credit: row.featured_image_credit.clone(),
     });
+    let lock = shape.lock.then(|| loaded.locks.remove(&row.id).map(Into::into));
     ArticleOut {
         status: row.status,
         id: row.id,
@@ -160,6 +167,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         updated_at: utc(row.updated_at),
         version: row.version,
         trashed_at: row.trashed_at.map(utc),
+        lock,
         snippet: None,
     }
 }

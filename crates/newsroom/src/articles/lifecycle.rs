@@ -1,6 +1,9 @@
 //! Moving an article through its life: submit for review, approve, return, publish, schedule,
 //! unpublish, trash, restore, purge, restore a revision, and the tag changes bulk actions make.
-//! Each leaves a revision and an audit entry in the same transaction.
+//! Each leaves a revision and an audit entry in the same transaction. The steps that change or
+//! discard what an editor is writing (trash, a revision restored, bulk tags) answer 423 while
+//! another user holds the edit lock ([`super::locks`]); review and publication steps do not,
+//! and `If-Match` guards them all.
 
 use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{Lifecycle, Refused, Step};
@@ -10,6 +13,7 @@ use newsdesk_persistence::articles::{retractions, revisions};
 use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
+use super::locks::check_unlocked;
 use super::write::{change_slug, editable, not_trashed, slug_for, visible};
 use crate::actor::Caller;
 use crate::change::{ArticleAction, Change};
@@ -177,6 +181,7 @@ pub fn unschedule(
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
 pub fn trash(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
+    check_unlocked(tx.conn(), id, user)?;
     step(tx, &row, precondition, Step::Trash, ArticleAction::Trash, user)
 }
 
@@ -210,6 +215,7 @@ pub fn restore_revision(
 ) -> NewsroomResult<Recorded<Saved>> {
     let conn = tx.conn();
     let row = editable(conn, id, user)?;
+    check_unlocked(conn, id, user)?;
     not_trashed(&row)?;
     precondition.expect(row.version)?;
     let revision = revisions::find(conn, id, revision_id).map_err(NewsroomError::not_found_as("revision"))?;
@@ -291,6 +297,7 @@ fn live_link_targets(
 /// Adds or removes one tag (bulk actions); a new version either way.
 pub fn retag(tx: &mut Tx, id: &str, tag_id: &str, add: bool, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
     let row = editable(tx.conn(), id, user)?;
+    check_unlocked(tx.conn(), id, user)?;
     not_trashed(&row)?;
     let (snapshot, relations) = snapshot_with_relations(tx.conn(), &row)?;
     let mut tag_ids = snapshot.tag_ids;

@@ -1,9 +1,11 @@
 //! Articles: what a client may send ([`input`]), the rules a write obeys ([`write`]), the
 //! moves through publication ([`lifecycle`]), the notes a published article carries
-//! ([`corrections`]), and the revision every change leaves ([`history`]).
+//! ([`corrections`]), the revision every change leaves ([`history`]), and the edit locks that
+//! keep two editors from writing over each other ([`locks`]).
 
 pub mod corrections;
 pub mod history;
 pub mod input;
 pub mod lifecycle;
+pub mod locks;
 pub mod write;

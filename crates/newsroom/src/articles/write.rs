@@ -271,6 +271,7 @@ pub fn update(
 ) -> NewsroomResult<Recorded<Saved>> {
     let conn = tx.conn();
     let current = editable(conn, id, user)?;
+    super::locks::check_unlocked(conn, id, user)?;
     let expected = precondition.required(patch.version)?.expect(current.version)?;
     // A `version` in the body must match too, whatever the header says.
     if patch.version.is_some_and(|v| v != current.version) {

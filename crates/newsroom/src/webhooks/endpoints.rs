@@ -38,6 +38,8 @@ pub enum EventName {
     ArticleCorrected,
     #[serde(rename = "article.retracted")]
     ArticleRetracted,
+    #[serde(rename = "article.lock_taken_over")]
+    ArticleLockTakenOver,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]

@@ -12,6 +12,7 @@ use crate::stored_time::{MaybeStoredTime, StoredTime};
 pub mod corrections;
 mod keyset;
 mod listing;
+pub mod locks;
 mod lookup;
 mod related;
 pub mod relations;
