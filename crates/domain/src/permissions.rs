@@ -60,6 +60,11 @@ pub enum Action {
     CorrectArticle,
     /// Pull a published article for good with a public reason (the desk's call, not a writer's).
     RetractArticle,
+    /// Assign an article to a user, or unassign it (the desk hands out work).
+    AssignArticle,
+    /// Edit an article someone else created that is assigned to the user; `public` once it is
+    /// scheduled or published (then it is the desk's again).
+    EditAssignedArticle { public: bool },
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -95,6 +100,8 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, CreateArticle) => true,
         (Author | Contributor, SubmitArticle { own }) => own,
         (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
+        (Author | Contributor, AssignArticle) => false,
+        (Author | Contributor, EditAssignedArticle { public }) => !public,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -154,6 +161,19 @@ mod tests {
         assert!(can(Role::Editor, RetractArticle));
         assert!(!can(Role::Author, RetractArticle), "not even their own");
         assert!(!can(Role::Contributor, RetractArticle));
+    }
+
+    #[test]
+    fn the_desk_assigns_and_assigned_writers_edit_until_it_goes_out() {
+        for r in [Role::Admin, Role::Editor] {
+            assert!(can(r, AssignArticle));
+            assert!(can(r, EditAssignedArticle { public: true }));
+        }
+        for r in [Role::Author, Role::Contributor] {
+            assert!(!can(r, AssignArticle), "{r:?}");
+            assert!(can(r, EditAssignedArticle { public: false }), "{r:?}: the desk gave it to them");
+            assert!(!can(r, EditAssignedArticle { public: true }), "{r:?}: once out, the desk's");
+        }
     }
 
     #[test]

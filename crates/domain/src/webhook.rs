@@ -2,7 +2,7 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 23] = [
+pub const EVENTS: [&str; 25] = [
     "article.published",
     "article.updated",
     "article.unpublished",
@@ -13,6 +13,9 @@ pub const EVENTS: [&str; 23] = [
     "article.returned",
     "article.corrected",
     "article.retracted",
+    // Internal to the desk: they may carry an assignee or a note's text, never a public event.
+    "article.assigned",
+    "article.note_added",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use newsdesk_domain::correction::CorrectionKind;
+use newsdesk_persistence::articles::assignments;
 use newsdesk_persistence::articles::corrections::{self, CorrectionRow};
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
 use newsdesk_persistence::articles::ArticleRow;
@@ -11,7 +12,7 @@ use newsdesk_persistence::sources::SourceLabel;
 use newsdesk_persistence::{labels, DbConn, StoreResult};
 
 use super::dto::{
-    ArticleCard, ArticleOut, AuthorRef, BodyOut, CorrectionOut, FeaturedImage, LabelRef, RelatedOut, SourceRef,
+    ArticleCard, ArticleOut, AuthorRef, BodyOut, CorrectionOut, FeaturedImage, LabelRef, RelatedOut, SourceRef, UserRef,
 };
 use crate::time::utc;
 
@@ -32,6 +33,8 @@ pub struct Shape {
     pub desk_notes: bool,
     /// Hide unpublished articles among related links.
     pub public: bool,
+    /// Who the article is assigned to (the admin API only, never a public answer).
+    pub assignee: bool,
 }
 
 impl Shape {
@@ -49,6 +52,7 @@ impl Shape {
             corrections: true,
             desk_notes: true,
             public: false,
+            assignee: true,
         }
     }
 
@@ -63,6 +67,7 @@ pub struct Loaded {
     sections: HashMap<String, SectionLabel>,
     sources: HashMap<String, SourceLabel>,
     corrections: HashMap<String, Vec<CorrectionRow>>,
+    assignees: HashMap<String, UserRef>,
 }
 
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
@@ -83,7 +88,14 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
     let sources = sources.into_iter().map(|s| (s.id.clone(), s)).collect();
     let corrections = if shape.corrections { corrections::for_articles(conn, &ids)? } else { HashMap::new() };
-    Ok(Loaded { relations, sections, sources, corrections })
+    let assignees = if shape.assignee { assignees(conn, &ids)? } else { HashMap::new() };
+    Ok(Loaded { relations, sections, sources, corrections, assignees })
+}
+
+/// The assignee of each article in `ids` that has one, by article id.
+fn assignees(conn: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, UserRef>> {
+    let by_article = assignments::for_articles(conn, ids)?;
+    Ok(by_article.into_iter().map(|(article, (a, name))| (article, UserRef { id: a.user_id, name })).collect())
 }
 
 /// Article `id`'s items in `by_article`, each `map`ped, when `shown`. They are moved out, not
@@ -137,6 +149,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         caption: row.featured_image_caption.clone(),
         credit: row.featured_image_credit.clone(),
     });
+    let assignee = shape.assignee.then(|| loaded.assignees.remove(&row.id));
     ArticleOut {
         status: row.status,
         id: row.id,
@@ -159,6 +172,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         version: row.version,
+        assignee,
         trashed_at: row.trashed_at.map(utc),
         snippet: None,
     }

@@ -1,8 +1,10 @@
 //! Articles: what a client may send ([`input`]), the rules a write obeys ([`write`]), the
 //! moves through publication ([`lifecycle`]), the notes a published article carries
-//! ([`corrections`]), and the revision every change leaves ([`history`]).
+//! ([`corrections`]), the desk's assignments and internal notes ([`desk`]), and the revision
+//! every change leaves ([`history`]).
 
 pub mod corrections;
+pub mod desk;
 pub mod history;
 pub mod input;
 pub mod lifecycle;

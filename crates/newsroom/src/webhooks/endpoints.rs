@@ -38,6 +38,10 @@ pub enum EventName {
     ArticleCorrected,
     #[serde(rename = "article.retracted")]
     ArticleRetracted,
+    #[serde(rename = "article.assigned")]
+    ArticleAssigned,
+    #[serde(rename = "article.note_added")]
+    ArticleNoteAdded,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]
