@@ -85,7 +85,9 @@ pub enum Action {
 /// authors also publish their own articles, straight from a draft or once approved, but not
 /// while they wait in review (the desk has them then); editors approve, return and publish
 /// all content, append the corrections a published article carries and retract published
-/// articles (the desk's public word, so not its writer's); admins also manage users.
+/// articles (the desk's public word, so not its writer's); editors assign articles, and a
+/// writer may edit an article assigned to them until it is scheduled or published; admins also
+/// manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;

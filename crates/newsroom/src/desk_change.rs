@@ -68,7 +68,9 @@ impl DeskChange {
     /// The cached answers it makes stale: only an assignment, which moves the version.
     pub fn cache_tags(&self) -> Vec<CacheTag> {
         match self.step {
-            DeskStep::Assigned { .. } if self.shows_publicly => vec![CacheTag::entity(&self.article_id), CacheTag::Lists],
+            DeskStep::Assigned { .. } if self.shows_publicly => {
+                vec![CacheTag::entity(&self.article_id), CacheTag::Lists]
+            }
             DeskStep::Assigned { .. } => vec![CacheTag::entity(&self.article_id)],
             DeskStep::NoteAdded { .. } => Vec::new(),
         }
@@ -140,5 +142,14 @@ mod tests {
         assert_eq!((data["assignee"]["id"].as_str(), data["version"].as_i64()), (Some("u2"), Some(4)));
         assert!(data["previous_assignee"].is_null());
         assert_eq!(assigned.audit().1["assignee"]["name"], "Wri");
+    }
+
+    #[test]
+    fn both_events_are_subscribable() {
+        let note = change(DeskStep::NoteAdded { note_id: "n1".into(), text: "t".into() });
+        let assigned = change(DeskStep::Assigned { assignee: None, previous: None, version: 2 });
+        for event in [note.event(), assigned.event()] {
+            assert!(newsdesk_domain::webhook::EVENTS.contains(&event), "{event}");
+        }
     }
 }

@@ -51,7 +51,7 @@ async fn an_editor_assigns_reassigns_and_unassigns_and_the_assignee_finds_the_wo
 
     // The writer finds it waiting, may read and edit it, and sees it in their own list.
     let (ids, list) = waiting(&app, &writer).await;
-    assert_eq!(ids, [id.clone()], "{list}");
+    assert_eq!(ids, [id.as_str()], "{list}");
     let mine = &list["data"][0];
     assert_eq!(mine["assigned_by"], json!({"id": editor_id, "name": "editor"}), "{mine}");
     assert!(time(&mine["assigned_at"]) >= updated_at, "{mine}");
@@ -64,7 +64,7 @@ async fn an_editor_assigns_reassigns_and_unassigns_and_the_assignee_finds_the_wo
     let edited = app.patch(&item(&id), &writer, json!({"title": "Harbour dredging plan, costed"})).await;
     assert_eq!(edited.expect(200).body["assignee"]["id"], writer_id.as_str());
     let listed = app.admin_get("/v1/admin/articles", &writer).await.expect(200);
-    assert_eq!(ids_in(&listed), [id.clone()], "a writer's list holds what is assigned to them");
+    assert_eq!(ids_in(&listed), [id.as_str()], "a writer's list holds what is assigned to them");
 
     // A second assignment is listed first: newest assignment first, cursor paged.
     let second = id_of(&app.draft(&app.admin, json!({"title": "Ferry timetable changes"})).await);
@@ -79,8 +79,8 @@ async fn an_editor_assigns_reassigns_and_unassigns_and_the_assignee_finds_the_wo
     // Reassigned: it waits for the new assignee, and the first one can no longer see it.
     let reassigned = assign(&app, &editor, &id, Some(&other_id)).await.expect(200);
     assert_eq!(reassigned.body["assignee"]["id"], other_id.as_str());
-    assert_eq!(waiting(&app, &writer).await.0, [second.clone()]);
-    assert_eq!(waiting(&app, &other).await.0, [id.clone()]);
+    assert_eq!(waiting(&app, &writer).await.0, [second.as_str()]);
+    assert_eq!(waiting(&app, &other).await.0, [id.as_str()]);
     app.admin_get(&item(&id), &writer).await.expect_problem(404);
     // Unassigned: nothing waits, and the admin view says so.
     let unassigned = assign(&app, &editor, &second, None).await.expect(200);
@@ -133,9 +133,9 @@ async fn the_admin_list_filters_by_assignee_with_every_other_filter(app: TestApp
     let mine = id_of(&new("Admin's own", json!(["water"])).await);
     let loose = id_of(&new("Nobody's", json!(["water"])).await);
     app.act(&app.admin, &out, "publish").await.expect(200);
-    assign(&app, &app.admin, &wet, Some(&writer_id)).await.expect(200);
-    assign(&app, &app.admin, &out, Some(&writer_id)).await.expect(200);
-    assign(&app, &app.admin, &mine, Some(&me)).await.expect(200);
+    assign(app, &app.admin, &wet, Some(&writer_id)).await.expect(200);
+    assign(app, &app.admin, &out, Some(&writer_id)).await.expect(200);
+    assign(app, &app.admin, &mine, Some(&me)).await.expect(200);
     let sorted = |mut ids: Vec<String>| {
         ids.sort();
         ids
@@ -145,11 +145,11 @@ async fn the_admin_list_filters_by_assignee_with_every_other_filter(app: TestApp
         sorted(ids_in(&reply))
     };
     assert_eq!(list(format!("assignee={writer_id}")).await, sorted(vec![wet.clone(), out.clone()]));
-    assert_eq!(list(format!("assignee={writer_id}&tag=water")).await, [wet.clone()]);
-    assert_eq!(list(format!("assignee={writer_id}&status=published")).await, [out.clone()]);
-    assert_eq!(list(format!("assignee={writer_id}&q=wet")).await, [wet.clone()]);
-    assert_eq!(list("assignee=me".into()).await, [mine.clone()]);
-    assert_eq!(list("assignee=none".into()).await, [loose.clone()]);
+    assert_eq!(list(format!("assignee={writer_id}&tag=water")).await, [wet.as_str()]);
+    assert_eq!(list(format!("assignee={writer_id}&status=published")).await, [out.as_str()]);
+    assert_eq!(list(format!("assignee={writer_id}&q=wet")).await, [wet.as_str()]);
+    assert_eq!(list("assignee=me".into()).await, [mine.as_str()]);
+    assert_eq!(list("assignee=none".into()).await, [loose.as_str()]);
     assert_eq!(list("assignee=none&tag=coast".into()).await, Vec::<String>::new());
     assert_eq!(list("assignee=no-such-user".into()).await, Vec::<String>::new(), "an unknown id keeps nothing");
 
@@ -203,11 +203,9 @@ async fn assigning_refuses_wrong_roles_bad_input_and_stale_versions(app: TestApp
     assign(&app, &editor, &desk, Some(&gone_id)).await.expect_problem(404);
     let put_path = format!("{}/assignee", item(&desk));
     let put = |body: Value| app.send(Method::PUT, &put_path, Some(&editor), Some(body), &[]);
-    for (body, field) in [
-        (json!({}), "user_id"),
-        (json!({"user_id": 7}), "user_id"),
-        (json!({"user_id": null, "note": "why"}), "note"),
-    ] {
+    for (body, field) in
+        [(json!({}), "user_id"), (json!({"user_id": 7}), "user_id"), (json!({"user_id": null, "note": "why"}), "note")]
+    {
         let problem = put(body.clone()).await.expect_problem(422);
         assert_eq!(Reply::fields(&problem), [field], "{body}: {problem}");
     }

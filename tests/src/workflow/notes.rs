@@ -25,7 +25,9 @@ async fn thread(app: &TestApp, token: &str, id: &str) -> Vec<String> {
     let mut path = format!("{}?limit=2", notes(id));
     loop {
         let page = app.admin_get(&path, token).await.expect(200);
-        texts.extend(page.body["data"].as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).map(String::from));
+        texts.extend(
+            page.body["data"].as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).map(String::from),
+        );
         match page.body["meta"]["pagination"]["next_cursor"].as_str() {
             Some(cursor) => path = format!("{}?limit=2&cursor={cursor}", notes(id)),
             None => return texts,
@@ -53,7 +55,13 @@ async fn editors_and_writers_keep_a_thread_of_notes_on_an_article(app: TestApp) 
     }
 
     // Oldest first, cursor paged, the same thread for both.
-    let expected = ["Legal wants the second quote checked.", "Checked with the harbour office: it stands.", "Note 3", "Note 4", "Note 5"];
+    let expected = [
+        "Legal wants the second quote checked.",
+        "Checked with the harbour office: it stands.",
+        "Note 3",
+        "Note 4",
+        "Note 5",
+    ];
     assert_eq!(thread(&app, &author, &id).await, expected);
     assert_eq!(thread(&app, &editor, &id).await, expected);
     let page = app.admin_get(&notes(&id), &app.admin).await.expect(200);
@@ -62,7 +70,10 @@ async fn editors_and_writers_keep_a_thread_of_notes_on_an_article(app: TestApp) 
 
     // Not content: no new version, no new revision, updated_at as it was.
     let now = admin_view(&app, &id).await;
-    assert_eq!((now["version"].clone(), now["updated_at"].clone()), (story["version"].clone(), story["updated_at"].clone()));
+    assert_eq!(
+        (now["version"].clone(), now["updated_at"].clone()),
+        (story["version"].clone(), story["updated_at"].clone())
+    );
     assert_eq!(revisions(&app, &id).await.len(), 1);
     assert!(now.get("notes").is_none(), "the article's JSON does not carry them: {now}");
 

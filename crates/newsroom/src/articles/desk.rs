@@ -90,13 +90,8 @@ pub fn assign(
 pub fn add_note(tx: &mut Tx, id: &str, text: &str, user: &Caller) -> NewsroomResult<Recorded<NoteRow>> {
     let row = visible(tx.conn(), id, user)?;
     let text = desk_note::note_text(text).map_err(|message| NewsroomError::invalid("text", message))?;
-    let note = NoteRow {
-        id: new_id(),
-        article_id: row.id.clone(),
-        author_id: Some(user.id.clone()),
-        text,
-        created_at: now(),
-    };
+    let note =
+        NoteRow { id: new_id(), article_id: row.id.clone(), author_id: Some(user.id.clone()), text, created_at: now() };
     notes::insert(tx.conn(), &note)?;
     let step = DeskStep::NoteAdded { note_id: note.id.clone(), text: note.text.clone() };
     let change = desk_change(&row, user, note.created_at, step);

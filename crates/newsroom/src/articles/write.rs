@@ -242,7 +242,8 @@ pub fn editable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<Ar
     let row = visible(conn, id, user)?;
     if check_visible(&row, user).is_err() {
         // Visible, but neither theirs nor the role's: it is assigned to them.
-        let public = matches!(row.status, ArticleStatus::Scheduled | ArticleStatus::Published | ArticleStatus::Retracted);
+        let public =
+            matches!(row.status, ArticleStatus::Scheduled | ArticleStatus::Published | ArticleStatus::Retracted);
         user.require(Action::EditAssignedArticle { public })?;
         return Ok(row);
     }

@@ -88,7 +88,8 @@ macro_rules! keep_filtered {
         match &filter.assignee {
             Some(AssigneeFilter::User(user)) => query = query.filter(articles::id.eq_any(assigned_to(user))),
             Some(AssigneeFilter::Unassigned) => {
-                let any = crate::schema::article_assignments::table.select(crate::schema::article_assignments::article_id);
+                let any =
+                    crate::schema::article_assignments::table.select(crate::schema::article_assignments::article_id);
                 query = query.filter(diesel::dsl::not(articles::id.eq_any(any)));
             }
             None => {}
