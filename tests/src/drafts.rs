@@ -1,12 +1,17 @@
 //! Drafts never reach the public: not in lists, filters, related links or article counts; nor
 //! do articles in review or approved, which are not published either; and an unpublished
-//! article goes back to being invisible until it is published again.
+//! article goes back to being invisible until it is published again. The desk's internal notes
+//! never reach the public either: not in any answer, the export or a public webhook.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use newsdesk_exchange::export::ExportStatus;
+use newsdesk_persistence::{Database, DatabaseUrl};
+
 use crate::common::values::time;
 use crate::common::{on_both_backends, wait_until, TestApp};
+use crate::webhooks::Receiver;
 
 const DRAFT: &str = "the-unfinished-draft";
 const PUBLISHED: &str = "the-published-story";
@@ -288,6 +293,80 @@ async fn a_draft_of_another_user_is_hidden_from_lower_roles_too(app: TestApp) {
     assert_eq!(own.body["meta"]["pagination"]["total"], 0, "a contributor lists only their own: {}", own.text);
 }
 
+/// A note with a unique marker on a published story, and on a draft published after it, then an
+/// edit: the marker is in no public answer (JSON, lists, search, related, most viewed, feeds,
+/// sitemap, the reader page), not in the export, and not in any public webhook payload.
+async fn an_internal_note_is_in_no_public_answer_export_or_public_event(app: TestApp) {
+    let receiver = Receiver::start(0).await;
+    let events = ["article.published", "article.updated", "site.changed", "article.note_added"];
+    app.post("/v1/admin/webhooks", &app.admin, json!({"url": receiver.url, "events": events})).await.expect(201);
+    let (draft_id, story_id) = a_draft_and_a_story_that_links_to_it(&app).await;
+    let marker = format!("deskonly{}", uuid::Uuid::new_v4().simple());
+    for id in [&story_id, &draft_id] {
+        let note = json!({"text": format!("Do not print: {marker}")});
+        app.post(&format!("/v1/admin/articles/{id}/notes"), &app.admin, note).await.expect(201);
+    }
+    app.act(&app.admin, &draft_id, "publish").await.expect(200);
+    let story = format!("/v1/admin/articles/{story_id}");
+    app.patch(&story, &app.admin, json!({"summary": "Now with a summary."})).await.expect(200);
+    app.send(Method::POST, &format!("/v1/articles/{PUBLISHED}/views"), None, None, &[]).await.expect(202);
+    wait_until("the view to count", || async {
+        app.get("/v1/articles/most-viewed").await.text.contains(PUBLISHED).then_some(())
+    })
+    .await;
+
+    let mut paths: Vec<String> = PUBLIC_LISTS.iter().map(|p| p.to_string()).collect();
+    for slug in [PUBLISHED, DRAFT] {
+        paths.extend([
+            format!("/v1/articles/{slug}"),
+            format!("/v1/articles/{slug}?formats=html,markdown,text"),
+            format!("/v1/articles/{slug}/related"),
+            format!("/articles/{slug}"),
+        ]);
+    }
+    paths.extend(
+        [
+            "/v1/articles?include=authors,tags,source,section,related,corrections&formats=html,markdown,text",
+            "/v1/articles?q=published",
+            "/v1/articles/most-viewed",
+            "/v1/feed.rss",
+            "/v1/feed.atom",
+            "/v1/feed.json",
+            "/sitemap.xml",
+            "/",
+        ]
+        .map(String::from),
+    );
+    for path in paths {
+        let reply = app.get(&path).await.expect(200);
+        assert!(!reply.text.contains(&marker), "{path} shows an internal note: {}", reply.text);
+    }
+    let search = app.get(&format!("/v1/articles?q={marker}")).await.expect(200);
+    assert_eq!(search.body["meta"]["pagination"]["total"], 0, "search finds a note: {}", search.text);
+
+    let db = Database::open(&DatabaseUrl::parse(app.database_url()), 1, std::time::Duration::from_secs(5))
+        .expect("the database opens");
+    let mut out = Vec::new();
+    newsdesk_exchange::export::export(&db, ExportStatus::All, &mut out).expect("the export runs");
+    let exported = String::from_utf8_lossy(&out);
+    assert!(exported.contains(PUBLISHED) && !exported.contains(&marker), "the export carries a note: {exported}");
+
+    let hits = wait_until("the publish, the edit, site.changed and both notes", || async {
+        let hits = receiver.acked();
+        let count = |name: &str| hits.iter().filter(|h| h.event == name).count();
+        let all_in = count("article.note_added") == 2
+            && count("article.published") >= 1
+            && count("article.updated") >= 1
+            && count("site.changed") >= 1;
+        all_in.then_some(hits)
+    })
+    .await;
+    for hit in &hits {
+        let internal = hit.event == "article.note_added";
+        assert_eq!(hit.body.to_string().contains(&marker), internal, "{}: {}", hit.event, hit.body);
+    }
+}
+
 on_both_backends!(
     a_draft_is_invisible_to_the_public,
     articles_in_review_or_approved_are_as_private_as_drafts,
@@ -295,4 +374,5 @@ on_both_backends!(
     a_published_draft_appears_and_is_counted,
     an_unpublished_article_disappears_until_published_again,
     a_draft_of_another_user_is_hidden_from_lower_roles_too,
+    an_internal_note_is_in_no_public_answer_export_or_public_event,
 );

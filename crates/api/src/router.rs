@@ -35,6 +35,7 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(auth::handlers::refresh))
         .add(routes!(auth::handlers::logout))
         .add(routes!(users::me))
+        .add(routes!(articles::desk::my_assignments))
         .add(routes!(articles::admin::list, articles::admin::create))
         // Before `{id}`, which would otherwise match "bulk".
         .add(routes!(articles::bulk::bulk))
@@ -53,6 +54,8 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(articles::corrections::add, articles::corrections::list))
         .add(routes!(articles::corrections::amend))
         .add(routes!(articles::corrections::remove))
+        .add(routes!(articles::desk::assign))
+        .add(routes!(articles::desk::list_notes, articles::desk::add_note))
         .add(routes!(articles::preview::create))
         .add(routes!(articles::revisions::list))
         .add(routes!(articles::revisions::get))

@@ -62,6 +62,11 @@ pub enum Action {
     RetractArticle,
     /// Take an article's edit lock from the user who holds it (the desk's call).
     TakeOverLock,
+    /// Assign an article to a user, or unassign it (the desk hands out work).
+    AssignArticle,
+    /// Edit an article someone else created that is assigned to the user; `public` once it is
+    /// scheduled or published (then it is the desk's again).
+    EditAssignedArticle { public: bool },
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -83,7 +88,9 @@ pub enum Action {
 /// while they wait in review (the desk has them then); editors approve, return and publish
 /// all content, append the corrections a published article carries and retract published
 /// articles (the desk's public word, so not its writer's), and take over an edit lock someone
-/// else holds; admins also manage users.
+/// else holds; editors assign articles, and a
+/// writer may edit an article assigned to them until it is scheduled or published; admins also
+/// manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -99,6 +106,8 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, TakeOverLock) => false,
         (Author | Contributor, SubmitArticle { own }) => own,
         (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
+        (Author | Contributor, AssignArticle) => false,
+        (Author | Contributor, EditAssignedArticle { public }) => !public,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -158,6 +167,19 @@ mod tests {
         assert!(can(Role::Editor, RetractArticle));
         assert!(!can(Role::Author, RetractArticle), "not even their own");
         assert!(!can(Role::Contributor, RetractArticle));
+    }
+
+    #[test]
+    fn the_desk_assigns_and_assigned_writers_edit_until_it_goes_out() {
+        for r in [Role::Admin, Role::Editor] {
+            assert!(can(r, AssignArticle));
+            assert!(can(r, EditAssignedArticle { public: true }));
+        }
+        for r in [Role::Author, Role::Contributor] {
+            assert!(!can(r, AssignArticle), "{r:?}");
+            assert!(can(r, EditAssignedArticle { public: false }), "{r:?}: the desk gave it to them");
+            assert!(!can(r, EditAssignedArticle { public: true }), "{r:?}: once out, the desk's");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Which change causes which event is `newsdesk_newsroom::change`.
 
 /// Every event an endpoint can subscribe to.
-pub const EVENTS: [&str; 24] = [
+pub const EVENTS: [&str; 26] = [
     "article.published",
     "article.updated",
     "article.unpublished",
@@ -14,6 +14,9 @@ pub const EVENTS: [&str; 24] = [
     "article.corrected",
     "article.retracted",
     "article.lock_taken_over",
+    // Internal to the desk: they may carry an assignee or a note's text, never a public event.
+    "article.assigned",
+    "article.note_added",
     "author.created",
     "author.updated",
     "author.deleted",

@@ -10,12 +10,15 @@ use serde_json::{json, Value};
 pub use newsdesk_domain::correction::{CorrectionOp, CorrectionStep};
 
 use crate::cache_tag::CacheTag;
+use crate::desk_change::DeskChange;
 
 /// One change, as the audit log, the cache and the webhook outbox see it.
 #[derive(Debug, Clone)]
 pub enum Change {
     /// An article change that left a revision.
     Article(ArticleChange),
+    /// An article assigned, or an internal note added: no revision (see [`DeskChange`]).
+    Desk(DeskChange),
     /// A trashed article deleted for good.
     ArticlePurged {
         id: String,
@@ -292,6 +295,10 @@ impl Change {
                     detail: Some(detail),
                 }
             }
+            Self::Desk(d) => {
+                let (action, detail) = d.audit();
+                AuditLine { action, target: Some(("article", d.article_id.clone())), detail: Some(detail) }
+            }
             Self::ArticlePurged { id, slug, title } => {
                 line("article.purge", Some(("article", id)), Some(json!({"slug": slug, "title": title})))
             }
@@ -342,6 +349,7 @@ impl Change {
                 }
                 tags
             }
+            Self::Desk(d) => d.cache_tags(),
             // Only trashed articles are purged, and trashing already left the lists; the
             // article's own entry (its old slug's redirect, say) goes.
             Self::ArticlePurged { id, .. } => vec![CacheTag::entity(id), CacheTag::Lists],
@@ -373,6 +381,14 @@ impl Change {
                 id: &a.id,
                 data: Cow::Borrowed(&a.snapshot),
                 site_visible: a.site_visible,
+            }),
+            // Internal: never `site.changed`, so no public subscriber hears of it.
+            Self::Desk(d) => Some(Event {
+                name: d.event(),
+                kind: "article",
+                id: &d.article_id,
+                data: Cow::Owned(d.payload()),
+                site_visible: false,
             }),
             Self::Term(t) => {
                 let name = match (t.kind, t.op) {

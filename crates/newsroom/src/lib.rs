@@ -10,6 +10,7 @@ pub mod api_keys;
 pub mod articles;
 pub mod cache_tag;
 pub mod change;
+pub mod desk_change;
 pub mod edit_lock;
 pub mod error;
 pub mod outbox;

@@ -198,6 +198,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Who an article is assigned to (at most one user).
+    article_assignments (article_id) {
+        article_id -> Text,
+        user_id -> Text,
+        assigned_by -> Nullable<Text>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The desk's internal notes on an article; never public.
+    article_notes (id) {
+        id -> Text,
+        article_id -> Text,
+        author_id -> Nullable<Text>,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Text,
         name -> Text,
@@ -244,6 +265,9 @@ diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_retractions -> articles (article_id));
 diesel::joinable!(article_locks -> articles (article_id));
 diesel::joinable!(article_locks -> users (holder_id));
+diesel::joinable!(article_assignments -> articles (article_id));
+diesel::joinable!(article_assignments -> users (user_id));
+diesel::joinable!(article_notes -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
@@ -305,6 +329,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_slug_history,
     article_retractions,
     article_locks,
+    article_assignments,
+    article_notes,
     api_keys,
     audit_log,
     article_views,

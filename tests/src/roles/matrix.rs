@@ -74,6 +74,10 @@ fn take_over_lock(_: ArticleFacts) -> Option<Action> {
     Some(Action::TakeOverLock)
 }
 
+fn assign(_: ArticleFacts) -> Option<Action> {
+    Some(Action::AssignArticle)
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -133,6 +137,9 @@ enum Body {
     CorrectionText,
     CorrectionRemoval,
     RetractReason,
+    /// `{"user_id": null}`: unassigning an unassigned article succeeds and changes nothing.
+    Unassign,
+    Note,
     BulkPublish,
     Term,
     User,
@@ -233,6 +240,10 @@ fn entries() -> Vec<Entry> {
             T::Correction,
             B::CorrectionRemoval,
         ),
+        entry("GET", "/v1/me/assignments", 200, LoggedIn, T::Nothing, B::Empty),
+        entry("PUT", "/v1/admin/articles/{id}/assignee", 200, Article(assign), T::Article(Draft), B::Unassign),
+        entry("GET", "/v1/admin/articles/{id}/notes", 200, Article(only_read), T::Article(Published), B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/notes", 201, Article(only_read), T::Article(Draft), B::Note),
         entry("POST", "/v1/admin/articles/{id}/preview", 201, Article(only_read), T::Article(Draft), B::Empty),
         entry("GET", "/v1/admin/articles/{id}/revisions", 200, Article(only_read), T::Article(Draft), B::Empty),
         entry("GET", "/v1/admin/articles/{id}/revisions/{rev}", 200, Article(only_read), T::Revision, B::Empty),
@@ -376,6 +387,8 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::CorrectionText => json!({"text": "The vote was 7-2, with one abstention."}),
         Body::CorrectionRemoval => json!({"reason": "Added to the wrong article."}),
         Body::RetractReason => json!({"reason": "The main source withdrew the claim."}),
+        Body::Unassign => json!({"user_id": null}),
+        Body::Note => json!({"text": "Matrix note: check the second quote."}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {

@@ -1,11 +1,13 @@
 //! The editorial workflow: review and approval, writes guarded by `If-Match`, the trash,
 //! revisions, slug history and bulk actions, as a newsroom meets them.
 
+mod assignments;
 mod bulk;
 mod corrections;
 mod history;
 mod if_match;
 mod locks;
+mod notes;
 mod retraction;
 mod review;
 

@@ -3,7 +3,6 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use newsdesk_domain::{Action, ArticleStatus};
-use newsdesk_persistence::articles as store;
 
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::{lifecycle, write};
@@ -64,7 +63,8 @@ where
     respond(req, StatusCode::OK, &article)
 }
 
-/// List articles in every status. Contributors and authors see only their own.
+/// List articles in every status. Contributors and authors see only their own and those assigned
+/// to them.
 #[utoipa::path(get, path = "/v1/admin/articles", operation_id = "admin_list_articles", tag = "admin-articles", security(("bearer" = [])),
     params(StatusQuery, ArticleListQuery, Paging),
     responses(
@@ -81,11 +81,13 @@ pub async fn list(
     if let Some(status) = status.0.status {
         filter.statuses = Some(vec![status]);
     }
+    filter.assignee = status.0.assignee_filter(&user.id);
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
+        filter.or_assigned_to_creator = true;
     }
     let sort = query.0.sort();
-    let shape = Shape { lock: true, ..query.0.shape(!user.sees_all_articles())? };
+    let shape = Shape { lock: true, assignee: true, ..query.0.shape(!user.sees_all_articles())? };
     let fields = super::fields::parse(query.0.fields.as_deref())?;
     let list =
         listing::page_of(&req, &state, listing::ListSpec { endpoint: "admin", filter, sort, shape }, paging.0).await?;
@@ -134,10 +136,7 @@ pub async fn create(
 pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let article = state
         .read(move |conn| {
-            let row = store::find(conn, &id)?;
-            if write::check_visible(&row, &user).is_err() {
-                return Ok(None);
-            }
+            let Some(row) = write::readable(conn, &id, &user)? else { return Ok(None) };
             Ok(view::render_all(conn, vec![row], full_shape(&user))?.pop())
         })
         .await

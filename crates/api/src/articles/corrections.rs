@@ -9,7 +9,7 @@ use newsdesk_domain::field_schema;
 use newsdesk_newsroom::articles::history::Saved;
 use newsdesk_newsroom::articles::{corrections, write};
 use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
-use newsdesk_persistence::articles::{self as articles, corrections as store};
+use newsdesk_persistence::articles::corrections as store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -107,13 +107,13 @@ pub async fn add(
 pub async fn list(AdminCall { state, user, .. }: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (article, mut notes) = state
         .read(move |conn| {
-            let article = articles::find(conn, &id)?;
+            let Some(article) = write::readable(conn, &id, &user)? else { return Ok(None) };
             let notes = store::for_articles(conn, std::slice::from_ref(&article.id))?;
-            Ok((article, notes))
+            Ok(Some((article, notes)))
         })
         .await
-        .map_err(|e| not_found_as(e, "article"))?;
-    write::check_visible(&article, &user)?;
+        .map_err(|e| not_found_as(e, "article"))?
+        .ok_or_else(|| crate::error::ApiError::not_found("article"))?;
     let data = notes.remove(&article.id).unwrap_or_default().into_iter().map(|n| correction_out(n, true)).collect();
     Ok(private_json(StatusCode::OK, &CorrectionList { data }))
 }

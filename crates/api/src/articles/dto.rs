@@ -71,6 +71,10 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<EditLock>)]
     pub lock: Option<Option<EditLock>>,
+    /// Who the desk assigned it to, or null (admin API only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<UserRef>)]
+    pub assignee: Option<Option<UserRef>>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]
@@ -110,6 +114,14 @@ pub struct CorrectionOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String)]
     pub removed_text: Option<String>,
+}
+
+/// A user of the desk, as an assignment or a note names them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01937c4e-1b2a-7c3d-9e4f-5a6b7c8d9e0f", "name": "Dana Reyes"}))]
+pub struct UserRef {
+    pub id: String,
+    pub name: String,
 }
 
 /// The body in each format asked for: Markdown as written, sanitized HTML, plain text.

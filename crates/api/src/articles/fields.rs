@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 24] = [
+pub(crate) const KNOWN: [&str; 25] = [
     "id",
     "slug",
     "title",
@@ -30,6 +30,7 @@ pub(crate) const KNOWN: [&str; 24] = [
     "snippet",
     "trashed_at",
     "lock",
+    "assignee",
 ];
 
 /// Parses `fields=a,b,c`; `None` means every field.

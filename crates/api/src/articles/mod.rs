@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod bulk;
 pub mod corrections;
+pub mod desk;
 pub mod dto;
 pub mod fields;
 pub mod listing;

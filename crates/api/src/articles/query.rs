@@ -1,7 +1,7 @@
 //! Query parameters for article lists: filters, order, `include` and `formats`.
 
 use chrono::{DateTime, Utc};
-use newsdesk_persistence::articles::{ArticleFilter, ArticleSort};
+use newsdesk_persistence::articles::{ArticleFilter, ArticleSort, AssigneeFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -74,6 +74,20 @@ pub enum SortParam {
 pub struct StatusQuery {
     /// Only articles in this status.
     pub status: Option<newsdesk_domain::ArticleStatus>,
+    /// Only articles assigned to this user (an id), to the caller (`me`), or to nobody (`none`).
+    #[param(example = "me")]
+    pub assignee: Option<String>,
+}
+
+impl StatusQuery {
+    /// The `assignee` filter, `me` being `caller`. An unknown id keeps nothing, like a slug filter.
+    pub fn assignee_filter(&self, caller: &str) -> Option<AssigneeFilter> {
+        match self.assignee.as_deref()?.trim() {
+            "me" => Some(AssigneeFilter::User(caller.to_owned())),
+            "none" => Some(AssigneeFilter::Unassigned),
+            id => Some(AssigneeFilter::User(id.to_owned())),
+        }
+    }
 }
 
 impl ArticleListQuery {

@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles::revisions::{self as store, RevisionRow};
-use newsdesk_persistence::articles::{self as articles};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -72,12 +71,15 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let (state, user) = (&state, &user);
     let load = |page| async move {
-        let (article, found) = state
-            .read(move |conn| Ok((articles::find(conn, &id)?, store::list(conn, &id, page)?)))
+        let caller = user.clone();
+        state
+            .read(move |conn| match write::readable(conn, &id, &caller)? {
+                Some(_) => Ok(Some(store::list(conn, &id, page)?)),
+                None => Ok(None),
+            })
             .await
-            .map_err(|e| not_found_as(e, "article"))?;
-        write::check_visible(&article, user)?;
-        Ok(found)
+            .map_err(|e| not_found_as(e, "article"))?
+            .ok_or_else(|| ApiError::not_found("article"))
     };
     paging.0.private_page(&req, &state.cursors, load, |row| view(row, false)).await
 }
@@ -94,11 +96,14 @@ pub async fn get(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, rev) = path.into_inner();
-    let (article, row) = state
-        .read(move |conn| Ok((articles::find(conn, &id)?, store::find(conn, &id, &rev).ok())))
+    let row = state
+        .read(move |conn| match write::readable(conn, &id, &user)? {
+            Some(_) => Ok(Some(store::find(conn, &id, &rev).ok())),
+            None => Ok(None),
+        })
         .await
-        .map_err(|e| not_found_as(e, "article"))?;
-    write::check_visible(&article, &user)?;
+        .map_err(|e| not_found_as(e, "article"))?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let row = row.ok_or_else(|| ApiError::not_found("revision"))?;
     Ok(private_json(StatusCode::OK, &view(row, true)))
 }

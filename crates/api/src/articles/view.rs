@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use newsdesk_domain::correction::CorrectionKind;
+use newsdesk_persistence::articles::assignments;
 use newsdesk_persistence::articles::corrections::{self, CorrectionRow};
 use newsdesk_persistence::articles::locks::{self, LockRow};
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
@@ -12,7 +13,7 @@ use newsdesk_persistence::sources::SourceLabel;
 use newsdesk_persistence::{labels, DbConn, StoreResult};
 
 use super::dto::{
-    ArticleCard, ArticleOut, AuthorRef, BodyOut, CorrectionOut, FeaturedImage, LabelRef, RelatedOut, SourceRef,
+    ArticleCard, ArticleOut, AuthorRef, BodyOut, CorrectionOut, FeaturedImage, LabelRef, RelatedOut, SourceRef, UserRef,
 };
 use crate::time::utc;
 
@@ -35,6 +36,8 @@ pub struct Shape {
     pub public: bool,
     /// The live edit lock (the admin API's articles).
     pub lock: bool,
+    /// Who the article is assigned to (the admin API only, never a public answer).
+    pub assignee: bool,
 }
 
 impl Shape {
@@ -53,6 +56,7 @@ impl Shape {
             desk_notes: true,
             public: false,
             lock: true,
+            assignee: true,
         }
     }
 
@@ -68,6 +72,7 @@ pub struct Loaded {
     sources: HashMap<String, SourceLabel>,
     corrections: HashMap<String, Vec<CorrectionRow>>,
     locks: HashMap<String, LockRow>,
+    assignees: HashMap<String, UserRef>,
 }
 
 /// Loads what `shape` asks for in a fixed number of statements, however many rows.
@@ -89,7 +94,14 @@ pub fn load(conn: &mut DbConn, rows: &[ArticleRow], shape: Shape) -> StoreResult
     let sources = sources.into_iter().map(|s| (s.id.clone(), s)).collect();
     let corrections = if shape.corrections { corrections::for_articles(conn, &ids)? } else { HashMap::new() };
     let locks = if shape.lock { locks::live_on(conn, &ids, newsdesk_persistence::now())? } else { HashMap::new() };
-    Ok(Loaded { relations, sections, sources, corrections, locks })
+    let assignees = if shape.assignee { assignees(conn, &ids)? } else { HashMap::new() };
+    Ok(Loaded { relations, sections, sources, corrections, locks, assignees })
+}
+
+/// The assignee of each article in `ids` that has one, by article id.
+fn assignees(conn: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, UserRef>> {
+    let by_article = assignments::for_articles(conn, ids)?;
+    Ok(by_article.into_iter().map(|(article, (a, name))| (article, UserRef { id: a.user_id, name })).collect())
 }
 
 /// Article `id`'s items in `by_article`, each `map`ped, when `shown`. They are moved out, not
@@ -144,6 +156,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         credit: row.featured_image_credit.clone(),
     });
     let lock = shape.lock.then(|| loaded.locks.remove(&row.id).map(Into::into));
+    let assignee = shape.assignee.then(|| loaded.assignees.remove(&row.id));
     ArticleOut {
         status: row.status,
         id: row.id,
@@ -166,6 +179,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         version: row.version,
+        assignee,
         trashed_at: row.trashed_at.map(utc),
         lock,
         snippet: None,

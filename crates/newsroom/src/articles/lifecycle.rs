@@ -14,7 +14,7 @@ use newsdesk_persistence::{authors, now, sections, sources, tags, DbConn};
 
 use super::history::{after_change, snapshot_with_relations, Saved, Snapshot};
 use super::locks::check_unlocked;
-use super::write::{change_slug, editable, not_trashed, slug_for, visible};
+use super::write::{change_slug, editable, not_trashed, slug_for, trashable, visible};
 use crate::actor::Caller;
 use crate::change::{ArticleAction, Change};
 use crate::error::{NewsroomError, NewsroomResult};
@@ -180,14 +180,14 @@ pub fn unschedule(
 
 /// Moves an article to the trash: it leaves every public endpoint at once (it becomes a draft).
 pub fn trash(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
-    let row = editable(tx.conn(), id, user)?;
+    let row = trashable(tx.conn(), id, user)?;
     check_unlocked(tx.conn(), id, user)?;
     step(tx, &row, precondition, Step::Trash, ArticleAction::Trash, user)
 }
 
 /// Takes an article out of the trash, as a draft.
 pub fn restore(tx: &mut Tx, id: &str, precondition: &Precondition, user: &Caller) -> NewsroomResult<Recorded<Saved>> {
-    let row = editable(tx.conn(), id, user)?;
+    let row = trashable(tx.conn(), id, user)?;
     step(tx, &row, precondition, Step::Restore, ArticleAction::Restore, user)
 }
 

@@ -1,9 +1,11 @@
 //! Articles: what a client may send ([`input`]), the rules a write obeys ([`write`]), the
 //! moves through publication ([`lifecycle`]), the notes a published article carries
-//! ([`corrections`]), the revision every change leaves ([`history`]), and the edit locks that
-//! keep two editors from writing over each other ([`locks`]).
+//! ([`corrections`]), the desk's assignments and internal notes ([`desk`]), the revision every
+//! change leaves ([`history`]), and the edit locks that keep two editors from writing over each
+//! other ([`locks`]).
 
 pub mod corrections;
+pub mod desk;
 pub mod history;
 pub mod input;
 pub mod lifecycle;

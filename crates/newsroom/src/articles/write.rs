@@ -11,7 +11,7 @@ use newsdesk_domain::article_input as field;
 use newsdesk_domain::validation::{http_url, required_text};
 use newsdesk_domain::{body, Action, ArticleStatus, Violations};
 use newsdesk_persistence::articles::relations::{self, LinkTarget};
-use newsdesk_persistence::articles::{self as store, slugs, ArticleChanges, ArticleRow, NewArticle};
+use newsdesk_persistence::articles::{self as store, assignments, slugs, ArticleChanges, ArticleRow, NewArticle};
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
 
 use super::history::{after_change, Saved};
@@ -240,8 +240,25 @@ pub fn create(
 /// Loads an article and checks the user may edit it.
 pub fn editable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(conn, id, user)?;
+    if check_visible(&row, user).is_err() {
+        // Visible, but neither theirs nor the role's: it is assigned to them.
+        let public =
+            matches!(row.status, ArticleStatus::Scheduled | ArticleStatus::Published | ArticleStatus::Retracted);
+        user.require(Action::EditAssignedArticle { public })?;
+        return Ok(row);
+    }
     let own = row.created_by.as_deref() == Some(user.id.as_str());
     user.require(Action::EditArticle { own, published: row.status != ArticleStatus::Draft })?;
+    Ok(row)
+}
+
+/// [`editable`], but not through an assignment: an article assigned to a writer is theirs to
+/// edit, not to trash or take out of the trash (the desk's and its creator's call).
+pub fn trashable(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
+    let row = editable(conn, id, user)?;
+    if check_visible(&row, user).is_err() {
+        return Err(NewsroomError::Forbidden("an article assigned to you is not yours to trash or restore".into()));
+    }
     Ok(row)
 }
 
@@ -254,10 +271,26 @@ pub fn check_visible(row: &ArticleRow, user: &Caller) -> NewsroomResult<()> {
     Ok(())
 }
 
-/// Loads an article the user may see.
+/// 404 unless the user may see the article: [`check_visible`], or it is assigned to them.
+pub fn may_see(conn: &mut DbConn, row: &ArticleRow, user: &Caller) -> NewsroomResult<()> {
+    if check_visible(row, user).is_ok() || assignments::is_assigned(conn, &row.id, &user.id)? {
+        return Ok(());
+    }
+    Err(NewsroomError::NotFound("article"))
+}
+
+/// Article `id` if the user may see it (as [`visible`]), none if it is hidden from them: for
+/// reads, which answer in storage's terms.
+pub fn readable(conn: &mut DbConn, id: &str, user: &Caller) -> StoreResult<Option<ArticleRow>> {
+    let row = store::find(conn, id)?;
+    let seen = check_visible(&row, user).is_ok() || assignments::is_assigned(conn, &row.id, &user.id)?;
+    Ok(seen.then_some(row))
+}
+
+/// Loads an article the user may see (theirs, assigned to them, or any for editors and admins).
 pub fn visible(conn: &mut DbConn, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = store::find(conn, id).map_err(NewsroomError::not_found_as("article"))?;
-    check_visible(&row, user)?;
+    may_see(conn, &row, user)?;
     Ok(row)
 }
 

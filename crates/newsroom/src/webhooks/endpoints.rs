@@ -40,6 +40,10 @@ pub enum EventName {
     ArticleRetracted,
     #[serde(rename = "article.lock_taken_over")]
     ArticleLockTakenOver,
+    #[serde(rename = "article.assigned")]
+    ArticleAssigned,
+    #[serde(rename = "article.note_added")]
+    ArticleNoteAdded,
     #[serde(rename = "author.created")]
     AuthorCreated,
     #[serde(rename = "author.updated")]

@@ -32,6 +32,10 @@ pub struct ArticleFilter {
     /// Keep only trashed articles (true) or only those not in the trash (false, the default).
     pub trashed: bool,
     pub created_by: Option<String>,
+    /// With `created_by`: also keep the articles assigned to that user (a writer's own list).
+    pub or_assigned_to_creator: bool,
+    /// Keep only the articles assigned to this user, or (`Unassigned`) to nobody.
+    pub assignee: Option<AssigneeFilter>,
     pub section: Option<String>,
     pub tag: Option<String>,
     pub author: Option<String>,
@@ -45,6 +49,13 @@ pub struct ArticleFilter {
     /// Read the three bodies as empty strings: a list of cards shows none of them, and they
     /// are most of a row's bytes (SQLite overflow pages, PostgreSQL TOAST).
     pub without_bodies: bool,
+}
+
+/// Whose assignments an admin list keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    User(String),
+    Unassigned,
 }
 
 type BoxedArticles = articles::BoxedQuery<'static, Db>;
@@ -66,8 +77,22 @@ macro_rules! keep_filtered {
             Some(statuses) => query = query.filter(crate::any_of::any_of(articles::status, &status_names(statuses))),
             None => {}
         }
-        if let Some(user) = &filter.created_by {
-            query = query.filter(articles::created_by.eq(user.clone()));
+        match (&filter.created_by, filter.or_assigned_to_creator) {
+            (Some(user), false) => query = query.filter(articles::created_by.eq(user.clone())),
+            (Some(user), true) => {
+                let assigned = assigned_to(user);
+                query = query.filter(articles::created_by.eq(user.clone()).or(articles::id.eq_any(assigned)));
+            }
+            (None, _) => {}
+        }
+        match &filter.assignee {
+            Some(AssigneeFilter::User(user)) => query = query.filter(articles::id.eq_any(assigned_to(user))),
+            Some(AssigneeFilter::Unassigned) => {
+                let any =
+                    crate::schema::article_assignments::table.select(crate::schema::article_assignments::article_id);
+                query = query.filter(diesel::dsl::not(articles::id.eq_any(any)));
+            }
+            None => {}
         }
         if let Some(slug) = &filter.section {
             let ids = sections::table.filter(sections::slug.eq(slug.clone())).select(sections::id.nullable());
@@ -101,6 +126,20 @@ macro_rules! keep_filtered {
     }};
 }
 
+/// The ids of the articles assigned to `user`, as a subquery.
+fn assigned_to(
+    user: &str,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        crate::schema::article_assignments::table,
+        diesel::dsl::Eq<crate::schema::article_assignments::user_id, String>,
+    >,
+    crate::schema::article_assignments::article_id,
+> {
+    use crate::schema::article_assignments as a;
+    a::table.filter(a::user_id.eq(user.to_owned())).select(a::article_id)
+}
+
 fn filtered(conn: &DbConn, filter: &ArticleFilter) -> BoxedArticles {
     let query = keep_filtered!(articles::table.into_boxed::<Db>(), filter);
     match &filter.q {
@@ -122,6 +161,8 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
         statuses,
         trashed,
         created_by: None,
+        or_assigned_to_creator: _,
+        assignee: None,
         section: None,
         tag: None,
         author: None,

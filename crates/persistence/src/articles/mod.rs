@@ -9,11 +9,13 @@ use crate::schema::articles;
 use crate::stored_status::StoredStatus;
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 
+pub mod assignments;
 pub mod corrections;
 mod keyset;
 mod listing;
 pub mod locks;
 mod lookup;
+pub mod notes;
 mod related;
 pub mod relations;
 pub mod retractions;
@@ -23,7 +25,7 @@ pub mod slugs;
 mod write;
 
 pub(crate) use listing::cards_by_id;
-pub use listing::{list, list_keyset, ArticleFilter, ArticleSort, Keyset, SortKey};
+pub use listing::{list, list_keyset, ArticleFilter, ArticleSort, AssigneeFilter, Keyset, SortKey};
 pub use lookup::*;
 pub use related::related_by_tags;
 pub use write::*;
