@@ -2,6 +2,8 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
+use newsdesk_domain::embargo::Embargoed;
 use newsdesk_domain::FieldError;
 use newsdesk_newsroom::NewsroomError;
 use newsdesk_persistence::StoreError;
@@ -34,6 +36,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = i64)]
     pub current_version: Option<i64>,
+    /// When the embargo ends, on a `409` an embargo caused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = DateTime<Utc>)]
+    pub embargo_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +60,9 @@ pub enum ApiError {
     InvalidState(String),
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },
+    /// An embargo holds the article back (409): when it ends, and the field at fault if any.
+    #[error("{0}")]
+    Embargoed(Embargoed),
     #[error("body too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -91,6 +100,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::InvalidState(_) => "invalid-state",
             Self::PreconditionFailed { .. } => "precondition-failed",
+            Self::Embargoed(_) => "embargoed",
             Self::PayloadTooLarge { .. } => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::PreconditionRequired => "precondition-required",
@@ -113,6 +123,8 @@ impl ApiError {
             Self::PreconditionFailed { current } => {
                 format!("the resource has changed; its current version is {current}. Fetch it again and retry with `If-Match: \"{current}\"`")
             }
+            Self::Embargoed(Embargoed { field: Some((field, why)), .. }) => format!("`{field}` {why}"),
+            Self::Embargoed(refused) => refused.to_string(),
             Self::PayloadTooLarge { limit } => format!("the request body is larger than the limit of {limit} bytes"),
             Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
             Self::PreconditionRequired => {
@@ -148,10 +160,17 @@ impl ApiError {
             detail: self.detail(),
             errors: match self {
                 Self::Invalid(errors) | Self::Conflict(errors) => Some(errors.clone()),
+                Self::Embargoed(Embargoed { field: Some((field, why)), .. }) => {
+                    Some(vec![FieldError { field: (*field).into(), message: why.clone() }])
+                }
                 _ => None,
             },
             current_version: match self {
                 Self::PreconditionFailed { current } => Some(*current),
+                _ => None,
+            },
+            embargo_until: match self {
+                Self::Embargoed(refused) => Some(crate::time::utc(refused.until)),
                 _ => None,
             },
         }
@@ -166,7 +185,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::InvalidState(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::InvalidState(_) | Self::Embargoed(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -225,6 +244,7 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::Conflict(errors) => Self::Conflict(errors),
             NewsroomError::InvalidState(why) => Self::InvalidState(why),
             NewsroomError::PreconditionFailed { current } => Self::PreconditionFailed { current },
+            NewsroomError::Embargoed(refused) => Self::Embargoed(refused),
             NewsroomError::PreconditionRequired => Self::PreconditionRequired,
             NewsroomError::Store(store) => Self::from(store),
             NewsroomError::Internal(cause) => Self::Internal(cause),
@@ -247,6 +267,7 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
         detail: detail.to_owned(),
         errors: None,
         current_version: None,
+        embargo_until: None,
     }
 }
 

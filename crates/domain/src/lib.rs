@@ -8,6 +8,7 @@ pub mod article;
 pub mod article_input;
 pub mod body;
 pub mod correction;
+pub mod embargo;
 pub mod exchange;
 pub mod field_schema;
 pub mod permissions;

@@ -60,6 +60,8 @@ pub enum Action {
     CorrectArticle,
     /// Pull a published article for good with a public reason (the desk's call, not a writer's).
     RetractArticle,
+    /// Read the desk's feed of embargoed articles, whoever wrote them.
+    ReadEmbargoes,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -95,6 +97,7 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, CreateArticle) => true,
         (Author | Contributor, SubmitArticle { own }) => own,
         (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
+        (Author | Contributor, ReadEmbargoes) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -154,6 +157,14 @@ mod tests {
         assert!(can(Role::Editor, RetractArticle));
         assert!(!can(Role::Author, RetractArticle), "not even their own");
         assert!(!can(Role::Contributor, RetractArticle));
+    }
+
+    #[test]
+    fn only_the_desk_reads_the_embargo_feed() {
+        assert!(can(Role::Admin, ReadEmbargoes));
+        assert!(can(Role::Editor, ReadEmbargoes));
+        assert!(!can(Role::Author, ReadEmbargoes));
+        assert!(!can(Role::Contributor, ReadEmbargoes));
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum NewsroomError {
     /// The resource is not in a state that allows this (publishing a published article).
     #[error("{0}")]
     InvalidState(String),
+    /// An embargo holds the article back: publishing waits until it ends (409).
+    #[error(transparent)]
+    Embargoed(#[from] newsdesk_domain::embargo::Embargoed),
     /// The caller's version is not the current one.
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },

@@ -3,6 +3,7 @@
 
 mod bulk;
 mod corrections;
+mod embargo;
 mod history;
 mod if_match;
 mod retraction;

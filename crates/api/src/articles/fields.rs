@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 23] = [
+pub(crate) const KNOWN: [&str; 24] = [
     "id",
     "slug",
     "title",
@@ -29,6 +29,7 @@ pub(crate) const KNOWN: [&str; 23] = [
     "version",
     "snippet",
     "trashed_at",
+    "embargo_until",
 ];
 
 /// Parses `fields=a,b,c`; `None` means every field.

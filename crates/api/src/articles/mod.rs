@@ -5,6 +5,7 @@ pub mod admin;
 pub mod bulk;
 pub mod corrections;
 pub mod dto;
+pub mod embargo;
 pub mod fields;
 pub mod listing;
 pub mod preview;

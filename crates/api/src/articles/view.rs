@@ -32,6 +32,8 @@ pub struct Shape {
     pub desk_notes: bool,
     /// Hide unpublished articles among related links.
     pub public: bool,
+    /// The embargo: the admin API's alone (once published, it no longer matters to readers).
+    pub embargo: bool,
 }
 
 impl Shape {
@@ -49,6 +51,7 @@ impl Shape {
             corrections: true,
             desk_notes: true,
             public: false,
+            embargo: true,
         }
     }
 
@@ -160,6 +163,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         updated_at: utc(row.updated_at),
         version: row.version,
         trashed_at: row.trashed_at.map(utc),
+        embargo_until: row.embargo_until.filter(|_| shape.embargo).map(utc),
         snippet: None,
     }
 }

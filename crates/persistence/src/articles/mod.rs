@@ -10,6 +10,7 @@ use crate::stored_status::StoredStatus;
 use crate::stored_time::{MaybeStoredTime, StoredTime};
 
 pub mod corrections;
+pub mod embargoes;
 mod keyset;
 mod listing;
 mod lookup;
@@ -58,6 +59,9 @@ pub struct ArticleRow {
     /// Set while the article is in the trash.
     #[diesel(deserialize_as = MaybeStoredTime)]
     pub trashed_at: Option<NaiveDateTime>,
+    /// Before this time the article may not be published (see `newsdesk_domain::embargo`).
+    #[diesel(deserialize_as = MaybeStoredTime)]
+    pub embargo_until: Option<NaiveDateTime>,
 }
 
 /// A new article with every column given (nullable ones as explicit NULLs), so the import can
@@ -88,6 +92,7 @@ pub struct NewArticle {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub embargo_until: Option<NaiveDateTime>,
 }
 
 /// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -113,6 +118,7 @@ pub struct ArticleChanges {
     pub reading_time_minutes: Option<i32>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub trashed_at: Option<Option<NaiveDateTime>>,
+    pub embargo_until: Option<Option<NaiveDateTime>>,
 }
 
 impl NewArticle {
@@ -150,6 +156,7 @@ impl NewArticle {
             version: 1,
             created_at,
             updated_at,
+            embargo_until: None,
         }
     }
 }
