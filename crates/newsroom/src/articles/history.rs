@@ -36,7 +36,8 @@ pub struct Snapshot {
     pub featured_image_caption: Option<String>,
     pub featured_image_credit: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
-    /// Left out while there is none, so revisions from before embargoes compare equal.
+    /// The embargo the article then had; left out while it had none (so revisions from before
+    /// embargoes existed compare equal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embargo_until: Option<DateTime<Utc>>,
     pub trashed: bool,
