@@ -195,10 +195,10 @@ async fn the_desk_reads_what_waits_and_filters_by_it(app: TestApp) {
         assert!(feed.body["data"][0]["embargo_until"].is_string(), "{}", feed.text);
     }
     let first = app.admin_get("/v1/admin/embargoes?limit=1", &editor).await.expect(200);
-    assert_eq!(ids_in(&first), [sooner.clone()]);
+    assert_eq!(ids_in(&first), [sooner.as_str()]);
     let cursor = first.body["meta"]["pagination"]["next_cursor"].as_str().expect("a next cursor").to_owned();
     let second = app.admin_get(&format!("/v1/admin/embargoes?limit=1&cursor={cursor}"), &editor).await.expect(200);
-    assert_eq!(ids_in(&second), [later.clone()]);
+    assert_eq!(ids_in(&second), [later.as_str()]);
     // Writers do not read it, not even for their own story; nobody anonymous does.
     for token in [&author, &contributor] {
         app.admin_get("/v1/admin/embargoes", token).await.expect_problem(403);
@@ -216,14 +216,14 @@ async fn the_desk_reads_what_waits_and_filters_by_it(app: TestApp) {
     let free = app.admin_get("/v1/admin/articles?embargoed=false", &editor).await.expect(200);
     assert_eq!(sorted(ids_in(&free)), sorted(vec![ended.clone(), none.clone()]));
     let narrowed = app.admin_get("/v1/admin/articles?embargoed=true&status=draft&tag=water&q=sooner", &editor).await;
-    assert_eq!(ids_in(&narrowed.expect(200)), [sooner.clone()]);
+    assert_eq!(ids_in(&narrowed.expect(200)), [sooner.as_str()]);
     let paged = app.admin_get("/v1/admin/articles?embargoed=true&limit=1", &editor).await.expect(200);
     let cursor = paged.body["meta"]["pagination"]["next_cursor"].as_str().expect("a next cursor").to_owned();
     let rest = app.admin_get(&format!("/v1/admin/articles?embargoed=true&limit=1&cursor={cursor}"), &editor).await;
     assert_eq!(sorted([ids_in(&paged), ids_in(&rest.expect(200))].concat()), sorted(vec![later, sooner.clone()]));
     // A writer filters their own.
     let own = app.admin_get("/v1/admin/articles?embargoed=true", &author).await.expect(200);
-    assert_eq!(ids_in(&own), [sooner.clone()]);
+    assert_eq!(ids_in(&own), [sooner.as_str()]);
 
     // Once an embargo is lifted, the story leaves the feed.
     app.patch(&item(&sooner), &author, json!({"embargo_until": null})).await.expect(200);
