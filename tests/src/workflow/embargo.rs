@@ -232,9 +232,42 @@ async fn the_desk_reads_what_waits_and_filters_by_it(app: TestApp) {
     assert!(!ids_in(&feed).contains(&sooner));
 }
 
+/// The scheduler checks for itself: an embargo written straight into the database, around the
+/// API's checks, keeps a due article scheduled; lifting it lets the scheduler publish it.
+async fn the_scheduler_holds_back_an_embargo_written_around_the_api(app: TestApp) {
+    use diesel::prelude::*;
+    use newsdesk_persistence::schema::articles;
+    let due = in_ms(3_000);
+    let held = id_of(&app.draft(&app.admin, json!({"title": "Held story"})).await);
+    let control = id_of(&app.draft(&app.admin, json!({"title": "Control story"})).await);
+    for id in [&held, &control] {
+        schedule(&app, &app.admin, id, due).await.expect(200);
+    }
+    let until = (Utc::now() + Duration::days(1)).naive_utc();
+    let written = app.db.write(|conn| {
+        Ok(diesel::update(articles::table.find(&held)).set(articles::embargo_until.eq(Some(until))).execute(conn)?)
+    });
+    assert_eq!(written.ok(), Some(1));
+
+    // Both fell due in the same claim; the control went out, the embargoed one stayed.
+    wait_until("the control story to be published", || async {
+        (app.get("/v1/articles/control-story").await.status.as_u16() == 200).then_some(())
+    })
+    .await;
+    assert_eq!(admin_view(&app, &held).await["status"], "scheduled");
+    app.get("/v1/articles/held-story").await.expect_problem(404);
+
+    app.patch(&item(&held), &app.admin, json!({"embargo_until": null})).await.expect(200);
+    wait_until("the held story to be published once the embargo is lifted", || async {
+        (app.get("/v1/articles/held-story").await.status.as_u16() == 200).then_some(())
+    })
+    .await;
+}
+
 on_both_backends!(
     nobody_publishes_before_the_embargo_and_lifting_it_lets_the_story_out,
     a_schedule_waits_for_the_embargo_and_the_scheduler_keeps_to_it,
+    the_scheduler_holds_back_an_embargo_written_around_the_api,
     embargo_input_is_checked,
     the_desk_reads_what_waits_and_filters_by_it,
 );
