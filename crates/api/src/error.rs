@@ -2,6 +2,8 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
+use newsdesk_domain::embargo::Embargoed;
 use newsdesk_domain::FieldError;
 use newsdesk_newsroom::articles::locks::EditLock;
 use newsdesk_newsroom::NewsroomError;
@@ -39,6 +41,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = EditLock)]
     pub lock: Option<EditLock>,
+    /// When the embargo ends, on a `409` an embargo caused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = DateTime<Utc>)]
+    pub embargo_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +67,9 @@ pub enum ApiError {
     PreconditionFailed { current: i64 },
     #[error("the article is locked")]
     Locked(EditLock),
+    /// An embargo holds the article back (409): when it ends, and the field at fault if any.
+    #[error("{0}")]
+    Embargoed(Embargoed),
     #[error("body too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -99,6 +108,7 @@ impl ApiError {
             Self::InvalidState(_) => "invalid-state",
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::Locked(_) => "locked",
+            Self::Embargoed(_) => "embargoed",
             Self::PayloadTooLarge { .. } => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::PreconditionRequired => "precondition-required",
@@ -126,6 +136,8 @@ impl ApiError {
                 lock.holder.name,
                 lock.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ),
+            Self::Embargoed(Embargoed { field: Some((field, why)), .. }) => format!("`{field}` {why}"),
+            Self::Embargoed(refused) => refused.to_string(),
             Self::PayloadTooLarge { limit } => format!("the request body is larger than the limit of {limit} bytes"),
             Self::UnsupportedMediaType => "send the body as `Content-Type: application/json`".into(),
             Self::PreconditionRequired => {
@@ -161,6 +173,9 @@ impl ApiError {
             detail: self.detail(),
             errors: match self {
                 Self::Invalid(errors) | Self::Conflict(errors) => Some(errors.clone()),
+                Self::Embargoed(Embargoed { field: Some((field, why)), .. }) => {
+                    Some(vec![FieldError { field: (*field).into(), message: why.clone() }])
+                }
                 _ => None,
             },
             current_version: match self {
@@ -169,6 +184,10 @@ impl ApiError {
             },
             lock: match self {
                 Self::Locked(lock) => Some(lock.clone()),
+                _ => None,
+            },
+            embargo_until: match self {
+                Self::Embargoed(refused) => Some(crate::time::utc(refused.until)),
                 _ => None,
             },
         }
@@ -183,7 +202,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::InvalidState(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::InvalidState(_) | Self::Embargoed(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::Locked(_) => StatusCode::LOCKED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -249,6 +268,7 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::InvalidState(why) => Self::InvalidState(why),
             NewsroomError::PreconditionFailed { current } => Self::PreconditionFailed { current },
             NewsroomError::Locked(lock) => Self::Locked(lock),
+            NewsroomError::Embargoed(refused) => Self::Embargoed(refused),
             NewsroomError::PreconditionRequired => Self::PreconditionRequired,
             NewsroomError::Store(store) => Self::from(store),
             NewsroomError::Internal(cause) => Self::Internal(cause),
@@ -272,6 +292,7 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
         errors: None,
         current_version: None,
         lock: None,
+        embargo_until: None,
     }
 }
 

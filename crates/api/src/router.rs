@@ -61,6 +61,7 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(articles::revisions::get))
         .add(routes!(articles::revisions::restore))
         .add(routes!(articles::workflow::trash_list))
+        .add(routes!(articles::embargo::feed))
         .add(routes!(articles::workflow::purge))
         .add(routes!(articles::preview::show))
         .add(routes!(api_keys::list, api_keys::create))

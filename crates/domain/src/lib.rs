@@ -9,6 +9,7 @@ pub mod article_input;
 pub mod body;
 pub mod correction;
 pub mod desk_note;
+pub mod embargo;
 pub mod exchange;
 pub mod field_schema;
 pub mod permissions;

@@ -67,6 +67,8 @@ pub enum Action {
     /// Edit an article someone else created that is assigned to the user; `public` once it is
     /// scheduled or published (then it is the desk's again).
     EditAssignedArticle { public: bool },
+    /// Read the desk's feed of embargoed articles, whoever wrote them.
+    ReadEmbargoes,
     /// Create, edit or delete authors, sources, sections and tags.
     ManageTaxonomy,
     /// Create, change and disable users.
@@ -108,6 +110,7 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, ReviewArticle | CorrectArticle | RetractArticle) => false,
         (Author | Contributor, AssignArticle) => false,
         (Author | Contributor, EditAssignedArticle { public }) => !public,
+        (Author | Contributor, ReadEmbargoes) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -180,6 +183,14 @@ mod tests {
             assert!(can(r, EditAssignedArticle { public: false }), "{r:?}: the desk gave it to them");
             assert!(!can(r, EditAssignedArticle { public: true }), "{r:?}: once out, the desk's");
         }
+    }
+
+    #[test]
+    fn only_the_desk_reads_the_embargo_feed() {
+        assert!(can(Role::Admin, ReadEmbargoes));
+        assert!(can(Role::Editor, ReadEmbargoes));
+        assert!(!can(Role::Author, ReadEmbargoes));
+        assert!(!can(Role::Contributor, ReadEmbargoes));
     }
 
     #[test]

@@ -288,6 +288,13 @@ impl Change {
                     for (key, value) in a.action.payload_fields() {
                         object.insert(key.into(), value);
                     }
+                    // An embargo set, moved or lifted is the desk's to answer for: the log keeps its time.
+                    if a.changed.iter().any(|field| field == "embargo_until") {
+                        object.insert(
+                            "embargo_until".into(),
+                            a.snapshot.get("embargo_until").cloned().unwrap_or_default(),
+                        );
+                    }
                 }
                 AuditLine {
                     action: format!("article.{}", a.action.verb()),

@@ -23,6 +23,9 @@ pub enum NewsroomError {
     /// Someone else holds the article's edit lock: who, and until when.
     #[error("the article is locked")]
     Locked(crate::edit_lock::EditLock),
+    /// An embargo holds the article back: publishing waits until it ends (409).
+    #[error(transparent)]
+    Embargoed(#[from] newsdesk_domain::embargo::Embargoed),
     /// The caller's version is not the current one.
     #[error("the resource has changed")]
     PreconditionFailed { current: i64 },

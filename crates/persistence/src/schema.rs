@@ -105,6 +105,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         trashed_at -> Nullable<Timestamp>,
+        /// Before this time the article may not be published.
+        embargo_until -> Nullable<Timestamp>,
     }
 }
 

@@ -250,6 +250,7 @@ fn entries() -> Vec<Entry> {
         entry("POST", "/v1/admin/articles/{id}/revisions/{rev}/restore", 200, Article(edit), T::Revision, B::Empty),
         entry("GET", "/v1/admin/trash", 200, LoggedIn, T::Nothing, B::Empty),
         entry("DELETE", "/v1/admin/trash/{id}", 204, ArticleActionFirst(PurgeArticle), T::Article(Trashed), B::Empty),
+        entry("GET", "/v1/admin/embargoes", 200, Needs(ReadEmbargoes), T::Nothing, B::Empty),
         entry("GET", "/v1/admin/api-keys", 200, Needs(ManageApiKeys), T::Nothing, B::Empty),
         entry("POST", "/v1/admin/api-keys", 201, Needs(ManageApiKeys), T::Nothing, B::ApiKey),
         entry("DELETE", "/v1/admin/api-keys/{id}", 204, Needs(ManageApiKeys), T::ApiKey, B::Empty),

@@ -243,8 +243,46 @@ async fn corrections_refuse_wrong_roles_bad_input_wrong_states_and_stale_version
     app.admin_get(&notes("no-such-article"), &editor).await.expect_problem(404);
 }
 
+/// A retraction keeps the story as it was retracted, its notes included: no note is added,
+/// amended or removed after it (409), and the desk still reads them.
+async fn a_retracted_articles_notes_are_final(app: TestApp) {
+    let id = id_of(&app.published(json!({"title": "Pier collapse blamed on storm"})).await);
+    let added = add(&app, &app.admin, &id, json!({"kind": "correction", "text": WRONG})).await.expect(201);
+    let cid = id_of(&added.body["corrections"][0]);
+    let reason = json!({"reason": "The inspection report it quoted was forged."});
+    app.post(&format!("{}/retract", item(&id)), &app.admin, reason).await.expect(200);
+    let version = admin_view(&app, &id).await["version"].clone();
+
+    let good = json!({"kind": "update", "text": "Police are investigating."});
+    let path = format!("{}/{cid}", notes(&id));
+    let tag = format!("\"{version}\"");
+    for reply in [
+        add(&app, &app.admin, &id, good).await,
+        app.patch_if_match(&path, &app.admin, json!({"text": AMENDED}), &tag).await,
+        app.patch_if_match(&path, &app.admin, json!({"text": AMENDED}), "*").await,
+        remove(&app, &app.admin, &id, &cid, WHY).await,
+    ] {
+        let problem = reply.expect_problem(409);
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("retracted articles are final"), "{problem}");
+    }
+    // An editor meets the same answer; a writer, who cannot see the story, gets 404.
+    let (_, editor) = app.user_with_role("editor").await;
+    remove(&app, &editor, &id, &cid, WHY).await.expect_problem(409);
+    let (_, author) = app.user_with_role("author").await;
+    remove(&app, &author, &id, &cid, WHY).await.expect_problem(404);
+
+    let now = admin_view(&app, &id).await;
+    assert_eq!(now["version"], version, "nothing moved");
+    let listed = app.admin_get(&notes(&id), &app.admin).await.expect(200);
+    assert_eq!(listed.body["data"][0]["text"], WRONG, "the desk still reads the note as it was: {}", listed.text);
+    assert!(listed.body["data"][0]["amended_at"].is_null() && listed.body["data"][0]["removed_at"].is_null());
+    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1));
+}
+
 on_both_backends!(
     a_correction_shows_in_the_articles_json_its_feeds_and_its_reader_page,
     amending_keeps_the_earlier_wording_and_removal_is_recorded,
     corrections_refuse_wrong_roles_bad_input_wrong_states_and_stale_versions,
+    a_retracted_articles_notes_are_final,
 );

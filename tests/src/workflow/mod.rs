@@ -4,6 +4,7 @@
 mod assignments;
 mod bulk;
 mod corrections;
+mod embargo;
 mod history;
 mod if_match;
 mod locks;

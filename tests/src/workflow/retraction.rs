@@ -108,6 +108,8 @@ async fn a_retracted_story_answers_410_everywhere_and_leaves_every_public_answer
     app.get(&format!("/v1/articles/{SLUG}")).await.expect(200);
     app.get(&format!("/v1/articles/{SLUG}")).await.expect(200);
     assert!(app.cache.get(&format!("/v1/articles/{SLUG}")).is_some(), "the page is cached");
+    app.get(&format!("/v1/articles/{SLUG}/related")).await.expect(200);
+    app.get(&format!("/v1/articles/{SLUG}/related")).await.expect(200);
     let etag = admin_view(&app, &id).await["version"].to_string();
 
     // The editor retracts it, with If-Match like every lifecycle step.
@@ -122,6 +124,11 @@ async fn a_retracted_story_answers_410_everywhere_and_leaves_every_public_answer
     gone(&app, &format!("/v1/articles/{SLUG}?formats=markdown")).await;
     gone(&app, &format!("/v1/articles/{OLD_SLUG}")).await;
     app.get("/v1/articles/no-such-story").await.expect_problem(404);
+    // Its related reading answers the same, at the slug and the old slug, the cached list gone.
+    gone(&app, &format!("/v1/articles/{SLUG}/related")).await;
+    gone(&app, &format!("/v1/articles/{SLUG}/related?limit=3")).await;
+    gone(&app, &format!("/v1/articles/{OLD_SLUG}/related")).await;
+    app.get("/v1/articles/no-such-story/related").await.expect_problem(404);
     // The reader page answers 410 and says why, before any script runs.
     let page = app.get(&format!("/articles/{SLUG}")).await;
     assert_eq!(page.status.as_u16(), 410);

@@ -9,6 +9,7 @@ use newsdesk_newsroom::articles::{lifecycle, write};
 use newsdesk_newsroom::{Caller, NewsroomResult, Recorded, Tx};
 
 use super::dto::{ArticleCreate, ArticleOut, ArticlePatch};
+use super::embargo::EmbargoQuery;
 use super::listing;
 use super::query::{ArticleListQuery, StatusQuery};
 use super::view::{self, Shape};
@@ -66,7 +67,7 @@ where
 /// List articles in every status. Contributors and authors see only their own and those assigned
 /// to them.
 #[utoipa::path(get, path = "/v1/admin/articles", operation_id = "admin_list_articles", tag = "admin-articles", security(("bearer" = [])),
-    params(StatusQuery, ArticleListQuery, Paging),
+    params(StatusQuery, EmbargoQuery, ArticleListQuery, Paging),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleOut>),
         Paged, LoggedIn,
@@ -74,6 +75,7 @@ where
 pub async fn list(
     AdminCall { req, state, user }: AdminCall,
     status: QueryParams<StatusQuery>,
+    embargo: QueryParams<EmbargoQuery>,
     query: QueryParams<ArticleListQuery>,
     paging: QueryParams<Paging>,
 ) -> ApiResult<HttpResponse> {
@@ -82,12 +84,13 @@ pub async fn list(
         filter.statuses = Some(vec![status]);
     }
     filter.assignee = status.0.assignee_filter(&user.id);
+    filter.embargoed = embargo.0.embargoed;
     if !user.sees_all_articles() {
         filter.created_by = Some(user.id.clone());
         filter.or_assigned_to_creator = true;
     }
     let sort = query.0.sort();
-    let shape = Shape { lock: true, assignee: true, ..query.0.shape(!user.sees_all_articles())? };
+    let shape = Shape { lock: true, assignee: true, embargo: true, ..query.0.shape(!user.sees_all_articles())? };
     let fields = super::fields::parse(query.0.fields.as_deref())?;
     let list =
         listing::page_of(&req, &state, listing::ListSpec { endpoint: "admin", filter, sort, shape }, paging.0).await?;
@@ -151,7 +154,7 @@ pub async fn get(AdminCall { req, state, user }: AdminCall, id: web::Path<String
     responses(
         (status = 200, description = "Updated", body = ArticleOut),
         JsonInput, AdminVersionedWrite,
-        (status = 409, description = "Slug taken (or still redirecting), or the article is in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken (or still redirecting), the article is in the trash, or `embargo_until` is after the scheduled publication (or still to come on a published article)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown slugs", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "Someone else holds the article's edit lock: `lock` names who, and until when", body = Problem, content_type = "application/problem+json"),
     ))]

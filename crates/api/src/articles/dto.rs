@@ -75,6 +75,10 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<UserRef>)]
     pub assignee: Option<Option<UserRef>>,
+    /// Not to be published before this time (admin API only; absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = DateTime<Utc>)]
+    pub embargo_until: Option<DateTime<Utc>>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]

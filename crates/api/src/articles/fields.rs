@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 25] = [
+pub(crate) const KNOWN: [&str; 26] = [
     "id",
     "slug",
     "title",
@@ -31,6 +31,7 @@ pub(crate) const KNOWN: [&str; 25] = [
     "trashed_at",
     "lock",
     "assignee",
+    "embargo_until",
 ];
 
 /// Parses `fields=a,b,c`; `None` means every field.

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod corrections;
 pub mod desk;
 pub mod dto;
+pub mod embargo;
 pub mod fields;
 pub mod listing;
 pub mod locks;

@@ -122,7 +122,7 @@ pub struct RetractedProblem {
 }
 
 impl RetractedProblem {
-    fn new(notice: RetractionNotice) -> Self {
+    pub(super) fn new(notice: RetractionNotice) -> Self {
         Self {
             kind: "urn:newsdesk:problem:retracted".into(),
             title: "Gone".into(),
@@ -135,7 +135,7 @@ impl RetractedProblem {
     }
 
     /// A final answer (nothing leaves a retraction), so a CDN may keep it like any public one.
-    fn respond(self, req: &HttpRequest) -> HttpResponse {
+    pub(super) fn respond(self, req: &HttpRequest) -> HttpResponse {
         HttpResponse::Gone()
             .content_type(crate::error::PROBLEM_JSON)
             .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(req)))

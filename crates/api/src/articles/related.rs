@@ -4,10 +4,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use newsdesk_persistence::articles as store;
 use newsdesk_persistence::articles::relations::{self, Include, LoadedLink};
+use newsdesk_persistence::articles::retractions::RetractionNotice;
+use newsdesk_persistence::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::RelatedOut;
+use super::public::RetractedProblem;
 use super::view::{self, Shape};
 use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::QueryParams;
@@ -44,15 +47,23 @@ pub struct RelatedList {
     pub data: Vec<RelatedItem>,
 }
 
+/// What a slug's related list answers with.
+enum Found {
+    Related(Vec<RelatedItem>, Option<chrono::NaiveDateTime>),
+    Retracted(RetractionNotice),
+}
+
 /// Related reading for a published article.
 ///
 /// The editors' picks come first, in their order; then published articles sharing the most tags
 /// with it, newest first among equals, chosen among the 200 newest published articles of each of
-/// its tags.
+/// its tags. A retracted article's slug (and each of its old slugs) answers `410` with the
+/// reason, as the article itself does.
 #[utoipa::path(get, path = "/v1/articles/{slug}/related", operation_id = "list_related", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), RelatedQuery),
     responses(
         (status = 200, description = "Editor picks, then topic matches; never the article itself or an unpublished one", body = RelatedList),
+        (status = 410, description = "The article was retracted: the reason and when", body = RetractedProblem, content_type = "application/problem+json"),
         PublicRead, BadQuery,
     ))]
 pub async fn related(
@@ -65,10 +76,16 @@ pub async fn related(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 20"));
     }
-    let (data, changed) = state
+    let found = state
         .read(move |conn| {
             // Only the id: the row's bodies are most of its bytes, and nothing here shows them.
-            let (article_id, changed) = store::published_id_and_last_change(conn, &slug)?;
+            let (article_id, changed) = match store::published_id_and_last_change(conn, &slug) {
+                Ok(found) => found,
+                Err(StoreError::NotFound) => {
+                    return store::retractions::by_slug(conn, &slug)?.map(Found::Retracted).ok_or(StoreError::NotFound)
+                }
+                Err(other) => return Err(other),
+            };
             let include = Include { links: true, published_links_only: true, ..Include::default() };
             let mut picks = relations::load(conn, std::slice::from_ref(&article_id), include)?
                 .links
@@ -94,10 +111,15 @@ pub async fn related(
                 origin: Origin::Topics,
                 link: RelatedOut::Article { article: view::card_of(card) },
             }));
-            Ok((items, changed))
+            Ok(Found::Related(items, changed))
         })
         .await
         .map_err(|e| not_found_as(e, "article"))?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    public_json_at(&req, &RelatedList { data }, changed)
+    match found {
+        Found::Related(data, changed) => {
+            crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
+            public_json_at(&req, &RelatedList { data }, changed)
+        }
+        Found::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
+    }
 }

@@ -38,6 +38,8 @@ pub struct Shape {
     pub lock: bool,
     /// Who the article is assigned to (the admin API only, never a public answer).
     pub assignee: bool,
+    /// The embargo: the admin API's alone (once published, it no longer matters to readers).
+    pub embargo: bool,
 }
 
 impl Shape {
@@ -57,6 +59,7 @@ impl Shape {
             public: false,
             lock: true,
             assignee: true,
+            embargo: true,
         }
     }
 
@@ -182,6 +185,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         assignee,
         trashed_at: row.trashed_at.map(utc),
         lock,
+        embargo_until: row.embargo_until.filter(|_| shape.embargo).map(utc),
         snippet: None,
     }
 }

@@ -106,7 +106,7 @@ pub async fn return_to_draft(
     responses(
         (status = 200, description = "Published", body = ArticleOut),
         AdminCheckedWrite,
-        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published, in the trash, or embargoed: `detail` says \"embargoed until …\" and `embargo_until` when it ends", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn publish(call: AdminCall, id: web::Path<String>) -> ApiResult<HttpResponse> {
     transition(call, id.into_inner(), lifecycle::publish).await
@@ -139,7 +139,7 @@ pub struct ScheduleRequest {
     responses(
         (status = 200, description = "Scheduled; `published_at` is the planned time", body = ArticleOut),
         JsonInput, AdminCheckedWrite,
-        (status = 409, description = "Already published, or in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published, in the trash, or `publish_at` is before the article's embargo ends (`embargo_until` says when)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`publish_at` missing or not in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn schedule(

@@ -17,10 +17,16 @@ use crate::error::{NewsroomError, NewsroomResult};
 use crate::precondition::Precondition;
 use crate::tx::{Recorded, Tx};
 
-/// Loads an article the caller may see and correct (404 before 403).
+/// Loads an article the caller may see and correct (404 before 403), unless it is retracted
+/// (409): a retraction keeps the article, its notes included, as it was retracted.
 fn correctable(tx: &mut Tx, id: &str, user: &Caller) -> NewsroomResult<ArticleRow> {
     let row = visible(tx.conn(), id, user)?;
     user.require(Action::CorrectArticle)?;
+    if row.status == ArticleStatus::Retracted {
+        return Err(NewsroomError::InvalidState(
+            "retracted articles are final: their notes cannot be added, amended or removed".into(),
+        ));
+    }
     Ok(row)
 }
 

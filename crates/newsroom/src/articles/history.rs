@@ -36,6 +36,10 @@ pub struct Snapshot {
     pub featured_image_caption: Option<String>,
     pub featured_image_credit: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The embargo the article then had; left out while it had none (so revisions from before
+    /// embargoes existed compare equal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo_until: Option<DateTime<Utc>>,
     pub trashed: bool,
     pub author_ids: Vec<String>,
     pub tag_ids: Vec<String>,
@@ -134,6 +138,7 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
         featured_image_caption: row.featured_image_caption.clone(),
         featured_image_credit: row.featured_image_credit.clone(),
         published_at: row.published_at.map(utc),
+        embargo_until: row.embargo_until.map(utc),
         trashed: row.trashed_at.is_some(),
         author_ids,
         tag_ids,
@@ -143,16 +148,20 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
     Ok((snapshot, loaded))
 }
 
-/// The fields that differ between two snapshots (all of them for the first revision).
+/// The fields that differ between two snapshots (all of them for the first revision), by name.
+/// A field a snapshot leaves out while it is empty (an embargo lifted) counts when it goes.
 fn changed_fields(before: Option<&Value>, after: &Value) -> Vec<String> {
     let (Some(after), before) = (after.as_object(), before.and_then(|b| b.as_object())) else {
         return Vec::new();
     };
-    after
+    let mut changed: Vec<String> = after
         .iter()
         .filter(|(key, value)| before.is_none_or(|b| b.get(*key) != Some(*value)))
         .map(|(k, _)| k.clone())
-        .collect()
+        .collect();
+    changed.extend(before.into_iter().flat_map(|b| b.keys()).filter(|k| !after.contains_key(*k)).cloned());
+    changed.sort();
+    changed
 }
 
 /// Records a revision of `row` and the change `action` made to it.
@@ -232,5 +241,9 @@ mod tests {
         let after = json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"]});
         assert_eq!(changed_fields(Some(&before), &after), ["tag_ids", "title"]);
         assert_eq!(changed_fields(None, &after).len(), 3);
+        let lifted = json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"]});
+        let embargoed =
+            json!({"title": "b", "slug": "a", "tag_ids": ["1", "2"], "embargo_until": "2026-12-10T12:00:00Z"});
+        assert_eq!(changed_fields(Some(&embargoed), &lifted), ["embargo_until"]);
     }
 }

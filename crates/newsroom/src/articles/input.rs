@@ -2,6 +2,7 @@
 //! these from JSON; imports and demo content build them too, so every article is validated by
 //! the same rules (see [`super::write`]).
 
+use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{MAX_BODY, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
 use newsdesk_domain::field_schema::{self, described};
 use newsdesk_domain::{ArticleInput, ImageInput};
@@ -104,6 +105,9 @@ pub struct ArticleCreate {
     pub tags: Option<Vec<String>>,
     #[schema(max_items = 50)]
     pub related: Option<Vec<RelatedIn>>,
+    /// Not to be published before this time (RFC 3339, years 1 to 9999): publishing, by hand, in
+    /// bulk or by the scheduler, waits until it ends. Shown in the admin API only.
+    pub embargo_until: Option<DateTime<Utc>>,
 }
 
 /// Changes to an article. Fields left out stay as they are; `null` clears a nullable field;
@@ -141,6 +145,12 @@ pub struct ArticlePatch {
     pub tags: Option<Vec<String>>,
     #[schema(max_items = 50)]
     pub related: Option<Vec<RelatedIn>>,
+    /// Not to be published before this time (RFC 3339); `null` lifts the embargo. `409` when
+    /// it is after the time the article is scheduled for, or the article is published and the
+    /// time is still to come.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub embargo_until: Option<Option<DateTime<Utc>>>,
     /// The version you read, as an alternative to `If-Match`.
     pub version: Option<i64>,
 }

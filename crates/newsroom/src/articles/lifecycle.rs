@@ -51,7 +51,8 @@ impl From<Refused> for NewsroomError {
     }
 }
 
-/// Moves `row` one `step` (see [`Lifecycle::transition`]) and saves the new version.
+/// Moves `row` one `step` (see [`Lifecycle::transition`]) unless its embargo holds the step back
+/// (`newsdesk_domain::embargo::permits`), and saves the new version.
 fn step(
     tx: &mut Tx,
     row: &ArticleRow,
@@ -60,7 +61,9 @@ fn step(
     action: ArticleAction,
     user: &Caller,
 ) -> NewsroomResult<Recorded<Saved>> {
-    let to = row.lifecycle().transition(step, now())?;
+    let now = now();
+    let to = row.lifecycle().transition(step, now)?;
+    newsdesk_domain::embargo::permits(row.embargo_until, step, now)?;
     save(tx, row, precondition, Some(&to), action, user)
 }
 

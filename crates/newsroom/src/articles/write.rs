@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use newsdesk_domain::article::{MAX_LINKS, MAX_TITLE};
 use newsdesk_domain::article_input as field;
 use newsdesk_domain::validation::{http_url, required_text};
-use newsdesk_domain::{body, Action, ArticleStatus, Violations};
+use newsdesk_domain::{body, embargo, Action, ArticleStatus, Violations};
 use newsdesk_persistence::articles::relations::{self, LinkTarget};
 use newsdesk_persistence::articles::{self as store, assignments, slugs, ArticleChanges, ArticleRow, NewArticle};
 use newsdesk_persistence::{authors, new_id, now, sections, sources, tags, DbConn, StoreResult};
@@ -20,6 +20,7 @@ use crate::actor::{Actor, Caller};
 use crate::change::ArticleAction;
 use crate::error::{NewsroomError, NewsroomResult};
 use crate::precondition::Precondition;
+use crate::time::naive;
 use crate::tx::{Recorded, Tx};
 
 /// Resolves a list of slugs to ids, in order, reporting unknown and repeated ones by index.
@@ -202,6 +203,7 @@ pub fn create(
     let conn = tx.conn();
     let mut v = Violations::new();
     let fields = input.fields().check(&mut v);
+    let embargo_until = v.time("embargo_until", input.embargo_until).map(naive);
     let section_id = match &input.section {
         Some(slug) => resolve_one(&mut v, "section", slug, |s| sections::ids_by_slug(conn, s))?,
         None => None,
@@ -223,10 +225,14 @@ pub fn create(
     check_slug_free(conn, &fields.slug, None)?;
     let at = now();
     let published_at = published_at.or_else(|| (status == ArticleStatus::Published).then_some(at));
+    if let Some(until) = embargo_until {
+        embargo::may_set(status, published_at, until, at)?;
+    }
     let created_by = user.map(|u| u.id.clone());
     let new = NewArticle {
         section_id,
         source_id,
+        embargo_until,
         ..NewArticle::of(new_id(), fields, status, published_at, created_by, (at, at))
     };
     let row = store::insert(conn, &new)?;
@@ -318,6 +324,7 @@ pub fn update(
         summary: patch.summary.map(|s| s.and_then(|s| field::summary(&mut v, &s))),
         language: patch.language.as_deref().and_then(|l| field::language_tag(&mut v, l)),
         source_url: patch.source_url.map(|u| u.and_then(|u| field::source_url(&mut v, &u))),
+        embargo_until: patch.embargo_until.map(|at| v.time("embargo_until", at).map(naive)),
         ..ArticleChanges::default()
     };
     if let Some(markdown) = patch.body.as_deref().and_then(|b| field::body(&mut v, b)) {
@@ -360,6 +367,9 @@ pub fn update(
         None => None,
     };
     v.into_result()?;
+    if let Some(Some(until)) = changes.embargo_until {
+        embargo::may_set(current.status, current.published_at, until, now())?;
+    }
     if let Some(wanted) = changes.slug.take() {
         let slug = slug_for(conn, &wanted, Some(&current.id), Some(user))?;
         change_slug(conn, &current, &slug)?;

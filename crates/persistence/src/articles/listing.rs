@@ -42,6 +42,9 @@ pub struct ArticleFilter {
     pub source: Option<String>,
     pub published_after: Option<NaiveDateTime>,
     pub published_before: Option<NaiveDateTime>,
+    /// Keep only articles under an embargo that has not ended (true), or only those without
+    /// one (false: none, or one that has ended). Judged at the time of the query.
+    pub embargoed: Option<bool>,
     /// Full-text search over title, summary and body.
     pub q: Option<String>,
     /// With `q`: how many of the newest matches are ranked or sorted.
@@ -122,6 +125,13 @@ macro_rules! keep_filtered {
         if let Some(before) = filter.published_before {
             query = query.filter(articles::published_at.lt(before));
         }
+        match filter.embargoed {
+            Some(true) => query = query.filter(articles::embargo_until.gt(crate::now())),
+            Some(false) => {
+                query = query.filter(articles::embargo_until.is_null().or(articles::embargo_until.le(crate::now())))
+            }
+            None => {}
+        }
         query
     }};
 }
@@ -169,6 +179,7 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
         source: None,
         published_after: None,
         published_before: None,
+        embargoed: None,
         q: None,
         search_window: _,
         without_bodies: _,
@@ -187,7 +198,7 @@ fn total(conn: &mut DbConn, filter: &ArticleFilter) -> StoreResult<i64> {
 }
 
 /// Every article column, with the bodies as empty strings when `filter` asks for that.
-fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
+pub(super) fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
     use diesel::sql_types::Text;
     if !filter.without_bodies {
         return query;
@@ -219,6 +230,7 @@ fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArticles {
         created_at,
         updated_at,
         trashed_at,
+        embargo_until,
     ))
 }
 

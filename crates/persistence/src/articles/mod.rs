@@ -11,6 +11,7 @@ use crate::stored_time::{MaybeStoredTime, StoredTime};
 
 pub mod assignments;
 pub mod corrections;
+pub mod embargoes;
 mod keyset;
 mod listing;
 pub mod locks;
@@ -62,6 +63,9 @@ pub struct ArticleRow {
     /// Set while the article is in the trash.
     #[diesel(deserialize_as = MaybeStoredTime)]
     pub trashed_at: Option<NaiveDateTime>,
+    /// Before this time the article may not be published (see `newsdesk_domain::embargo`).
+    #[diesel(deserialize_as = MaybeStoredTime)]
+    pub embargo_until: Option<NaiveDateTime>,
 }
 
 /// A new article with every column given (nullable ones as explicit NULLs), so the import can
@@ -92,6 +96,7 @@ pub struct NewArticle {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub embargo_until: Option<NaiveDateTime>,
 }
 
 /// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -117,6 +122,7 @@ pub struct ArticleChanges {
     pub reading_time_minutes: Option<i32>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub trashed_at: Option<Option<NaiveDateTime>>,
+    pub embargo_until: Option<Option<NaiveDateTime>>,
 }
 
 impl NewArticle {
@@ -154,6 +160,7 @@ impl NewArticle {
             version: 1,
             created_at,
             updated_at,
+            embargo_until: None,
         }
     }
 }

@@ -96,12 +96,14 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: Option<i64>) -> StoreResult
 }
 
 /// Publishes every scheduled article that is due, in one statement, and returns them. With
-/// several processes on one database each article is claimed by exactly one of them.
+/// several processes on one database each article is claimed by exactly one of them. One still
+/// under an embargo is left scheduled (see [`super::embargoes::held_back`]).
 pub fn publish_due(conn: &mut DbConn, now: NaiveDateTime) -> StoreResult<Vec<ArticleRow>> {
     Ok(diesel::update(articles::table)
         .filter(articles::status.eq(ArticleStatus::Scheduled.as_str()))
         .filter(articles::published_at.le(now))
         .filter(articles::trashed_at.is_null())
+        .filter(articles::embargo_until.is_null().or(articles::embargo_until.le(now)))
         .set((
             articles::status.eq(ArticleStatus::Published.as_str()),
             articles::version.eq(articles::version + 1),
