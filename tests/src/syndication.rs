@@ -12,6 +12,8 @@ use crate::common::{on_both_backends, Reply, TestApp};
 
 const NINJS: &str = "application/ninjs+json";
 const BASE: &str = "https://news.example.org";
+/// The full story's embargo, long over.
+const EMBARGO: &str = "2026-01-05T06:00:00Z";
 
 /// The ninjs schema's one outside reference is GeoJSON, for `places[].geojson`, which Newsdesk
 /// never sends. The suite fetches nothing from the network, so that reference resolves to an
@@ -61,6 +63,7 @@ async fn a_full_story(app: &TestApp) -> Value {
             "summary": "The work starts in spring.",
             "body": "The **board** voted on Tuesday.\n\nDredging starts in March.",
             "section": "news", "tags": ["water", "coast"], "authors": ["ada-byline", "ben-byline"], "source": "wire",
+            "embargo_until": EMBARGO,
             "featured_image": {"url": "https://example.org/i/harbour.jpg", "alt": "Cranes at the quay",
                 "caption": "The quay at dawn", "credit": "A. Photographer"},
         }))
@@ -87,6 +90,7 @@ async fn an_article_reads_as_valid_ninjs_by_accept_or_format(app: TestApp) {
         assert!(item["uri"].as_str().is_some_and(|u| u.starts_with("tag:news.example.org,") && u.ends_with(&id)));
         assert_eq!(item["type"], "text");
         assert_eq!(item["pubstatus"], "usable");
+        assert_eq!(item["embargoed"], EMBARGO, "the embargo it was held by");
         assert_eq!(item["language"], "en");
         assert_eq!(item["version"], json_form.body["version"].to_string());
         assert_eq!(item["headlines"][0]["value"], "Harbour board & council agree on dredging");
@@ -133,6 +137,7 @@ async fn an_article_reads_as_valid_ninjs_by_accept_or_format(app: TestApp) {
         let reply = reply.expect(200);
         assert!(reply.header("content-type").is_some_and(|t| t.starts_with("application/json")));
         assert_eq!(reply.body["slug"], story["slug"], "{}", reply.text);
+        assert!(reply.body.get("embargo_until").is_none(), "the public JSON leaves the embargo out");
         assert!(reply.header("vary").is_some_and(|v| v.contains("accept")));
     }
     // Asked by `Accept` twice, the second from the cache: still ninjs, still valid.

@@ -7,7 +7,7 @@
 //! each correction, clarification or update (role `correction`, …), `bodies` the body as HTML and
 //! as plain text with counts; `by` and `people` the byline; `infosources` the source;
 //! `subjects` the section and tags; `renditions` the reader page; `associations` the featured
-//! image with its rendition. Every URI is absolute, from `NEWSDESK_PUBLIC_URL`.
+//! image with its rendition; `embargoed` the embargo the article was held by. Every URI is absolute, from `NEWSDESK_PUBLIC_URL`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -45,6 +45,9 @@ pub struct Ninjs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versioncreated: Option<String>,
     pub pubstatus: &'static str,
+    /// When the article's embargo ended (it is published, so always in the past).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embargoed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,8 +188,8 @@ fn some_unless_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
     (!items.is_empty()).then_some(items)
 }
 
-/// `article` (rendered with authors, tags, section, source, corrections and its HTML and text
-/// bodies) as a ninjs item, with absolute URIs under `base`.
+/// `article` (rendered with authors, tags, section, source, corrections, the embargo and its HTML
+/// and text bodies) as a ninjs item, with absolute URIs under `base`.
 pub fn item(article: &ArticleOut, base: &str) -> Ninjs {
     let page = article_url(base, &article.slug);
     let uri = format!("tag:{},{}:article:{}", authority(base), article.created_at.format("%Y-%m-%d"), article.id);
@@ -250,6 +253,7 @@ pub fn item(article: &ArticleOut, base: &str) -> Ninjs {
         firstcreated: Some(time(article.created_at)),
         versioncreated: Some(time(article.updated_at)),
         pubstatus: "usable",
+        embargoed: article.embargo_until.map(time),
         language: Some(article.language.clone()),
         slugline: Some(article.slug.clone()),
         headlines: Some(vec![plain("main", article.title.clone())]),

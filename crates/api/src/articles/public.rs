@@ -166,7 +166,7 @@ pub async fn get(
     let ninjs = query.0.ninjs(&req)?;
     let (mut shape, fields) = query.0.shape()?;
     if ninjs {
-        (shape.html, shape.text) = (true, true);
+        (shape.html, shape.text, shape.embargo) = (true, true, true);
     }
     enum Found {
         Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),

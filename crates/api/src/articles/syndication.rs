@@ -75,6 +75,7 @@ pub async fn feed(
         corrections: true,
         html: true,
         text: true,
+        embargo: true,
         public: true,
         ..Shape::default()
     };
