@@ -66,6 +66,21 @@ fn document(
     Ok(writer.into_inner())
 }
 
+/// Reads what `work` reads and when anything last changed (the answer's `Last-Modified`), from
+/// one connection.
+async fn read_with_change<T: Send + 'static>(
+    state: &AppState,
+    work: impl Fn(&mut newsdesk_persistence::DbConn) -> newsdesk_persistence::StoreResult<T> + Send + 'static,
+) -> ApiResult<(T, Option<NaiveDateTime>)> {
+    state.read(move |conn| Ok((work(conn)?, newsdesk_persistence::audit::last_change(conn)?))).await
+}
+
+/// A sitemap document, cached until any list changes.
+fn answer(req: &HttpRequest, body: Vec<u8>, changed: Option<NaiveDateTime>) -> HttpResponse {
+    crate::cache::tag(req, vec![crate::cache::Tag::Lists]);
+    public_bytes(req, XML, body, changed)
+}
+
 /// The address of the child sitemap of `span`.
 fn child_url(state: &AppState, span: &SitemapSpan) -> String {
     let base = &state.public_url;
@@ -87,9 +102,7 @@ fn child_url(state: &AppState, span: &SitemapSpan) -> String {
     ))]
 pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let size = urls_per_child(&state.public_url);
-    let (spans, changed) = state
-        .read(move |conn| Ok((store::spans(conn, size)?, newsdesk_persistence::audit::last_change(conn)?)))
-        .await?;
+    let (spans, changed) = read_with_change(&state, move |conn| store::spans(conn, size)).await?;
     let children: Vec<(String, Option<String>)> =
         spans.iter().map(|span| (child_url(&state, span), span.last_modified.map(w3c_time))).collect();
     let body = document("sitemapindex", &[("xmlns", SITEMAP_NS)], |w| {
@@ -104,8 +117,7 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<Ht
         }
         Ok(())
     })?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, XML, body, changed))
+    Ok(answer(&req, body, changed))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -134,11 +146,7 @@ pub async fn child(
         Some(Err(e)) => return Err(e),
     };
     let size = urls_per_child(&state.public_url);
-    let (rows, changed) = state
-        .read(move |conn| {
-            Ok((store::span_urls(conn, start.as_ref(), size)?, newsdesk_persistence::audit::last_change(conn)?))
-        })
-        .await?;
+    let (rows, changed) = read_with_change(&state, move |conn| store::span_urls(conn, start.as_ref(), size)).await?;
     let base = state.public_url.clone();
     let body = document("urlset", &[("xmlns", SITEMAP_NS)], |w| {
         for row in &rows {
@@ -150,8 +158,7 @@ pub async fn child(
         }
         Ok(())
     })?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, XML, body, changed))
+    Ok(answer(&req, body, changed))
 }
 
 /// The Google News sitemap: the articles published in the last two days (at most 1,000, newest
@@ -163,11 +170,7 @@ pub async fn child(
     ))]
 pub async fn news(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let since = (Utc::now() - chrono::Duration::hours(NEWS_WINDOW_HOURS)).naive_utc();
-    let (rows, changed) = state
-        .read(move |conn| {
-            Ok((store::published_since(conn, since, MAX_NEWS)?, newsdesk_persistence::audit::last_change(conn)?))
-        })
-        .await?;
+    let (rows, changed) = read_with_change(&state, move |conn| store::published_since(conn, since, MAX_NEWS)).await?;
     let base = state.public_url.clone();
     let publication = state.publication.clone();
     let body = document("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)], |w| {
@@ -191,8 +194,7 @@ pub async fn news(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<Htt
         }
         Ok(())
     })?;
-    crate::cache::tag(&req, vec![crate::cache::Tag::Lists]);
-    Ok(public_bytes(&req, XML, body, changed))
+    Ok(answer(&req, body, changed))
 }
 
 /// Tells crawlers where the sitemaps are, and keeps them out of the editorial API.

@@ -56,8 +56,10 @@ impl<V: Copy + Default> Recent<V> {
             table.clear();
             table
         };
+        let (newer, older) = (table(), table());
+        // After the fill (a second or more in a debug build): the first window starts now.
         let now = Instant::now();
-        let generations = Generations { newer: table(), older: table(), newer_since: now, newer_last: now };
+        let generations = Generations { newer, older, newer_since: now, newer_last: now };
         Self { window, per_generation, generations: Mutex::new(generations) }
     }
 
