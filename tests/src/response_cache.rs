@@ -243,7 +243,8 @@ fn vary_names(reply: &crate::common::Reply) -> Vec<String> {
 
 /// With the cache or without it, every answer says it varies by `Accept-Encoding`, once:
 /// compressed or not, public, editorial or an error. A shared cache that kept an identity
-/// answer without it would hand that to every client, and never the compressed one.
+/// answer without it would hand that to every client, and never the compressed one. An article
+/// also varies by `Accept`, which picks its JSON or ninjs form.
 async fn every_answer_varies_by_accept_encoding(app: TestApp) {
     seed(&app).await;
     let public = ["/v1/articles/harbour-wall", "/v1/articles?include=authors,tags", "/v1/feed.rss"];
@@ -252,14 +253,19 @@ async fn every_answer_varies_by_accept_encoding(app: TestApp) {
         for asked in [None, Some("identity"), Some("gzip"), Some("br"), Some("deflate")].repeat(2) {
             let headers: Vec<(&str, &str)> = asked.map(|a| ("accept-encoding", a)).into_iter().collect();
             let reply = app.send(Method::GET, path, None, None, &headers).await.expect(200);
-            assert_eq!(vary_names(&reply), ["accept-encoding"], "{path} asking for {asked:?}");
+            let varies = if path.starts_with("/v1/articles/") {
+                &["accept", "accept-encoding"][..]
+            } else {
+                &["accept-encoding"]
+            };
+            assert_eq!(vary_names(&reply), varies, "{path} asking for {asked:?}");
             let compressed = matches!(asked, Some("gzip" | "br" | "deflate"));
             assert_eq!(reply.header("content-encoding"), asked.filter(|_| compressed), "{path} asking for {asked:?}");
         }
     }
     let etag = app.get("/v1/articles/harbour-wall").await.header("etag").expect("an etag").to_owned();
     let unchanged = app.send(Method::GET, "/v1/articles/harbour-wall", None, None, &[("if-none-match", &etag)]).await;
-    assert_eq!(vary_names(&unchanged.expect(304)), ["accept-encoding"], "a 304 varies as its 200 does");
+    assert_eq!(vary_names(&unchanged.expect(304)), ["accept", "accept-encoding"], "a 304 varies as its 200 does");
     let editorial = app.admin_get("/v1/admin/articles", &app.admin).await.expect(200);
     assert_eq!(vary_names(&editorial), ["accept-encoding"], "an editorial answer");
     let missing = app.get("/v1/articles/no-such-story").await;

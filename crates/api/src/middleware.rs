@@ -61,18 +61,25 @@ pub async fn request_context(
     Ok(response)
 }
 
-/// Adds `Accept-Encoding` to `Vary` unless it is there. `Compress` says so only on the answers
-/// it compresses, but the identity answer to a client that asked for none varies just as
-/// much: a shared cache that kept it without `Vary` would hand it to every client, and never
-/// the compressed one.
+/// Adds `Accept-Encoding` to `Vary` unless it is there, and says every name once, in one
+/// header. `Compress` says so only on the answers it compresses (appending a header of its
+/// own), but the identity answer to a client that asked for none varies just as much: a shared
+/// cache that kept it without `Vary` would hand it to every client, and never the compressed
+/// one. One header, because some clients read only the first.
 fn vary_by_encoding(headers: &mut header::HeaderMap) {
-    let listed = headers.get_all(header::VARY).any(|value| {
-        value.to_str().is_ok_and(|names| {
-            names.split(',').map(str::trim).any(|name| name == "*" || name.eq_ignore_ascii_case("accept-encoding"))
-        })
-    });
-    if !listed {
-        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let mut names: Vec<String> = Vec::new();
+    for value in headers.get_all(header::VARY) {
+        for name in value.to_str().unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if !names.iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
+                names.push(name.to_ascii_lowercase());
+            }
+        }
+    }
+    if !names.iter().any(|name| name == "*" || name == "accept-encoding") {
+        names.push("accept-encoding".into());
+    }
+    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+        headers.insert(header::VARY, value);
     }
 }
 

@@ -199,9 +199,10 @@ pub async fn get(
             } else {
                 respond_article(&req, &article, fields, changed)?
             };
-            // Shared caches must keep the JSON and ninjs forms apart.
+            // Shared caches must keep the JSON and ninjs forms apart (`Accept-Encoding` joins it
+            // in `middleware::request_context`, as on every answer).
             let vary = actix_web::http::header::HeaderValue::from_static("accept");
-            response.headers_mut().append(actix_web::http::header::VARY, vary);
+            response.headers_mut().insert(actix_web::http::header::VARY, vary);
             Ok(response)
         }
         Found::MovedTo(current) => {
