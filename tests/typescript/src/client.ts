@@ -14,7 +14,9 @@ if (baseUrl === undefined || email === undefined || password === undefined) {
   throw new Error("usage: node dist/client.js <server URL> <e-mail> <password>");
 }
 
-const client = createClient<paths>({ baseUrl });
+// An article has two forms (JSON, and IPTC ninjs by `Accept`); this frontend reads the JSON one
+// (and problems as `application/problem+json`).
+const client = createClient<paths, "application/json" | "application/problem+json">({ baseUrl });
 
 // The public list, with bylines embedded.
 const list = await client.GET("/v1/articles", { params: { query: { include: "authors", limit: 10 } } });

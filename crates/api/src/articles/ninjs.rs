@@ -69,7 +69,6 @@ pub struct Ninjs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renditions: Option<Vec<Rendition>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
     pub associations: Option<Vec<Association>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub altids: Option<Vec<AltId>>,
