@@ -200,6 +200,11 @@ async fn the_seo_fields_override_the_fallbacks(app: TestApp) {
     app.patch(&format!("/v1/admin/articles/{id}"), &app.admin, json!({"meta_title": null})).await.expect(200);
     let data = json_ld(&page(&app, &slug).await);
     assert_eq!(data["headline"], "Harbour board agrees on dredging");
+    // Restoring the revision brings the override back.
+    let restore = format!("/v1/admin/articles/{id}/revisions/{}/restore", id_of(newest));
+    let restored = app.send(reqwest::Method::POST, &restore, Some(&app.admin), None, &[]).await.expect(200).body;
+    assert_eq!(restored["meta_title"], seo["meta_title"]);
+    assert_eq!(json_ld(&page(&app, &slug).await)["headline"], seo["meta_title"]);
 
     // A long headline is cut to the 110 characters Google shows.
     let long = "Harbour board agrees on dredging after a long night of talks that ran well past the deadline set by the minister";
@@ -311,3 +316,16 @@ on_both_backends!(
     bad_seo_fields_are_refused_by_name,
     old_missing_and_retracted_slugs_keep_their_pages,
 );
+
+fn no_logo(config: &mut newsdesk_api::Config) {
+    config.publication_logo_url = None;
+}
+
+/// Without `NEWSDESK_PUBLICATION_LOGO_URL` the publisher is named, with no logo.
+async fn without_a_logo_setting_the_publisher_has_none(app: TestApp) {
+    let story = app.published(json!({"title": "Council meets", "body": "Briefly."})).await;
+    let data = json_ld(&page(&app, &slug_of(&story)).await);
+    assert_eq!(data["publisher"], json!({"@type": "Organization", "name": "The Example Courier", "url": BASE}));
+}
+
+on_both_backends!(settings = no_logo; without_a_logo_setting_the_publisher_has_none);
