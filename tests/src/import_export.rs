@@ -198,8 +198,35 @@ async fn review_stages_round_trip_through_import_and_export(app: TestApp) {
     assert_eq!(String::from_utf8_lossy(&published_only).lines().count(), 1);
 }
 
+/// The search and social overrides travel both ways, checked like the API's.
+async fn seo_fields_round_trip_through_import_and_export(app: TestApp) {
+    let seo = json!({
+        "meta_title": "Quillwort returns to the delta",
+        "meta_description": "A rare fern is back.",
+        "social_image_url": "https://example.org/i/fern.jpg",
+        "canonical_url": "https://partner.example.net/fern",
+    });
+    let bad = story("bad-canonical", json!({"canonical_url": "not a url"}));
+    let summary = import(&app, &[story("fern-returns", seo.clone()), bad], OnError::Skip);
+    assert_eq!((summary.counts.imported, summary.counts.skipped), (1, 1), "{:?}", summary.skipped);
+    assert_eq!((summary.skipped[0].line, summary.skipped[0].field.as_str()), (2, "canonical_url"));
+    let article = app.get("/v1/articles/fern-returns").await.expect(200).body;
+    assert_eq!(article["structured_data"]["headline"], "Quillwort returns to the delta");
+    let db = Database::open(&DatabaseUrl::parse(app.database_url()), 1, std::time::Duration::from_secs(5))
+        .expect("the database opens");
+    let mut out = Vec::new();
+    newsdesk_exchange::export::export(&db, ExportStatus::All, &mut out).expect("the export runs");
+    let line: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out).lines().next().unwrap_or_default()).expect("a JSON line");
+    for (field, value) in seo.as_object().into_iter().flatten() {
+        assert_eq!(&article[field], value, "{field}");
+        assert_eq!(&line[field], value, "exported {field}");
+    }
+}
+
 on_both_backends!(
     imported_articles_read_back_over_http,
     bad_lines_are_skipped_or_stop_the_run,
     review_stages_round_trip_through_import_and_export,
+    seo_fields_round_trip_through_import_and_export,
 );

@@ -54,6 +54,8 @@ mod sessions;
 #[cfg(test)]
 mod slug_privacy;
 #[cfg(test)]
+mod structured_data;
+#[cfg(test)]
 mod syndication;
 #[cfg(test)]
 mod taxonomy;

@@ -39,6 +39,11 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         bootstrap::demo_content(&db).await?;
     }
     let public_url = config.resolve_public_url()?;
+    let publication = crate::publication::Publication::new(
+        &config.publication_name,
+        &config.publication_language,
+        config.publication_logo_url.as_deref(),
+    )?;
     let metrics_listener = match &config.metrics_bind {
         Some(address) => Some(TcpListener::bind(address).with_context(|| format!("binding {address} (metrics)"))?),
         None => None,
@@ -53,10 +58,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     let state = web::Data::new(AppState {
         cache,
         public_url,
-        publication: crate::publication::Publication {
-            name: config.publication_name.clone(),
-            language: config.publication_language.clone(),
-        },
+        publication,
         db,
         tokens,
         login_limits: crate::login_limits::LoginLimits::default(),

@@ -127,6 +127,10 @@ pub struct Config {
     /// Google News sitemap gives it (`news:language`).
     #[arg(long, env = "NEWSDESK_PUBLICATION_LANGUAGE", default_value = "en")]
     pub publication_language: String,
+    /// The publication's logo, an absolute http(s) URL, as article structured data gives it
+    /// (`publisher.logo`). Unset: the publisher has no logo.
+    #[arg(long, env = "NEWSDESK_PUBLICATION_LOGO_URL")]
+    pub publication_logo_url: Option<String>,
     /// How long revisions, audit entries, deliveries and daily views are kept.
     #[command(flatten)]
     pub retention: crate::retention::RetentionArgs,
@@ -189,7 +193,11 @@ impl Config {
         }
         self.resolve_public_url()?;
         self.retention.check()?;
-        crate::publication::check(&self.publication_name, &self.publication_language)?;
+        crate::publication::Publication::new(
+            &self.publication_name,
+            &self.publication_language,
+            self.publication_logo_url.as_deref(),
+        )?;
         match &self.jwt_secret {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
                 bail!("NEWSDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})", secret.len())

@@ -1,13 +1,30 @@
-//! Who publishes: the name and language the Google News sitemap gives for the publication, and
-//! where its article pages are.
+//! Who publishes: the name and language the Google News sitemap gives for the publication, the
+//! logo structured data shows, and where its article pages are.
 
 use anyhow::bail;
 
-/// The publication's name and language (`NEWSDESK_PUBLICATION_NAME`, `_LANGUAGE`).
+/// The publication's name, language and logo (`NEWSDESK_PUBLICATION_NAME`, `_LANGUAGE`,
+/// `_LOGO_URL`).
 #[derive(Debug, Clone)]
 pub struct Publication {
     pub name: String,
     pub language: String,
+    /// An absolute http(s) URL, checked at start.
+    pub logo_url: Option<String>,
+}
+
+impl Publication {
+    /// The publication as configured, every setting checked.
+    pub fn new(name: &str, language: &str, logo_url: Option<&str>) -> anyhow::Result<Self> {
+        check(name, language)?;
+        let logo_url = logo_url.map(logo).transpose()?;
+        Ok(Self { name: name.to_owned(), language: language.to_owned(), logo_url })
+    }
+}
+
+/// The logo's URL, which search engines fetch: an absolute http(s) URL.
+pub fn logo(url: &str) -> anyhow::Result<String> {
+    newsdesk_domain::validation::http_url(url).map_err(|m| anyhow::anyhow!("NEWSDESK_PUBLICATION_LOGO_URL {m}"))
 }
 
 /// The public address of an article page, for feed readers, search engines and partners.
@@ -46,5 +63,19 @@ mod tests {
         assert!(check(" ", "en").is_err());
         assert!(check("Two\nlines", "en").is_err());
         assert!(check(&"n".repeat(201), "en").is_err());
+    }
+
+    #[test]
+    fn the_logo_is_an_absolute_web_url() {
+        use super::Publication;
+        let logo = |url| Publication::new("The Courier", "en", Some(url)).map(|p| p.logo_url);
+        assert_eq!(
+            logo("https://example.org/logo.png").ok().flatten().as_deref(),
+            Some("https://example.org/logo.png")
+        );
+        for url in ["/logo.png", "ftp://example.org/logo.png", "javascript:alert(1)", ""] {
+            assert!(logo(url).is_err(), "{url}");
+        }
+        assert!(Publication::new("The Courier", "en", None).is_ok_and(|p| p.logo_url.is_none()));
     }
 }

@@ -24,6 +24,26 @@ pub struct ArticleInput<'a> {
     /// `en` when missing.
     pub language: Option<&'a str>,
     pub featured_image: Option<ImageInput<'a>>,
+    pub seo: SeoInput<'a>,
+}
+
+/// The search and social overrides as given; each falls back to another field when missing
+/// (the title, the summary, the featured image, the article's own page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SeoInput<'a> {
+    pub meta_title: Option<&'a str>,
+    pub meta_description: Option<&'a str>,
+    pub social_image_url: Option<&'a str>,
+    pub canonical_url: Option<&'a str>,
+}
+
+/// The search and social overrides, checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeoFields {
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub social_image_url: Option<String>,
+    pub canonical_url: Option<String>,
 }
 
 /// A featured image as given: its URL and three optional texts.
@@ -47,6 +67,7 @@ pub struct ArticleFields {
     pub language: String,
     /// URL, alt, caption and credit.
     pub image: [Option<String>; 4],
+    pub seo: SeoFields,
 }
 
 impl ArticleInput<'_> {
@@ -66,9 +87,10 @@ impl ArticleInput<'_> {
         let source_url = self.source_url.and_then(|u| source_url(v, u));
         let language = self::language_tag(v, self.language.unwrap_or("en"));
         let image = featured_image(v, self.featured_image);
+        let seo = seo(v, self.seo);
         let (title, slug, markdown, language) = (title?, slug?, markdown?, language?);
         let body = render(&markdown);
-        Some(ArticleFields { title, slug, summary, markdown, body, source_url, language, image })
+        Some(ArticleFields { title, slug, summary, markdown, body, source_url, language, image, seo })
     }
 }
 
@@ -123,6 +145,38 @@ pub fn featured_image(v: &mut Violations, image: Option<ImageInput>) -> [Option<
     ]
 }
 
+/// The title search engines and social cards show instead of the headline: one line.
+pub fn meta_title(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("meta_title", required_text(value, MAX_TITLE))
+}
+
+/// The description search engines and social cards show instead of the summary; an empty one
+/// is none.
+pub fn meta_description(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("meta_description", bounded_text(value, MAX_SHORT_TEXT)).filter(|s| !s.is_empty())
+}
+
+/// The image social cards show instead of the featured image.
+pub fn social_image_url(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("social_image_url", http_url(value))
+}
+
+/// The page search engines should index instead of the article's own (a story first published
+/// elsewhere).
+pub fn canonical_url(v: &mut Violations, value: &str) -> Option<String> {
+    v.check("canonical_url", http_url(value))
+}
+
+/// All four overrides, checked.
+pub fn seo(v: &mut Violations, input: SeoInput) -> SeoFields {
+    SeoFields {
+        meta_title: input.meta_title.and_then(|t| meta_title(v, t)),
+        meta_description: input.meta_description.and_then(|d| meta_description(v, d)),
+        social_image_url: input.social_image_url.and_then(|u| social_image_url(v, u)),
+        canonical_url: input.canonical_url.and_then(|u| canonical_url(v, u)),
+    }
+}
+
 fn not_reserved(v: &mut Violations, slug: Option<&str>) {
     if slug.is_some_and(|s| RESERVED_SLUGS.contains(&s)) {
         v.add("slug", "is reserved for the API's own routes");
@@ -141,11 +195,29 @@ mod tests {
             slug: Some("most-viewed"),
             source_url: Some("ftp://x"),
             language: Some("English"),
+            seo: SeoInput {
+                meta_title: Some("two\nlines"),
+                meta_description: Some(&"d".repeat(MAX_SHORT_TEXT + 1)),
+                social_image_url: Some("javascript:alert(1)"),
+                canonical_url: Some("/relative"),
+            },
             ..ArticleInput::default()
         };
         assert!(input.check(&mut v).is_none());
         let fields: Vec<String> = v.into_result().err().unwrap_or_default().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["title", "slug", "source_url", "language"]);
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "slug",
+                "source_url",
+                "language",
+                "meta_title",
+                "meta_description",
+                "social_image_url",
+                "canonical_url"
+            ]
+        );
     }
 
     #[test]

@@ -58,6 +58,16 @@ pub struct ArticleRecord {
     /// Slugs the article had before; they become redirects to the current one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_slugs: Vec<String>,
+    /// The search and social overrides (the title, summary, featured image and the article's
+    /// own page when missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_image_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
 }
 
 impl ArticleRecord {
@@ -81,6 +91,10 @@ impl ArticleRecord {
             tags: Vec::new(),
             related: Vec::new(),
             previous_slugs: Vec::new(),
+            meta_title: None,
+            meta_description: None,
+            social_image_url: None,
+            canonical_url: None,
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod validation;
 pub mod webhook;
 
 pub use article::ArticleStatus;
-pub use article_input::{ArticleFields, ArticleInput, ImageInput};
+pub use article_input::{ArticleFields, ArticleInput, ImageInput, SeoFields, SeoInput};
 pub use permissions::{Action, Role};
 pub use slug::Slug;
 pub use validation::{FieldError, Violations};

@@ -106,7 +106,12 @@ fn to_record(
     let authors = relations.authors.remove(&row.id).unwrap_or_default();
     let tags = relations.tags.remove(&row.id).unwrap_or_default();
     let links = relations.links.remove(&row.id).unwrap_or_default();
+    let seo = row.seo();
     ArticleRecord {
+        meta_title: seo.meta_title,
+        meta_description: seo.meta_description,
+        social_image_url: seo.social_image_url,
+        canonical_url: seo.canonical_url,
         summary: row.summary,
         body: row.body_markdown,
         status,

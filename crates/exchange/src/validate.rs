@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use newsdesk_domain::article::{MAX_LINKS, MAX_TITLE};
 use newsdesk_domain::exchange::{ArticleRecord, AuthorRecord, LabelRecord, RelatedRecord, SourceRecord};
 use newsdesk_domain::validation::{http_url, required_text};
-use newsdesk_domain::{ArticleInput, ArticleStatus, FieldError, ImageInput, Slug, Violations};
+use newsdesk_domain::{ArticleInput, ArticleStatus, FieldError, ImageInput, SeoInput, Slug, Violations};
 use newsdesk_persistence::articles::NewArticle;
 use newsdesk_persistence::authors::AuthorRow;
 use newsdesk_persistence::now;
@@ -62,6 +62,12 @@ pub fn prepare(line: u64, record: ArticleRecord) -> Result<PreparedArticle, Line
         source_url: record.source_url.as_deref(),
         language: record.language.as_deref(),
         featured_image: image,
+        seo: SeoInput {
+            meta_title: record.meta_title.as_deref(),
+            meta_description: record.meta_description.as_deref(),
+            social_image_url: record.social_image_url.as_deref(),
+            canonical_url: record.canonical_url.as_deref(),
+        },
     }
     .check(&mut v);
     // For the checks of links against the article's own slug; a bad slug is reported above.

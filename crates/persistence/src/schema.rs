@@ -107,6 +107,10 @@ diesel::table! {
         trashed_at -> Nullable<Timestamp>,
         /// Before this time the article may not be published.
         embargo_until -> Nullable<Timestamp>,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        social_image_url -> Nullable<Text>,
+        canonical_url -> Nullable<Text>,
     }
 }
 

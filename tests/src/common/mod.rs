@@ -165,6 +165,7 @@ impl TestApp {
             view_readers: 10_000,
             publication_name: "The Example Courier".into(),
             publication_language: "en".into(),
+            publication_logo_url: Some("https://courier.example/logo.png".into()),
             retention: Default::default(),
         };
         tweak(&mut config);

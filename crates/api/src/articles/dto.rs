@@ -35,6 +35,14 @@ pub struct ArticleOut {
     #[schema(example = "en")]
     pub language: String,
     pub featured_image: Option<FeaturedImage>,
+    /// The title search engines and social cards show; null: the title.
+    pub meta_title: Option<String>,
+    /// The description search engines and social cards show; null: the summary.
+    pub meta_description: Option<String>,
+    /// The image social cards show; null: the featured image.
+    pub social_image_url: Option<String>,
+    /// The page search engines should index; null: the article's own page.
+    pub canonical_url: Option<String>,
     /// The byline, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Vec<AuthorRef>)]
@@ -79,6 +87,11 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = DateTime<Utc>)]
     pub embargo_until: Option<DateTime<Utc>>,
+    /// schema.org `NewsArticle` (JSON-LD) for the page that shows the article, every fallback
+    /// applied: `GET /v1/articles/{slug}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = super::schema_org::NewsArticle)]
+    pub structured_data: Option<super::schema_org::NewsArticle>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]

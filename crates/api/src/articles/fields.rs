@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 26] = [
+pub(crate) const KNOWN: [&str; 31] = [
     "id",
     "slug",
     "title",
@@ -16,6 +16,10 @@ pub(crate) const KNOWN: [&str; 26] = [
     "source_url",
     "language",
     "featured_image",
+    "meta_title",
+    "meta_description",
+    "social_image_url",
+    "canonical_url",
     "authors",
     "tags",
     "related",
@@ -32,6 +36,7 @@ pub(crate) const KNOWN: [&str; 26] = [
     "lock",
     "assignee",
     "embargo_until",
+    "structured_data",
 ];
 
 /// Parses `fields=a,b,c`; `None` means every field.

@@ -17,6 +17,8 @@ pub mod query;
 pub mod related;
 pub mod retraction;
 pub mod revisions;
+pub mod schema_org;
+pub mod structured_data;
 pub mod syndication;
 pub mod view;
 pub mod workflow;

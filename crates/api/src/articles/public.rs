@@ -143,7 +143,8 @@ impl RetractedProblem {
     }
 }
 
-/// Get one published article with its byline, tags, section, source and related links; or, with
+/// Get one published article with its byline, tags, section, source, related links and
+/// `structured_data` (schema.org `NewsArticle`, ready for a page's JSON-LD); or, with
 /// `Accept: application/ninjs+json` or `format=ninjs`, as an IPTC ninjs 2.1 news item.
 #[utoipa::path(get, path = "/v1/articles/{slug}", operation_id = "get_article", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug"), FormatsQuery),
@@ -168,35 +169,17 @@ pub async fn get(
     if ninjs {
         (shape.html, shape.text, shape.embargo) = (true, true, true);
     }
-    enum Found {
-        Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
-        MovedTo(String),
-        Retracted(RetractionNotice),
-        Nothing,
-    }
-    let found = state
-        .read(move |conn| match store::find_published_with_labels(conn, &slug) {
-            Ok(found) => {
-                let article = view::render_labelled(conn, found.row, found.section, found.source, shape)?;
-                Ok(Found::Article(Box::new(article), found.last_change))
-            }
-            Err(newsdesk_persistence::StoreError::NotFound) => {
-                if let Some(current) = store::slugs::published_redirect(conn, &slug)? {
-                    return Ok(Found::MovedTo(current));
-                }
-                Ok(store::retractions::by_slug(conn, &slug)?.map_or(Found::Nothing, Found::Retracted))
-            }
-            Err(e) => Err(e),
-        })
-        .await?;
+    let found = find(&state, slug.into_inner(), shape).await?;
     match found {
-        Found::Article(article, changed) => {
+        Found::Article(mut article, changed) => {
             cache::tag(&req, shown_in(&article));
             let mut response = if ninjs {
                 let item = super::ninjs::item(&article, &state.public_url);
                 let body = serde_json::to_vec(&item).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
                 crate::respond::public_bytes(&req, crate::negotiation::NINJS, body, changed)
             } else {
+                article.structured_data =
+                    Some(super::structured_data::news_article(&article, &state.public_url, &state.publication));
                 respond_article(&req, &article, fields, changed)?
             };
             // Shared caches must keep the JSON and ninjs forms apart (`Accept-Encoding` joins it
@@ -215,6 +198,37 @@ pub async fn get(
         Found::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
         Found::Nothing => Err(crate::error::ApiError::not_found("article")),
     }
+}
+
+/// What a slug leads to in public.
+pub(crate) enum Found {
+    /// The published article, and when it last changed (for `Last-Modified`).
+    Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
+    /// An old slug: the article's current one.
+    MovedTo(String),
+    Retracted(RetractionNotice),
+    Nothing,
+}
+
+/// The published article at `slug` rendered in `shape` (its row and labels in one statement,
+/// then the relations `shape` asks for); else where it moved, else its retraction. The public
+/// GET and the reader's article page both read through here.
+pub(crate) async fn find(state: &AppState, slug: String, shape: Shape) -> ApiResult<Found> {
+    state
+        .read(move |conn| match store::find_published_with_labels(conn, &slug) {
+            Ok(found) => {
+                let article = view::render_labelled(conn, found.row, found.section, found.source, shape)?;
+                Ok(Found::Article(Box::new(article), found.last_change))
+            }
+            Err(newsdesk_persistence::StoreError::NotFound) => {
+                if let Some(current) = store::slugs::published_redirect(conn, &slug)? {
+                    return Ok(Found::MovedTo(current));
+                }
+                Ok(store::retractions::by_slug(conn, &slug)?.map_or(Found::Nothing, Found::Retracted))
+            }
+            Err(e) => Err(e),
+        })
+        .await
 }
 
 fn respond_article(

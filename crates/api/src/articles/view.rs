@@ -171,6 +171,10 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         source_url: row.source_url,
         language: row.language,
         featured_image,
+        meta_title: row.meta_title,
+        meta_description: row.meta_description,
+        social_image_url: row.social_image_url,
+        canonical_url: row.canonical_url,
         authors,
         tags,
         related,
@@ -186,6 +190,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         trashed_at: row.trashed_at.map(utc),
         lock,
         embargo_until: row.embargo_until.filter(|_| shape.embargo).map(utc),
+        structured_data: None,
         snippet: None,
     }
 }

@@ -1,12 +1,17 @@
 //! The reference reader page at `/` and `/articles/{slug}`: plain HTML, CSS and JavaScript
-//! compiled into the binary, rendering an article page entirely from the public API. A
-//! retracted article's page answers `410 Gone` and says why, script or not.
+//! compiled into the binary, rendering an article page entirely from the public API. An
+//! article's page carries its search and social metadata in its `<head>`, written on the server
+//! (see [`head`]). A retracted article's page answers `410 Gone` and says why, script or not.
+
+mod head;
 
 use actix_web::body::MessageBody;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
-use newsdesk_persistence::articles::retractions;
 
+use crate::articles::public::{self, Found};
+use crate::articles::structured_data::{news_article, PageMeta};
+use crate::articles::view::Shape;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -31,22 +36,37 @@ pub async fn page() -> HttpResponse {
     with_policy(asset("text/html; charset=utf-8", PAGE))
 }
 
-/// An article's reader page: the page, or for a retracted article (at its slug or an old one)
-/// the page with status 410 and the retraction's reason in place of the headline and summary.
-pub async fn article_page(state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
-    let slug = slug.into_inner();
-    let Some(notice) = state.read(move |conn| retractions::by_slug(conn, &slug)).await? else {
-        return Ok(page().await);
-    };
-    let html = PAGE
-        .replace(">Loading…<", ">This article has been retracted<")
-        .replace(r#"id="summary"></p>"#, &format!(r#"id="summary">{}</p>"#, escape(&notice.reason)));
-    Ok(with_policy(with_status(StatusCode::GONE, "text/html; charset=utf-8", html)))
-}
+/// The page's default title, which an article's page replaces with its metadata.
+const DEFAULT_TITLE: &str = "<title>Newsdesk reader</title>";
 
-/// Text as HTML character data.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// An article's reader page: the page with the article's metadata in its head (one read, as
+/// the public GET makes); an old slug's redirect to the current one; for a retracted article
+/// (at its slug or an old one) the page with status 410 and the retraction's reason in place of
+/// the headline and summary; else the bare page, whose script says the article is missing.
+pub async fn article_page(state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+    // What the head shows: the byline and section for the structured data, the corrections for
+    // its `correction`; no body, tags or links.
+    let shape = Shape { authors: true, section: true, corrections: true, public: true, ..Shape::default() };
+    match public::find(&state, slug.into_inner(), shape).await? {
+        Found::Article(article, _) => {
+            let data = news_article(&article, &state.public_url, &state.publication);
+            let meta = PageMeta::of(&article, &state.public_url);
+            let tags = head::tags(&article, &data, &meta, &state.publication.name)?;
+            let html = PAGE.replacen(DEFAULT_TITLE, &tags, 1);
+            Ok(with_policy(with_status(StatusCode::OK, "text/html; charset=utf-8", html)))
+        }
+        Found::MovedTo(current) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/articles/{current}")))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+            .finish()),
+        Found::Retracted(notice) => {
+            let html = PAGE
+                .replace(">Loading…<", ">This article has been retracted<")
+                .replace(r#"id="summary"></p>"#, &format!(r#"id="summary">{}</p>"#, head::escape(&notice.reason)));
+            Ok(with_policy(with_status(StatusCode::GONE, "text/html; charset=utf-8", html)))
+        }
+        Found::Nothing => Ok(page().await),
+    }
 }
 
 fn with_policy(mut response: HttpResponse) -> HttpResponse {

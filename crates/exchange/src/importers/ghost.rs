@@ -306,6 +306,10 @@ impl<'a> Converter<'a> {
             tags,
             related: Vec::new(),
             previous_slugs: Vec::new(),
+            meta_title: None,
+            meta_description: None,
+            social_image_url: None,
+            canonical_url: None,
         })
     }
 

@@ -40,6 +40,16 @@ pub struct Snapshot {
     /// embargoes existed compare equal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embargo_until: Option<DateTime<Utc>>,
+    /// The search and social overrides; each left out while unset (so revisions from before
+    /// they existed compare equal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_image_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
     pub trashed: bool,
     pub author_ids: Vec<String>,
     pub tag_ids: Vec<String>,
@@ -139,6 +149,10 @@ pub fn snapshot_with_relations(conn: &mut DbConn, row: &ArticleRow) -> StoreResu
         featured_image_credit: row.featured_image_credit.clone(),
         published_at: row.published_at.map(utc),
         embargo_until: row.embargo_until.map(utc),
+        meta_title: row.meta_title.clone(),
+        meta_description: row.meta_description.clone(),
+        social_image_url: row.social_image_url.clone(),
+        canonical_url: row.canonical_url.clone(),
         trashed: row.trashed_at.is_some(),
         author_ids,
         tag_ids,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use newsdesk_domain::article::{MAX_BODY, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_TITLE};
 use newsdesk_domain::field_schema::{self, described};
-use newsdesk_domain::{ArticleInput, ImageInput};
+use newsdesk_domain::{ArticleInput, ImageInput, SeoInput};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
 use utoipa::openapi::schema::Object;
@@ -33,6 +33,28 @@ fn other_article() -> Object {
 }
 fn language_or_en() -> Object {
     described(field_schema::language(), "Defaults to `en`.")
+}
+fn meta_title() -> Object {
+    described(
+        field_schema::optional_line::<MAX_TITLE>(),
+        "The title search engines and social cards show; the title when left out.",
+    )
+}
+fn meta_description() -> Object {
+    described(
+        field_schema::text::<MAX_SHORT_TEXT>(),
+        "The description search engines and social cards show; the summary when left out.",
+    )
+}
+fn social_image_url() -> Object {
+    described(field_schema::url(), "The image social cards show; the featured image when left out.")
+}
+fn canonical_url() -> Object {
+    described(
+        field_schema::url(),
+        "The page search engines should index (a story first published elsewhere); the article's own \
+         page when left out.",
+    )
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -108,6 +130,14 @@ pub struct ArticleCreate {
     /// Not to be published before this time (RFC 3339, years 1 to 9999): publishing, by hand, in
     /// bulk or by the scheduler, waits until it ends. Shown in the admin API only.
     pub embargo_until: Option<DateTime<Utc>>,
+    #[schema(schema_with = meta_title)]
+    pub meta_title: Option<String>,
+    #[schema(schema_with = meta_description)]
+    pub meta_description: Option<String>,
+    #[schema(schema_with = social_image_url)]
+    pub social_image_url: Option<String>,
+    #[schema(schema_with = canonical_url)]
+    pub canonical_url: Option<String>,
 }
 
 /// Changes to an article. Fields left out stay as they are; `null` clears a nullable field;
@@ -151,6 +181,18 @@ pub struct ArticlePatch {
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub embargo_until: Option<Option<DateTime<Utc>>>,
+    #[serde(default, with = "double_option")]
+    #[schema(schema_with = meta_title)]
+    pub meta_title: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(schema_with = meta_description)]
+    pub meta_description: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(schema_with = social_image_url)]
+    pub social_image_url: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    #[schema(schema_with = canonical_url)]
+    pub canonical_url: Option<Option<String>>,
     /// The version you read, as an alternative to `If-Match`.
     pub version: Option<i64>,
 }
@@ -178,6 +220,12 @@ impl ArticleCreate {
             source_url: self.source_url.as_deref(),
             language: self.language.as_deref(),
             featured_image: self.featured_image.as_ref().map(FeaturedImage::input),
+            seo: SeoInput {
+                meta_title: self.meta_title.as_deref(),
+                meta_description: self.meta_description.as_deref(),
+                social_image_url: self.social_image_url.as_deref(),
+                canonical_url: self.canonical_url.as_deref(),
+            },
         }
     }
 }

@@ -246,7 +246,7 @@ pub fn restore_revision(
     let rendered = body::render(&old.body);
     let slug = slug_for(conn, &old.slug, Some(&row.id), Some(user))?;
     change_slug(conn, &row, &slug)?;
-    let changes = ArticleChanges {
+    let mut changes = ArticleChanges {
         slug: Some(slug),
         title: Some(old.title.clone()),
         summary: Some(old.summary.clone()),
@@ -265,6 +265,12 @@ pub fn restore_revision(
         featured_image_credit: Some(old.featured_image_credit.clone()),
         ..ArticleChanges::default()
     };
+    changes.set_seo(newsdesk_domain::SeoFields {
+        meta_title: old.meta_title.clone(),
+        meta_description: old.meta_description.clone(),
+        social_image_url: old.social_image_url.clone(),
+        canonical_url: old.canonical_url.clone(),
+    });
     let saved = store::update(conn, id, Some(row.version), &changes)?;
     relations::set_authors(conn, id, &author_ids)?;
     relations::set_tags(conn, id, &tag_ids)?;

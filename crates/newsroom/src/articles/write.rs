@@ -325,6 +325,10 @@ pub fn update(
         language: patch.language.as_deref().and_then(|l| field::language_tag(&mut v, l)),
         source_url: patch.source_url.map(|u| u.and_then(|u| field::source_url(&mut v, &u))),
         embargo_until: patch.embargo_until.map(|at| v.time("embargo_until", at).map(naive)),
+        meta_title: patch.meta_title.map(|t| t.and_then(|t| field::meta_title(&mut v, &t))),
+        meta_description: patch.meta_description.map(|d| d.and_then(|d| field::meta_description(&mut v, &d))),
+        social_image_url: patch.social_image_url.map(|u| u.and_then(|u| field::social_image_url(&mut v, &u))),
+        canonical_url: patch.canonical_url.map(|u| u.and_then(|u| field::canonical_url(&mut v, &u))),
         ..ArticleChanges::default()
     };
     if let Some(markdown) = patch.body.as_deref().and_then(|b| field::body(&mut v, b)) {

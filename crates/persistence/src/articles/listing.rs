@@ -231,6 +231,10 @@ pub(super) fn columns(query: BoxedArticles, filter: &ArticleFilter) -> BoxedArti
         updated_at,
         trashed_at,
         embargo_until,
+        meta_title,
+        meta_description,
+        social_image_url,
+        canonical_url,
     ))
 }
 

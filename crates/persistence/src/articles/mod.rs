@@ -66,6 +66,11 @@ pub struct ArticleRow {
     /// Before this time the article may not be published (see `newsdesk_domain::embargo`).
     #[diesel(deserialize_as = MaybeStoredTime)]
     pub embargo_until: Option<NaiveDateTime>,
+    /// Search and social overrides (see `newsdesk_domain::SeoFields`).
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub social_image_url: Option<String>,
+    pub canonical_url: Option<String>,
 }
 
 /// A new article with every column given (nullable ones as explicit NULLs), so the import can
@@ -97,6 +102,10 @@ pub struct NewArticle {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub embargo_until: Option<NaiveDateTime>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub social_image_url: Option<String>,
+    pub canonical_url: Option<String>,
 }
 
 /// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -123,6 +132,20 @@ pub struct ArticleChanges {
     pub published_at: Option<Option<NaiveDateTime>>,
     pub trashed_at: Option<Option<NaiveDateTime>>,
     pub embargo_until: Option<Option<NaiveDateTime>>,
+    pub meta_title: Option<Option<String>>,
+    pub meta_description: Option<Option<String>>,
+    pub social_image_url: Option<Option<String>>,
+    pub canonical_url: Option<Option<String>>,
+}
+
+impl ArticleChanges {
+    /// Sets every override to `seo` (a revision restored).
+    pub fn set_seo(&mut self, seo: newsdesk_domain::SeoFields) {
+        self.meta_title = Some(seo.meta_title);
+        self.meta_description = Some(seo.meta_description);
+        self.social_image_url = Some(seo.social_image_url);
+        self.canonical_url = Some(seo.canonical_url);
+    }
 }
 
 impl NewArticle {
@@ -136,6 +159,7 @@ impl NewArticle {
         (created_at, updated_at): (NaiveDateTime, NaiveDateTime),
     ) -> Self {
         let [featured_image_url, featured_image_alt, featured_image_caption, featured_image_credit] = fields.image;
+        let newsdesk_domain::SeoFields { meta_title, meta_description, social_image_url, canonical_url } = fields.seo;
         Self {
             id,
             slug: fields.slug,
@@ -161,11 +185,25 @@ impl NewArticle {
             created_at,
             updated_at,
             embargo_until: None,
+            meta_title,
+            meta_description,
+            social_image_url,
+            canonical_url,
         }
     }
 }
 
 impl ArticleRow {
+    /// The search and social overrides the row holds.
+    pub fn seo(&self) -> newsdesk_domain::SeoFields {
+        newsdesk_domain::SeoFields {
+            meta_title: self.meta_title.clone(),
+            meta_description: self.meta_description.clone(),
+            social_image_url: self.social_image_url.clone(),
+            canonical_url: self.canonical_url.clone(),
+        }
+    }
+
     /// Where the article stands in its life.
     pub fn lifecycle(&self) -> Lifecycle {
         Lifecycle { status: self.status, published_at: self.published_at, trashed_at: self.trashed_at }
