@@ -147,6 +147,8 @@ async fn an_article_reads_as_valid_ninjs_by_accept_or_format(app: TestApp) {
     assert_eq!(Reply::fields(&problem), ["format"]);
     let problem = app.get(&format!("{path}?format=ninjs&fields=title")).await.expect_problem(422);
     assert_eq!(Reply::fields(&problem), ["fields"]);
+    let problem = get_accepting(&app, &format!("{path}?fields=title"), NINJS).await.expect_problem(422);
+    assert_eq!(Reply::fields(&problem), ["fields"], "however ninjs is asked for");
     get_accepting(&app, "/v1/articles/no-such-story", NINJS).await.expect_problem(404);
 }
 

@@ -34,6 +34,8 @@ const URL_OVERHEAD: usize = 80;
 /// Google News reads articles of the last two days, at most 1,000.
 const NEWS_WINDOW_HOURS: i64 = 48;
 const MAX_NEWS: i64 = 1_000;
+/// The longest a news sitemap is kept when nothing leaves its window sooner.
+const NEWS_RECHECK: std::time::Duration = std::time::Duration::from_secs(3600);
 /// The list a child sitemap's cursor belongs to.
 const SPAN_LIST: &str = "sitemap";
 const XML: &str = "application/xml; charset=utf-8";
@@ -170,7 +172,12 @@ pub async fn child(
     ))]
 pub async fn news(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let since = (Utc::now() - chrono::Duration::hours(NEWS_WINDOW_HOURS)).naive_utc();
-    let (rows, changed) = read_with_change(&state, move |conn| store::published_since(conn, since, MAX_NEWS)).await?;
+    let rows = state.read(move |conn| store::published_since(conn, since, MAX_NEWS)).await?;
+    // The window moves with the clock, not only with writes: the kept copy goes when its oldest
+    // article leaves the window (within a minute), and its `Last-Modified` is now.
+    let leaves = rows.iter().filter_map(|row| row.published_at).min().map_or(NEWS_RECHECK, |oldest| {
+        (oldest - since).to_std().unwrap_or_default().clamp(std::time::Duration::from_secs(1), NEWS_RECHECK)
+    });
     let base = state.public_url.clone();
     let publication = state.publication.clone();
     let body = document("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)], |w| {
@@ -194,7 +201,8 @@ pub async fn news(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<Htt
         }
         Ok(())
     })?;
-    Ok(answer(&req, body, changed))
+    crate::cache::tag_until(&req, vec![crate::cache::Tag::Lists], std::time::Instant::now() + leaves);
+    Ok(public_bytes(&req, XML, body, Some(Utc::now().naive_utc())))
 }
 
 /// Tells crawlers where the sitemaps are, and keeps them out of the editorial API.

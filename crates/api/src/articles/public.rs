@@ -84,15 +84,16 @@ impl FormatsQuery {
 
     /// Whether to answer in ninjs: as `format` says, else as `Accept` prefers.
     fn ninjs(&self, req: &HttpRequest) -> ApiResult<bool> {
-        match self.format.as_deref() {
-            None => Ok(crate::negotiation::prefers_ninjs(req.headers())),
-            Some("ninjs") if self.fields.is_some() => {
-                Err(crate::error::ApiError::invalid("fields", "applies to the JSON form only, not to ninjs"))
-            }
-            Some("ninjs") => Ok(true),
-            Some("json") => Ok(false),
-            Some(_) => Err(crate::error::ApiError::invalid("format", "must be `json` or `ninjs`")),
+        let ninjs = match self.format.as_deref() {
+            None => crate::negotiation::prefers_ninjs(req.headers()),
+            Some("ninjs") => true,
+            Some("json") => false,
+            Some(_) => return Err(crate::error::ApiError::invalid("format", "must be `json` or `ninjs`")),
+        };
+        if ninjs && self.fields.is_some() {
+            return Err(crate::error::ApiError::invalid("fields", "applies to the JSON form only, not to ninjs"));
         }
+        Ok(ninjs)
     }
 }
 

@@ -79,8 +79,10 @@ pub fn assign(
         assigned_by: Some(user.id.clone()),
         assigned_at: at,
     });
-    assignments::set(tx.conn(), &row.id, assignment.as_ref())?;
+    // The version first: its conditional update locks the article's row, so of two racing
+    // assignments the second waits and then meets the new version (412), on PostgreSQL too.
     let row = assignments::bump_version(tx.conn(), &row.id, row.version)?;
+    assignments::set(tx.conn(), &row.id, assignment.as_ref())?;
     let change = desk_change(&row, user, at, DeskStep::Assigned { assignee: to, previous, version: row.version });
     Ok(tx.record(&user.actor(), change, row)?)
 }

@@ -54,7 +54,6 @@ pub struct SitemapUrl {
 pub struct NewsUrl {
     pub slug: String,
     pub title: String,
-    pub language: String,
     #[diesel(deserialize_as = MaybeStoredTime)]
     pub published_at: Option<NaiveDateTime>,
 }
@@ -124,7 +123,7 @@ pub fn published_since(conn: &mut DbConn, since: NaiveDateTime, limit: i64) -> S
     Ok(published()
         .filter(articles::published_at.ge(since))
         .order((articles::published_at.desc(), articles::id.desc()))
-        .select((articles::slug, articles::title, articles::language, articles::published_at))
+        .select((articles::slug, articles::title, articles::published_at))
         .limit(limit)
         .load(conn)?)
 }
