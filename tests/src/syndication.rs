@@ -189,4 +189,32 @@ async fn the_ninjs_feed_pages_through_published_articles(app: TestApp) {
     assert_eq!(Reply::fields(&problem), ["published_after"]);
 }
 
-on_both_backends!(an_article_reads_as_valid_ninjs_by_accept_or_format, the_ninjs_feed_pages_through_published_articles);
+/// A partner can be shown a story before it is out: its preview link answers ninjs too, marked
+/// `withheld` and carrying the embargo still to come.
+async fn a_preview_link_answers_ninjs_withheld_until_published(app: TestApp) {
+    let until = "2099-03-01T06:00:00Z";
+    let draft = app
+        .draft(&app.admin, json!({"title": "Budget under embargo", "body": "Figures.", "embargo_until": until}))
+        .await;
+    let mint = format!("/v1/admin/articles/{}/preview", id_of(&draft));
+    let link = app.send(Method::POST, &mint, Some(&app.admin), None, &[]).await.expect(201);
+    let url = link.body["url"].as_str().expect("a preview URL").to_owned();
+    for reply in [get_accepting(&app, &url, NINJS).await, app.get(&format!("{url}?format=ninjs")).await] {
+        let reply = reply.expect(200);
+        assert_eq!(reply.header("content-type"), Some(NINJS));
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        assert_ninjs(&reply.body);
+        assert_eq!(reply.body["pubstatus"], "withheld", "not to be used before it is published");
+        assert_eq!(reply.body["embargoed"], until);
+        assert_eq!(reply.body["headlines"][0]["value"], "Budget under embargo");
+    }
+    assert!(app.get(&url).await.expect(200).body["title"].is_string(), "JSON unless ninjs is asked for");
+    let problem = app.get(&format!("{url}?format=pdf")).await.expect_problem(422);
+    assert_eq!(Reply::fields(&problem), ["format"]);
+}
+
+on_both_backends!(
+    an_article_reads_as_valid_ninjs_by_accept_or_format,
+    the_ninjs_feed_pages_through_published_articles,
+    a_preview_link_answers_ninjs_withheld_until_published
+);

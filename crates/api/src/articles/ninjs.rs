@@ -13,6 +13,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use newsdesk_domain::ArticleStatus;
+
 use super::dto::{ArticleOut, CorrectionOut};
 use crate::publication::article_url;
 
@@ -251,7 +253,8 @@ pub fn item(article: &ArticleOut, base: &str) -> Ninjs {
         version: Some(article.version.to_string()),
         firstcreated: Some(time(article.created_at)),
         versioncreated: Some(time(article.updated_at)),
-        pubstatus: "usable",
+        // A preview shows an article before it is out: not yet to be used.
+        pubstatus: if article.status == ArticleStatus::Published { "usable" } else { "withheld" },
         embargoed: article.embargo_until.map(time),
         language: Some(article.language.clone()),
         slugline: Some(article.slug.clone()),

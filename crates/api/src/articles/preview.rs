@@ -56,16 +56,25 @@ pub async fn create(AdminCall { state, user, .. }: AdminCall, id: web::Path<Stri
 #[utoipa::path(get, path = "/v1/preview/{token}", operation_id = "get_preview", tag = "previews",
     params(("token" = String, Path, description = "The preview token"), FormatsQuery),
     responses(
-        (status = 200, description = "The article as it now stands (`Cache-Control: no-store`)", body = ArticleOut),
+        (status = 200, description = "The article as it now stands (`Cache-Control: no-store`); in ninjs (`pubstatus` \
+            `withheld` until it is published) when `Accept` or `format` asks", content(
+            (ArticleOut = "application/json"),
+            (super::ninjs::Ninjs = "application/ninjs+json"),
+        )),
         NotFound, BadQuery,
     ))]
 pub async fn show(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
     query: QueryParams<FormatsQuery>,
 ) -> ApiResult<HttpResponse> {
     let article_id = state.tokens.verify_preview(&token)?;
-    let (shape, fields) = query.0.shape()?;
+    let ninjs = query.0.ninjs(&req)?;
+    let (mut shape, fields) = query.0.shape()?;
+    if ninjs {
+        (shape.html, shape.text, shape.embargo) = (true, true, true);
+    }
     let article: Option<ArticleOut> = state
         .read(move |conn| {
             let row = match store::find(conn, &article_id) {
@@ -78,11 +87,20 @@ pub async fn show(
         })
         .await?;
     let article = article.ok_or_else(|| ApiError::NotFound("the previewed article no longer exists".into()))?;
-    let mut value = serde_json::to_value(&article).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Some(fields) = &fields {
-        super::fields::keep(&mut value, fields);
-    }
-    let mut response = private_json(StatusCode::OK, &value);
+    let mut response = if ninjs {
+        let item = super::ninjs::item(&article, &state.public_url);
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .content_type(crate::negotiation::NINJS)
+            .json(item)
+    } else {
+        let mut value = serde_json::to_value(&article).map_err(|e| ApiError::Internal(e.to_string()))?;
+        if let Some(fields) = &fields {
+            super::fields::keep(&mut value, fields);
+        }
+        private_json(StatusCode::OK, &value)
+    };
+    response.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept"));
     response
         .headers_mut()
         .insert(header::HeaderName::from_static("x-robots-tag"), header::HeaderValue::from_static("noindex"));

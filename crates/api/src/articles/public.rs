@@ -83,7 +83,7 @@ impl FormatsQuery {
     }
 
     /// Whether to answer in ninjs: as `format` says, else as `Accept` prefers.
-    fn ninjs(&self, req: &HttpRequest) -> ApiResult<bool> {
+    pub fn ninjs(&self, req: &HttpRequest) -> ApiResult<bool> {
         let ninjs = match self.format.as_deref() {
             None => crate::negotiation::prefers_ninjs(req.headers()),
             Some("ninjs") => true,
