@@ -134,7 +134,7 @@ impl ApiError {
             Self::Locked(lock) => format!(
                 "{} is editing this article until {}; wait for them to release it, or ask an editor to take the lock over",
                 lock.holder.name,
-                lock.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                crate::time::seconds(lock.expires_at)
             ),
             Self::Embargoed(Embargoed { field: Some((field, why)), .. }) => format!("`{field}` {why}"),
             Self::Embargoed(refused) => refused.to_string(),

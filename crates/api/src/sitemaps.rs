@@ -8,7 +8,7 @@
 //! only when one of their articles does.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDateTime, SecondsFormat, Utc};
+use chrono::{NaiveDateTime, Utc};
 use newsdesk_domain::slug::MAX_SLUG_LEN;
 use newsdesk_persistence::articles::sitemap::{self as store, SitemapSpan, SpanStart};
 use newsdesk_persistence::articles::{Keyset, SortKey};
@@ -50,7 +50,7 @@ fn urls_per_child(base: &str) -> i64 {
 }
 
 fn w3c_time(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::time::seconds(crate::time::utc(at))
 }
 
 /// Writes an XML document whose root `root` carries `namespaces`, its content by `inner`.

@@ -9,7 +9,7 @@
 //! `subjects` the section and tags; `renditions` the reader page; `associations` the featured
 //! image with its rendition; `embargoed` the embargo the article was held by. Every URI is absolute, from `NEWSDESK_PUBLIC_URL`.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::time::seconds;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -154,10 +154,6 @@ pub struct AltId {
     pub value: String,
 }
 
-fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 /// The host of the public URL, the tag URIs' authority.
 fn authority(base: &str) -> &str {
     let host = base.split_once("://").map_or(base, |(_, rest)| rest);
@@ -251,11 +247,11 @@ pub fn item(article: &ArticleOut, base: &str) -> Ninjs {
         kind: "text",
         representationtype: "full",
         version: Some(article.version.to_string()),
-        firstcreated: Some(time(article.created_at)),
-        versioncreated: Some(time(article.updated_at)),
+        firstcreated: Some(seconds(article.created_at)),
+        versioncreated: Some(seconds(article.updated_at)),
         // A preview shows an article before it is out: not yet to be used.
         pubstatus: if article.status == ArticleStatus::Published { "usable" } else { "withheld" },
-        embargoed: article.embargo_until.map(time),
+        embargoed: article.embargo_until.map(seconds),
         language: Some(article.language.clone()),
         slugline: Some(article.slug.clone()),
         headlines: Some(vec![plain("main", article.title.clone())]),
