@@ -304,7 +304,35 @@ async fn every_answer_comes_compressed_whole(app: TestApp) {
     }
 }
 
+/// A view of the reader's page of `harbour-wall`, and whether the cache answered it.
+async fn page(app: &TestApp) -> (String, bool) {
+    let (hits, _) = app.cache.hits_and_misses();
+    let reply = app.get("/articles/harbour-wall").await.expect(200);
+    (reply.text, app.cache.hits_and_misses().0 > hits)
+}
+
+/// The reader's article page (its head written from the article) is kept like the article's
+/// JSON, and an edit to the article or its author's name shows on the very next view.
+async fn the_reader_page_is_kept_until_what_it_shows_changes(app: TestApp) {
+    let (harbour, _) = seed(&app).await;
+    let (first, hit) = page(&app).await;
+    assert!(!hit && first.contains("<title>Harbour wall repaired</title>"), "{first}");
+    let (again, hit) = page(&app).await;
+    assert!(hit, "the second view comes from the cache");
+    assert_eq!(first, again);
+    app.patch(&format!("/v1/admin/articles/{harbour}"), &app.admin, json!({"title": "Harbour wall rebuilt"}))
+        .await
+        .expect(200);
+    let (edited, hit) = page(&app).await;
+    assert!(!hit && edited.contains("<title>Harbour wall rebuilt</title>"), "{edited}");
+    let author = app.get("/v1/authors/ana-reyes").await.expect(200).body["id"].as_str().unwrap_or_default().to_owned();
+    app.patch(&format!("/v1/admin/authors/{author}"), &app.admin, json!({"name": "Ana Reyes-Ortiz"})).await.expect(200);
+    let (renamed, _) = page(&app).await;
+    assert!(renamed.contains("Ana Reyes-Ortiz"), "the byline in the structured data follows the author: {renamed}");
+}
+
 on_both_backends!(
+    the_reader_page_is_kept_until_what_it_shows_changes,
     every_answer_varies_by_accept_encoding,
     every_answer_comes_compressed_whole,
     a_repeated_read_is_served_from_memory_until_a_write_changes_it,

@@ -7,16 +7,16 @@
 //! each correction, clarification or update (role `correction`, …), `bodies` the body as HTML and
 //! as plain text with counts; `by` and `people` the byline; `infosources` the source;
 //! `subjects` the section and tags; `renditions` the reader page; `associations` the featured
-//! image with its rendition; `embargoed` the embargo the article was held by. Every URI is absolute, from `NEWSDESK_PUBLIC_URL`.
+//! image with its rendition; `embargoed` the embargo the article was held by. Every URI is
+//! absolute, from `NEWSDESK_PUBLIC_URL`.
 
-use crate::time::seconds;
+use newsdesk_domain::ArticleStatus;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use newsdesk_domain::ArticleStatus;
-
 use super::dto::{ArticleOut, CorrectionOut};
 use crate::publication::article_url;
+use crate::time::seconds;
 
 /// The media type of a ninjs item.
 pub const MEDIA_TYPE: &str = "application/ninjs+json";

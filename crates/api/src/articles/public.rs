@@ -251,7 +251,7 @@ fn respond_article(
 
 /// Everything an article page shows: itself, its byline, section, source, tags and the
 /// articles it links to. A write to any of them voids the cached page; nothing else does.
-fn shown_in(article: &ArticleOut) -> Vec<Tag> {
+pub fn shown_in(article: &ArticleOut) -> Vec<Tag> {
     let mut tags = vec![Tag::entity(&article.id)];
     if let Some(Some(section)) = &article.section {
         tags.push(Tag::entity(&section.id));

@@ -14,7 +14,8 @@ use crate::respond::{etag_matches, not_modified_since};
 
 /// Paths that never depend on who asks are looked up; the rest go straight through.
 fn is_public(path: &str) -> bool {
-    if matches!(path, "/sitemap.xml" | "/sitemap-news.xml" | "/sitemaps/articles.xml") {
+    if matches!(path, "/sitemap.xml" | "/sitemap-news.xml" | "/sitemaps/articles.xml") || path.starts_with("/articles/")
+    {
         return true;
     }
     path.strip_prefix("/v1/")

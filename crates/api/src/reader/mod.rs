@@ -43,7 +43,11 @@ const DEFAULT_TITLE: &str = "<title>Newsdesk reader</title>";
 /// the public GET makes); an old slug's redirect to the current one; for a retracted article
 /// (at its slug or an old one) the page with status 410 and the retraction's reason in place of
 /// the headline and summary; else the bare page, whose script says the article is missing.
-pub async fn article_page(state: web::Data<AppState>, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn article_page(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     // What the head shows: the byline and section for the structured data, the corrections for
     // its `correction`; no body, tags or links.
     let shape = Shape { authors: true, section: true, corrections: true, public: true, ..Shape::default() };
@@ -53,6 +57,9 @@ pub async fn article_page(state: web::Data<AppState>, slug: web::Path<String>) -
             let meta = PageMeta::of(&article, &state.public_url);
             let tags = head::tags(&article, &data, &meta, &state.publication.name)?;
             let html = PAGE.replacen(DEFAULT_TITLE, &tags, 1);
+            // Kept in the response cache like the article's JSON, and voided by the same writes:
+            // a page view reads the database once per change, not once per reader.
+            crate::cache::tag(&req, public::shown_in(&article));
             Ok(with_policy(with_status(StatusCode::OK, "text/html; charset=utf-8", html)))
         }
         Found::MovedTo(current) => Ok(HttpResponse::MovedPermanently()
