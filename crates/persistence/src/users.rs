@@ -1,8 +1,11 @@
 //! Users: the people who log in to the editorial API.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::any_of::one_or_any_of;
 use crate::schema::users;
 use crate::{DbConn, Page, PageRequest, StoreResult};
 
@@ -46,6 +49,17 @@ pub fn list(conn: &mut DbConn, page: PageRequest) -> StoreResult<Page<UserRow>> 
         .offset(page.offset)
         .load::<UserRow>(conn)?;
     Ok(Page { items, total })
+}
+
+/// The display names of the users in `ids`: one statement.
+pub fn names(conn: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = one_or_any_of!(users::id, ids, |by_id| {
+        users::table.filter(by_id).select((users::id, users::name)).load::<(String, String)>(conn)?
+    });
+    Ok(rows.into_iter().collect())
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> StoreResult<UserRow> {

@@ -74,7 +74,7 @@ fn people(conn: &mut DbConn, ids: impl Iterator<Item = Option<String>>) -> Store
     let mut ids: Vec<String> = ids.flatten().collect();
     ids.sort();
     ids.dedup();
-    let names = assignments::user_names(conn, &ids)?;
+    let names = newsdesk_persistence::users::names(conn, &ids)?;
     Ok(names.into_iter().map(|(id, name)| (id.clone(), UserRef { id, name })).collect())
 }
 

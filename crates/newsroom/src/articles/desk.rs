@@ -66,7 +66,7 @@ pub fn assign(
     }
     let previous = match current {
         Some(current) => {
-            let names = assignments::user_names(tx.conn(), std::slice::from_ref(&current.user_id))?;
+            let names = newsdesk_persistence::users::names(tx.conn(), std::slice::from_ref(&current.user_id))?;
             let name = names.get(&current.user_id).cloned().unwrap_or_default();
             Some(Person { id: current.user_id, name })
         }

@@ -75,17 +75,6 @@ pub fn for_articles(
     Ok(rows.into_iter().map(|(row, name)| (row.article_id.clone(), (row, name))).collect())
 }
 
-/// The display names of the users in `ids`: one statement.
-pub fn user_names(conn: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = one_or_any_of!(users::id, ids, |by_id| {
-        users::table.filter(by_id).select((users::id, users::name)).load::<(String, String)>(conn)?
-    });
-    Ok(rows.into_iter().collect())
-}
-
 /// What waits for `user_id`: the articles assigned to them, out of the trash, newest
 /// assignment first.
 pub fn waiting_for(
