@@ -7,6 +7,7 @@
 #
 # Settings (environment, or make variables):
 #   ARTICLES=10000  DURATION=10s  CONNECTIONS=64  THREADS=2 (wrk)  WARMUP=2s  SEED=1
+#   IDLE_STREAMS=1000 (live streams held open for the memory row)
 #   BACKENDS="sqlite postgres"  BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432
 #   BENCH_POSTGRES_PARAMS=sslmode=disable (the server's connection: TLS on loopback protects
 #     nothing, and cost 20-30% of PostgreSQL throughput here; set it empty to measure with TLS)
@@ -24,6 +25,7 @@ WARMUP=${WARMUP:-2s}
 # Longer than the server's 5 s database wait, so a slow endpoint shows as latency and 503s, not as silence.
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 SEED=${SEED:-1}
+IDLE_STREAMS=${IDLE_STREAMS:-1000}
 BACKENDS=${BACKENDS:-sqlite postgres}
 BENCH_POSTGRES_URL=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 BENCH_POSTGRES_PARAMS=${BENCH_POSTGRES_PARAMS-sslmode=disable}
@@ -398,6 +400,18 @@ bench_backend() {
       "$ROOT/scripts/bench/write-mix.lua" "$key" "$tag"
     stop_server
   done
+  # Idle live streams cost memory, not throughput: the row gives the RSS they add.
+  start_server "$backend" on
+  step "$backend: $IDLE_STREAMS idle live streams (/v1/changes)"
+  local idle added
+  idle=$(python3 "$ROOT/scripts/bench/idle_streams.py" "$SERVER_PID" 127.0.0.1 "$PORT" /v1/changes "$IDLE_STREAMS") \
+    || die "opening $IDLE_STREAMS live streams failed"
+  echo "    $idle"
+  added=$(echo "$idle" | sed 's/.*added_mb=\([^ ]*\).*/\1/')
+  row "$backend" on "$IDLE_STREAMS idle live streams" "/v1/changes" "n/a n/a n/a n/a n/a 0 0" n/a \
+    "$(echo "$idle" | sed 's/.*rss_after_mb=\([^ ]*\).*/\1/')" - \
+    "the streams add $added MB RSS ($(echo "$idle" | sed 's/.*per_stream_kb=\([^ ]*\).*/\1/') KB each; the bound is 50 MB for 1,000)"
+  stop_server
   # Free the disk at once: at a million articles each database takes about 12 GB.
   if [ "$backend" = postgres ]; then
     psql "$BENCH_POSTGRES_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null

@@ -93,8 +93,13 @@ async fn every_documented_operation_is_answered(app: TestApp) {
             .split('/')
             .map(|segment| if segment.starts_with('{') { "no-such-thing".to_owned() } else { segment.to_owned() })
             .collect();
-        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-        let reply = app.send(method.clone(), &concrete.join("/"), None, None, &[]).await;
+        let mut method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let concrete = concrete.join("/");
+        // A live stream's GET never ends; its HEAD is routed with it.
+        if newsdesk_api::live::is_stream(&concrete) {
+            method = reqwest::Method::HEAD;
+        }
+        let reply = app.send(method.clone(), &concrete, None, None, &[]).await;
         assert_ne!(reply.status.as_u16(), 405, "{method} {path} is documented but not routed");
         let routed_404 =
             reply.status.as_u16() == 404 && reply.body["detail"].as_str().is_some_and(|d| d.contains("no such route"));

@@ -38,7 +38,6 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     if demo {
         bootstrap::demo_content(&db).await?;
     }
-    let public_url = config.resolve_public_url()?;
     let publication = crate::publication::Publication::new(
         &config.publication_name,
         &config.publication_language,
@@ -50,13 +49,20 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
     };
     let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
     let metrics = std::sync::Arc::new(metrics::Metrics::new(config.metrics_token.as_deref(), metrics_addr));
+    let public_url = config.resolve_public_url()?;
     let cache_bytes = if config.no_cache { 0 } else { config.response_cache_mb.saturating_mul(1024 * 1024) };
     let cache_ttl = std::time::Duration::from_secs(config.response_cache_ttl);
     let cache = std::sync::Arc::new(ResponseCache::new(cache_bytes, cache_ttl));
-    crate::cache::listener::spawn_listener(db.url().clone(), &cache).context("starting the cache listener")?;
+    let live = std::sync::Arc::new(crate::live::hub::LiveHub::new(
+        usize::try_from(config.live_max_streams).unwrap_or(usize::MAX),
+        std::time::Duration::from_secs(config.live_heartbeat),
+        public_url.clone(),
+    ));
+    crate::cache::listener::spawn_listener(&db, &cache, &live).context("starting the notice listener")?;
     let one_writer = db.has_one_writer();
     let state = web::Data::new(AppState {
         cache,
+        live,
         public_url,
         publication,
         db,
@@ -105,6 +111,7 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
             // Compresses what the cache did not; `Compress` is left what neither does.
             .wrap(from_fn(crate::compression::compress_answers))
             .wrap(Compress::default())
+            .wrap(from_fn(crate::live::uncompressed_streams))
             .wrap(from_fn(middleware::request_context))
             .wrap(from_fn(operations::metrics::track))
             .wrap(from_fn(docs_answer_head))

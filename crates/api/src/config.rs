@@ -64,6 +64,15 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_EDIT_LOCK_TTL", default_value_t = 300,
           value_parser = clap::value_parser!(i64).range(10..=3600))]
     pub edit_lock_ttl: i64,
+    /// Live streams (Server-Sent Events) one server process serves at once; one more answers
+    /// 503 (1 to 1000000).
+    #[arg(long, env = "NEWSDESK_LIVE_MAX_STREAMS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub live_max_streams: u32,
+    /// Seconds between heartbeats on an idle live stream (1 to 300).
+    #[arg(long, env = "NEWSDESK_LIVE_HEARTBEAT", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub live_heartbeat: u64,
     /// Turns the in-process response cache off (for measurement).
     #[arg(long, env = "NEWSDESK_NO_CACHE", default_value_t = false)]
     pub no_cache: bool,

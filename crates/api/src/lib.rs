@@ -17,6 +17,7 @@ pub mod cursor;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod live;
 pub mod log_writer;
 pub mod login_limits;
 pub mod metrics;

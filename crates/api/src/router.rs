@@ -5,7 +5,9 @@ use actix_web::web;
 
 use crate::routes;
 use crate::routes::{RouteEntry, Routes};
-use crate::{api_keys, articles, audit, auth, feeds, operations, reader, sitemaps, terms, users, views, webhooks};
+use crate::{
+    api_keys, articles, audit, auth, feeds, live, operations, reader, sitemaps, terms, users, views, webhooks,
+};
 
 /// Every route, in the order actix matches them. Registering a handler here also documents it
 /// (see [`crate::routes`]); only the reader's pages are left out of the API document.
@@ -27,6 +29,7 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(feeds::atom_feed))
         .add(routes!(feeds::json_feed))
         .add(routes!(articles::syndication::feed))
+        .add(routes!(live::changes::stream))
         .add(routes!(sitemaps::index))
         .add(routes!(sitemaps::child))
         .add(routes!(sitemaps::news))

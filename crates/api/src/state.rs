@@ -35,6 +35,8 @@ pub struct AppState {
     pub views: std::sync::Arc<crate::view_counter::ViewCounter>,
     /// Ready public responses; every write below voids what it changed.
     pub cache: std::sync::Arc<crate::cache::ResponseCache>,
+    /// This process's live streams (Server-Sent Events).
+    pub live: std::sync::Arc<crate::live::hub::LiveHub>,
     /// Webhook delivery settings.
     pub webhooks: crate::config::WebhookSettings,
     /// This server's Prometheus metrics (see `crate::metrics` for what reports into them).

@@ -70,13 +70,19 @@ pub enum Notice {
 
 /// Reads a notice as the process with origin `own` must apply it.
 pub fn read_notice(notice: &str, own: &str) -> Notice {
-    let Some((origin, tags)) = notice.split_once('|') else { return Notice::Tags(Vec::new()) };
-    if origin == own {
-        Notice::Own
-    } else if tags == "*" {
-        Notice::All
+    if notice.split_once('|').is_some_and(|(origin, _)| origin == own) {
+        return Notice::Own;
+    }
+    tags_of(notice).map_or(Notice::All, Notice::Tags)
+}
+
+/// The tags a notice carries, whoever sent it; `None` when it voids everything.
+pub fn tags_of(notice: &str) -> Option<Vec<CacheTag>> {
+    let Some((_, tags)) = notice.split_once('|') else { return Some(Vec::new()) };
+    if tags == "*" {
+        None
     } else {
-        Notice::Tags(tags.split(',').filter_map(CacheTag::decode).collect())
+        Some(tags.split(',').filter_map(CacheTag::decode).collect())
     }
 }
 

@@ -427,5 +427,7 @@ impl Change {
     }
 }
 
+mod public;
+
 #[cfg(test)]
 mod tests;

@@ -36,11 +36,13 @@ pub struct Pruned {
     pub events: usize,
     pub refresh_tokens: usize,
     pub daily_views: usize,
+    /// Entries of the public change log past its week (see `GET /v1/changes`).
+    pub public_changes: usize,
 }
 
 impl Pruned {
     /// Each kind with its count, for logs and metrics.
-    pub fn by_kind(&self) -> [(&'static str, usize); 6] {
+    pub fn by_kind(&self) -> [(&'static str, usize); 7] {
         [
             ("revisions", self.revisions),
             ("audit_entries", self.audit_entries),
@@ -48,6 +50,7 @@ impl Pruned {
             ("webhook_events", self.events),
             ("refresh_tokens", self.refresh_tokens),
             ("daily_views", self.daily_views),
+            ("public_changes", self.public_changes),
         ]
     }
 }
@@ -87,6 +90,9 @@ pub fn prune(db: &Database, keep: &Retention, now: NaiveDateTime) -> Pass {
     if let Some(days) = keep.daily_view_days {
         note("daily_views", fold_views(db, before(days)), &mut pruned.daily_views);
     }
+    let cutoff = now - Duration::days(newsdesk_persistence::public_changes::KEEP_DAYS);
+    let result = in_batches(db, |conn| newsdesk_persistence::public_changes::prune(conn, cutoff));
+    note("public_changes", result, &mut pruned.public_changes);
     pass.pruned = pruned;
     pass
 }

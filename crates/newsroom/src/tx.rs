@@ -52,8 +52,9 @@ impl<'c> Tx<'c> {
         self.conn
     }
 
-    /// Records `change` in this transaction: its audit entry, its webhook events, and the
-    /// notice to other processes of the cached answers it voids. Returns `value` as proof.
+    /// Records `change` in this transaction: its audit entry, its webhook events, its entry in
+    /// the public change log, and the notice to other processes of the cached answers it
+    /// voids. Returns `value` as proof.
     pub fn record<T>(&mut self, actor: &Actor, change: Change, value: T) -> StoreResult<Recorded<T>> {
         self.apply(actor, &change)?;
         Ok(Recorded(value))
@@ -71,6 +72,9 @@ impl<'c> Tx<'c> {
         self.voided.extend(tags);
         if let Some(event) = change.event() {
             outbox::queue(self.conn, &mut self.events, &event)?;
+        }
+        if let Some(public) = change.public_change(now()) {
+            newsdesk_persistence::public_changes::insert(self.conn, &public)?;
         }
         let line = change.audit();
         audit_store::insert(

@@ -15,6 +15,7 @@ pub mod exchange;
 mod fixed_sql;
 pub mod labels;
 pub mod notify;
+pub mod public_changes;
 pub mod retention;
 pub mod schema;
 pub mod search;

@@ -144,6 +144,8 @@ impl TestApp {
             db_timeout: 1,
             preview_ttl: 86_400,
             edit_lock_ttl: 300,
+            live_max_streams: 10_000,
+            live_heartbeat: 15,
             public_url: Some("https://news.example.org".into()),
             cache_max_age: 60,
             cache_stale_while_revalidate: 300,

@@ -14,6 +14,9 @@ use crate::respond::{etag_matches, not_modified_since};
 
 /// Paths that never depend on who asks are looked up; the rest go straight through.
 fn is_public(path: &str) -> bool {
+    if crate::live::is_stream(path) {
+        return false;
+    }
     if matches!(path, "/sitemap.xml" | "/sitemap-news.xml" | "/sitemaps/articles.xml") || path.starts_with("/articles/")
     {
         return true;

@@ -103,6 +103,68 @@ function renderRelated(items) {
   document.getElementById("related-box").hidden = items.length === 0;
 }
 
+// A live blog: its entries, newest first (pinned ones on top), kept current by the live stream.
+// `EventSource` reconnects by itself with `Last-Event-ID`, and the server sends what it missed.
+function entryItem(entry) {
+  const li = document.createElement("li");
+  li.dataset.id = entry.id;
+  li.className = entry.pinned ? "entry pinned" : "entry";
+  const meta = document.createElement("p");
+  meta.className = "entry-meta";
+  const time = document.createElement("time");
+  time.dateTime = entry.created_at;
+  time.textContent = new Date(entry.created_at).toLocaleTimeString(undefined, { timeStyle: "short" });
+  meta.append(time);
+  if (entry.author) meta.append(` · ${entry.author.name}`);
+  if (entry.pinned) meta.append(" · Pinned");
+  const body = document.createElement("div");
+  // Sanitized on the server, like the article's body.
+  body.innerHTML = entry.body_html || "";
+  li.append(meta, body);
+  if (entry.image) {
+    const img = document.createElement("img");
+    img.src = entry.image.url;
+    img.alt = entry.image.alt || "";
+    li.append(img);
+  }
+  return li;
+}
+
+function followLive(article) {
+  if (!article.live) return;
+  const slug = encodeURIComponent(article.slug);
+  const list = document.getElementById("entries");
+  const entries = new Map();
+  const render = () => {
+    const sorted = [...entries.values()].sort((a, b) =>
+      (b.pinned - a.pinned) || b.created_at.localeCompare(a.created_at));
+    list.replaceChildren(...sorted.map(entryItem));
+  };
+  const load = () => api(`/v1/articles/${slug}/entries?limit=50`).then((page) => {
+    entries.clear();
+    page.data.forEach((e) => entries.set(e.id, e));
+    render();
+  });
+  document.getElementById("live-box").hidden = false;
+  text("live-status", article.live.status === "live" ? "· updating" : "· ended");
+  load();
+  if (article.live.status !== "live") return;
+  const stream = new EventSource(`/v1/articles/${slug}/live`);
+  stream.addEventListener("open", () => { document.body.dataset.live = "connected"; });
+  const apply = (event) => {
+    const entry = JSON.parse(event.data).entry;
+    entries.set(entry.id, entry);
+    render();
+  };
+  stream.addEventListener("entry.created", apply);
+  stream.addEventListener("entry.updated", apply);
+  stream.addEventListener("entry.deleted", (event) => {
+    entries.delete(JSON.parse(event.data).id);
+    render();
+  });
+  stream.addEventListener("reset", load);
+}
+
 async function main() {
   const match = location.pathname.match(/^\/articles\/([^/]+)$/);
   let slug = match && decodeURIComponent(match[1]);
@@ -132,6 +194,7 @@ async function main() {
   if (!answer.ok) throw new Error(`/v1/articles/${slug}: ${answer.status}`);
   const article = await answer.json();
   renderArticle(article);
+  followLive(article);
   // The beacon first, then the lists, so this view can count in "Most viewed".
   await fetch(`/v1/articles/${encodeURIComponent(article.slug)}/views`, { method: "POST" });
   const [related, mostViewed] = await Promise.all([
