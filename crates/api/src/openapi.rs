@@ -24,6 +24,7 @@ use crate::{articles, views};
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
         (name = "corrections", description = "Correction, clarification and update notes on published articles"),
+        (name = "live", description = "Live blogs: an article's live coverage and its timestamped entries"),
         (name = "desk", description = "Assignments and internal notes: the desk's own, never public"),
         (name = "revisions", description = "Every change to an article, and restoring one"),
         (name = "trash", description = "Deleted articles, until restored or purged"),

@@ -175,8 +175,8 @@ pub fn entries_changed_since(
 pub struct EntryFilter {
     /// Only those created after this time.
     pub created_after: Option<NaiveDateTime>,
-    /// Only pinned ones.
-    pub pinned_only: bool,
+    /// Only pinned ones (`true`) or only unpinned ones (`false`).
+    pub pinned: Option<bool>,
 }
 
 /// A page of the article's entries (tombstones left out), newest first, with the total.
@@ -194,8 +194,8 @@ pub fn list(
         if let Some(after) = filter.created_after {
             query = query.filter(live_entries::created_at.gt(after));
         }
-        if filter.pinned_only {
-            query = query.filter(live_entries::pinned.eq(true));
+        if let Some(pinned) = filter.pinned {
+            query = query.filter(live_entries::pinned.eq(pinned));
         }
         query
     };
