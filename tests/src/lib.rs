@@ -24,6 +24,8 @@ mod head_requests;
 #[cfg(test)]
 mod import_export;
 #[cfg(test)]
+mod live_blog;
+#[cfg(test)]
 mod login_throttle;
 #[cfg(test)]
 mod metrics;
