@@ -97,7 +97,10 @@ async fn an_editor_runs_a_live_blog_from_start_to_end(app: TestApp) {
     let listed = app.get(&public).await.expect(200).body;
     assert_eq!(texts(&listed), ["Turnout is 64%.", "**20:00** Polls close at nine."]);
     let newest = &listed["data"][0];
-    assert_eq!((newest["author"]["name"].as_str(), newest["author"]["slug"].as_str()), (Some("Mira Okafor"), Some("mira")));
+    assert_eq!(
+        (newest["author"]["name"].as_str(), newest["author"]["slug"].as_str()),
+        (Some("Mira Okafor"), Some("mira"))
+    );
     assert_eq!(newest["image"]["url"], "https://example.org/count.jpg");
     assert_eq!(newest["pinned"], false);
     let article = app.get(&format!("/v1/articles/{slug}")).await.expect(200).body;
@@ -171,7 +174,8 @@ async fn old_slugs_redirect_and_retracted_blogs_are_gone(app: TestApp) {
     post(&app, &app.admin, &id, json!({"body": "Winds at 90 km/h."})).await.expect(201);
     app.patch(&item(&id), &app.admin, json!({"slug": "storm-live-updates"})).await.expect(200);
 
-    let moved = direct().get(format!("{}/v1/articles/{old}/entries?limit=5", app.base)).send().await.expect("an answer");
+    let moved =
+        direct().get(format!("{}/v1/articles/{old}/entries?limit=5", app.base)).send().await.expect("an answer");
     assert_eq!(moved.status().as_u16(), 301);
     let location = moved.headers().get("location").and_then(|l| l.to_str().ok());
     assert_eq!(location, Some("/v1/articles/storm-live-updates/entries?limit=5"));
@@ -216,7 +220,8 @@ async fn bad_input_is_refused_naming_the_field(app: TestApp) {
         .expect_problem(404);
 
     let public = format!("/v1/articles/{slug}/entries");
-    for (query, field) in [("since=yesterday", "since"), ("since=10000-01-01T00:00:00Z", "since"), ("limit=0", "limit")] {
+    for (query, field) in [("since=yesterday", "since"), ("since=10000-01-01T00:00:00Z", "since"), ("limit=0", "limit")]
+    {
         let problem = app.get(&format!("{public}?{query}")).await.expect_problem(422);
         let named = Reply::fields(&problem);
         assert!(named.iter().any(|f| f == field), "{query}: {problem}");

@@ -61,7 +61,8 @@ mod tests {
     #[test]
     fn an_image_needs_a_web_url_and_names_its_fields() {
         let mut v = Violations::new();
-        let ok = entry_image(&mut v, EntryImageInput { url: "https://example.org/a.jpg", alt: Some(""), caption: None });
+        let ok =
+            entry_image(&mut v, EntryImageInput { url: "https://example.org/a.jpg", alt: Some(""), caption: None });
         assert_eq!(ok, Some([Some("https://example.org/a.jpg".into()), None, None]));
         let long = "x".repeat(MAX_SHORT_TEXT + 1);
         assert!(entry_image(&mut v, EntryImageInput { url: "ftp://x", alt: Some(&long), caption: None }).is_none());

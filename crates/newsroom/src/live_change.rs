@@ -79,7 +79,8 @@ mod tests {
         assert_eq!((action.as_str(), target.0, target.1.as_str()), ("live_entry.create", "live_entry", "e1"));
         assert_eq!((detail["article_id"].as_str(), detail["seq"].as_i64()), (Some("a1"), Some(3)));
         assert_eq!(created.cache_tags(), [CacheTag::entity("a1")]);
-        let updated = change(LiveStep::EntryUpdated { entry_id: "e1".into(), seq: 4, version: 2, changed: vec!["pinned"] });
+        let updated =
+            change(LiveStep::EntryUpdated { entry_id: "e1".into(), seq: 4, version: 2, changed: vec!["pinned"] });
         assert_eq!(updated.audit().2["changed"][0], "pinned");
         assert_eq!(change(LiveStep::EntryDeleted { entry_id: "e1".into(), seq: 5 }).audit().0, "live_entry.delete");
     }

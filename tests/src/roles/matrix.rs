@@ -130,7 +130,13 @@ impl Target {
     fn owned(self) -> bool {
         matches!(
             self,
-            Self::Article(_) | Self::Locked | Self::Revision | Self::Correction | Self::LiveBlog | Self::LiveEntry | Self::User
+            Self::Article(_)
+                | Self::Locked
+                | Self::Revision
+                | Self::Correction
+                | Self::LiveBlog
+                | Self::LiveEntry
+                | Self::User
         )
     }
 }
@@ -478,9 +484,15 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
         }
         Target::LiveBlog | Target::LiveEntry => {
             let id = new_article().await;
-            app.send(Method::PUT, &format!("/v1/admin/articles/{id}/live"), Some(admin), body_of(Body::Live, &Ids::default()), &[])
-                .await
-                .expect(200);
+            app.send(
+                Method::PUT,
+                &format!("/v1/admin/articles/{id}/live"),
+                Some(admin),
+                body_of(Body::Live, &Ids::default()),
+                &[],
+            )
+            .await
+            .expect(200);
             if matches!(target, Target::LiveBlog) {
                 return Ids { id, ..Ids::default() };
             }

@@ -221,11 +221,7 @@ pub async fn set_live(
 }
 
 /// The entry `entry` as an admin answer: its version is the `ETag`.
-fn entry_response(
-    req: &actix_web::HttpRequest,
-    status: StatusCode,
-    entry: &LiveEntryOut,
-) -> ApiResult<HttpResponse> {
+fn entry_response(req: &actix_web::HttpRequest, status: StatusCode, entry: &LiveEntryOut) -> ApiResult<HttpResponse> {
     versioned_json(req, status, entry, entry.version)
 }
 
@@ -245,7 +241,9 @@ pub async fn list(
     let load = |page| async move {
         state_ref
             .read(move |conn| {
-                let Some(article) = write::readable(conn, &id, &user)? else { return Ok(Err(ApiError::not_found("article"))) };
+                let Some(article) = write::readable(conn, &id, &user)? else {
+                    return Ok(Err(ApiError::not_found("article")));
+                };
                 let own = article.created_by.as_deref() == Some(user.id.as_str());
                 if let Err(refused) = user.require(Action::PostLiveEntry { own }) {
                     return Ok(Err(refused.into()));
@@ -351,7 +349,10 @@ pub async fn update(
         AdminVersionedWrite,
         (status = 409, description = "The article is in the trash or retracted", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn delete(AdminCall { req, state, user }: AdminCall, path: web::Path<(String, String)>) -> ApiResult<HttpResponse> {
+pub async fn delete(
+    AdminCall { req, state, user }: AdminCall,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
     let precondition = if_match(&req)?;
     let (id, entry_id) = path.into_inner();
     write_entry(&state, move |tx, user| rules::delete(tx, (&id, &entry_id), precondition, user), user).await?;

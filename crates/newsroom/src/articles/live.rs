@@ -206,7 +206,8 @@ pub fn edit(
     v.into_result().map_err(NewsroomError::Invalid)?;
     let seq = store::next_seq(tx.conn(), &row.id)?
         .ok_or_else(|| NewsroomError::InvalidState("the article is not a live blog".into()))?;
-    let updated = store::update(tx.conn(), &entry.id, expected.unwrap_or(entry.version), &changes, (seq, now(), false))?;
+    let updated =
+        store::update(tx.conn(), &entry.id, expected.unwrap_or(entry.version), &changes, (seq, now(), false))?;
     let step = LiveStep::EntryUpdated {
         entry_id: updated.id.clone(),
         seq,

@@ -8,7 +8,7 @@ pub mod corrections;
 pub mod desk;
 pub mod history;
 pub mod input;
-pub mod live;
 pub mod lifecycle;
+pub mod live;
 pub mod locks;
 pub mod write;
