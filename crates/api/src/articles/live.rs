@@ -246,7 +246,7 @@ pub async fn list(
                 };
                 let own = article.created_by.as_deref() == Some(user.id.as_str());
                 if let Err(refused) = user.require(Action::PostLiveEntry { own }) {
-                    return Ok(Err(refused.into()));
+                    return Ok(Err(refused));
                 }
                 let found = store::list(conn, &article.id, &EntryFilter::default(), page)?;
                 let authors = entry_authors(conn, &found.items)?;
