@@ -231,8 +231,8 @@ async fn bad_input_is_refused_naming_the_field(app: TestApp) {
 }
 
 async fn each_role_posts_where_the_permission_table_says(app: TestApp) {
-    let (_, author) = app.user_with_role("author").await;
-    let (contributor_id, contributor) = app.user_with_role("contributor").await;
+    let (author_id, author) = app.user_with_role("author").await;
+    let (_, contributor) = app.user_with_role("contributor").await;
     // A contributor may not run even their own draft's live blog.
     let theirs = id_of(&app.draft(&contributor, json!({"title": "Contributor's live"})).await);
     set_live(&app, &contributor, &theirs, true).await.expect_problem(403);
@@ -248,11 +248,13 @@ async fn each_role_posts_where_the_permission_table_says(app: TestApp) {
     let others = id_of(&app.draft(&app.admin, json!({"title": "Desk live"})).await);
     set_live(&app, &app.admin, &others, true).await.expect(200);
     post(&app, &author, &others, json!({"body": "Not mine"})).await.expect_problem(404);
-    let assign = json!({"user_id": contributor_id});
+    let assign = json!({"user_id": author_id});
     app.send(Method::PUT, &format!("{}/assignee", item(&others)), Some(&app.admin), Some(assign), &[])
         .await
         .expect(200);
-    post(&app, &contributor, &others, json!({"body": "Assigned, still no"})).await.expect_problem(403);
+    let refused = post(&app, &author, &others, json!({"body": "Assigned, still no"})).await.expect_problem(403);
+    assert!(refused["detail"].as_str().is_some_and(|d| d.contains("author")), "{refused}");
+    set_live(&app, &author, &others, false).await.expect_problem(403);
     // In the trash, nobody posts.
     app.delete(&item(&own), &author).await.expect(204);
     post(&app, &author, &own, json!({"body": "From the trash"})).await.expect_problem(409);
