@@ -260,9 +260,39 @@ async fn each_role_posts_where_the_permission_table_says(app: TestApp) {
     post(&app, &author, &own, json!({"body": "From the trash"})).await.expect_problem(409);
 }
 
+/// The public list is kept in the response cache, and an entry posted through one server
+/// process voids the other's copy within a second (the write's cache notice).
+async fn an_entry_posted_on_one_server_reaches_the_other_servers_readers(first: TestApp) {
+    let second = first.spawn_sibling().await;
+    let story = first.published(json!({"title": "Marathon live", "body": "From the start line."})).await;
+    let (id, slug) = (id_of(&story), slug_of(&story));
+    set_live(&first, &first.admin, &id, true).await.expect(200);
+    post(&first, &first.admin, &id, json!({"body": "The elite field is off."})).await.expect(201);
+    let path = format!("/v1/articles/{slug}/entries");
+    let second = &second;
+    let cached = || async {
+        let (hits, _) = second.cache.hits_and_misses();
+        let reply = second.get(&path).await.expect(200);
+        (second.cache.hits_and_misses().0 > hits).then_some(reply.body)
+    };
+    let list = crate::common::wait_until("the list to be cached on the second server", cached).await;
+    assert_eq!(texts(&list), ["The elite field is off."]);
+    assert!(second.cache.get(&path).is_some(), "the second server keeps a copy");
+    post(&first, &first.admin, &id, json!({"body": "Halfway: 1:02:10."})).await.expect(201);
+    crate::common::wait::wait_until_within(
+        std::time::Duration::from_secs(1),
+        "the second server to drop its copy",
+        || async { second.cache.get(&path).is_none().then_some(()) },
+    )
+    .await;
+    let fresh = second.get(&path).await.expect(200).body;
+    assert_eq!(texts(&fresh), ["Halfway: 1:02:10.", "The elite field is off."]);
+}
+
 on_both_backends!(
     an_editor_runs_a_live_blog_from_start_to_end,
     old_slugs_redirect_and_retracted_blogs_are_gone,
     bad_input_is_refused_naming_the_field,
     each_role_posts_where_the_permission_table_says,
+    an_entry_posted_on_one_server_reaches_the_other_servers_readers,
 );
