@@ -289,10 +289,35 @@ async fn an_entry_posted_on_one_server_reaches_the_other_servers_readers(first: 
     assert_eq!(texts(&fresh), ["Halfway: 1:02:10.", "The elite field is off."]);
 }
 
+/// Entries posted at once each take their own seq, in commit order: the seqs are 1 to n with no
+/// gap or repeat, and the changes since any seq are exactly the later ones.
+async fn concurrent_posts_take_distinct_seqs_in_order(app: TestApp) {
+    let story = app.published(json!({"title": "Count live", "body": "Every ward."})).await;
+    let id = id_of(&story);
+    set_live(&app, &app.admin, &id, true).await.expect(200);
+    let posts = (0..12).map(|i| post(&app, &app.admin, &id, json!({"body": format!("Ward {i} declares")})));
+    for reply in futures::future::join_all(posts).await {
+        reply.expect(201);
+    }
+    let seqs: Vec<i64> = changed_since(&app, &id, 0).iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=12).collect::<Vec<i64>>());
+    let later: Vec<i64> = changed_since(&app, &id, 7).iter().map(|e| e.seq).collect();
+    assert_eq!(later, [8, 9, 10, 11, 12]);
+    let seq = {
+        let id = id.clone();
+        app.db.read(move |conn| newsdesk_persistence::live::blog_seq(conn, &id)).expect("the seq is read")
+    };
+    assert_eq!(seq, Some(12));
+    let plain = id_of(&app.published(json!({"title": "Not live", "body": "Quiet."})).await);
+    let none = app.db.read(move |conn| newsdesk_persistence::live::blog_seq(conn, &plain)).expect("read");
+    assert_eq!(none, None, "not a live blog");
+}
+
 on_both_backends!(
     an_editor_runs_a_live_blog_from_start_to_end,
     old_slugs_redirect_and_retracted_blogs_are_gone,
     bad_input_is_refused_naming_the_field,
     each_role_posts_where_the_permission_table_says,
     an_entry_posted_on_one_server_reaches_the_other_servers_readers,
+    concurrent_posts_take_distinct_seqs_in_order,
 );
