@@ -11,6 +11,7 @@ const ARTICLES: usize = 24;
 
 async fn seed(app: &TestApp) {
     let admin = &app.admin;
+    let mut author_ids = Vec::new();
     for (kind, slug) in [
         ("authors", "ana"),
         ("authors", "ben"),
@@ -22,7 +23,10 @@ async fn seed(app: &TestApp) {
         ("sections", "news"),
         ("sources", "coast-wire"),
     ] {
-        app.post(&format!("/v1/admin/{kind}"), admin, json!({"slug": slug, "name": slug})).await.expect(201);
+        let created = app.post(&format!("/v1/admin/{kind}"), admin, json!({"slug": slug, "name": slug})).await;
+        if kind == "authors" {
+            author_ids.push(created.expect(201).body["id"].as_str().expect("an id").to_owned());
+        }
     }
     let authors = ["ana", "ben", "chloe"];
     let tags = ["tides", "ferries", "harbours", "weather"];
@@ -43,6 +47,15 @@ async fn seed(app: &TestApp) {
         });
         let created = app.post("/v1/admin/articles", admin, body).await.expect(201);
         ids.push((created.body["id"].as_str().expect("an id").to_owned(), format!("harbour-report-{i}")));
+    }
+    // One live blog, its entries credited to each author in turn.
+    let live = &ids[3].0;
+    app.send(Method::PUT, &format!("/v1/admin/articles/{live}/live"), Some(admin), Some(json!({"live": true})), &[])
+        .await
+        .expect(200);
+    for i in 0..ARTICLES {
+        let entry = json!({"body": format!("Entry {i}"), "author_id": author_ids[i % 3]});
+        app.post(&format!("/v1/admin/articles/{live}/entries"), admin, entry).await.expect(201);
     }
     let all: Vec<&str> = ids.iter().map(|(id, _)| id.as_str()).collect();
     app.post("/v1/admin/articles/bulk", admin, json!({"action": "publish", "ids": all})).await.expect(200);
@@ -91,13 +104,17 @@ fn endpoints(cursor: &str, backend: Backend) -> Vec<(&'static str, u64, String)>
             ("deep cursor page", 5, paged(&format!("/v1/articles?include=authors,tags&cursor={cursor}"), limit)),
             ("related", 5, paged("/v1/articles/harbour-report-5/related", limit)),
             ("most viewed", 3, paged("/v1/articles/most-viewed?window=all", limit)),
+            ("live blog entries", 5, paged("/v1/articles/harbour-report-3/entries", limit)),
             ("tags", 4, paged("/v1/tags", limit)),
             ("authors", 4, paged("/v1/authors", limit)),
         ]);
     }
     list.extend([
-        // An article and the feeds read its correction notes in one more statement.
-        ("article by slug", 5, "/v1/articles/harbour-report-7".to_owned()),
+        // An article and the feeds read its correction notes in one more statement; an article
+        // asks whether it is a live blog in one more, and a live blog reads its newest entries
+        // and their authors (for `liveBlogUpdate`) in two more.
+        ("article by slug", 6, "/v1/articles/harbour-report-7".to_owned()),
+        ("live blog by slug", 8, "/v1/articles/harbour-report-3".to_owned()),
         ("tag by slug", 3, "/v1/tags/tides".to_owned()),
         ("rss feed", 7, "/v1/feed.rss".to_owned()),
         ("atom feed", 7, "/v1/feed.atom".to_owned()),

@@ -307,6 +307,58 @@ async fn old_missing_and_retracted_slugs_keep_their_pages(app: TestApp) {
     assert!(gone.text.contains("The figures were wrong."));
 }
 
+/// A live blog is a `LiveBlogPosting`: its coverage times and its newest 20 entries (deleted
+/// ones left out) as `BlogPosting`s, on the page as in the JSON, and fresh after each write.
+async fn a_live_blog_is_a_live_blog_posting_with_its_newest_entries(app: TestApp) {
+    let story = a_story(&app, "Harbour strike: live").await;
+    let (id, slug) = (id_of(&story), slug_of(&story));
+    let ada = app.get("/v1/authors/ada-byline").await.expect(200).body;
+    let live = format!("/v1/admin/articles/{id}/live");
+    app.send(reqwest::Method::PUT, &live, Some(&app.admin), Some(json!({"live": true})), &[]).await.expect(200);
+    let entries = format!("/v1/admin/articles/{id}/entries");
+    for i in 0..21 {
+        app.post(&entries, &app.admin, json!({"body": format!("Update {i}")})).await.expect(201);
+    }
+    assert_eq!(json_ld(&page(&app, &slug).await)["liveBlogUpdate"][0]["headline"], "Update 20");
+    let long = format!("{}\n\nThe second paragraph.", "Dockers walk out ".repeat(10).trim());
+    let body = json!({"body": long, "author_id": id_of(&ada), "image": {"url": PICTURE}});
+    app.post(&entries, &app.admin, body).await.expect(201);
+    let gone = app.post(&entries, &app.admin, json!({"body": "Posted by mistake"})).await.expect(201).body;
+    let path = format!("{entries}/{}", id_of(&gone));
+    app.send(reqwest::Method::DELETE, &path, Some(&app.admin), None, &[("if-match", "*")]).await.expect(204);
+
+    let article = public(&app, &slug).await;
+    let data = json_ld(&page(&app, &slug).await);
+    assert_eq!(data, article["structured_data"]);
+    assert_eq!(data["@type"], "LiveBlogPosting");
+    assert_eq!(data["headline"], "Harbour strike: live");
+    assert_eq!(time(&data["coverageStartTime"]), time(&article["live"]["started_at"]));
+    assert!(data.get("coverageEndTime").is_none(), "{data}");
+    let updates = data["liveBlogUpdate"].as_array().expect("updates");
+    assert_eq!(updates.len(), 20, "the newest 20: {data}");
+    let newest = &updates[0];
+    assert_eq!(newest["@type"], "BlogPosting");
+    let headline = newest["headline"].as_str().expect("a headline");
+    assert!(
+        headline.chars().count() <= 110 && headline.ends_with('…') && headline.starts_with("Dockers"),
+        "{headline}"
+    );
+    assert!(newest["articleBody"].as_str().is_some_and(|b| b.ends_with("The second paragraph.")), "{newest}");
+    assert_eq!(
+        newest["author"],
+        json!({"@type": "Person", "name": "Ada Byline", "url": format!("{BASE}/v1/authors/ada-byline")})
+    );
+    assert_eq!(newest["image"], PICTURE);
+    assert!(time(&newest["datePublished"]) <= time(&newest["dateModified"]));
+    assert_eq!(updates[1]["headline"], "Update 20");
+    assert!(updates[1].get("author").is_none() && updates[1].get("image").is_none(), "{}", updates[1]);
+    assert_eq!(updates[19]["headline"], "Update 2");
+
+    app.send(reqwest::Method::PUT, &live, Some(&app.admin), Some(json!({"live": false})), &[]).await.expect(200);
+    let ended = json_ld(&page(&app, &slug).await);
+    assert!(ended["coverageEndTime"].is_string(), "the page's cached copy went: {ended}");
+}
+
 on_both_backends!(
     the_page_carries_every_property_google_recommends,
     the_open_graph_and_twitter_tags_fall_back_to_the_article,
@@ -315,6 +367,7 @@ on_both_backends!(
     a_correction_appears_in_the_structured_data,
     bad_seo_fields_are_refused_by_name,
     old_missing_and_retracted_slugs_keep_their_pages,
+    a_live_blog_is_a_live_blog_posting_with_its_newest_entries,
 );
 
 fn no_logo(config: &mut newsdesk_api::Config) {

@@ -21,7 +21,7 @@ use crate::{articles, views};
         (name = "sections", description = "Sections such as View, News, Analysis"),
         (name = "tags", description = "Topics"),
         (name = "feeds", description = "RSS, Atom, JSON Feed, the sitemaps and robots.txt"),
-        (name = "live", description = "Live coverage: Server-Sent Events streams of public changes and of live blogs"),
+        (name = "live", description = "Live coverage: live blogs and their timestamped entries, and Server-Sent Events streams of a live blog and of the site's public changes"),
         (name = "auth", description = "Logging in and tokens"),
         (name = "admin-articles", description = "Writing and publishing"),
         (name = "corrections", description = "Correction, clarification and update notes on published articles"),

@@ -12,6 +12,7 @@ pub mod desk_note;
 pub mod embargo;
 pub mod exchange;
 pub mod field_schema;
+pub mod live_entry;
 pub mod permissions;
 pub mod slug;
 pub mod user;

@@ -62,6 +62,9 @@ pub enum Action {
     RetractArticle,
     /// Take an article's edit lock from the user who holds it (the desk's call).
     TakeOverLock,
+    /// Start or end an article's live coverage, and post, edit, pin or delete its entries;
+    /// `own` when the user created the article.
+    PostLiveEntry { own: bool },
     /// Assign an article to a user, or unassign it (the desk hands out work).
     AssignArticle,
     /// Edit an article someone else created that is assigned to the user; `public` once it is
@@ -91,8 +94,8 @@ pub enum Action {
 /// all content, append the corrections a published article carries and retract published
 /// articles (the desk's public word, so not its writer's), and take over an edit lock someone
 /// else holds; editors assign articles, and a
-/// writer may edit an article assigned to them until it is scheduled or published; admins also
-/// manage users.
+/// writer may edit an article assigned to them until it is scheduled or published; editors post
+/// to any live blog, authors to their own, contributors to none; admins also manage users.
 pub fn can(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -111,6 +114,8 @@ pub fn can(role: Role, action: Action) -> bool {
         (Author | Contributor, AssignArticle) => false,
         (Author | Contributor, EditAssignedArticle { public }) => !public,
         (Author | Contributor, ReadEmbargoes) => false,
+        (Author, PostLiveEntry { own }) => own,
+        (Contributor, PostLiveEntry { .. }) => false,
         (Author, EditArticle { own, .. }) => own,
         (Author, PublishArticle { own, in_review }) => own && !in_review,
         (Contributor, EditArticle { own, published }) => own && !published,
@@ -212,6 +217,16 @@ mod tests {
         for r in [Role::Author, Role::Contributor] {
             assert!(!can(r, ManageWebhooks) && !can(r, OperateWebhooks), "{r:?}");
         }
+    }
+
+    #[test]
+    fn the_desk_posts_to_any_live_blog_and_authors_to_their_own() {
+        for r in [Role::Admin, Role::Editor] {
+            assert!(can(r, PostLiveEntry { own: false }), "{r:?}");
+        }
+        assert!(can(Role::Author, PostLiveEntry { own: true }));
+        assert!(!can(Role::Author, PostLiveEntry { own: false }));
+        assert!(!can(Role::Contributor, PostLiveEntry { own: true }), "contributors never post live");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub use newsdesk_domain::correction::{CorrectionOp, CorrectionStep};
 
 use crate::cache_tag::CacheTag;
 use crate::desk_change::DeskChange;
+use crate::live_change::LiveChange;
 
 /// One change, as the audit log, the cache and the webhook outbox see it.
 #[derive(Debug, Clone)]
@@ -19,6 +20,9 @@ pub enum Change {
     Article(ArticleChange),
     /// An article assigned, or an internal note added: no revision (see [`DeskChange`]).
     Desk(DeskChange),
+    /// Live coverage started or ended, or a live-blog entry posted, edited or deleted (see
+    /// [`LiveChange`]).
+    Live(LiveChange),
     /// A trashed article deleted for good.
     ArticlePurged {
         id: String,
@@ -306,6 +310,10 @@ impl Change {
                 let (action, detail) = d.audit();
                 AuditLine { action, target: Some(("article", d.article_id.clone())), detail: Some(detail) }
             }
+            Self::Live(l) => {
+                let (action, target, detail) = l.audit();
+                AuditLine { action, target: Some(target), detail: Some(detail) }
+            }
             Self::ArticlePurged { id, slug, title } => {
                 line("article.purge", Some(("article", id)), Some(json!({"slug": slug, "title": title})))
             }
@@ -357,6 +365,7 @@ impl Change {
                 tags
             }
             Self::Desk(d) => d.cache_tags(),
+            Self::Live(l) => l.cache_tags(),
             // Only trashed articles are purged, and trashing already left the lists; the
             // article's own entry (its old slug's redirect, say) goes.
             Self::ArticlePurged { id, .. } => vec![CacheTag::entity(id), CacheTag::Lists],

@@ -13,6 +13,7 @@ pub mod change;
 pub mod desk_change;
 pub mod edit_lock;
 pub mod error;
+pub mod live_change;
 pub mod outbox;
 pub mod password;
 pub mod precondition;

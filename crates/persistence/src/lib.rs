@@ -14,6 +14,7 @@ pub mod error;
 pub mod exchange;
 mod fixed_sql;
 pub mod labels;
+pub mod live;
 pub mod notify;
 pub mod public_changes;
 pub mod retention;

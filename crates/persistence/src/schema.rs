@@ -263,6 +263,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    live_blogs (article_id) {
+        article_id -> Text,
+        seq -> BigInt,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    live_entries (id) {
+        id -> Text,
+        article_id -> Text,
+        seq -> BigInt,
+        created_seq -> BigInt,
+        body_markdown -> Text,
+        body_html -> Text,
+        author_id -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        image_alt -> Nullable<Text>,
+        image_caption -> Nullable<Text>,
+        pinned -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_views -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
@@ -272,6 +301,9 @@ diesel::joinable!(article_retractions -> articles (article_id));
 diesel::joinable!(article_locks -> articles (article_id));
 diesel::joinable!(article_locks -> users (holder_id));
 diesel::joinable!(article_assignments -> articles (article_id));
+diesel::joinable!(live_blogs -> articles (article_id));
+diesel::joinable!(live_entries -> articles (article_id));
+diesel::joinable!(live_entries -> authors (author_id));
 diesel::joinable!(article_assignments -> users (user_id));
 diesel::joinable!(article_notes -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
@@ -337,6 +369,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_locks,
     article_assignments,
     article_notes,
+    live_blogs,
+    live_entries,
     api_keys,
     audit_log,
     article_views,

@@ -84,6 +84,8 @@ pub struct TestApp {
     pub db: newsdesk_persistence::Database,
     /// The server's response cache, for counting hits.
     pub cache: std::sync::Arc<newsdesk_api::cache::ResponseCache>,
+    /// The server's live streams, for counting open ones.
+    pub live: std::sync::Arc<newsdesk_api::live::hub::LiveHub>,
     server_thread: Option<std::thread::JoinHandle<()>>,
     _database: std::sync::Arc<database::TestDatabase>,
 }
@@ -178,11 +180,12 @@ impl TestApp {
             actix_web::rt::System::new().block_on(async move {
                 let (server, port, state) =
                     newsdesk_api::app::build_with_state(config, false).await.expect("server starts");
-                let _ = started.send((server.handle(), port, state.db.clone(), state.cache.clone()));
+                let shared = (state.db.clone(), state.cache.clone(), state.live.clone());
+                let _ = started.send((server.handle(), port, shared));
                 let _ = server.await;
             })
         });
-        let (handle, port, db, cache) = ready.recv().expect("server starts (see the panic above)");
+        let (handle, port, (db, cache, live)) = ready.recv().expect("server starts (see the panic above)");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
@@ -190,6 +193,7 @@ impl TestApp {
             handle,
             db,
             cache,
+            live,
             server_thread: Some(server_thread),
             _database: database,
         };

@@ -1,7 +1,10 @@
 //! Live streams (Server-Sent Events): the site's public changes and live blogs' entries, read
 //! the way a browser's `EventSource` reads them.
 
+mod blog;
+mod blog_stream;
 mod changes;
+mod reader_page;
 
 use std::time::{Duration, Instant};
 

@@ -78,6 +78,10 @@ fn assign(_: ArticleFacts) -> Option<Action> {
     Some(Action::AssignArticle)
 }
 
+fn post_live(a: ArticleFacts) -> Option<Action> {
+    Some(Action::PostLiveEntry { own: a.own })
+}
+
 fn bulk_publish(a: ArticleFacts) -> Action {
     Action::PublishArticle { own: a.own, in_review: a.in_review }
 }
@@ -107,6 +111,10 @@ enum Target {
     Correction,
     /// `{id}`: a draft whose edit lock the caller takes just before the call (if they may).
     Locked,
+    /// `{id}`: a draft the admin made a live blog.
+    LiveBlog,
+    /// `{id}` and `{entry_id}`: a live blog and an entry the admin posted to it.
+    LiveEntry,
     /// `{id}`: a user account.
     User,
     /// `{id}`: a term of this kind (`tags`, `sections`, …).
@@ -120,7 +128,16 @@ enum Target {
 impl Target {
     /// Whether "own" and "another's" differ for this target.
     fn owned(self) -> bool {
-        matches!(self, Self::Article(_) | Self::Locked | Self::Revision | Self::Correction | Self::User)
+        matches!(
+            self,
+            Self::Article(_)
+                | Self::Locked
+                | Self::Revision
+                | Self::Correction
+                | Self::LiveBlog
+                | Self::LiveEntry
+                | Self::User
+        )
     }
 }
 
@@ -140,6 +157,9 @@ enum Body {
     /// `{"user_id": null}`: unassigning an unassigned article succeeds and changes nothing.
     Unassign,
     Note,
+    Live,
+    LiveEntry,
+    Pin,
     BulkPublish,
     Term,
     User,
@@ -240,6 +260,11 @@ fn entries() -> Vec<Entry> {
             T::Correction,
             B::CorrectionRemoval,
         ),
+        entry("PUT", "/v1/admin/articles/{id}/live", 200, Article(post_live), T::Article(Draft), B::Live),
+        entry("GET", "/v1/admin/articles/{id}/entries", 200, Article(post_live), T::LiveBlog, B::Empty),
+        entry("POST", "/v1/admin/articles/{id}/entries", 201, Article(post_live), T::LiveBlog, B::LiveEntry),
+        entry("PATCH", "/v1/admin/articles/{id}/entries/{entry_id}", 200, Article(post_live), T::LiveEntry, B::Pin),
+        entry("DELETE", "/v1/admin/articles/{id}/entries/{entry_id}", 204, Article(post_live), T::LiveEntry, B::Empty),
         entry("GET", "/v1/me/assignments", 200, LoggedIn, T::Nothing, B::Empty),
         entry("PUT", "/v1/admin/articles/{id}/assignee", 200, Article(assign), T::Article(Draft), B::Unassign),
         entry("GET", "/v1/admin/articles/{id}/notes", 200, Article(only_read), T::Article(Published), B::Empty),
@@ -390,6 +415,9 @@ fn body_of(body: Body, ids: &Ids) -> Option<Value> {
         Body::RetractReason => json!({"reason": "The main source withdrew the claim."}),
         Body::Unassign => json!({"user_id": null}),
         Body::Note => json!({"text": "Matrix note: check the second quote."}),
+        Body::Live => json!({"live": true}),
+        Body::LiveEntry => json!({"body": "Matrix entry: polls have closed."}),
+        Body::Pin => json!({"pinned": true}),
         Body::BulkPublish => json!({"action": "publish", "ids": [ids.id.clone()]}),
         Body::Term => json!({"slug": unique("term"), "name": "Matrix term"}),
         Body::User => {
@@ -408,6 +436,8 @@ struct Ids {
     rev: String,
     /// A correction's id.
     cid: String,
+    /// A live-blog entry's id.
+    entry: String,
     delivery: String,
 }
 
@@ -452,6 +482,24 @@ async fn prepare(app: &TestApp, target: Target, owner: &(String, String)) -> Ids
             let cid = added.body["corrections"][0]["id"].as_str().expect("a correction").to_owned();
             Ids { id, cid, ..Ids::default() }
         }
+        Target::LiveBlog | Target::LiveEntry => {
+            let id = new_article().await;
+            app.send(
+                Method::PUT,
+                &format!("/v1/admin/articles/{id}/live"),
+                Some(admin),
+                body_of(Body::Live, &Ids::default()),
+                &[],
+            )
+            .await
+            .expect(200);
+            if matches!(target, Target::LiveBlog) {
+                return Ids { id, ..Ids::default() };
+            }
+            let body = body_of(Body::LiveEntry, &Ids::default()).unwrap_or_default();
+            let posted = app.post(&format!("/v1/admin/articles/{id}/entries"), admin, body).await.expect(201);
+            Ids { id, entry: id_of(&posted.body), ..Ids::default() }
+        }
         Target::Term(kind) => {
             let body = body_of(Body::Term, &Ids::default());
             let term = app.post(&format!("/v1/admin/{kind}"), admin, body.unwrap_or_default()).await.expect(201);
@@ -487,6 +535,7 @@ async fn call(app: &TestApp, method: &str, entry: &Entry, ids: &Ids, token: &str
         .replace("{id}", &ids.id)
         .replace("{rev}", &ids.rev)
         .replace("{cid}", &ids.cid)
+        .replace("{entry_id}", &ids.entry)
         .replace("{delivery_id}", &ids.delivery);
     if matches!(entry.target, Target::Locked) {
         // Refused to a caller who may not edit it, as the release then is.

@@ -92,6 +92,10 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = super::schema_org::NewsArticle)]
     pub structured_data: Option<super::schema_org::NewsArticle>,
+    /// Its live coverage (`GET /v1/articles/{slug}` only): null when it is not a live blog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<super::live::LiveOut>)]
+    pub live: Option<Option<super::live::LiveOut>>,
     /// With `q`: an excerpt around the matches, HTML-escaped, matches in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, example = "…the <mark>water</mark> board met on Tuesday…")]

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The fields a client may ask for.
-pub(crate) const KNOWN: [&str; 31] = [
+pub(crate) const KNOWN: [&str; 32] = [
     "id",
     "slug",
     "title",
@@ -37,6 +37,7 @@ pub(crate) const KNOWN: [&str; 31] = [
     "assignee",
     "embargo_until",
     "structured_data",
+    "live",
 ];
 
 /// Parses `fields=a,b,c`; `None` means every field.

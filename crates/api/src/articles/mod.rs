@@ -9,6 +9,8 @@ pub mod dto;
 pub mod embargo;
 pub mod fields;
 pub mod listing;
+pub mod live;
+pub mod live_public;
 pub mod locks;
 pub mod ninjs;
 pub mod preview;

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{ArticleOut, RelatedOut};
 use super::listing;
+use super::live_public::Coverage;
 use super::query::ArticleListQuery;
 use super::view::{self, Shape};
 use crate::cache::{self, Tag};
@@ -123,7 +124,7 @@ pub struct RetractedProblem {
 }
 
 impl RetractedProblem {
-    pub(super) fn new(notice: RetractionNotice) -> Self {
+    pub fn new(notice: RetractionNotice) -> Self {
         Self {
             kind: "urn:newsdesk:problem:retracted".into(),
             title: "Gone".into(),
@@ -136,7 +137,7 @@ impl RetractedProblem {
     }
 
     /// A final answer (nothing leaves a retraction), so a CDN may keep it like any public one.
-    pub(super) fn respond(self, req: &HttpRequest) -> HttpResponse {
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
         HttpResponse::Gone()
             .content_type(crate::error::PROBLEM_JSON)
             .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(req)))
@@ -172,15 +173,18 @@ pub async fn get(
     }
     let found = find(&state, slug.into_inner(), shape).await?;
     match found {
-        Found::Article(mut article, changed) => {
-            cache::tag(&req, shown_in(&article));
+        Found::Article(mut article, changed, coverage) => {
+            let mut tags = shown_in(&article);
+            tags.extend(coverage.iter().flat_map(|c| c.tags()));
+            cache::tag(&req, tags);
             let mut response = if ninjs {
                 let item = super::ninjs::item(&article, &state.public_url);
                 let body = serde_json::to_vec(&item).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
                 crate::respond::public_bytes(&req, crate::negotiation::NINJS, body, changed)
             } else {
+                let live = coverage.as_deref();
                 article.structured_data =
-                    Some(super::structured_data::news_article(&article, &state.public_url, &state.publication));
+                    Some(super::structured_data::news_article(&article, live, &state.public_url, &state.publication));
                 respond_article(&req, &article, fields, changed)?
             };
             // Shared caches must keep the JSON and ninjs forms apart (`Accept-Encoding` joins it
@@ -203,8 +207,9 @@ pub async fn get(
 
 /// What a slug leads to in public.
 pub(crate) enum Found {
-    /// The published article, and when it last changed (for `Last-Modified`).
-    Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>),
+    /// The published article, when it last changed (for `Last-Modified`), and its live
+    /// coverage if it is a live blog (its `live` is set from it).
+    Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>, Option<Box<Coverage>>),
     /// An old slug: the article's current one.
     MovedTo(String),
     Retracted(RetractionNotice),
@@ -218,8 +223,10 @@ pub(crate) async fn find(state: &AppState, slug: String, shape: Shape) -> ApiRes
     state
         .read(move |conn| match store::find_published_with_labels(conn, &slug) {
             Ok(found) => {
-                let article = view::render_labelled(conn, found.row, found.section, found.source, shape)?;
-                Ok(Found::Article(Box::new(article), found.last_change))
+                let mut article = view::render_labelled(conn, found.row, found.section, found.source, shape)?;
+                let coverage = super::live_public::coverage(conn, &article.id)?;
+                article.live = Some(coverage.as_ref().map(|c| c.out(&article.slug)));
+                Ok(Found::Article(Box::new(article), found.last_change, coverage.map(Box::new)))
             }
             Err(newsdesk_persistence::StoreError::NotFound) => {
                 if let Some(current) = store::slugs::published_redirect(conn, &slug)? {

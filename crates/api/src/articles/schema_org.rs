@@ -1,4 +1,4 @@
-//! schema.org `NewsArticle` as JSON-LD: the types of the `structured_data` object a public
+//! schema.org `NewsArticle` (or `LiveBlogPosting`) as JSON-LD: the types of the `structured_data` object a public
 //! article carries, and the reader page embeds (see [`super::structured_data`]).
 
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct NewsArticle {
     /// Always `https://schema.org`.
     #[serde(rename = "@context")]
     pub context: &'static str,
-    /// Always `NewsArticle`.
+    /// `NewsArticle`, or `LiveBlogPosting` for a live blog.
     #[serde(rename = "@type")]
     pub kind: &'static str,
     /// The meta title, else the title; at most 110 characters, as Google advises (a longer one
@@ -64,6 +64,38 @@ pub struct NewsArticle {
     /// first; left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub correction: Vec<CorrectionComment>,
+    /// A live blog's: when its coverage started (RFC 3339).
+    #[serde(rename = "coverageStartTime", skip_serializing_if = "Option::is_none")]
+    pub coverage_start_time: Option<String>,
+    /// A live blog's: when its coverage ended; left out while it is live.
+    #[serde(rename = "coverageEndTime", skip_serializing_if = "Option::is_none")]
+    pub coverage_end_time: Option<String>,
+    /// A live blog's newest 20 entries, newest first; left out for other articles.
+    #[serde(rename = "liveBlogUpdate", skip_serializing_if = "Option::is_none")]
+    pub live_blog_update: Option<Vec<BlogPosting>>,
+}
+
+/// A live-blog entry, as schema.org `BlogPosting`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BlogPosting {
+    /// Always `BlogPosting`.
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    /// The entry's first line of text, at most 110 characters.
+    pub headline: String,
+    /// The entry as plain text.
+    #[serde(rename = "articleBody")]
+    pub article_body: String,
+    #[serde(rename = "datePublished")]
+    pub date_published: String,
+    #[serde(rename = "dateModified")]
+    pub date_modified: String,
+    /// Left out when the entry credits nobody.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Person>,
+    /// The entry's image URL; left out when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 /// The page an article is the main thing on.

@@ -8,7 +8,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use newsdesk_domain::correction::CorrectionKind;
 
 use super::dto::ArticleOut;
-use super::schema_org::{CorrectionComment, ImageObject, NewsArticle, Organization, Person, WebPage};
+use super::live::LiveEntryOut;
+use super::live_public::Coverage;
+use super::schema_org::{BlogPosting, CorrectionComment, ImageObject, NewsArticle, Organization, Person, WebPage};
 use crate::publication::{article_url, Publication};
 
 /// The longest headline Google shows in full.
@@ -51,9 +53,34 @@ fn headline(text: &str, max: usize) -> String {
     format!("{kept}…")
 }
 
-/// `article` (rendered with authors, section and corrections) as schema.org `NewsArticle`, with
-/// absolute URLs under `base`.
-pub fn news_article(article: &ArticleOut, base: &str, publication: &Publication) -> NewsArticle {
+/// An entry as schema.org `BlogPosting`: its first line as the headline, its text as the body.
+fn blog_posting(entry: &LiveEntryOut, base: &str) -> BlogPosting {
+    let text = newsdesk_domain::body::render(&entry.body_markdown).text;
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    BlogPosting {
+        kind: "BlogPosting",
+        headline: headline(first_line, MAX_HEADLINE),
+        article_body: text.trim().to_owned(),
+        date_published: time(entry.created_at),
+        date_modified: time(entry.updated_at),
+        author: entry.author.as_ref().map(|a| Person {
+            kind: "Person",
+            name: a.name.clone(),
+            url: format!("{base}/v1/authors/{}", a.slug),
+        }),
+        image: entry.image.as_ref().map(|i| i.url.clone()),
+    }
+}
+
+/// `article` (rendered with authors, section and corrections) as schema.org `NewsArticle`, or
+/// `LiveBlogPosting` with its coverage times and newest entries when it is a live blog
+/// (`live`), with absolute URLs under `base`.
+pub fn news_article(
+    article: &ArticleOut,
+    live: Option<&Coverage>,
+    base: &str,
+    publication: &Publication,
+) -> NewsArticle {
     let meta = PageMeta::of(article, base);
     let mut image: Vec<String> = meta.image.into_iter().collect();
     if let Some(featured) = &article.featured_image {
@@ -79,7 +106,7 @@ pub fn news_article(article: &ArticleOut, base: &str, publication: &Publication)
         .collect();
     NewsArticle {
         context: "https://schema.org",
-        kind: "NewsArticle",
+        kind: if live.is_some() { "LiveBlogPosting" } else { "NewsArticle" },
         headline: headline(&meta.title, MAX_HEADLINE),
         description: meta.description,
         image,
@@ -98,6 +125,9 @@ pub fn news_article(article: &ArticleOut, base: &str, publication: &Publication)
         },
         is_accessible_for_free: true,
         correction,
+        coverage_start_time: live.map(|l| time(crate::time::utc(l.blog.started_at))),
+        coverage_end_time: live.and_then(|l| l.blog.ended_at).map(|at| time(crate::time::utc(at))),
+        live_blog_update: live.map(|l| l.updates.iter().map(|u| blog_posting(u, base)).collect()),
     }
 }
 

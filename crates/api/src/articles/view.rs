@@ -191,6 +191,7 @@ pub fn render(row: ArticleRow, loaded: &mut Loaded, shape: Shape) -> ArticleOut 
         lock,
         embargo_until: row.embargo_until.filter(|_| shape.embargo).map(utc),
         structured_data: None,
+        live: None,
         snippet: None,
     }
 }

@@ -25,6 +25,8 @@ const BACKLOG: usize = 256;
 pub enum Topic {
     /// The site's public changes (`GET /v1/changes`).
     Changes,
+    /// One live blog's entries, by article id (`GET /v1/articles/{slug}/live`).
+    Entries(Box<str>),
 }
 
 /// What a topic's events are read with: everything after a sequence number, in order.
@@ -136,6 +138,8 @@ impl LiveHub {
                 (None, _) => true,
                 // Public changes void the lists; checking costs one indexed read.
                 (Some(tags), Topic::Changes) => tags.contains(&CacheTag::Lists),
+                // Every entry write voids its article's tag.
+                (Some(tags), Topic::Entries(id)) => tags.iter().any(|t| matches!(t, CacheTag::Entity(e) if e == id)),
             })
             .map(|(topic, channel)| (topic.clone(), channel.last))
             .collect()

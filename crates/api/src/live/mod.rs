@@ -7,6 +7,7 @@
 //! it reaches; and the [`hub::LiveHub`] of each process pushes new events as it hears of them.
 
 pub mod changes;
+pub mod entries;
 pub mod hub;
 mod sse;
 
@@ -39,6 +40,7 @@ impl Event {
 pub fn load(conn: &mut DbConn, topic: &Topic, after: i64, public_url: &str) -> StoreResult<Vec<Event>> {
     match topic {
         Topic::Changes => changes::load(conn, after, MAX_MISSED, public_url),
+        Topic::Entries(article_id) => entries::load(conn, article_id, after, MAX_MISSED),
     }
 }
 

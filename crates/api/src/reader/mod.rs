@@ -52,14 +52,16 @@ pub async fn article_page(
     // its `correction`; no body, tags or links.
     let shape = Shape { authors: true, section: true, corrections: true, public: true, ..Shape::default() };
     match public::find(&state, slug.into_inner(), shape).await? {
-        Found::Article(article, _) => {
-            let data = news_article(&article, &state.public_url, &state.publication);
+        Found::Article(article, _, coverage) => {
+            let data = news_article(&article, coverage.as_deref(), &state.public_url, &state.publication);
             let meta = PageMeta::of(&article, &state.public_url);
             let tags = head::tags(&article, &data, &meta, &state.publication.name)?;
             let html = PAGE.replacen(DEFAULT_TITLE, &tags, 1);
             // Kept in the response cache like the article's JSON, and voided by the same writes:
             // a page view reads the database once per change, not once per reader.
-            crate::cache::tag(&req, public::shown_in(&article));
+            let mut tags = public::shown_in(&article);
+            tags.extend(coverage.iter().flat_map(|c| c.tags()));
+            crate::cache::tag(&req, tags);
             Ok(with_policy(with_status(StatusCode::OK, "text/html; charset=utf-8", html)))
         }
         Found::MovedTo(current) => Ok(HttpResponse::MovedPermanently()

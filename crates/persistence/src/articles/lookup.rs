@@ -63,6 +63,14 @@ pub fn published_id_by_slug(conn: &mut DbConn, slug: &str) -> StoreResult<String
         .first(conn)?)
 }
 
+/// Whether the article `id` is published (an index lookup; no body is read).
+pub fn is_published(conn: &mut DbConn, id: &str) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        articles::table.filter(articles::id.eq(id)).filter(articles::status.eq(ArticleStatus::Published.as_str())),
+    ))
+    .get_result(conn)?)
+}
+
 /// Maps each of `slugs` that names an article to its id. With `only_visible_to`, keeps only
 /// articles that user may see: published ones and their own.
 pub fn ids_by_slug(
