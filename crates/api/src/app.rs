@@ -58,7 +58,8 @@ pub async fn build_with_state(config: Config, demo: bool) -> anyhow::Result<(Ser
         std::time::Duration::from_secs(config.live_heartbeat),
         public_url.clone(),
     ));
-    crate::cache::listener::spawn_listener(&db, &cache, &live).context("starting the notice listener")?;
+    crate::cache::listener::spawn_listener(&db, &cache, &live, crate::streams::load)
+        .context("starting the notice listener")?;
     let one_writer = db.has_one_writer();
     let state = web::Data::new(AppState {
         cache,

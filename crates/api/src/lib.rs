@@ -38,6 +38,7 @@ pub mod scheduler;
 pub mod schema;
 pub mod sitemaps;
 pub mod state;
+pub mod streams;
 pub mod terms;
 pub mod time;
 pub mod tokens;

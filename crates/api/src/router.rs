@@ -6,7 +6,7 @@ use actix_web::web;
 use crate::routes;
 use crate::routes::{RouteEntry, Routes};
 use crate::{
-    api_keys, articles, audit, auth, feeds, live, operations, reader, sitemaps, terms, users, views, webhooks,
+    api_keys, articles, audit, auth, feeds, operations, reader, sitemaps, streams, terms, users, views, webhooks,
 };
 
 /// Every route, in the order actix matches them. Registering a handler here also documents it
@@ -25,13 +25,13 @@ pub fn declare(api: &mut Routes) {
         .add(routes!(articles::public::get))
         .add(routes!(articles::related::related))
         .add(routes!(articles::live_public::list))
-        .add(routes!(live::entries::stream))
+        .add(routes!(streams::entries::stream))
         .add(routes!(views::beacon))
         .add(routes!(feeds::rss_feed))
         .add(routes!(feeds::atom_feed))
         .add(routes!(feeds::json_feed))
         .add(routes!(articles::syndication::feed))
-        .add(routes!(live::changes::stream))
+        .add(routes!(streams::changes::stream))
         .add(routes!(sitemaps::index))
         .add(routes!(sitemaps::child))
         .add(routes!(sitemaps::news))

@@ -11,7 +11,7 @@ use newsdesk_persistence::notify::{Heard, Listener};
 use newsdesk_persistence::Database;
 
 use super::ResponseCache;
-use crate::live::hub::LiveHub;
+use crate::live::hub::{LiveHub, Loader};
 
 /// How often the listener looks for notices: well inside the promised second.
 const POLL: Duration = Duration::from_millis(100);
@@ -21,8 +21,13 @@ const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// Listens for notices until the server stops (its cache and hub are dropped). A lost
 /// connection or a gap voids the whole cache and has every live stream look again, since
-/// notices may have been missed.
-pub fn spawn_listener(db: &Database, cache: &Arc<ResponseCache>, hub: &Arc<LiveHub>) -> std::io::Result<()> {
+/// notices may have been missed. `load` reads a live stream's new events.
+pub fn spawn_listener(
+    db: &Database,
+    cache: &Arc<ResponseCache>,
+    hub: &Arc<LiveHub>,
+    load: Loader,
+) -> std::io::Result<()> {
     let (cache, hub): (Weak<ResponseCache>, Weak<LiveHub>) = (Arc::downgrade(cache), Arc::downgrade(hub));
     let db = db.clone();
     std::thread::Builder::new().name("notice-listener".into()).spawn(move || {
@@ -35,7 +40,7 @@ pub fn spawn_listener(db: &Database, cache: &Arc<ResponseCache>, hub: &Arc<LiveH
                     Ok(connected) => {
                         listener = Some(connected);
                         cache.invalidate_all();
-                        hub.hear(&db, None, crate::live::load);
+                        hub.hear(&db, None, load);
                     }
                     Err(error) => tracing::warn!(%error, "notice listener cannot connect; retrying"),
                 }
@@ -45,11 +50,11 @@ pub fn spawn_listener(db: &Database, cache: &Arc<ResponseCache>, hub: &Arc<LiveH
                     Ok(Heard::Notices(notices)) if notices.is_empty() => {}
                     Ok(Heard::Notices(notices)) => {
                         notices.iter().for_each(|n| cache.apply_notice(n));
-                        hub.hear(&db, Some(&notices), crate::live::load);
+                        hub.hear(&db, Some(&notices), load);
                     }
                     Ok(Heard::Gap) => {
                         cache.invalidate_all();
-                        hub.hear(&db, None, crate::live::load);
+                        hub.hear(&db, None, load);
                     }
                     Err(error) => {
                         tracing::warn!(%error, "notice listener lost its connection; voiding the cache");

@@ -9,12 +9,13 @@ use newsdesk_persistence::{DbConn, StoreError, StoreResult};
 use serde_json::json;
 
 use super::changes::StreamQuery;
-use super::hub::{Subscription, Topic};
-use super::{join, sse, Bounds, Event};
+use super::{join, Bounds};
 use crate::articles::live::{entry_authors, entry_out};
 use crate::articles::public::RetractedProblem;
 use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::QueryParams;
+use crate::live::hub::{Subscription, Topic};
+use crate::live::{sse, Event};
 use crate::responses::{BadQuery, NotFound};
 use crate::state::AppState;
 

@@ -8,10 +8,11 @@ use newsdesk_persistence::{DbConn, StoreResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::hub::Topic;
-use super::{join, sse, Bounds, Event};
+use super::{join, Bounds};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
+use crate::live::hub::Topic;
+use crate::live::{sse, Event};
 use crate::responses::BadQuery;
 use crate::state::AppState;
 
