@@ -1,6 +1,7 @@
 //! One write: a database transaction, and what its changes ask of the world after it commits.
 
 use newsdesk_persistence::audit::{self as audit_store, NewAuditRow};
+use newsdesk_persistence::public_changes::{self, NewPublicChange};
 use newsdesk_persistence::{new_id, now, Database, DbConn, StoreError, StoreResult};
 
 use crate::actor::Actor;
@@ -17,6 +18,8 @@ pub struct Tx<'c> {
     /// Marks this process's own notices, which its listener skips.
     origin: &'c str,
     events: WriteEvents,
+    /// Entries for the public change log, written as the transaction's last statement.
+    public: Vec<NewPublicChange>,
 }
 
 /// Proof that a write said what it changed: the only way to finish a write is to return one,
@@ -73,9 +76,7 @@ impl<'c> Tx<'c> {
         if let Some(event) = change.event() {
             outbox::queue(self.conn, &mut self.events, &event)?;
         }
-        if let Some(public) = change.public_change(now()) {
-            newsdesk_persistence::public_changes::insert(self.conn, &public)?;
-        }
+        self.public.extend(change.public_change(now()));
         let line = change.audit();
         audit_store::insert(
             self.conn,
@@ -110,9 +111,12 @@ where
 {
     let mut rejected = None;
     let result = db.write(|conn| {
-        let mut tx = Tx { conn, voided: Vec::new(), origin, events: WriteEvents::new() };
+        let mut tx = Tx { conn, voided: Vec::new(), origin, events: WriteEvents::new(), public: Vec::new() };
         match work(&mut tx) {
-            Ok(Recorded(value)) => Ok((value, std::mem::take(&mut tx.voided))),
+            Ok(Recorded(value)) => {
+                public_changes::insert_at_commit(tx.conn, &tx.public)?;
+                Ok((value, std::mem::take(&mut tx.voided)))
+            }
             Err(rule) => {
                 rejected = Some(rule);
                 Err(StoreError::Database(newsdesk_persistence::error::DieselError::RollbackTransaction))

@@ -70,18 +70,16 @@ pub fn blog_seq(conn: &mut DbConn, article_id: &str) -> StoreResult<Option<i64>>
 }
 
 /// Starts (or resumes) live coverage: the row is made at seq 0, or its `ended_at` cleared.
+/// The insert gives way to a row that exists (or is being made by a concurrent start), so two
+/// first starts at once both succeed.
 pub fn start(conn: &mut DbConn, article_id: &str, at: NaiveDateTime) -> StoreResult<LiveBlogRow> {
-    let resumed = diesel::update(live_blogs::table.find(article_id))
+    let row = LiveBlogRow { article_id: article_id.to_owned(), seq: 0, started_at: at, ended_at: None };
+    let insert = diesel::insert_into(live_blogs::table).values(&row).on_conflict(live_blogs::article_id).do_nothing();
+    crate::database::execute_on_backend(conn, insert)?;
+    Ok(diesel::update(live_blogs::table.find(article_id))
         .set(live_blogs::ended_at.eq(None::<NaiveDateTime>))
         .returning(live_blogs::all_columns)
-        .get_result::<LiveBlogRow>(conn)
-        .optional()?;
-    if let Some(row) = resumed {
-        return Ok(row);
-    }
-    let row = LiveBlogRow { article_id: article_id.to_owned(), seq: 0, started_at: at, ended_at: None };
-    diesel::insert_into(live_blogs::table).values(&row).execute(conn)?;
-    Ok(row)
+        .get_result::<LiveBlogRow>(conn)?)
 }
 
 /// Ends live coverage at `at`; none when the article is not a live blog.

@@ -37,25 +37,33 @@ pub struct PublicChangeRow {
 /// A change to log, from inside the write's transaction.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = public_changes)]
-pub struct NewPublicChange<'a> {
+pub struct NewPublicChange {
     pub at: NaiveDateTime,
-    pub kind: &'a str,
-    pub article_id: &'a str,
-    pub slug: &'a str,
+    pub kind: &'static str,
+    pub article_id: String,
+    pub slug: String,
     pub version: i64,
 }
 
 /// The advisory lock key PostgreSQL writers of the log take ("newsdesk" in ASCII, truncated).
 const ORDER_LOCK: i64 = 0x6e65_7773_6465_736b;
 
-/// Logs `change`. On PostgreSQL the writers of the log take turns for the rest of their
-/// transactions, so a sequence number is never visible before a smaller one: a reader that
-/// resumes after `seq` must not skip one that committed later. (SQLite has one writer anyway.)
-pub fn insert(conn: &mut DbConn, change: &NewPublicChange) -> StoreResult<()> {
+/// Logs `changes`, as the last statement of the write's transaction. On PostgreSQL the writers
+/// of the log take turns from here to their commit, so a sequence number is never visible
+/// before a smaller one: a reader that resumes after `seq` must not skip one that committed
+/// later. Taken last, the turn never waits while holding a row lock another writer wants, so
+/// it cannot deadlock; and it is held only for the commit. (SQLite has one writer anyway.)
+pub fn insert_at_commit(conn: &mut DbConn, changes: &[NewPublicChange]) -> StoreResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     if let DbConn::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(ORDER_LOCK).execute(pg)?;
     }
-    diesel::insert_into(public_changes::table).values(change).execute(conn)?;
+    // One by one: a write logs one change, a bulk action at most a page of them.
+    for change in changes {
+        diesel::insert_into(public_changes::table).values(change).execute(conn)?;
+    }
     Ok(())
 }
 

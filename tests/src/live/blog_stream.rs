@@ -154,7 +154,24 @@ async fn only_a_published_live_blog_streams(app: TestApp) {
     assert_eq!(Reply::fields(&problem), vec!["Last-Event-ID".to_owned()]);
 }
 
+/// Two first starts of one article's coverage at once, through two processes, both succeed:
+/// neither trips on the row the other is making.
+async fn two_first_starts_at_once_both_succeed(app: TestApp) {
+    let other = app.spawn_sibling().await;
+    for round in 0..5 {
+        let id = id_of(&app.draft(&app.admin, json!({"title": format!("Race live {round}")})).await);
+        let path = format!("/v1/admin/articles/{id}/live");
+        let body = || Some(json!({"live": true}));
+        let (first, second) = tokio::join!(
+            app.send(Method::PUT, &path, Some(&app.admin), body(), &[]),
+            other.send(Method::PUT, &path, Some(&other.admin), body(), &[]),
+        );
+        assert_eq!((first.status.as_u16(), second.status.as_u16()), (200, 200), "{} / {}", first.text, second.text);
+    }
+}
+
 on_both_backends!(
+    two_first_starts_at_once_both_succeed,
     an_entry_posted_through_one_process_reaches_a_reader_of_another,
     a_reader_that_reconnects_misses_nothing,
     only_a_published_live_blog_streams,

@@ -47,7 +47,7 @@ pub fn spawn_listener(
             }
             if let Some(active) = listener.as_mut() {
                 match active.poll() {
-                    Ok(Heard::Notices(notices)) if notices.is_empty() => {}
+                    Ok(Heard::Notices(notices)) if notices.is_empty() => hub.hear(&db, Some(&[]), load),
                     Ok(Heard::Notices(notices)) => {
                         notices.iter().for_each(|n| cache.apply_notice(n));
                         hub.hear(&db, Some(&notices), load);

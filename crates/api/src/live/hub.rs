@@ -7,7 +7,7 @@
 //! (a lost connection is a gap: every stream looks again) sends nothing twice and loses nothing.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use newsdesk_newsroom::cache_tag::{self, CacheTag};
@@ -43,6 +43,8 @@ pub struct LiveHub {
     channels: Mutex<HashMap<Topic, Channel>>,
     open: Arc<AtomicUsize>,
     limit: usize,
+    /// A read failed: the next poll has every stream look again.
+    retry: AtomicBool,
     pub heartbeat: std::time::Duration,
     /// Absolute base URL, for the links events carry.
     pub public_url: String,
@@ -64,7 +66,14 @@ impl Drop for Slot {
 
 impl LiveHub {
     pub fn new(limit: usize, heartbeat: std::time::Duration, public_url: String) -> Self {
-        Self { channels: Mutex::default(), open: Arc::default(), limit, heartbeat, public_url }
+        Self {
+            channels: Mutex::default(),
+            open: Arc::default(),
+            limit,
+            retry: AtomicBool::new(false),
+            heartbeat,
+            public_url,
+        }
     }
 
     /// Open streams in this process.
@@ -87,8 +96,10 @@ impl LiveHub {
     }
 
     /// Hears one listener poll's notices (`None`: notices may have been missed), and sends
-    /// each stream that may have changed what it has not sent yet.
+    /// each stream that may have changed what it has not sent yet. A read that failed last
+    /// time has every stream look again.
     pub fn hear(&self, db: &Database, notices: Option<&[String]>, load: Loader) {
+        let notices = if self.retry.swap(false, Ordering::AcqRel) { None } else { notices };
         let due = self.due(notices);
         for (topic, after) in due {
             let mut after = after;
@@ -100,8 +111,9 @@ impl LiveHub {
                     Ok(())
                 });
                 if let Err(error) = read {
-                    // The next notice (or gap) looks again from the same place.
-                    tracing::warn!(%error, ?topic, "could not read a live stream's new events");
+                    // The listener's next poll looks again from the same place.
+                    tracing::warn!(%error, ?topic, "could not read a live stream's new events; will retry");
+                    self.retry.store(true, Ordering::Release);
                     break;
                 }
                 let Some(newest) = events.last().map(|event| event.seq) else { break };

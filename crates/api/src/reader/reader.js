@@ -135,34 +135,57 @@ function followLive(article) {
   const slug = encodeURIComponent(article.slug);
   const list = document.getElementById("entries");
   const entries = new Map();
+  let stream = null;
+  let seen = 0;
+  let retryIn = 1000;
   const render = () => {
     const sorted = [...entries.values()].sort((a, b) =>
       (b.pinned - a.pinned) || b.created_at.localeCompare(a.created_at));
     list.replaceChildren(...sorted.map(entryItem));
   };
-  const load = () => api(`/v1/articles/${slug}/entries?limit=50`).then((page) => {
+  // The list first (fresh: past the browser's cache), then the stream from the list's newest
+  // seq, so nothing posted in between is missed; events are applied by id, never twice.
+  const follow = async (from = 0) => {
+    if (stream) stream.close();
+    const fresh = await fetch(`/v1/articles/${slug}/entries?limit=50`, {
+      headers: { accept: "application/json" }, cache: "no-cache",
+    });
+    if (!fresh.ok) throw new Error(`entries: ${fresh.status}`);
+    const page = await fresh.json();
     entries.clear();
     page.data.forEach((e) => entries.set(e.id, e));
+    seen = Math.max(from, ...page.data.map((e) => e.seq));
     render();
-  });
+    if (article.live.status !== "live") return;
+    stream = new EventSource(`/v1/articles/${slug}/live?last_event_id=${seen}`);
+    stream.addEventListener("open", () => { retryIn = 1000; document.body.dataset.live = "connected"; });
+    const apply = (event) => {
+      const entry = JSON.parse(event.data).entry;
+      entries.set(entry.id, entry);
+      render();
+    };
+    stream.addEventListener("entry.created", apply);
+    stream.addEventListener("entry.updated", apply);
+    stream.addEventListener("entry.deleted", (event) => {
+      entries.delete(JSON.parse(event.data).id);
+      render();
+    });
+    // The reset's id is the stream's newest: the reloaded list is at least that new.
+    stream.addEventListener("reset", (event) => { follow(Number(event.lastEventId) || 0).catch(retry); });
+    // EventSource reconnects by itself after a dropped connection, but not after a refusal
+    // (a server at its stream limit answers 503): then start over, waiting longer each time.
+    stream.addEventListener("error", () => {
+      if (stream.readyState === EventSource.CLOSED) retry();
+    });
+  };
+  const retry = () => {
+    document.body.dataset.live = "retrying";
+    setTimeout(() => follow().catch(retry), retryIn);
+    retryIn = Math.min(retryIn * 2, 60000);
+  };
   document.getElementById("live-box").hidden = false;
   text("live-status", article.live.status === "live" ? "· updating" : "· ended");
-  load();
-  if (article.live.status !== "live") return;
-  const stream = new EventSource(`/v1/articles/${slug}/live`);
-  stream.addEventListener("open", () => { document.body.dataset.live = "connected"; });
-  const apply = (event) => {
-    const entry = JSON.parse(event.data).entry;
-    entries.set(entry.id, entry);
-    render();
-  };
-  stream.addEventListener("entry.created", apply);
-  stream.addEventListener("entry.updated", apply);
-  stream.addEventListener("entry.deleted", (event) => {
-    entries.delete(JSON.parse(event.data).id);
-    render();
-  });
-  stream.addEventListener("reset", load);
+  follow().catch(retry);
 }
 
 async function main() {

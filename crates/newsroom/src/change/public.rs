@@ -8,7 +8,7 @@ impl Change {
     /// The public change log's entry for this change, at `at`: an article published, updated
     /// while published, unpublished (or trashed) or retracted. Nothing a reader could not see
     /// (a draft's edit, an assignment, a note) is logged.
-    pub fn public_change(&self, at: chrono::NaiveDateTime) -> Option<NewPublicChange<'_>> {
+    pub fn public_change(&self, at: chrono::NaiveDateTime) -> Option<NewPublicChange> {
         let Self::Article(a) = self else { return None };
         if !a.site_visible {
             return None;
@@ -19,6 +19,6 @@ impl Change {
             ArticleAction::Retract { .. } => "article.retracted",
             _ => "article.updated",
         };
-        Some(NewPublicChange { at, kind, article_id: &a.id, slug: &a.slug, version: a.version })
+        Some(NewPublicChange { at, kind, article_id: a.id.clone(), slug: a.slug.clone(), version: a.version })
     }
 }
