@@ -137,6 +137,16 @@ async fn a_malformed_event_id_is_refused(app: TestApp) {
 fn two_streams_beat_each_second(config: &mut newsdesk_api::Config) {
     config.live_max_streams = 2;
     config.live_heartbeat = 1;
+    config.metrics_token = Some(METRICS_TOKEN.into());
+}
+
+const METRICS_TOKEN: &str = "metrics-token-for-the-live-tests-0123";
+
+/// `newsdesk_live_streams` as `/metrics` reports it.
+async fn open_streams(app: &TestApp) -> String {
+    let reply = app.send(Method::GET, "/metrics", Some(METRICS_TOKEN), None, &[]).await.expect(200);
+    let line = reply.text.lines().find(|l| l.starts_with("newsdesk_live_streams ")).map(str::to_owned);
+    line.unwrap_or_else(|| panic!("no newsdesk_live_streams: {}", reply.text))
 }
 
 /// An idle stream carries a heartbeat comment; a process serves at most
@@ -151,6 +161,7 @@ async fn streams_beat_and_are_bounded(app: TestApp) {
     assert_eq!(refused.status(), 503);
     assert!(refused.headers().contains_key("retry-after"));
     assert_eq!(refused.headers()["content-type"], "application/problem+json");
+    assert_eq!(open_streams(&app).await, "newsdesk_live_streams 2", "/metrics counts the open streams");
 
     drop(second);
     // The server notices the closed connection at its next heartbeat.

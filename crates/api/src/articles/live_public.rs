@@ -27,8 +27,9 @@ const UPDATES_IN_STRUCTURED_DATA: i64 = 20;
 /// An article's live coverage, as its single answer shows it.
 pub struct Coverage {
     pub blog: LiveBlogRow,
-    /// The newest entries, deleted ones left out, newest first.
-    pub updates: Vec<LiveEntryOut>,
+    /// The newest entries, deleted ones left out, newest first, each with its plain text
+    /// (rendered here, on the database thread, not on the worker that answers).
+    pub updates: Vec<(LiveEntryOut, String)>,
 }
 
 impl Coverage {
@@ -39,7 +40,7 @@ impl Coverage {
 
     /// The cached answers that show it go when an entry's author changes, too.
     pub fn tags(&self) -> impl Iterator<Item = Tag> + '_ {
-        self.updates.iter().filter_map(|u| u.author.as_ref()).map(|a| Tag::entity(&a.id))
+        self.updates.iter().filter_map(|(u, _)| u.author.as_ref()).map(|a| Tag::entity(&a.id))
     }
 }
 
@@ -49,7 +50,13 @@ pub fn coverage(conn: &mut DbConn, id: &str) -> StoreResult<Option<Coverage>> {
     let Some(blog) = store::blog(conn, id)? else { return Ok(None) };
     let entries = store::newest(conn, id, UPDATES_IN_STRUCTURED_DATA)?;
     let authors = entry_authors(conn, &entries)?;
-    let updates = entries.into_iter().map(|e| entry_out(e, &authors)).collect();
+    let updates = entries
+        .into_iter()
+        .map(|e| {
+            let text = newsdesk_domain::body::render(&e.body_markdown).text;
+            (entry_out(e, &authors), text)
+        })
+        .collect();
     Ok(Some(Coverage { blog, updates }))
 }
 

@@ -54,8 +54,7 @@ fn headline(text: &str, max: usize) -> String {
 }
 
 /// An entry as schema.org `BlogPosting`: its first line as the headline, its text as the body.
-fn blog_posting(entry: &LiveEntryOut, base: &str) -> BlogPosting {
-    let text = newsdesk_domain::body::render(&entry.body_markdown).text;
+fn blog_posting(entry: &LiveEntryOut, text: &str, base: &str) -> BlogPosting {
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
     BlogPosting {
         kind: "BlogPosting",
@@ -127,7 +126,7 @@ pub fn news_article(
         correction,
         coverage_start_time: live.map(|l| time(crate::time::utc(l.blog.started_at))),
         coverage_end_time: live.and_then(|l| l.blog.ended_at).map(|at| time(crate::time::utc(at))),
-        live_blog_update: live.map(|l| l.updates.iter().map(|u| blog_posting(u, base)).collect()),
+        live_blog_update: live.map(|l| l.updates.iter().map(|(u, text)| blog_posting(u, text, base)).collect()),
     }
 }
 

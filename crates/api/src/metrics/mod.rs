@@ -65,6 +65,7 @@ pub struct Metrics {
     cache_bytes: Gauge,
     memory_allocated: Gauge,
     memory_resident: Gauge,
+    live_streams: Gauge,
     /// SHA-256 of the token that guards `/metrics` on the main address.
     pub token_digest: Option<[u8; 32]>,
     /// The address that serves `/metrics` without a token, if any.
@@ -87,6 +88,7 @@ impl Metrics {
         let (cache_hits, cache_misses, view_flushes, views_flushed, log_lines_dropped) = Default::default();
         let (pool_connections, pool_idle, pool_max, scheduler_queue, webhook_queue) = Default::default();
         let (cache_entries, cache_bytes, memory_allocated, memory_resident) = Default::default();
+        let live_streams = Gauge::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by route pattern, method and status",
@@ -126,6 +128,7 @@ impl Metrics {
             ),
             ("memory_allocated_bytes", "Memory the server has allocated (jemalloc's count)", &memory_allocated),
             ("memory_resident_bytes", "Memory the allocator holds resident for the server", &memory_resident),
+            ("live_streams", "Live streams (Server-Sent Events) open in this process", &live_streams),
         ];
         for (name, help, gauge) in gauges {
             registry.register(name, help, Gauge::clone(gauge));
@@ -149,6 +152,7 @@ impl Metrics {
             cache_bytes,
             memory_allocated,
             memory_resident,
+            live_streams,
             token_digest: token.map(|t| Sha256::digest(t.as_bytes()).into()),
             metrics_addr,
             scraping: Mutex::new(()),
@@ -159,6 +163,11 @@ impl Metrics {
     pub fn views_flushed(&self, rows: usize) {
         self.view_flushes.inc();
         self.views_flushed.inc_by(rows as u64);
+    }
+
+    /// The live streams open now, read at each scrape.
+    pub fn live_streams(&self, open: usize) {
+        self.live_streams.set(i64::try_from(open).unwrap_or(i64::MAX));
     }
 
     /// Counts `rows` of one kind removed by a pruning pass.

@@ -71,6 +71,7 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<H
     let depths = depths.map_err(|error| tracing::warn!(%error, "metrics: could not count the queues")).ok();
     let cache = state.cache.clone();
     let cache_size = web::block(move || cache.size()).await.unwrap_or_default();
+    metrics.live_streams(state.live.open());
     let body = metrics
         .scrape(state.db.pool_state(), state.cache.hits_and_misses(), cache_size, depths)
         .map_err(|e| ApiError::Internal(format!("encoding metrics: {e}")))?;
