@@ -171,7 +171,7 @@ async fn old_slugs_redirect_and_retracted_blogs_are_gone(app: TestApp) {
     let plain = app.get(&format!("/v1/articles/{old}")).await.expect(200).body;
     assert!(plain["live"].is_null() && plain["structured_data"]["@type"] == "NewsArticle", "{plain}");
     set_live(&app, &app.admin, &id, true).await.expect(200);
-    post(&app, &app.admin, &id, json!({"body": "Winds at 90 km/h."})).await.expect(201);
+    let entry = post(&app, &app.admin, &id, json!({"body": "Winds at 90 km/h."})).await.expect(201).body;
     app.patch(&item(&id), &app.admin, json!({"slug": "storm-live-updates"})).await.expect(200);
 
     let moved =
@@ -188,6 +188,10 @@ async fn old_slugs_redirect_and_retracted_blogs_are_gone(app: TestApp) {
     assert_eq!(gone["type"], "urn:newsdesk:problem:retracted");
     post(&app, &app.admin, &id, json!({"body": "After the retraction"})).await.expect_problem(409);
     set_live(&app, &app.admin, &id, false).await.expect_problem(409);
+    // A retraction is final (409), but a write without `If-Match` is refused for that first.
+    let one = format!("{}/{}", entries(&id), id_of(&entry));
+    app.send(Method::DELETE, &one, Some(&app.admin), None, &[]).await.expect_problem(428);
+    app.send(Method::DELETE, &one, Some(&app.admin), None, &[("if-match", "\"1\"")]).await.expect_problem(409);
 }
 
 async fn bad_input_is_refused_naming_the_field(app: TestApp) {

@@ -165,13 +165,15 @@ fn on_entry(
     precondition: Precondition,
     user: &Caller,
 ) -> NewsroomResult<(ArticleRow, LiveEntryRow, Option<i64>)> {
+    // A missing `If-Match` is refused first (428), whatever state the article is in.
+    let precondition = precondition.required(None)?;
     let row = postable(tx, id, user)?;
     let entry = match store::find(tx.conn(), &row.id, entry_id) {
         Ok(entry) if entry.deleted_at.is_none() => entry,
         Ok(_) | Err(StoreError::NotFound) => return Err(NewsroomError::NotFound("entry")),
         Err(other) => return Err(other.into()),
     };
-    let expected = precondition.required(None)?.expect(entry.version)?;
+    let expected = precondition.expect(entry.version)?;
     Ok((row, entry, expected))
 }
 
