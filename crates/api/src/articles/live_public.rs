@@ -5,14 +5,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use newsdesk_persistence::articles as articles_store;
-use newsdesk_persistence::articles::retractions::RetractionNotice;
 use newsdesk_persistence::live::{self as store, EntryFilter, LiveBlogRow};
 use newsdesk_persistence::{DbConn, StoreError, StoreResult};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::live::{entry_authors, entry_out, LiveEntryOut, LiveOut};
-use super::public::RetractedProblem;
+use super::public::{elsewhere, Elsewhere, RetractedProblem};
 use crate::cache::{self, Tag};
 use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::{Paging, QueryParams};
@@ -72,8 +71,7 @@ pub struct EntriesQuery {
 /// What a slug's entries answer with.
 enum Found {
     Entries(Vec<LiveEntryOut>, i64, Vec<Tag>, Option<chrono::NaiveDateTime>),
-    MovedTo(String),
-    Retracted(RetractionNotice),
+    Elsewhere(Elsewhere),
 }
 
 /// List a published live blog's entries, newest first (deleted ones left out).
@@ -109,12 +107,7 @@ pub async fn list(
             let (article_id, changed) = match articles_store::published_id_and_last_change(conn, &slug) {
                 Ok(found) => found,
                 Err(StoreError::NotFound) => {
-                    if let Some(current) = articles_store::slugs::published_redirect(conn, &slug)? {
-                        return Ok(Ok(Found::MovedTo(current)));
-                    }
-                    return articles_store::retractions::by_slug(conn, &slug)?
-                        .map(|notice| Ok(Found::Retracted(notice)))
-                        .ok_or(StoreError::NotFound);
+                    return elsewhere(conn, &slug)?.map(|e| Ok(Found::Elsewhere(e))).ok_or(StoreError::NotFound);
                 }
                 Err(other) => return Err(other),
             };
@@ -136,13 +129,6 @@ pub async fn list(
             cache::tag(&req, tags);
             public_json_at(&req, &list, changed)
         }
-        Found::MovedTo(current) => {
-            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
-            Ok(HttpResponse::MovedPermanently()
-                .insert_header((actix_web::http::header::LOCATION, format!("/v1/articles/{current}/entries{query}")))
-                .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(&req)))
-                .finish())
-        }
-        Found::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
+        Found::Elsewhere(elsewhere) => Ok(elsewhere.respond(&req, "/entries")),
     }
 }

@@ -124,7 +124,7 @@ pub struct RetractedProblem {
 }
 
 impl RetractedProblem {
-    pub fn new(notice: RetractionNotice) -> Self {
+    pub(super) fn new(notice: RetractionNotice) -> Self {
         Self {
             kind: "urn:newsdesk:problem:retracted".into(),
             title: "Gone".into(),
@@ -137,7 +137,7 @@ impl RetractedProblem {
     }
 
     /// A final answer (nothing leaves a retraction), so a CDN may keep it like any public one.
-    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+    pub(super) fn respond(self, req: &HttpRequest) -> HttpResponse {
         HttpResponse::Gone()
             .content_type(crate::error::PROBLEM_JSON)
             .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(req)))
@@ -193,15 +193,44 @@ pub async fn get(
             response.headers_mut().insert(actix_web::http::header::VARY, vary);
             Ok(response)
         }
-        Found::MovedTo(current) => {
-            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
-            Ok(HttpResponse::MovedPermanently()
-                .insert_header((actix_web::http::header::LOCATION, format!("/v1/articles/{current}{query}")))
-                .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(&req)))
-                .finish())
-        }
-        Found::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
+        Found::Elsewhere(elsewhere) => Ok(elsewhere.respond(&req, "")),
         Found::Nothing => Err(crate::error::ApiError::not_found("article")),
+    }
+}
+
+/// Where a slug leads when no published article holds it now: the article it was an old slug
+/// of (its current slug), or the notice of the article retracted under it.
+pub(crate) enum Elsewhere {
+    MovedTo(String),
+    Retracted(RetractionNotice),
+}
+
+/// Where `slug` leads, once the lookup of a published article by it came back empty.
+pub(crate) fn elsewhere(
+    conn: &mut newsdesk_persistence::DbConn,
+    slug: &str,
+) -> newsdesk_persistence::StoreResult<Option<Elsewhere>> {
+    if let Some(current) = store::slugs::published_redirect(conn, slug)? {
+        return Ok(Some(Elsewhere::MovedTo(current)));
+    }
+    Ok(store::retractions::by_slug(conn, slug)?.map(Elsewhere::Retracted))
+}
+
+impl Elsewhere {
+    /// The answer for the article's resource `rest` (`""`, `"/entries"`, …): `301` to the same
+    /// resource under the current slug, with the query kept; or `410` with the retraction.
+    pub(crate) fn respond(self, req: &HttpRequest, rest: &str) -> HttpResponse {
+        match self {
+            Self::MovedTo(current) => {
+                let query = req.query_string();
+                let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+                HttpResponse::MovedPermanently()
+                    .insert_header((actix_web::http::header::LOCATION, format!("/v1/articles/{current}{rest}{query}")))
+                    .insert_header((actix_web::http::header::CACHE_CONTROL, crate::respond::public_cache_control(req)))
+                    .finish()
+            }
+            Self::Retracted(notice) => RetractedProblem::new(notice).respond(req),
+        }
     }
 }
 
@@ -210,9 +239,7 @@ pub(crate) enum Found {
     /// The published article, when it last changed (for `Last-Modified`), and its live
     /// coverage if it is a live blog (its `live` is set from it).
     Article(Box<ArticleOut>, Option<chrono::NaiveDateTime>, Option<Box<Coverage>>),
-    /// An old slug: the article's current one.
-    MovedTo(String),
-    Retracted(RetractionNotice),
+    Elsewhere(Elsewhere),
     Nothing,
 }
 
@@ -229,10 +256,7 @@ pub(crate) async fn find(state: &AppState, slug: String, shape: Shape) -> ApiRes
                 Ok(Found::Article(Box::new(article), found.last_change, coverage.map(Box::new)))
             }
             Err(newsdesk_persistence::StoreError::NotFound) => {
-                if let Some(current) = store::slugs::published_redirect(conn, &slug)? {
-                    return Ok(Found::MovedTo(current));
-                }
-                Ok(store::retractions::by_slug(conn, &slug)?.map_or(Found::Nothing, Found::Retracted))
+                Ok(elsewhere(conn, &slug)?.map_or(Found::Nothing, Found::Elsewhere))
             }
             Err(e) => Err(e),
         })

@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
-use crate::articles::public::{self, Found};
+use crate::articles::public::{self, Elsewhere, Found};
 use crate::articles::structured_data::{news_article, PageMeta};
 use crate::articles::view::Shape;
 use crate::error::ApiResult;
@@ -64,11 +64,11 @@ pub async fn article_page(
             crate::cache::tag(&req, tags);
             Ok(with_policy(with_status(StatusCode::OK, "text/html; charset=utf-8", html)))
         }
-        Found::MovedTo(current) => Ok(HttpResponse::MovedPermanently()
+        Found::Elsewhere(Elsewhere::MovedTo(current)) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/articles/{current}")))
             .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
             .finish()),
-        Found::Retracted(notice) => {
+        Found::Elsewhere(Elsewhere::Retracted(notice)) => {
             let html = PAGE
                 .replace(">Loading…<", ">This article has been retracted<")
                 .replace(r#"id="summary"></p>"#, &format!(r#"id="summary">{}</p>"#, head::escape(&notice.reason)));

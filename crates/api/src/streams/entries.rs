@@ -1,9 +1,9 @@
 //! `GET /v1/articles/{slug}/live`: a published live blog's entries as they are posted, edited
 //! and deleted, for readers watching the story unfold.
 
-use actix_web::http::{header, Method};
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
-use newsdesk_persistence::articles::{self as articles_store, retractions::RetractionNotice};
+use newsdesk_persistence::articles as articles_store;
 use newsdesk_persistence::live::{self as store, LiveEntryRow};
 use newsdesk_persistence::{DbConn, StoreError, StoreResult};
 use serde_json::json;
@@ -11,7 +11,7 @@ use serde_json::json;
 use super::changes::StreamQuery;
 use super::{join, Bounds};
 use crate::articles::live::{entry_authors, entry_out};
-use crate::articles::public::RetractedProblem;
+use crate::articles::public::{elsewhere, Elsewhere, RetractedProblem};
 use crate::error::{not_found_as, ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::live::hub::{Subscription, Topic};
@@ -25,8 +25,7 @@ enum Joined {
     Head,
     Full,
     NotLive,
-    MovedTo(String),
-    Retracted(RetractionNotice),
+    Elsewhere(Elsewhere),
 }
 
 /// A live blog's entries as Server-Sent Events.
@@ -68,12 +67,7 @@ pub async fn stream(
             let article_id = match articles_store::published_id_by_slug(conn, &slug) {
                 Ok(id) => id,
                 Err(StoreError::NotFound) => {
-                    if let Some(current) = articles_store::slugs::published_redirect(conn, &slug)? {
-                        return Ok(Joined::MovedTo(current));
-                    }
-                    return articles_store::retractions::by_slug(conn, &slug)?
-                        .map(Joined::Retracted)
-                        .ok_or(StoreError::NotFound);
+                    return elsewhere(conn, &slug)?.map(Joined::Elsewhere).ok_or(StoreError::NotFound);
                 }
                 Err(other) => return Err(other),
             };
@@ -96,13 +90,7 @@ pub async fn stream(
         Joined::Head => Ok(sse::head()),
         Joined::Full => Err(ApiError::Busy("the live stream limit is reached".into())),
         Joined::NotLive => Err(ApiError::not_found("live blog")),
-        Joined::MovedTo(current) => {
-            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
-            Ok(HttpResponse::MovedPermanently()
-                .insert_header((header::LOCATION, format!("/v1/articles/{current}/live{query}")))
-                .finish())
-        }
-        Joined::Retracted(notice) => Ok(RetractedProblem::new(notice).respond(&req)),
+        Joined::Elsewhere(elsewhere) => Ok(elsewhere.respond(&req, "/live")),
     }
 }
 
